@@ -1,0 +1,9 @@
+module github.com/mediadesk/mediadesk
+
+go 1.26.8
+
+require (
+	github.com/gen2brain/malgo v0.11.24
+	github.com/jfreymuth/pulse v0.1.1
+	golang.org/x/sys v0.49.0
+)

@@ -1,0 +1,113 @@
+// Package cli is MediaDesk's command line: `mediadesk devices`, and the
+// other subcommands as they land. main.go hands it os.Args; tests call Run
+// directly.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitRuntime = 1
+	ExitUsage   = 2
+)
+
+// Env is what a command runs with.
+type Env struct {
+	Stdout, Stderr io.Writer
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, env Env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"devices", "list microphones, speakers and cameras", runDevices},
+	}
+}
+
+// Run runs one invocation (args without the program name) and returns the
+// exit code.
+func Run(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 || isHelp(args[0]) {
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "mediadesk: unknown command %q\n\n", args[0])
+	usage(env.Stderr)
+	return ExitUsage
+}
+
+func isHelp(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "help" }
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "MediaDesk: your microphone, speaker and camera, before the call.")
+	fmt.Fprintln(w, "\nUsage: mediadesk <command> [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'mediadesk <command> --help' for a command's flags.")
+}
+
+// newFlags makes a flag set that reports usage errors instead of exiting.
+func newFlags(env Env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: mediadesk %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; done is true when the command should return code now
+// (after --help, or a usage error).
+func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		return ExitOK, true
+	}
+	if err != nil {
+		return ExitUsage, true
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "mediadesk %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return ExitUsage, true
+	}
+	return ExitOK, false
+}
+
+// fail prints an error so that a script can match its code, and a person can
+// read what to do. It returns the runtime exit code.
+func fail(env Env, err error) int {
+	var de *devices.Error
+	switch {
+	case errors.As(err, &de):
+		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nmediadesk: "))
+	default:
+		fmt.Fprintf(env.Stderr, "mediadesk: %v\n", err)
+	}
+	return ExitRuntime
+}

@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+func runDevices(ctx context.Context, env Env, args []string) int {
+	fs := newFlags(env, "devices", "[--json] [--kind K] [--include-monitors]")
+	asJSON := fs.Bool("json", false, "print {audioInputDevices, audioOutputDevices, videoInputDevices} as JSON")
+	kindFlag := fs.String("kind", "", "only this kind: audioinput, audiooutput or videoinput")
+	monitors := fs.Bool("include-monitors", false, "also list PulseAudio monitor sources as audio inputs")
+	if code, done := parse(fs, env, args); done {
+		return code
+	}
+	var only devices.Kind
+	if *kindFlag != "" {
+		k, err := devices.ParseKind(*kindFlag)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "mediadesk devices: %v\n", err)
+			return ExitUsage
+		}
+		only = k
+	}
+
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors})
+	if err != nil {
+		return fail(env, err)
+	}
+	defer m.Close()
+	lists := m.Devices()
+	if only != "" {
+		lists = keepKind(lists, only)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(lists); err != nil {
+			return fail(env, err)
+		}
+	} else {
+		printTable(env, lists)
+	}
+	// What could be listed is printed either way; a missing sound server
+	// or camera problem still makes the run a failure a script can see.
+	if err := m.Err(); err != nil && (only == "" || affects(err, only)) {
+		return fail(env, err)
+	}
+	return ExitOK
+}
+
+// keepKind empties the other kinds' lists (they stay [] in JSON).
+func keepKind(l devices.Lists, k devices.Kind) devices.Lists {
+	out := devices.Lists{AudioInputDevices: []devices.Info{}, AudioOutputDevices: []devices.Info{}, VideoInputDevices: []devices.Info{}}
+	switch k {
+	case devices.AudioInput:
+		out.AudioInputDevices = l.AudioInputDevices
+	case devices.AudioOutput:
+		out.AudioOutputDevices = l.AudioOutputDevices
+	case devices.VideoInput:
+		out.VideoInputDevices = l.VideoInputDevices
+	}
+	return out
+}
+
+// affects reports whether a Manager error concerns the kind asked for.
+func affects(err error, k devices.Kind) bool {
+	camera := errorsIsAny(err, devices.ErrCameraProbeFailed, devices.ErrCameraProbeUnavailable)
+	audio := errorsIsAny(err, devices.ErrAudioUnavailable, devices.ErrSoundServerUnavailable, devices.ErrEnumerationFailed)
+	if k == devices.VideoInput {
+		return camera
+	}
+	return audio
+}
+
+func printTable(env Env, l devices.Lists) {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tDEFAULT\tACTIVE\tLABEL\tDEVICE ID")
+	n := 0
+	for _, k := range devices.Kinds {
+		for _, d := range l.Of(k) {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Kind, mark(d.Default), mark(d.Active), d.Label, d.DeviceID)
+			n++
+		}
+	}
+	tw.Flush()
+	if n == 0 {
+		fmt.Fprintln(env.Stdout, "(no devices found)")
+	}
+}
+
+func mark(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "-"
+}
