@@ -7,3 +7,8 @@ require (
 	github.com/jfreymuth/pulse v0.1.1
 	golang.org/x/sys v0.49.0
 )
+
+require (
+	github.com/stretchr/testify v1.12.1
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)

@@ -77,59 +77,70 @@ func (m *Manager) Refresh(ctx context.Context) error {
 	audio := m.audio
 	m.mu.Unlock()
 
-	var audioErr error
-	if audio == nil {
-		a, warn, err := m.openAudio()
-		switch {
-		case err != nil:
-			audioErr = err
-		default:
-			audio = a
-			if warn != nil {
-				audioErr = warn // fell back to raw ALSA: say why the list may be short
-			}
-		}
-	}
-	var raw []rawAudio
-	if audio != nil {
-		var err error
-		raw, err = audio.Enumerate(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			// The backend broke (e.g. the sound server died): drop it so the
-			// next Refresh opens a fresh one.
-			audio.Close()
-			audio = nil
-			raw = nil
-			audioErr = err
-		}
-	}
-	cams, camErr := m.cameras.Cameras(ctx)
-	if ctx.Err() != nil {
-		if audio != nil && audio != m.audio {
-			audio.Close()
-		}
-		return ctx.Err()
-	}
-
-	lists, camList := m.build(raw, cams)
-
+	audio, raw, audioErr := m.scanAudio(ctx, audio)
+	// Keep whichever backend the scan left open (it may have reopened it),
+	// even if ctx ends now, so nothing leaks and nothing closed stays.
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		if audio != nil {
 			audio.Close()
 		}
 		return newError(CodeClosed, "the device manager is closed", "")
 	}
 	m.audio = audio
+	m.mu.Unlock()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+
+	cams, camErr := m.cameras.Cameras(ctx)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	lists, camList := m.build(raw, cams)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return newError(CodeClosed, "the device manager is closed", "")
+	}
 	m.audioErr = audioErr
 	m.camErr = camErr
 	m.lists = lists
 	m.cams = camList
 	return m.errLocked()
+}
+
+// scanAudio enumerates audio, opening the backend first when there is
+// none. A backend whose scan fails (the sound server died and came back, so
+// its connection is dead) is closed and opened afresh once, so one Refresh
+// is enough after a restart.
+func (m *Manager) scanAudio(ctx context.Context, audio audioSource) (audioSource, []rawAudio, error) {
+	var warn, lastErr error
+	for attempt := 0; attempt < 2; attempt++ {
+		if audio == nil {
+			a, w, err := m.openAudio()
+			if err != nil {
+				return nil, nil, err
+			}
+			audio = a
+			if w != nil {
+				warn = w // fell back to raw ALSA: say why the list may be short
+			}
+		}
+		raw, err := audio.Enumerate(ctx)
+		if err == nil {
+			return audio, raw, warn
+		}
+		audio.Close()
+		audio = nil
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		lastErr = err
+	}
+	return nil, nil, lastErr
 }
 
 // build turns backend results into the three lists, applying the filters.

@@ -9,12 +9,13 @@
 set -euo pipefail
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-pulse.XXXXXX")
-export HOME="$dir" XDG_RUNTIME_DIR="$dir" PULSE_RUNTIME_PATH="$dir"
+# Only the daemon gets the private HOME and runtime dirs; the command keeps
+# the caller's (Go's module cache lives under HOME).
 export PULSE_SERVER="unix:$dir/native" MEDIADESK_PULSE_DIR="$dir"
 unset PULSE_SINK PULSE_SOURCE
 
 start_pulse() {
-	pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit \
+	HOME="$dir" XDG_RUNTIME_DIR="$dir" PULSE_RUNTIME_PATH="$dir" pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit \
 		--load="module-native-protocol-unix socket=$dir/native auth-anonymous=1" \
 		>"$dir/pulseaudio.log" 2>&1 &
 	echo $! >"$dir/pulseaudio.pid"

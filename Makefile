@@ -1,0 +1,54 @@
+# MediaDesk. `make run` and `make test` do all the set-up on a fresh
+# Debian/Ubuntu machine; see README.md.
+
+GO            ?= go
+BIN           ?= mediadesk
+STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOBIN         := $(shell $(GO) env GOPATH)/bin
+
+# Build: cgo (malgo, and Fyne's GL/X11/Wayland). Tests: a private PulseAudio
+# and Xvfb.
+BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
+TEST_PACKAGES  := $(BUILD_PACKAGES) pulseaudio pulseaudio-utils xvfb xauth dbus-bin imagemagick
+
+.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(BUILD_PACKAGES)
+
+test-deps:
+	@scripts/install-deps.sh $(TEST_PACKAGES)
+
+build: deps
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN) $(ARGS)
+
+tools:
+	@test -x $(GOBIN)/staticcheck || $(GO) install $(STATICCHECK)
+
+# The whole check: formatting, vet, staticcheck, and the race-enabled tests
+# against a private PulseAudio that is started here and stopped afterwards.
+test: test-deps tools
+	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
+
+# Run by `test` inside the private sound server. MEDIADESK_REQUIRE_PULSE
+# turns "no sound server" from a skip into a failure.
+test-in-pulse: fmt-check vet lint
+	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GOBIN)/staticcheck ./...
+
+clean:
+	rm -f $(BIN) $(BIN).exe

@@ -1,0 +1,56 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// noAudio stands for a machine where no audio backend opens at all.
+func noAudio() (audioSource, *Error, error) {
+	return nil, nil, newError(CodeAudioUnavailable, "no audio backend could be initialised", "")
+}
+
+type fixedCameras []Camera
+
+func (f fixedCameras) Cameras(context.Context) ([]Camera, error) { return f, nil }
+
+func oneCamera() fixedCameras {
+	return fixedCameras{{Info: Info{DeviceID: "/dev/v4l/by-id/usb-cam-video-index0", Kind: VideoInput, Label: "Cam", GroupID: "g"}, Node: "/dev/video0"}}
+}
+
+func TestManagerWithoutAudioStillListsCameras(t *testing.T) {
+	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera())
+	require.NoError(t, err)
+	defer m.Close()
+	assert.ErrorIs(t, m.Err(), ErrAudioUnavailable)
+	assert.Empty(t, m.AudioInputDevices())
+	assert.NotNil(t, m.AudioInputDevices(), "lists are [] in JSON, not null")
+	require.Len(t, m.VideoInputDevices(), 1)
+	cur, ok := m.CurrentVideoInputDevice()
+	assert.True(t, ok)
+	assert.True(t, cur.Active)
+	_, ok = m.CurrentAudioInputDevice()
+	assert.False(t, ok)
+}
+
+func TestManagerSetUnknownDevice(t *testing.T) {
+	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera())
+	require.NoError(t, err)
+	defer m.Close()
+	err = m.SetVideoInputDevice("/dev/v4l/by-id/nope")
+	assert.ErrorIs(t, err, ErrUnknownDevice)
+	var de *Error
+	require.True(t, errors.As(err, &de))
+	assert.Equal(t, "VALIDATION_ERROR", de.Name)
+	assert.ErrorIs(t, m.SetAudioOutputDevice("x"), ErrUnknownDevice)
+	assert.NoError(t, m.SetVideoInputDevice(SystemDefault))
+
+	require.NoError(t, m.Close())
+	require.NoError(t, m.Close(), "a second Close is a no-op")
+	assert.ErrorIs(t, m.SetVideoInputDevice("/dev/v4l/by-id/usb-cam-video-index0"), ErrClosed)
+	assert.ErrorIs(t, m.Refresh(context.Background()), ErrClosed)
+}
