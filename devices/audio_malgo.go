@@ -142,14 +142,6 @@ func (a *malgoAudio) describe(kind Kind, d *malgo.DeviceInfo, meta pulseDevices)
 	return r
 }
 
-// nativeID returns the raw miniaudio id of a listed device, for opening it.
-func (a *malgoAudio) nativeID(kind Kind, id string) (malgo.DeviceID, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	d, ok := a.native[string(kind)+"\x00"+id]
-	return d, ok
-}
-
 // Close releases the miniaudio context and the Pulse connection. A second
 // Close is a no-op.
 func (a *malgoAudio) Close() error {

@@ -105,11 +105,9 @@ func (f *fakeV4L2) Ioctl(fd int, req uint, arg unsafe.Pointer) error {
 // tree builds a fake /sys and /dev: each node gets a sysfs entry whose
 // device link points at usbIface, and the given persistent links.
 type tree struct {
-	t                *testing.T
-	sys, dev         string
-	fake             *fakeV4L2
-	byID, byPath     map[string]string // link name -> node
-	sysfsIfaceOfNode map[string]string
+	t        *testing.T
+	sys, dev string
+	fake     *fakeV4L2
 }
 
 func newTree(t *testing.T) *tree {
