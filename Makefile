@@ -24,6 +24,8 @@ test-deps:
 build: deps
 	$(GO) build -o $(BIN) .
 
+# Until the window lands, `make run` shows the device list.
+ARGS ?= devices
 run: build
 	./$(BIN) $(ARGS)
 
