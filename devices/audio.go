@@ -19,5 +19,8 @@ type audioSource interface {
 	Enumerate(ctx context.Context) ([]rawAudio, error)
 	// Backend names the backend in use ("pulseaudio", "alsa", …).
 	Backend() string
+	// Fallback is true when this is not the platform's first choice (raw
+	// ALSA because no sound server answered).
+	Fallback() bool
 	Close() error
 }

@@ -15,12 +15,13 @@ import (
 // Every scan reuses it: a PulseAudio context per scan would leak server
 // clients until the server's 64-client cap.
 type malgoAudio struct {
-	mu      sync.Mutex
-	ctx     *malgo.AllocatedContext
-	backend nativeBackend
-	meta    *pulseMeta // Pulse properties (monitors, card/bus links); nil elsewhere
-	native  map[string]malgo.DeviceID
-	closed  bool
+	mu       sync.Mutex
+	ctx      *malgo.AllocatedContext
+	backend  nativeBackend
+	meta     *pulseMeta // Pulse properties (monitors, card/bus links); nil elsewhere
+	native   map[string]malgo.DeviceID
+	fallback bool
+	closed   bool
 }
 
 type backendChoice struct {
@@ -46,7 +47,7 @@ func platformBackends() []backendChoice {
 func openMalgoAudio() (*malgoAudio, *Error, error) {
 	var failures []string
 	var serverErr *Error
-	for _, b := range platformBackends() {
+	for i, b := range platformBackends() {
 		// One backend per attempt, so we know which union member the ids use.
 		ctx, err := malgo.InitContext([]malgo.Backend{b.malgo}, malgo.ContextConfig{}, nil)
 		if err != nil {
@@ -59,7 +60,7 @@ func openMalgoAudio() (*malgoAudio, *Error, error) {
 			}
 			continue
 		}
-		a := &malgoAudio{ctx: ctx, backend: b.name, native: map[string]malgo.DeviceID{}}
+		a := &malgoAudio{ctx: ctx, backend: b.name, native: map[string]malgo.DeviceID{}, fallback: i > 0}
 		if b.name == backendPulse {
 			a.meta = newPulseMeta()
 		}
@@ -71,6 +72,8 @@ func openMalgoAudio() (*malgoAudio, *Error, error) {
 }
 
 func (a *malgoAudio) Backend() string { return string(a.backend) }
+
+func (a *malgoAudio) Fallback() bool { return a.fallback }
 
 func (a *malgoAudio) Enumerate(ctx context.Context) ([]rawAudio, error) {
 	a.mu.Lock()

@@ -35,6 +35,13 @@ const (
 	CodeCameraProbeFailed = "CAMERA_PROBE_FAILED"
 	// CodeClosed: the Manager was used after Close.
 	CodeClosed = "MANAGER_CLOSED"
+	// CodeSoundServerLost (onError): the sound server was there and went
+	// away. Reported once; MediaDesk reconnects with backoff and the next
+	// list update brings the recovered devices.
+	CodeSoundServerLost = "SOUND_SERVER_LOST"
+	// CodeDeviceVanished (onError): the device a person chose was unplugged;
+	// the OS default is active until it comes back.
+	CodeDeviceVanished = "DEVICE_VANISHED"
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -47,6 +54,8 @@ var (
 	ErrCameraProbeUnavailable = &Error{Code: CodeCameraProbeUnavailable}
 	ErrCameraProbeFailed      = &Error{Code: CodeCameraProbeFailed}
 	ErrClosed                 = &Error{Code: CodeClosed}
+	ErrSoundServerLost        = &Error{Code: CodeSoundServerLost}
+	ErrDeviceVanished         = &Error{Code: CodeDeviceVanished}
 )
 
 // names gives each code its CometChatCallsException-style name.
@@ -59,6 +68,8 @@ var names = map[string]string{
 	CodeCameraProbeUnavailable: "CAMERA_ERROR",
 	CodeCameraProbeFailed:      "CAMERA_ERROR",
 	CodeClosed:                 "USAGE_ERROR",
+	CodeSoundServerLost:        "AUDIO_ERROR",
+	CodeDeviceVanished:         "DEVICE_ERROR",
 }
 
 func newError(code, message, details string) *Error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Options tunes a Manager. The zero value is what a person wants: monitors
@@ -15,6 +16,24 @@ type Options struct {
 	IncludeMonitors bool
 	// IncludeInfrared lists greyscale-only cameras (face-login IR cameras).
 	IncludeInfrared bool
+
+	// Coalesce is the quiet time after the last change notification before
+	// the lists are scanned again (default 30ms). MaxWait caps it from the
+	// first notification of a burst (default 300ms), so a storm of changes
+	// still reports a few times a second. Rescan is the slow safety scan
+	// for changes no notification covers (default 30s).
+	Coalesce, MaxWait, Rescan time.Duration
+}
+
+func (o Options) coalesce() time.Duration { return orDefault(o.Coalesce, defaultCoalesce) }
+func (o Options) maxWait() time.Duration  { return orDefault(o.MaxWait, defaultMaxWait) }
+func (o Options) rescan() time.Duration   { return orDefault(o.Rescan, defaultRescan) }
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 // Manager lists devices and holds the selection for each kind. Its methods
@@ -35,6 +54,17 @@ type Manager struct {
 	cams      []Camera // details of the listed cameras
 	sel       [3]selection
 	closed    bool
+
+	// What listeners were last told: the lists (with Active), and the codes
+	// of the audio and camera errors, so each problem is reported once.
+	delivered  Lists
+	audioCode  string
+	cameraCode string
+	scanned    bool
+
+	listeners map[string]*mailbox
+	watcher   *watcher
+	subSeq    int
 }
 
 // New opens the audio backend and the camera probe and takes the first
@@ -109,7 +139,105 @@ func (m *Manager) Refresh(ctx context.Context) error {
 	m.camErr = camErr
 	m.lists = lists
 	m.cams = camList
+	m.publishLocked()
 	return m.errLocked()
+}
+
+// publishLocked tells listeners what changed since they were last told:
+// new problems first (once each), then the list update. The first scan is
+// the initial list and is not an event.
+func (m *Manager) publishLocked() {
+	cur := m.listsLocked()
+	if !m.scanned {
+		m.scanned = true
+		m.delivered = cur
+		m.audioCode = errCode(m.audioErr)
+		m.cameraCode = errCode(m.camErr)
+		return
+	}
+	var errs []*Error
+	if code := errCode(m.audioErr); code != m.audioCode {
+		if code != "" {
+			if m.audioCode == "" {
+				// Audio worked at the last report: the server went away.
+				errs = append(errs, wrapError(CodeSoundServerLost, "the sound server went away",
+					"MediaDesk reconnects when it is back; until then microphones and speakers can't be listed", m.audioErr))
+			} else {
+				errs = append(errs, asError(m.audioErr))
+			}
+		}
+		m.audioCode = code
+	}
+	if code := errCode(m.camErr); code != m.cameraCode {
+		if code != "" {
+			errs = append(errs, asError(m.camErr))
+		}
+		m.cameraCode = code
+	}
+	if m.audioErr == nil {
+		errs = append(errs, m.vanishedLocked(cur)...)
+	}
+	ch := diffLists(m.delivered, cur)
+	var ev *Event
+	if !ch.Empty() {
+		ev = &Event{At: time.Now(), Lists: cur, Change: ch}
+	}
+	m.delivered = cur
+	m.deliverLocked(ev, errs)
+}
+
+// vanishedLocked reports a chosen device that was active and is gone now.
+func (m *Manager) vanishedLocked(cur Lists) []*Error {
+	var errs []*Error
+	for _, k := range Kinds {
+		sel := m.sel[k.index()]
+		if !sel.preferred {
+			continue
+		}
+		var was Info
+		for _, d := range m.delivered.Of(k) {
+			if d.Active && d.DeviceID == sel.id {
+				was = d
+			}
+		}
+		if was.DeviceID == "" {
+			continue
+		}
+		now := "no " + string(k) + " device is left"
+		for _, d := range cur.Of(k) {
+			if d.DeviceID == sel.id {
+				now = ""
+				break
+			}
+			if d.Active {
+				now = "using " + d.Label + " instead until it is back"
+			}
+		}
+		if now != "" {
+			errs = append(errs, newError(CodeDeviceVanished, fmt.Sprintf("%s (%s) was disconnected", was.Label, k), now))
+		}
+	}
+	return errs
+}
+
+func errCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err != nil {
+		return "UNKNOWN"
+	}
+	return ""
+}
+
+// asError gives any error the CometChatCallsException shape.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return wrapError(CodeEnumerationFailed, "listing devices failed", "", err)
 }
 
 // scanAudio enumerates audio, opening the backend first when there is
@@ -117,6 +245,12 @@ func (m *Manager) Refresh(ctx context.Context) error {
 // its connection is dead) is closed and opened afresh once, so one Refresh
 // is enough after a restart.
 func (m *Manager) scanAudio(ctx context.Context, audio audioSource) (audioSource, []rawAudio, error) {
+	if audio != nil && audio.Fallback() {
+		// On raw ALSA because the sound server was missing: try it again
+		// first, so a server that comes back is used at once.
+		audio.Close()
+		audio = nil
+	}
 	var warn, lastErr error
 	for attempt := 0; attempt < 2; attempt++ {
 		if audio == nil {
@@ -266,11 +400,13 @@ func (m *Manager) set(k Kind, id string) error {
 	}
 	if id == SystemDefault {
 		m.sel[k.index()] = selection{}
+		m.publishLocked()
 		return nil
 	}
 	for _, d := range m.lists.Of(k) {
 		if d.DeviceID == id {
 			m.sel[k.index()] = selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}
+			m.publishLocked()
 			return nil
 		}
 	}
@@ -287,14 +423,28 @@ func (m *Manager) SetAudioOutputDevice(id string) error { return m.set(AudioOutp
 // SetVideoInputDevice selects a camera by deviceId.
 func (m *Manager) SetVideoInputDevice(id string) error { return m.set(VideoInput, id) }
 
-// Close releases the audio backend. A second Close is a no-op.
+// Close stops watching, drops the listeners and releases the audio
+// backend. A second Close is a no-op.
 func (m *Manager) Close() error {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		return nil
 	}
 	m.closed = true
+	w := m.watcher
+	for id, mb := range m.listeners {
+		mb.close()
+		delete(m.listeners, id)
+	}
+	m.mu.Unlock()
+	if w != nil {
+		w.close() // outside mu: its loop may be in Refresh
+	}
+	m.scanMu.Lock() // wait for a Refresh in flight
+	defer m.scanMu.Unlock()
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.audio != nil {
 		err := m.audio.Close()
 		m.audio = nil

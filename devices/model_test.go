@@ -157,3 +157,13 @@ func TestResolveActive(t *testing.T) {
 		})
 	}
 }
+
+func TestPulseAddrs(t *testing.T) {
+	assert.Equal(t, []pulseAddr{{"unix", "/tmp/x/native"}}, pulseAddrs("unix:/tmp/x/native"))
+	assert.Equal(t, []pulseAddr{{"unix", "/tmp/x/native"}, {"tcp", "localhost:4713"}}, pulseAddrs("/tmp/x/native tcp:localhost"))
+	assert.Equal(t, []pulseAddr{{"tcp6", "[::1]:5000"}}, pulseAddrs("tcp6:[::1]:5000"))
+	assert.Empty(t, pulseAddrs("{not-this-machine}unix:/tmp/x"))
+	assert.Empty(t, pulseAddrs("bogus"))
+	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+	assert.Equal(t, pulseAddr{"unix", "/run/user/1000/pulse/native"}, pulseAddrs("")[0])
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"sync"
-	"time"
 
 	"github.com/jfreymuth/pulse/proto"
 )
@@ -37,31 +36,6 @@ func (p pulseDevices) lookup(k Kind, name string) (pulseDevice, bool) {
 }
 
 func newPulseMeta() *pulseMeta { return &pulseMeta{} }
-
-// dialPulse opens a protocol connection to the server PULSE_SERVER (or the
-// default socket) names and introduces us by name.
-func dialPulse(callback func(any)) (*proto.Client, net.Conn, error) {
-	client, conn, err := proto.Connect("")
-	if err != nil {
-		return nil, nil, err
-	}
-	// The library calls Callback unconditionally when the server hangs up,
-	// so it must never be nil.
-	if callback == nil {
-		callback = func(any) {}
-	}
-	client.Callback = callback
-	client.SetTimeout(2 * time.Second)
-	props := proto.PropList{
-		"application.name": proto.PropListString("MediaDesk"),
-		"application.id":   proto.PropListString("io.mediadesk.MediaDesk"),
-	}
-	if err := client.Request(&proto.SetClientName{Props: props}, &proto.SetClientNameReply{}); err != nil {
-		conn.Close()
-		return nil, nil, err
-	}
-	return client, conn, nil
-}
 
 func (p *pulseMeta) devices(ctx context.Context) (pulseDevices, error) {
 	p.mu.Lock()

@@ -1,0 +1,133 @@
+package devices
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Event is one onMediaDeviceListUpdated: the full lists after the change,
+// and what changed.
+type Event struct {
+	At time.Time `json:"at"`
+	Lists
+	Change
+}
+
+// Listener receives device events, as the CometChat SDK's call event
+// listeners do. Either callback may be nil. Callbacks run on a goroutine of
+// the listener's own, one at a time and in order; a slow one delays only
+// itself and a panicking one is recovered and reported on stderr.
+type Listener struct {
+	OnMediaDeviceListUpdated func(Event)
+	OnError                  func(*Error)
+}
+
+// mailbox queues deliveries for one listener so the watcher never waits on
+// it. The queue is unbounded: events are rare and dropping one would lose
+// an added or removed device.
+type mailbox struct {
+	l      Listener
+	mu     sync.Mutex
+	queue  []func()
+	wake   chan struct{}
+	closed bool
+	done   chan struct{}
+}
+
+func newMailbox(l Listener) *mailbox {
+	mb := &mailbox{l: l, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go mb.run()
+	return mb
+}
+
+func (mb *mailbox) post(f func()) {
+	mb.mu.Lock()
+	if mb.closed {
+		mb.mu.Unlock()
+		return
+	}
+	mb.queue = append(mb.queue, f)
+	mb.mu.Unlock()
+	select {
+	case mb.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (mb *mailbox) event(e Event) {
+	if f := mb.l.OnMediaDeviceListUpdated; f != nil {
+		mb.post(func() { f(e) })
+	}
+}
+
+func (mb *mailbox) err(e *Error) {
+	if f := mb.l.OnError; f != nil {
+		mb.post(func() { f(e) })
+	}
+}
+
+func (mb *mailbox) run() {
+	defer close(mb.done)
+	for range mb.wake {
+		for {
+			mb.mu.Lock()
+			if mb.closed || len(mb.queue) == 0 {
+				closed := mb.closed
+				mb.mu.Unlock()
+				if closed {
+					return
+				}
+				break
+			}
+			f := mb.queue[0]
+			mb.queue = mb.queue[1:]
+			mb.mu.Unlock()
+			safeCall(f)
+		}
+	}
+}
+
+func safeCall(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "mediadesk: a device listener panicked: %v\n", r)
+		}
+	}()
+	f()
+}
+
+// close drops anything not yet delivered and ends the goroutine. It does
+// not wait for a callback that is running now (it may be the caller).
+func (mb *mailbox) close() {
+	mb.mu.Lock()
+	if mb.closed {
+		mb.mu.Unlock()
+		return
+	}
+	mb.closed = true
+	mb.queue = nil
+	mb.mu.Unlock()
+	close(mb.wake)
+}
+
+// Subscription is the plain Go way to receive events: two channels and a
+// Close. Events are never dropped; read them, or Close.
+type Subscription struct {
+	events chan Event
+	errors chan *Error
+	remove func()
+	once   sync.Once
+}
+
+// Events delivers list updates.
+func (s *Subscription) Events() <-chan Event { return s.events }
+
+// Errors delivers onError reports.
+func (s *Subscription) Errors() <-chan *Error { return s.errors }
+
+// Close unsubscribes. It is safe to call more than once.
+func (s *Subscription) Close() error {
+	s.once.Do(s.remove)
+	return nil
+}

@@ -1,0 +1,167 @@
+package devices
+
+import (
+	"context"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+// stderr is where recovered listener panics are reported; a variable so
+// tests can capture it.
+var stderr io.Writer = os.Stderr
+
+// Default pipeline timings. The window is short so a plug shows up at once;
+// the max wait keeps a storm reporting about three times a second. The
+// safety rescan catches anything no OS notification covers.
+const (
+	defaultCoalesce = 30 * time.Millisecond
+	defaultMaxWait  = 300 * time.Millisecond
+	defaultRescan   = 30 * time.Second
+)
+
+// dirtySource turns OS notifications into calls to dirty. It must not
+// block in dirty's caller and must stop when closed.
+type dirtySource interface {
+	io.Closer
+}
+
+// watcher is the one change pipeline: sources mark it dirty; its goroutine
+// coalesces, runs one Refresh at a time (which diffs and delivers), and
+// starts again if dirtied meanwhile.
+type watcher struct {
+	m       *Manager
+	dirtyCh chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	sources []dirtySource
+}
+
+func (m *Manager) startWatching() {
+	w := &watcher{m: m, dirtyCh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	m.watcher = w
+	w.sources = startDirtySources(w.dirty)
+	go w.loop()
+}
+
+// dirty is safe to call from any goroutine, including OS callback threads:
+// it never blocks.
+func (w *watcher) dirty() {
+	select {
+	case w.dirtyCh <- struct{}{}:
+	default:
+	}
+}
+
+func (w *watcher) loop() {
+	defer close(w.done)
+	c := coalescer{window: w.m.opts.coalesce(), maxWait: w.m.opts.maxWait()}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	rescan := time.NewTicker(w.m.opts.rescan())
+	defer rescan.Stop()
+	for {
+		select {
+		case <-w.stop:
+			timer.Stop()
+			return
+		case <-rescan.C:
+			w.dirty()
+		case <-w.dirtyCh:
+			now := time.Now()
+			timer.Reset(c.dirty(now).Sub(now))
+		case <-timer.C:
+			if !c.due(time.Now()) {
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			// Scans are serial here; signals that arrive during one wait in
+			// dirtyCh and start the next burst.
+			w.m.Refresh(ctx)
+			cancel()
+		}
+	}
+}
+
+func (w *watcher) close() {
+	close(w.stop)
+	for _, s := range w.sources {
+		s.Close()
+	}
+	<-w.done
+}
+
+// AddListener registers a listener under id, replacing any listener that
+// id had (as addCallEventListener does), and starts watching for changes
+// if this is the first.
+func (m *Manager) AddListener(id string, l Listener) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
+	if old, ok := m.listeners[id]; ok {
+		old.close()
+	}
+	if m.listeners == nil {
+		m.listeners = map[string]*mailbox{}
+	}
+	m.listeners[id] = newMailbox(l)
+	if m.watcher == nil {
+		m.startWatching()
+	}
+}
+
+// RemoveListener unregisters the listener with id; unknown ids are ignored.
+func (m *Manager) RemoveListener(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if mb, ok := m.listeners[id]; ok {
+		mb.close()
+		delete(m.listeners, id)
+	}
+}
+
+// Subscribe returns a Subscription whose channels receive what a Listener
+// would. The channels are never closed; stop reading after Close.
+func (m *Manager) Subscribe() *Subscription {
+	s := &Subscription{events: make(chan Event, 16), errors: make(chan *Error, 16)}
+	done := make(chan struct{})
+	m.mu.Lock()
+	m.subSeq++
+	id := "\x00subscription-" + strconv.Itoa(m.subSeq)
+	m.mu.Unlock()
+	m.AddListener(id, Listener{
+		OnMediaDeviceListUpdated: func(e Event) {
+			select {
+			case s.events <- e:
+			case <-done:
+			}
+		},
+		OnError: func(e *Error) {
+			select {
+			case s.errors <- e:
+			case <-done:
+			}
+		},
+	})
+	s.remove = func() {
+		close(done)
+		m.RemoveListener(id)
+	}
+	return s
+}
+
+// deliverLocked sends an event and errors to every listener. m.mu is held;
+// posting never blocks.
+func (m *Manager) deliverLocked(e *Event, errs []*Error) {
+	for _, mb := range m.listeners {
+		for _, err := range errs {
+			mb.err(err)
+		}
+		if e != nil {
+			mb.event(*e)
+		}
+	}
+}
