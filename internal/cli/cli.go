@@ -34,6 +34,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"devices", "list microphones, speakers and cameras", runDevices},
+		{"watch", "print device changes as they happen, until interrupted", runWatch},
 	}
 }
 

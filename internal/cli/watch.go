@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+func runWatch(ctx context.Context, env Env, args []string) int {
+	fs := newFlags(env, "watch", "[--json] [--include-monitors]")
+	asJSON := fs.Bool("json", false, "one JSON object per line: initial, onMediaDeviceListUpdated, onError")
+	monitors := fs.Bool("include-monitors", false, "also list PulseAudio monitor sources as audio inputs")
+	if code, done := parse(fs, env, args); done {
+		return code
+	}
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors})
+	if err != nil {
+		return fail(env, err)
+	}
+	defer m.Close()
+
+	out := &lineWriter{w: env.Stdout}
+	if *asJSON {
+		out.json(struct {
+			Event string `json:"event"`
+			devices.Lists
+		}{"initial", m.Devices()})
+	} else {
+		printTable(env, m.Devices())
+	}
+	if err := m.Err(); err != nil {
+		reportError(out, *asJSON, asDeviceError(err))
+	}
+
+	sub := m.Subscribe()
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done(): // SIGINT or SIGTERM: close everything, exit 0
+			return ExitOK
+		case e := <-sub.Events():
+			if *asJSON {
+				out.json(struct {
+					Event string    `json:"event"`
+					At    time.Time `json:"at"`
+					devices.Lists
+					Added   []devices.Info `json:"added"`
+					Removed []devices.Info `json:"removed"`
+					Changed []devices.Info `json:"changed"`
+				}{"onMediaDeviceListUpdated", e.At.UTC().Truncate(time.Millisecond), e.Lists, e.Added, e.Removed, e.Changed})
+				continue
+			}
+			for _, d := range e.Added {
+				out.line("+ %s (%s) %s", d.Label, d.Kind, d.DeviceID)
+			}
+			for _, d := range e.Removed {
+				out.line("- %s (%s) %s", d.Label, d.Kind, d.DeviceID)
+			}
+			for _, d := range e.Changed {
+				out.line("~ %s (%s)%s%s", d.Label, d.Kind, tag(d.Default, " default"), tag(d.Active, " active"))
+			}
+		case err := <-sub.Errors():
+			reportError(out, *asJSON, err)
+		}
+	}
+}
+
+func tag(b bool, s string) string {
+	if b {
+		return s
+	}
+	return ""
+}
+
+func asDeviceError(err error) *devices.Error {
+	if de, ok := err.(*devices.Error); ok {
+		return de
+	}
+	var de *devices.Error
+	if errorsAs(err, &de) {
+		return de
+	}
+	return &devices.Error{Code: "UNKNOWN", Name: "UNKNOWN_ERROR", Message: err.Error()}
+}
+
+func reportError(out *lineWriter, asJSON bool, e *devices.Error) {
+	if asJSON {
+		out.json(struct {
+			Event string         `json:"event"`
+			Error *devices.Error `json:"error"`
+		}{"onError", e})
+		return
+	}
+	out.line("! %s: %s (%s)", e.Code, e.Message, e.Details)
+}
+
+// lineWriter writes whole lines, each at once, so a reader of a pipe sees
+// every event as it happens.
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lineWriter) json(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w.Write(append(b, '\n'))
+}
+
+func (l *lineWriter) line(format string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	fmt.Fprintf(l.w, format+"\n", a...)
+}
