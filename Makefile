@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) pulseaudio pulseaudio-utils xvfb xauth dbus-bin imagemagick
 
-.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check clean
+.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check bench clean
 
 all: build
 
@@ -51,6 +51,13 @@ vet:
 
 lint:
 	$(GOBIN)/staticcheck ./...
+
+# Benchmarks (never part of `make test`): the in-package Go benchmarks on a
+# private PulseAudio. Figures go into BENCHMARKS.md by hand.
+bench: test-deps
+	scripts/with-pulse.sh sh -c '$(GO) test -run XXX -bench HotplugLatency -benchtime 40x ./devices/ && \
+		$(GO) test -run XXX -bench Storm -benchtime 3x ./devices/ && \
+		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/'
 
 clean:
 	rm -f $(BIN) $(BIN).exe

@@ -54,3 +54,29 @@ func TestManagerSetUnknownDevice(t *testing.T) {
 	assert.ErrorIs(t, m.SetVideoInputDevice("/dev/v4l/by-id/usb-cam-video-index0"), ErrClosed)
 	assert.ErrorIs(t, m.Refresh(context.Background()), ErrClosed)
 }
+
+func TestPreferenceRestore(t *testing.T) {
+	cams := fixedCameras{
+		{Info: Info{DeviceID: "/dev/v4l/by-id/a", Kind: VideoInput, Label: "Built-in", GroupID: "g1"}, Node: "/dev/video0"},
+		{Info: Info{DeviceID: "/dev/v4l/by-path/b", Kind: VideoInput, Label: "USB Cam", GroupID: "g2"}, Node: "/dev/video2"},
+	}
+	m, err := newManager(context.Background(), Options{}, noAudio, cams)
+	require.NoError(t, err)
+	defer m.Close()
+	assert.True(t, m.Preference(VideoInput).FollowsDefault())
+
+	// Saved yesterday under an id that is gone; label and group still match.
+	require.NoError(t, m.SetPreference(VideoInput, Preference{DeviceID: "/dev/v4l/by-id/old", Label: "USB Cam", GroupID: "g2"}))
+	cur, _ := m.CurrentVideoInputDevice()
+	assert.Equal(t, "/dev/v4l/by-path/b", cur.DeviceID)
+
+	// A device that is not there at all: the default is active meanwhile.
+	require.NoError(t, m.SetPreference(VideoInput, Preference{DeviceID: "/dev/v4l/by-id/elsewhere", Label: "Other"}))
+	cur, _ = m.CurrentVideoInputDevice()
+	assert.Equal(t, "/dev/v4l/by-id/a", cur.DeviceID)
+	assert.Equal(t, "/dev/v4l/by-id/elsewhere", m.Preference(VideoInput).DeviceID, "kept for when it comes back")
+
+	require.NoError(t, m.SetVideoInputDevice("/dev/v4l/by-path/b"))
+	assert.Equal(t, Preference{DeviceID: "/dev/v4l/by-path/b", Label: "USB Cam", GroupID: "g2"}, m.Preference(VideoInput))
+	assert.ErrorIs(t, m.SetPreference(Kind("speaker"), Preference{}), ErrInvalidKind)
+}
