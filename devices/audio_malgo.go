@@ -22,6 +22,7 @@ type malgoAudio struct {
 	native   map[string]malgo.DeviceID
 	fallback bool
 	closed   bool
+	streams  map[*stream]bool // open meters and tones
 }
 
 type backendChoice struct {
@@ -154,6 +155,7 @@ func (a *malgoAudio) Close() error {
 		return nil
 	}
 	a.closed = true
+	a.closeStreamsLocked()
 	if a.meta != nil {
 		a.meta.Close()
 	}

@@ -42,6 +42,9 @@ const (
 	// CodeDeviceVanished (onError): the device a person chose was unplugged;
 	// the OS default is active until it comes back.
 	CodeDeviceVanished = "DEVICE_VANISHED"
+	// CodeDeviceOpenFailed: a device could not be opened for the meter or
+	// the test tone (busy in exclusive use, or gone).
+	CodeDeviceOpenFailed = "DEVICE_OPEN_FAILED"
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -56,6 +59,7 @@ var (
 	ErrClosed                 = &Error{Code: CodeClosed}
 	ErrSoundServerLost        = &Error{Code: CodeSoundServerLost}
 	ErrDeviceVanished         = &Error{Code: CodeDeviceVanished}
+	ErrDeviceOpenFailed       = &Error{Code: CodeDeviceOpenFailed}
 )
 
 // names gives each code its CometChatCallsException-style name.
@@ -70,6 +74,7 @@ var names = map[string]string{
 	CodeClosed:                 "USAGE_ERROR",
 	CodeSoundServerLost:        "AUDIO_ERROR",
 	CodeDeviceVanished:         "DEVICE_ERROR",
+	CodeDeviceOpenFailed:       "DEVICE_ERROR",
 }
 
 func newError(code, message, details string) *Error {

@@ -1,0 +1,211 @@
+package devices
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
+)
+
+// record captures a source (e.g. a sink's monitor) with parec as mono
+// s16le at 48 kHz until stop is called.
+func record(t *testing.T, s *pulsetest.Server, source string) (stop func() []int16) {
+	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20")
+	cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	require.NoError(t, cmd.Start())
+	return func() []int16 {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		samples := make([]int16, out.Len()/2)
+		binary.Read(bytes.NewReader(out.Bytes()[:len(samples)*2]), binary.LittleEndian, samples)
+		return samples
+	}
+}
+
+// goertzel returns the amplitude (0..1) of one frequency in a signal.
+func goertzel(x []int16, freq float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	k := 2 * math.Cos(2*math.Pi*freq/48000)
+	var s1, s2 float64
+	for _, v := range x {
+		s := float64(v)/32768 + k*s1 - s2
+		s2, s1 = s1, s
+	}
+	power := s1*s1 + s2*s2 - k*s1*s2
+	return 2 * math.Sqrt(power) / float64(len(x))
+}
+
+func TestToneOnChosenOutputOnly(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("sink_a", "Sink_A")
+	s.NullSink("sink_b", "Sink_B")
+	s.Pactl("set-default-sink", "sink_b") // the tone must not follow the default
+	m := newPulseManager(t, Options{})
+
+	stopA := record(t, s, "sink_a.monitor")
+	stopB := record(t, s, "sink_b.monitor")
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	require.NoError(t, m.PlayTone(context.Background(), "sink_a"))
+	took := time.Since(start)
+	time.Sleep(300 * time.Millisecond)
+	a, b := stopA(), stopB()
+
+	ampA, ampB := goertzel(a, ToneFrequency), goertzel(b, ToneFrequency)
+	t.Logf("880 Hz amplitude: chosen %.5f, other %.5f; %d/%d samples; played in %v", ampA, ampB, len(a), len(b), took)
+	require.Greater(t, len(a), 48000, "the recorder ran")
+	assert.Greater(t, ampA, 0.005, "the tone is on the chosen output")
+	assert.Less(t, ampB, 0.0005, "and not on the other")
+	assert.Greater(t, ampA, 20*ampB)
+	peak := 0.0
+	for _, v := range a {
+		peak = math.Max(peak, math.Abs(float64(v)/32768))
+	}
+	assert.Less(t, peak, 0.4, "a safe level (about -10 dBFS)")
+	assert.Less(t, took, 3*time.Second)
+
+	assert.ErrorIs(t, m.PlayTone(context.Background(), "no_such_sink"), ErrUnknownDevice)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, m.PlayTone(ctx, "sink_a"), context.Canceled)
+}
+
+// pipeMic loads a module-pipe-source microphone and returns its FIFO
+// opened for writing and the module index.
+func pipeMic(t *testing.T, s *pulsetest.Server, name string) (*os.File, int) {
+	fifo := filepath.Join(s.Dir, name+".fifo")
+	mod := s.Load("module-pipe-source", "source_name="+name, "file="+fifo, "format=s16le", "rate=48000", "channels=1",
+		"source_properties=device.description="+name)
+	f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	t.Cleanup(func() { f.Close() })
+	return f, mod
+}
+
+// feed writes a signal into a pipe microphone in real time, 10 ms at a
+// time, until stop is closed. amp 0 is silence.
+func feed(f *os.File, amp func() float64, stop <-chan struct{}) {
+	chunk := make([]byte, 480*2)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	n := 0
+	for {
+		a := amp()
+		for i := 0; i < 480; i++ {
+			v := int16(a * 32767 * math.Sin(2*math.Pi*440*float64(n)/48000))
+			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
+			n++
+		}
+		if _, err := f.Write(chunk); err != nil {
+			return
+		}
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func TestMeterFollowsTheSignal(t *testing.T) {
+	s := pulsetest.Start(t)
+	f, _ := pipeMic(t, s, "pipe_mic")
+	m := newPulseManager(t, Options{})
+	stop := make(chan struct{})
+	defer close(stop)
+	var level atomicFloat
+	go feed(f, level.Load, stop)
+
+	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
+	require.NoError(t, err)
+	defer mt.Close()
+
+	collect := func(d time.Duration) []Reading {
+		var out []Reading
+		end := time.After(d)
+		for {
+			select {
+			case r := <-mt.Readings():
+				out = append(out, r)
+			case <-end:
+				return out
+			}
+		}
+	}
+	collect(500 * time.Millisecond) // settle
+	quiet := collect(time.Second)
+	level.Store(0.5) // a sine at -6 dBFS peak, -9 dBFS RMS
+	collect(300 * time.Millisecond)
+	loud := collect(time.Second)
+
+	require.GreaterOrEqual(t, len(quiet), 15, "about 25 readings a second")
+	require.LessOrEqual(t, len(quiet), 35)
+	for _, r := range quiet {
+		assert.Less(t, r.RMSDBFS, -60.0, "silence reads low")
+		assert.GreaterOrEqual(t, r.RMSDBFS, SilenceDBFS, "and finite")
+		assert.False(t, math.IsInf(r.PeakDBFS, 0) || math.IsNaN(r.PeakDBFS))
+	}
+	require.NotEmpty(t, loud)
+	for _, r := range loud {
+		assert.Greater(t, r.RMSDBFS, -30.0, "the sine reads high")
+		assert.InDelta(t, -9.0, r.RMSDBFS, 3)
+		assert.InDelta(t, -6.0, r.PeakDBFS, 2)
+	}
+}
+
+func TestMeterDeviceVanishes(t *testing.T) {
+	s := pulsetest.Start(t)
+	f, mod := pipeMic(t, s, "pipe_mic")
+	_, _ = pipeMic(t, s, "other_mic")
+	m := newPulseManager(t, Options{})
+	stop := make(chan struct{})
+	defer close(stop)
+	go feed(f, func() float64 { return 0.1 }, stop)
+	before := runtime.NumGoroutine()
+
+	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
+	require.NoError(t, err)
+	second, err := m.OpenMeter(context.Background(), "other_mic")
+	require.NoError(t, err, "several meters at once")
+	defer second.Close()
+	select {
+	case <-mt.Readings():
+	case <-time.After(3 * time.Second):
+		t.Fatal("no reading")
+	}
+
+	s.Unload(mod)
+	deadline := time.After(10 * time.Second)
+	for open := true; open; {
+		select {
+		case _, open = <-mt.Readings():
+		case <-deadline:
+			t.Fatal("the meter did not end after its microphone went away")
+		}
+	}
+	assert.ErrorIs(t, mt.Err(), ErrDeviceVanished)
+	assert.NoError(t, mt.Close())
+	assert.NoError(t, mt.Close())
+	assert.NoError(t, second.Close())
+	time.Sleep(100 * time.Millisecond)
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "no goroutine left behind")
+
+	_, err = m.OpenMeter(context.Background(), "pipe_mic")
+	assert.ErrorIs(t, err, ErrUnknownDevice)
+}

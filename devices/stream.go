@@ -1,0 +1,119 @@
+package devices
+
+// #include <stdlib.h>
+import "C"
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/gen2brain/malgo"
+)
+
+// streamRate is the rate we ask miniaudio for; it converts from whatever
+// the device runs at.
+const streamRate = 48000
+
+// openStream opens a capture or playback stream on a listed device (or the
+// system default for id ""), as mono float32 at 48 kHz. The stream is
+// registered with the backend so closing the backend (Manager.Close, or a
+// sound server restart) stops it first instead of pulling the context from
+// under it.
+func (a *malgoAudio) openStream(kind Kind, id string, data malgo.DataProc, stop malgo.StopProc) (*stream, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return nil, newError(CodeAudioUnavailable, "the audio backend is closed", "retry")
+	}
+	typ := malgo.Capture
+	if kind == AudioOutput {
+		typ = malgo.Playback
+	}
+	cfg := malgo.DefaultDeviceConfig(typ)
+	cfg.SampleRate = streamRate
+	cfg.PeriodSizeInMilliseconds = 10
+	sub := malgo.SubConfig{Format: malgo.FormatF32, Channels: 1}
+	if id != SystemDefault {
+		native, ok := a.native[string(kind)+"\x00"+id]
+		if !ok {
+			return nil, newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", kind, id),
+				"list the devices again (mediadesk devices) and use one of the ids shown")
+		}
+		// A C copy: the config must not hold Go pointers. ma_device_init
+		// copies the id, so it is freed right after.
+		p := native.Pointer()
+		defer C.free(p)
+		sub.DeviceID = p
+	}
+	if kind == AudioOutput {
+		cfg.Playback = sub
+		cfg.Pulse.StreamNamePlayback = "MediaDesk test tone"
+	} else {
+		cfg.Capture = sub
+		cfg.Pulse.StreamNameCapture = "MediaDesk level meter"
+	}
+	dev, err := malgo.InitDevice(a.ctx.Context, cfg, malgo.DeviceCallbacks{Data: data, Stop: stop})
+	if err != nil {
+		return nil, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("cannot open %s device %q", kind, id),
+			"it may be in exclusive use by another program, or just unplugged", err)
+	}
+	s := &stream{dev: dev, owner: a}
+	if a.streams == nil {
+		a.streams = map[*stream]bool{}
+	}
+	a.streams[s] = true
+	if err := dev.Start(); err != nil {
+		delete(a.streams, s)
+		dev.Uninit()
+		return nil, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("cannot start %s device %q", kind, id), "", err)
+	}
+	return s, nil
+}
+
+// stream is one open miniaudio device. Close is safe to call twice and from
+// any goroutine but the audio callback.
+type stream struct {
+	dev   *malgo.Device
+	owner *malgoAudio
+	once  sync.Once
+}
+
+func (s *stream) Close() {
+	s.owner.forget(s)
+	s.release()
+}
+
+// release stops, then uninitialises. The explicit Stop matters: miniaudio
+// 0.11.23's ma_device_uninit only signals an event, while the Pulse worker
+// thread sleeps in pa_mainloop_iterate until data arrives; a stream that
+// gets none (its source unplugged, a silent pipe) would never wake and
+// Uninit would hang. ma_device_stop calls pa_mainloop_wakeup.
+func (s *stream) release() {
+	s.once.Do(func() {
+		s.dev.Stop()
+		s.dev.Uninit()
+	})
+}
+
+func (a *malgoAudio) forget(s *stream) {
+	a.mu.Lock()
+	delete(a.streams, s)
+	a.mu.Unlock()
+}
+
+// closeStreamsLocked stops every open stream before the context goes.
+func (a *malgoAudio) closeStreamsLocked() {
+	for s := range a.streams {
+		delete(a.streams, s)
+		s.release()
+	}
+}
+
+// f32Samples views a byte buffer of float32 samples without copying.
+func f32Samples(b []byte) []float32 {
+	if len(b) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
