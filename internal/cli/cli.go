@@ -35,6 +35,7 @@ func commands() []command {
 	return []command{
 		{"devices", "list microphones, speakers and cameras", runDevices},
 		{"watch", "print device changes as they happen, until interrupted", runWatch},
+		{"check", "play the test chime on a speaker, or meter a microphone", runCheck},
 	}
 }
 
