@@ -57,7 +57,9 @@ lint:
 bench: test-deps
 	scripts/with-pulse.sh sh -c '$(GO) test -run XXX -bench HotplugLatency -benchtime 40x ./devices/ && \
 		$(GO) test -run XXX -bench Storm -benchtime 3x ./devices/ && \
-		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/'
+		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
+		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
+		$(GO) test -run XXX -bench MeterCPU -benchtime 1x ./devices/'
 
 clean:
 	rm -f $(BIN) $(BIN).exe

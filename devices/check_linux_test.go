@@ -88,7 +88,7 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 
 // pipeMic loads a module-pipe-source microphone and returns its FIFO
 // opened for writing and the module index.
-func pipeMic(t *testing.T, s *pulsetest.Server, name string) (*os.File, int) {
+func pipeMic(t testing.TB, s *pulsetest.Server, name string) (*os.File, int) {
 	fifo := filepath.Join(s.Dir, name+".fifo")
 	mod := s.Load("module-pipe-source", "source_name="+name, "file="+fifo, "format=s16le", "rate=48000", "channels=1",
 		"source_properties=device.description="+name)

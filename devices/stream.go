@@ -32,7 +32,10 @@ func (a *malgoAudio) openStream(kind Kind, id string, data malgo.DataProc, stop 
 	}
 	cfg := malgo.DefaultDeviceConfig(typ)
 	cfg.SampleRate = streamRate
-	cfg.PeriodSizeInMilliseconds = 10
+	// 40 ms periods: a meter reading spans 40 ms anyway, and fewer wakeups
+	// cost less CPU (measured: 7.4 % of a core at 10 ms, 5.3 % at 40 ms,
+	// same sound-to-reading latency). See BENCHMARKS.md.
+	cfg.PeriodSizeInMilliseconds = 40
 	sub := malgo.SubConfig{Format: malgo.FormatF32, Channels: 1}
 	if id != SystemDefault {
 		native, ok := a.native[string(kind)+"\x00"+id]
