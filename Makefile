@@ -9,9 +9,9 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 # Build: cgo (malgo, and Fyne's GL/X11/Wayland). Tests: a private PulseAudio
 # and Xvfb.
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
-TEST_PACKAGES  := $(BUILD_PACKAGES) pulseaudio pulseaudio-utils xvfb xauth dbus-bin imagemagick
+TEST_PACKAGES  := $(BUILD_PACKAGES) pulseaudio pulseaudio-utils xvfb xauth dbus-bin imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check bench clean
+.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check cross-windows bench clean
 
 all: build
 
@@ -36,6 +36,14 @@ tools:
 # against a private PulseAudio that is started here and stopped afterwards.
 test: test-deps tools
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
+	$(MAKE) --no-print-directory cross-windows
+
+# A Windows break fails CI: cross-compile the app with cgo and mingw-w64.
+# (-w: miniaudio's own gcc warnings under mingw are noise here.)
+cross-windows:
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="-O2 -w" \
+		$(GO) build -o $(BIN).exe .
+	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="-O2 -w" $(GO) vet ./...
 
 # Run by `test` inside the private sound server. MEDIADESK_REQUIRE_PULSE
 # turns "no sound server" from a skip into a failure.
