@@ -40,4 +40,3 @@ func TestUsage(t *testing.T) {
 		assert.NotEmpty(t, errOut, args)
 	}
 }
-
