@@ -1,0 +1,429 @@
+package calls
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// num accepts a JSON number, a numeric string, null or absence: the REST
+// API documents integers and sends floats, and the docs disagree on types.
+type num struct {
+	v   float64
+	set bool
+}
+
+func (n *num) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			return nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("not a number: %q", s)
+		}
+		n.v, n.set = f, true
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	n.v, n.set = f, true
+	return nil
+}
+
+func (n num) int64() int64 { return int64(math.Round(n.v)) }
+
+// flexBool accepts true/false, 0/1 and "true"/"false".
+type flexBool bool
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	switch strings.Trim(string(bytes.TrimSpace(b)), `"`) {
+	case "true", "1":
+		*f = true
+	case "false", "0", "null", "":
+		*f = false
+	default:
+		return fmt.Errorf("not a boolean: %s", b)
+	}
+	return nil
+}
+
+// text accepts a string, or a number written as one (ids sometimes are).
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		err := json.Unmarshal(b, &s)
+		*t = text(s)
+		return err
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("not a string: %s", b)
+	}
+	*t = text(n.String())
+	return nil
+}
+
+// restCall is a call object as GET /calls returns it.
+type restCall struct {
+	SessionID              text              `json:"sessionId"`
+	Type                   text              `json:"type"`
+	Mode                   text              `json:"mode"`
+	CallCategory           text              `json:"callCategory"`
+	Status                 text              `json:"status"`
+	ReceiverType           text              `json:"receiverType"`
+	Initiator              json.RawMessage   `json:"initiator"`
+	Receiver               json.RawMessage   `json:"receiver"`
+	InitiatedAt            num               `json:"initiatedAt"`
+	StartedAt              num               `json:"startedAt"`
+	EndedAt                num               `json:"endedAt"`
+	TotalAudioMinutes      num               `json:"totalAudioMinutes"`
+	TotalVideoMinutes      num               `json:"totalVideoMinutes"`
+	TotalDurationInMinutes num               `json:"totalDurationInMinutes"`
+	TotalDuration          json.RawMessage   `json:"totalDuration"`
+	TotalParticipants      num               `json:"totalParticipants"`
+	HasRecording           flexBool          `json:"hasRecording"`
+	MID                    text              `json:"mid"`
+	Participants           []restParticipant `json:"participants"`
+	Recordings             []restRecording   `json:"recordings"`
+	Data                   struct {
+		Entities struct {
+			Initiator struct {
+				Entity json.RawMessage `json:"entity"`
+			} `json:"initiator"`
+			Receiver struct {
+				Entity json.RawMessage `json:"entity"`
+			} `json:"receiver"`
+		} `json:"entities"`
+	} `json:"data"`
+}
+
+type restParticipant struct {
+	UID                    text     `json:"uid"`
+	Name                   text     `json:"name"`
+	Avatar                 text     `json:"avatar"`
+	TotalAudioMinutes      num      `json:"totalAudioMinutes"`
+	TotalVideoMinutes      num      `json:"totalVideoMinutes"`
+	TotalDuration          num      `json:"totalDuration"`
+	TotalDurationInMinutes num      `json:"totalDurationInMinutes"`
+	DeviceID               text     `json:"deviceId"`
+	DeviceIDSDK            text     `json:"deviceID"`
+	IsJoined               flexBool `json:"isJoined"`
+	HasJoined              flexBool `json:"hasJoined"`
+	JoinedAt               num      `json:"joinedAt"`
+	LeftAt                 num      `json:"leftAt"`
+	MID                    text     `json:"mid"`
+	State                  text     `json:"state"`
+}
+
+type restRecording struct {
+	RID          text `json:"rid"`
+	RecordingURL text `json:"recording_url"`
+	URLSDK       text `json:"recordingUrl"`
+	StartTime    num  `json:"startTime"`
+	EndTime      num  `json:"endTime"`
+	Duration     num  `json:"duration"`
+}
+
+type restEntity struct {
+	UID    text `json:"uid"`
+	GUID   text `json:"guid"`
+	Name   text `json:"name"`
+	Avatar text `json:"avatar"`
+	Icon   text `json:"icon"`
+}
+
+// DecodeCall maps one REST call object onto the SDK's CallLog:
+//
+//   - mode → callCategory; startedAt when initiatedAt is missing.
+//   - initiator and receiver are uid/guid strings in REST; names and
+//     avatars come from data.entities.{initiator,receiver}.entity (the v3.0
+//     shape) when present, else from the participant with that uid.
+//   - participants: isJoined → hasJoined (joinedAt also counts, as the UI
+//     Kit does), deviceId → deviceID, totalDuration or
+//     totalDurationInMinutes (both occur) → totalDurationInMinutes.
+//   - recordings: recording_url → recordingUrl; duration in seconds (see
+//     decodeRecording).
+//   - totalDuration: kept when it is "HH:MM:SS"; a number is taken as
+//     seconds; missing, it is derived from totalDurationInMinutes.
+//
+// Numbers may be integers, floats or numeric strings.
+func DecodeCall(b []byte) (CallLog, error) {
+	var r restCall
+	if err := json.Unmarshal(b, &r); err != nil {
+		return CallLog{}, badResponse("a call object could not be read", err)
+	}
+	if r.SessionID == "" {
+		return CallLog{}, badResponse("a call object has no sessionId", nil)
+	}
+	c := CallLog{
+		SessionID:              string(r.SessionID),
+		Type:                   string(r.Type),
+		CallCategory:           firstText(r.Mode, r.CallCategory),
+		Status:                 string(r.Status),
+		ReceiverType:           string(r.ReceiverType),
+		InitiatedAt:            r.InitiatedAt.int64(),
+		EndedAt:                r.EndedAt.int64(),
+		TotalAudioMinutes:      r.TotalAudioMinutes.v,
+		TotalVideoMinutes:      r.TotalVideoMinutes.v,
+		TotalDurationInMinutes: r.TotalDurationInMinutes.v,
+		TotalParticipants:      int(r.TotalParticipants.int64()),
+		HasRecording:           bool(r.HasRecording),
+		MID:                    string(r.MID),
+		Participants:           []Participant{},
+		Recordings:             []Recording{},
+	}
+	if !r.InitiatedAt.set {
+		c.InitiatedAt = r.StartedAt.int64()
+	}
+	if !r.TotalDurationInMinutes.set {
+		c.TotalDurationInMinutes = c.TotalAudioMinutes + c.TotalVideoMinutes
+	}
+	c.TotalDuration = decodeTotalDuration(r.TotalDuration, c.TotalDurationInMinutes)
+	for _, p := range r.Participants {
+		c.Participants = append(c.Participants, decodeParticipant(p))
+	}
+	for _, rec := range r.Recordings {
+		c.Recordings = append(c.Recordings, decodeRecording(rec))
+	}
+	if len(c.Recordings) > 0 {
+		c.HasRecording = true
+	}
+	if c.TotalParticipants == 0 {
+		c.TotalParticipants = len(c.Participants)
+	}
+
+	initID, err := entityID(r.Initiator)
+	if err != nil {
+		return CallLog{}, badResponse("initiator of "+c.SessionID, err)
+	}
+	c.Initiator = CallUser{UID: initID}
+	if e, ok := entity(r.Data.Entities.Initiator.Entity); ok {
+		c.Initiator = CallUser{UID: firstText(e.UID, text(initID)), Name: string(e.Name), Avatar: string(e.Avatar)}
+	}
+	recvID, err := entityID(r.Receiver)
+	if err != nil {
+		return CallLog{}, badResponse("receiver of "+c.SessionID, err)
+	}
+	e, haveEntity := entity(r.Data.Entities.Receiver.Entity)
+	if c.ReceiverType == "group" || (c.ReceiverType == "" && haveEntity && e.GUID != "") {
+		c.ReceiverType = "group"
+		g := &CallGroup{GUID: recvID}
+		if haveEntity {
+			g = &CallGroup{GUID: firstText(e.GUID, text(recvID)), Name: string(e.Name), Icon: firstText(e.Icon, e.Avatar)}
+		}
+		c.Receiver = Receiver{Group: g}
+	} else {
+		c.ReceiverType = "user"
+		u := &CallUser{UID: recvID}
+		if haveEntity {
+			u = &CallUser{UID: firstText(e.UID, text(recvID)), Name: string(e.Name), Avatar: string(e.Avatar)}
+		}
+		c.Receiver = Receiver{User: u}
+	}
+	// Names from participants where the entities did not give them.
+	for _, p := range c.Participants {
+		if p.UID == c.Initiator.UID && c.Initiator.Name == "" {
+			c.Initiator.Name, c.Initiator.Avatar = p.Name, firstText(text(c.Initiator.Avatar), text(p.Avatar))
+		}
+		if u := c.Receiver.User; u != nil && p.UID == u.UID && u.Name == "" {
+			u.Name, u.Avatar = p.Name, firstText(text(u.Avatar), text(p.Avatar))
+		}
+	}
+	return c, nil
+}
+
+func decodeParticipant(p restParticipant) Participant {
+	out := Participant{
+		UID:                    string(p.UID),
+		Name:                   string(p.Name),
+		Avatar:                 string(p.Avatar),
+		TotalAudioMinutes:      p.TotalAudioMinutes.v,
+		TotalVideoMinutes:      p.TotalVideoMinutes.v,
+		TotalDurationInMinutes: p.TotalDurationInMinutes.v,
+		DeviceID:               firstText(p.DeviceIDSDK, p.DeviceID),
+		HasJoined:              bool(p.IsJoined) || bool(p.HasJoined) || p.JoinedAt.int64() > 0,
+		JoinedAt:               p.JoinedAt.int64(),
+		LeftAt:                 p.LeftAt.int64(),
+		MID:                    string(p.MID),
+		State:                  string(p.State),
+	}
+	if !p.TotalDurationInMinutes.set {
+		out.TotalDurationInMinutes = p.TotalDuration.v
+	}
+	return out
+}
+
+// decodeRecording: the SDK says a recording's duration is in seconds, the
+// REST docs say minutes. The model is seconds: from endTime − startTime
+// when both are there (they are Unix seconds, so no unit is in doubt),
+// else the REST duration read as minutes.
+func decodeRecording(r restRecording) Recording {
+	out := Recording{
+		RID:          string(r.RID),
+		RecordingURL: firstText(r.RecordingURL, r.URLSDK),
+		StartTime:    r.StartTime.int64(),
+		EndTime:      r.EndTime.int64(),
+	}
+	if out.StartTime > 0 && out.EndTime >= out.StartTime {
+		out.Duration = float64(out.EndTime - out.StartTime)
+	} else {
+		out.Duration = math.Round(r.Duration.v*60*1000) / 1000
+	}
+	return out
+}
+
+func decodeTotalDuration(raw json.RawMessage, minutes float64) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil && s != "" {
+		return s
+	}
+	var secs float64
+	if json.Unmarshal(raw, &secs) == nil && secs > 0 {
+		return formatHMS(int64(math.Round(secs)))
+	}
+	return formatHMS(int64(math.Round(minutes * 60)))
+}
+
+func formatHMS(secs int64) string {
+	if secs < 0 {
+		secs = 0
+	}
+	return fmt.Sprintf("%02d:%02d:%02d", secs/3600, secs/60%60, secs%60)
+}
+
+// entityID reads initiator/receiver, which REST sends as an id string (and
+// a decoded CallLog as an object).
+func entityID(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", nil
+	}
+	if raw[0] == '{' {
+		var e restEntity
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return "", err
+		}
+		return firstText(e.UID, e.GUID), nil
+	}
+	var t text
+	err := json.Unmarshal(raw, &t)
+	return string(t), err
+}
+
+func entity(raw json.RawMessage) (restEntity, bool) {
+	var e restEntity
+	if len(bytes.TrimSpace(raw)) == 0 || json.Unmarshal(raw, &e) != nil {
+		return e, false
+	}
+	return e, e.UID != "" || e.GUID != "" || e.Name != ""
+}
+
+func firstText(vals ...text) string {
+	for _, v := range vals {
+		if v != "" {
+			return string(v)
+		}
+	}
+	return ""
+}
+
+func badResponse(what string, err error) *Error {
+	e := newError(CodeBadResponse, "BAD_RESPONSE", what, "the server sent something MediaDesk cannot read; nothing was stored from it")
+	e.Err = err
+	return e
+}
+
+// ListPage is one decoded page of GET /calls.
+type ListPage struct {
+	Calls       []CallLog
+	Total       int
+	CurrentPage int
+	TotalPages  int
+	PerPage     int
+}
+
+// DecodeList decodes a list response {"data":[…],"meta":{"pagination":…}},
+// or the error envelope {"error":{…}} as an *Error.
+func DecodeList(b []byte) (ListPage, error) {
+	var env struct {
+		Data  json.RawMessage `json:"data"`
+		Error *apiError       `json:"error"`
+		Meta  struct {
+			Pagination struct {
+				Total       num `json:"total"`
+				Count       num `json:"count"`
+				PerPage     num `json:"per_page"`
+				CurrentPage num `json:"current_page"`
+				TotalPages  num `json:"total_pages"`
+			} `json:"pagination"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		return ListPage{}, badResponse("the call list could not be read", err)
+	}
+	if env.Error != nil {
+		return ListPage{}, env.Error.toError(0)
+	}
+	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
+		return ListPage{}, newError(CodeUnknownAPIError, "UNKNOWN_API_ERROR", "the response had neither data nor error", "")
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(env.Data, &items); err != nil {
+		// Get Call in the current spec answers a single object.
+		items = []json.RawMessage{env.Data}
+	}
+	p := env.Meta.Pagination
+	page := ListPage{Total: int(p.Total.int64()), CurrentPage: int(p.CurrentPage.int64()),
+		TotalPages: int(p.TotalPages.int64()), PerPage: int(p.PerPage.int64()), Calls: make([]CallLog, 0, len(items))}
+	for _, it := range items {
+		c, err := DecodeCall(it)
+		if err != nil {
+			return ListPage{}, err
+		}
+		page.Calls = append(page.Calls, c)
+	}
+	return page, nil
+}
+
+type apiError struct {
+	Message    string `json:"message"`
+	DevMessage string `json:"devMessage"`
+	Source     string `json:"source"`
+	Code       text   `json:"code"`
+	Name       string `json:"name"`
+	Details    string `json:"details"`
+}
+
+func (a *apiError) toError(status int) *Error {
+	e := &Error{Code: string(a.Code), Name: a.Name, Message: a.Message, Details: firstText(text(a.Details), text(a.DevMessage)), HTTPStatus: status}
+	if e.Code == "" {
+		e.Code = CodeUnknownAPIError
+	}
+	if e.Name == "" {
+		e.Name = "COMET_CHAT_API_ERROR"
+	}
+	if e.Message == "" {
+		e.Message = "the CometChat API returned an error"
+	}
+	return e
+}
