@@ -8,7 +8,7 @@ require (
 	golang.org/x/sys v0.49.0
 )
 
-require github.com/mattn/go-sqlite3 v1.14.53 // indirect
+require github.com/mattn/go-sqlite3 v1.14.53
 
 require (
 	github.com/stretchr/testify v1.12.1

@@ -1,0 +1,373 @@
+package calls
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// applicationID marks a SQLite file as a MediaDesk history ("MDSH"), so a
+// foreign database is refused instead of migrated.
+const applicationID = 0x4D445348
+
+// migrations are applied in order; PRAGMA user_version counts those done.
+// Never edit one that has shipped: add another.
+var migrations = []string{
+	`CREATE TABLE calls (
+		session_id    TEXT PRIMARY KEY,
+		initiated_at  INTEGER NOT NULL,
+		type          TEXT NOT NULL,
+		status        TEXT NOT NULL,
+		category      TEXT NOT NULL,
+		receiver_type TEXT NOT NULL,
+		initiator_uid TEXT NOT NULL,
+		receiver_id   TEXT NOT NULL,
+		has_recording INTEGER NOT NULL,
+		doc           TEXT NOT NULL
+	);
+	CREATE INDEX calls_time      ON calls (initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_type      ON calls (type, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_status    ON calls (status, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_category  ON calls (category, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_recording ON calls (has_recording, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_receiver  ON calls (receiver_id, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_initiator ON calls (initiator_uid, initiated_at DESC, session_id DESC);
+	CREATE TABLE members (
+		uid          TEXT NOT NULL,
+		initiated_at INTEGER NOT NULL,
+		session_id   TEXT NOT NULL,
+		PRIMARY KEY (uid, initiated_at, session_id)
+	) WITHOUT ROWID;
+	CREATE INDEX members_session ON members (session_id);
+	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+}
+
+// Store is the embedded call history: one SQLite file. Safe for concurrent
+// use; Close it when done (a second Close is a no-op).
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// DefaultStorePath is MEDIADESK_DB, else history.db under the user's config
+// directory.
+func DefaultStorePath() string {
+	if p := os.Getenv("MEDIADESK_DB"); p != "" {
+		return p
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "mediadesk", "history.db")
+}
+
+// OpenStore opens (creating if needed) the history at path. A file that is
+// not SQLite, a damaged one, another program's database, or one written by
+// a newer MediaDesk is refused with a clear *Error; nothing in it is
+// changed.
+func OpenStore(ctx context.Context, path string) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, storeErr(CodeStoreCorrupt, "cannot create the history folder", path, err)
+	}
+	// Inspect before changing anything: no WAL switch, no migration, until
+	// we know the file is ours (or new).
+	dsn := "file:" + path + "?_busy_timeout=5000&_txlock=immediate"
+	db, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, storeErr(CodeStoreCorrupt, "cannot open the history", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	s := &Store{db: db, path: path}
+	if err := s.check(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) check(ctx context.Context) error {
+	var appID, version, tables int
+	err := s.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&appID)
+	if err == nil {
+		err = s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version)
+	}
+	if err == nil {
+		err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables)
+	}
+	if err != nil {
+		return storeErr(CodeStoreCorrupt, "the history file is damaged or not a database", s.path, err)
+	}
+	switch {
+	case appID == 0 && tables == 0:
+		// New (or empty) file: ours to set up.
+	case appID != applicationID:
+		return storeErr(CodeStoreForeign, "this file is another program's database, not a MediaDesk history", s.path, nil)
+	case version > len(migrations):
+		return storeErr(CodeStoreTooNew, fmt.Sprintf("the history was written by a newer MediaDesk (schema %d, this one knows %d)", version, len(migrations)), s.path, nil)
+	}
+	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
+		return storeErr(CodeStoreCorrupt, "cannot switch the history to WAL", s.path, err)
+	}
+	var ok string
+	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&ok); err != nil || ok != "ok" {
+		return storeErr(CodeStoreCorrupt, "the history file is damaged", s.path, fmt.Errorf("quick_check: %s %v", ok, err))
+	}
+	return s.migrate(ctx, version)
+}
+
+func (s *Store) migrate(ctx context.Context, from int) error {
+	for v := from; v < len(migrations); v++ {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return storeErr(CodeStoreCorrupt, "cannot update the history's schema", s.path, err)
+		}
+		_, err = tx.ExecContext(ctx, migrations[v])
+		if err == nil {
+			_, err = tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d; PRAGMA application_id = %d`, v+1, applicationID))
+		}
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			tx.Rollback()
+		}
+		if err != nil {
+			return storeErr(CodeStoreCorrupt, fmt.Sprintf("schema migration %d failed", v+1), s.path, err)
+		}
+	}
+	return nil
+}
+
+func storeErr(code, msg, path string, err error) *Error {
+	details := "file: " + path
+	switch code {
+	case CodeStoreCorrupt:
+		details += "; move it aside (nothing was changed) and sync or import again"
+	case CodeStoreForeign:
+		details += "; choose another file with --db or MEDIADESK_DB (nothing was changed)"
+	case CodeStoreTooNew:
+		details += "; update MediaDesk (nothing was changed)"
+	}
+	e := newError(code, "STORE_ERROR", msg, details)
+	e.Err = err
+	return e
+}
+
+// Close closes the database. A second Close is a no-op.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the file the store lives in.
+func (s *Store) Path() string { return s.path }
+
+// Upsert stores calls by sessionId in one transaction: all or none.
+// Storing the same call again replaces it, so re-running an import or a
+// sync is harmless.
+func (s *Store) Upsert(ctx context.Context, calls []CallLog) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := upsertTx(ctx, tx, calls); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func upsertTx(ctx context.Context, tx *sql.Tx, calls []CallLog) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls
+		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc)
+		VALUES (?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(session_id) DO UPDATE SET initiated_at=excluded.initiated_at, type=excluded.type,
+			status=excluded.status, category=excluded.category, receiver_type=excluded.receiver_type,
+			initiator_uid=excluded.initiator_uid, receiver_id=excluded.receiver_id,
+			has_recording=excluded.has_recording, doc=excluded.doc`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	del, err := tx.PrepareContext(ctx, `DELETE FROM members WHERE session_id = ?`)
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	mem, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO members (uid, initiated_at, session_id) VALUES (?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer mem.Close()
+	for _, c := range calls {
+		if c.SessionID == "" {
+			return newError(CodeInvalidArgument, "VALIDATION_ERROR", "a call without a sessionId cannot be stored", "")
+		}
+		doc, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, c.SessionID, c.InitiatedAt, c.Type, c.Status, c.CallCategory, c.ReceiverType,
+			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, doc); err != nil {
+			return err
+		}
+		if _, err := del.ExecContext(ctx, c.SessionID); err != nil {
+			return err
+		}
+		for _, uid := range c.memberUIDs() {
+			if _, err := mem.ExecContext(ctx, uid, c.InitiatedAt, c.SessionID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c CallLog) memberUIDs() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(uid string) {
+		if uid != "" && !seen[uid] {
+			seen[uid] = true
+			out = append(out, uid)
+		}
+	}
+	add(c.Initiator.UID)
+	if c.Receiver.User != nil {
+		add(c.Receiver.User.UID)
+	}
+	for _, p := range c.Participants {
+		add(p.UID)
+	}
+	return out
+}
+
+// where builds the SQL condition for a validated filter.
+func where(f Filter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	if f.CallType != "" {
+		add("type = ?", f.CallType)
+	}
+	if f.CallCategory != "" {
+		add("category = ?", f.CallCategory)
+	}
+	if f.HasRecording {
+		add("has_recording = 1")
+	}
+	switch {
+	case f.CallStatus == "missed":
+		add("initiator_uid NOT IN ('', ?) AND status IN ('unanswered','cancelled','busy','rejected')", f.Me)
+	case f.CallStatus != "":
+		add("status = ?", f.CallStatus)
+	}
+	switch f.CallDirection {
+	case "outgoing":
+		add("initiator_uid IN ('', ?)", f.Me)
+	case "incoming":
+		add("initiator_uid NOT IN ('', ?)", f.Me)
+	}
+	if f.GUID != "" {
+		add("receiver_type = 'group' AND receiver_id = ?", f.GUID)
+	}
+	if f.UID != "" {
+		add("session_id IN (SELECT session_id FROM members WHERE uid = ?)", f.UID)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Calls returns up to limit calls matching f, newest first, skipping
+// offset. The history list asks for just the rows it draws.
+func (s *Store) Calls(ctx context.Context, f Filter, offset, limit int) ([]CallLog, error) {
+	w, args := where(f)
+	args = append(args, limit, offset)
+	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM calls`+w+
+		` ORDER BY initiated_at DESC, session_id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]CallLog, 0, limit)
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return nil, err
+		}
+		var c CallLog
+		if err := json.Unmarshal(doc, &c); err != nil {
+			return nil, storeErr(CodeStoreCorrupt, "a stored call could not be read", s.path, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Count returns how many calls match f.
+func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
+	w, args := where(f)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM calls`+w, args...).Scan(&n)
+	return n, err
+}
+
+// Page implements Source: page p (from 1) of f.Limit calls.
+func (s *Store) Page(ctx context.Context, f Filter, p int) ([]CallLog, bool, error) {
+	if p < 1 {
+		return []CallLog{}, false, nil
+	}
+	got, err := s.Calls(ctx, f, (p-1)*f.Limit, f.Limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(got) > f.Limit
+	if more {
+		got = got[:f.Limit]
+	}
+	return got, more, nil
+}
+
+// Call returns one call by sessionId, or an error matching ErrNotFound.
+func (s *Store) Call(ctx context.Context, sessionID string) (CallLog, error) {
+	var doc []byte
+	err := s.db.QueryRowContext(ctx, `SELECT doc FROM calls WHERE session_id = ?`, sessionID).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CallLog{}, newError(CodeNotFound, "NOT_FOUND", fmt.Sprintf("no call with sessionId %q in the history", sessionID),
+			"list calls with `mediadesk calls list`")
+	}
+	if err != nil {
+		return CallLog{}, err
+	}
+	var c CallLog
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return CallLog{}, storeErr(CodeStoreCorrupt, "a stored call could not be read", s.path, err)
+	}
+	return c, nil
+}
+
+// Meta reads a stored setting ("" when unset).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta stores a setting.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+// MetaMe is where the account's own uid is kept (for direction filters).
+const MetaMe = "account.me"
+
