@@ -370,4 +370,3 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 
 // MetaMe is where the account's own uid is kept (for direction filters).
 const MetaMe = "account.me"
-

@@ -1,0 +1,270 @@
+package calls
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Account says how to reach an app's call history.
+type Account struct {
+	AppID  string
+	Region string // us, eu or in
+	// Exactly one of APIKey and AuthToken. OnBehalfOf (with an API key)
+	// scopes the list to one user; Me names the account's own uid for
+	// direction filters (defaults to OnBehalfOf).
+	APIKey     string
+	OnBehalfOf string
+	AuthToken  string
+	Me         string
+	// BaseURL replaces https://{appId}.call-{region}.cometchat.io/v3.
+	BaseURL string
+}
+
+// Self is the uid whose calls are "mine".
+func (a Account) Self() string {
+	if a.Me != "" {
+		return a.Me
+	}
+	return a.OnBehalfOf
+}
+
+// String never shows the secrets.
+func (a Account) String() string {
+	auth := "api key"
+	if a.AuthToken != "" {
+		auth = "auth token"
+	}
+	return fmt.Sprintf("app %s (%s), %s", a.AppID, a.Region, auth)
+}
+
+func settingsErr(msg, details string) *Error {
+	return newError(CodeInvalidSettings, "VALIDATION_ERROR", msg, details)
+}
+
+// base checks the account and returns the API's base URL.
+func (a Account) base() (*url.URL, error) {
+	switch {
+	case a.APIKey == "" && a.AuthToken == "":
+		return nil, newError(CodeNotEnoughParameters, "VALIDATION_ERROR", "no credentials", "give --api-key (with --on-behalf-of) or --auth-token")
+	case a.APIKey != "" && a.AuthToken != "":
+		return nil, settingsErr("both an API key and an auth token were given", "use one of them")
+	}
+	raw := a.BaseURL
+	if raw == "" {
+		region := strings.ToLower(a.Region)
+		if region != "us" && region != "eu" && region != "in" {
+			return nil, settingsErr(fmt.Sprintf("invalid region %q", a.Region), "use us, eu or in")
+		}
+		if a.AppID == "" || strings.ContainsAny(a.AppID, "/.:@ ") {
+			return nil, settingsErr(fmt.Sprintf("invalid app id %q", a.AppID), "copy it from the CometChat dashboard")
+		}
+		raw = fmt.Sprintf("https://%s.call-%s.cometchat.io/v3", a.AppID, region)
+	}
+	u, err := url.Parse(strings.TrimRight(raw, "/"))
+	if err != nil || u.Host == "" {
+		return nil, settingsErr(fmt.Sprintf("invalid base URL %q", raw), "")
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return nil, settingsErr("refusing plain http to "+u.Host, "keys and tokens only travel over https (plain http is allowed to loopback, for tests and local proxies)")
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Client talks to the CometChat Calls REST API. It retries 429 and 5xx with
+// backoff (honouring Retry-After), times out, and caps response sizes.
+type Client struct {
+	acct    Account
+	base    *url.URL
+	HTTP    *http.Client
+	Retries int           // attempts after the first (default 4)
+	MaxBody int64         // bytes (default 32 MiB)
+	Backoff time.Duration // first retry wait (default 500ms)
+}
+
+// NewClient validates the account.
+func NewClient(a Account) (*Client, error) {
+	u, err := a.base()
+	if err != nil {
+		return nil, err
+	}
+	return &Client{acct: a, base: u, HTTP: &http.Client{Timeout: 30 * time.Second}, Retries: 4, MaxBody: 32 << 20, Backoff: 500 * time.Millisecond}, nil
+}
+
+// query turns a filter into the SDK's query keys.
+func query(f Filter, page int) url.Values {
+	q := url.Values{}
+	q.Set("page", strconv.Itoa(page))
+	q.Set("perPage", strconv.Itoa(f.Limit))
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("type", f.CallType)
+	set("status", f.CallStatus)
+	set("mode", f.CallCategory)
+	set("direction", f.CallDirection)
+	set("uid", f.UID)
+	set("guid", f.GUID)
+	if f.HasRecording {
+		q.Set("hasRecording", "true")
+	}
+	return q
+}
+
+// List fetches one page of GET /calls.
+func (c *Client) List(ctx context.Context, f Filter, page int) (ListPage, error) {
+	u := *c.base
+	u.Path += "/calls"
+	u.RawQuery = query(f, page).Encode()
+	body, err := c.get(ctx, u.String())
+	if err != nil {
+		return ListPage{}, err
+	}
+	return DecodeList(body)
+}
+
+// Page implements Source straight from the REST API.
+func (c *Client) Page(ctx context.Context, f Filter, page int) ([]CallLog, bool, error) {
+	if page < 1 {
+		return []CallLog{}, false, nil
+	}
+	p, err := c.List(ctx, f, page)
+	if err != nil {
+		return nil, false, err
+	}
+	return p.Calls, p.TotalPages > page, nil
+}
+
+func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
+	wait := c.Backoff
+	for attempt := 0; ; attempt++ {
+		body, status, retryAfter, err := c.once(ctx, target)
+		retryable := err == nil && (status == http.StatusTooManyRequests || status >= 500)
+		var netErr net.Error
+		if err != nil && errors.As(err, &netErr) && ctx.Err() == nil {
+			retryable = true
+		}
+		if !retryable || attempt >= c.Retries {
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				var e *Error
+				if errors.As(err, &e) {
+					return nil, e
+				}
+				ne := newError(CodeNetwork, "NETWORK_ERROR", "the CometChat API could not be reached", "check the network and the app id/region, then retry")
+				ne.Err = redact(err)
+				return nil, ne
+			}
+			if status >= 400 {
+				return nil, httpError(status, body)
+			}
+			return body, nil
+		}
+		if retryAfter > 0 {
+			wait = retryAfter
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		if wait *= 2; wait > 30*time.Second {
+			wait = 30 * time.Second
+		}
+	}
+}
+
+func (c *Client) once(ctx context.Context, target string) ([]byte, int, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if c.acct.AuthToken != "" {
+		req.Header.Set("authToken", c.acct.AuthToken)
+		req.Header.Set("appId", c.acct.AppID)
+	} else {
+		req.Header.Set("apikey", c.acct.APIKey)
+		if c.acct.OnBehalfOf != "" {
+			req.Header.Set("onBehalfOf", c.acct.OnBehalfOf)
+		}
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.MaxBody+1))
+	if err != nil {
+		return nil, 0, 0, err // a truncated body: retried as a network error
+	}
+	if int64(len(body)) > c.MaxBody {
+		return nil, 0, 0, newError(CodeBadResponse, "BAD_RESPONSE", fmt.Sprintf("the response is larger than %d MiB", c.MaxBody>>20), "nothing from it was stored")
+	}
+	return body, resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), nil
+}
+
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return min(time.Duration(s)*time.Second, 5*time.Minute)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(time.Until(t), 0), 5*time.Minute)
+	}
+	return 0
+}
+
+// httpError maps an HTTP error, with or without the error envelope.
+func httpError(status int, body []byte) *Error {
+	if _, err := DecodeList(body); err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Code != CodeBadResponse && e.Code != CodeUnknownAPIError {
+			e.HTTPStatus = status
+			return e
+		}
+	}
+	e := newError(CodeHTTP, "COMET_CHAT_API_ERROR", fmt.Sprintf("the CometChat API answered %d %s", status, http.StatusText(status)), "")
+	e.HTTPStatus = status
+	switch status {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		e.Details = "check the API key or auth token"
+	case http.StatusNotFound:
+		e.Details = "check the app id and region"
+	}
+	return e
+}
+
+// redact keeps query strings (which never carry secrets here, but may
+// carry uids) out of error text; headers are never printed.
+func redact(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			u.RawQuery = ""
+			return fmt.Errorf("%s %s: %w", ue.Op, u.String(), ue.Err)
+		}
+	}
+	return err
+}
