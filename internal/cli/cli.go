@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
 )
 
@@ -36,6 +37,7 @@ func commands() []command {
 		{"devices", "list microphones, speakers and cameras", runDevices},
 		{"watch", "print device changes as they happen, until interrupted", runWatch},
 		{"check", "play the test chime on a speaker, or meter a microphone", runCheck},
+		{"calls", "call history: sync, list, show, import, export, sample", runCalls},
 	}
 }
 
@@ -105,8 +107,9 @@ func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
 // read what to do. It returns the runtime exit code.
 func fail(env Env, err error) int {
 	var de *devices.Error
+	var ce *calls.Error
 	switch {
-	case errors.As(err, &de):
+	case errors.As(err, &de), errors.As(err, &ce):
 		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nmediadesk: "))
 	default:
 		fmt.Fprintf(env.Stderr, "mediadesk: %v\n", err)

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/calls"
+)
+
+func TestCallsCLI(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	code, out, errOut := run("calls", "sample", "--count", "120", "--db", db)
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "SAMPLE")
+
+	code, out, _ = run("calls", "list", "--json", "--limit", "10", "--db", db)
+	require.Equal(t, ExitOK, code)
+	var list []calls.CallLog
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	require.Len(t, list, 10)
+	for i := 1; i < len(list); i++ {
+		assert.GreaterOrEqual(t, list[i-1].InitiatedAt, list[i].InitiatedAt, "newest first")
+	}
+
+	code, out, _ = run("calls", "list", "--json", "--type", "video", "--direction", "incoming", "--limit", "100", "--page", "1", "--db", db)
+	require.Equal(t, ExitOK, code)
+	list = nil
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	for _, c := range list {
+		assert.Equal(t, "video", c.Type)
+		assert.NotEqual(t, calls.SampleMe, c.Initiator.UID)
+	}
+
+	code, out, _ = run("calls", "list", "--db", db, "--status", "missed")
+	require.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "missed")
+
+	id := list[0].SessionID
+	code, out, _ = run("calls", "show", id, "--db", db)
+	require.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "participant")
+	code, out, _ = run("calls", "show", id, "--json", "--db", db)
+	require.Equal(t, ExitOK, code)
+	assert.Contains(t, out, `"sessionId": "`+id+`"`)
+	code, _, errOut = run("calls", "show", "nope", "--db", db)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "ERR_CALL_SESSION_NOT_FOUND")
+
+	code, out, _ = run("calls", "export", "--db", db)
+	require.Equal(t, ExitOK, code)
+	exported := filepath.Join(t.TempDir(), "export.json")
+	require.NoError(t, os.WriteFile(exported, []byte(out), 0o600))
+	db2 := filepath.Join(t.TempDir(), "h2.db")
+	code, out, errOut = run("calls", "import", exported, "--db", db2)
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "imported 120 calls")
+	code, out, _ = run("calls", "export", "--format", "csv", "--db", db2)
+	require.Equal(t, ExitOK, code)
+	assert.Equal(t, 121, strings.Count(out, "\n"))
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`[{"sessionId":"a"},{"oops"`), 0o600))
+	code, _, errOut = run("calls", "import", bad, "--db", db2)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "BAD_RESPONSE")
+
+	for _, args := range [][]string{
+		{"calls", "list", "--type", "fax", "--db", db},
+		{"calls", "list", "--limit", "500", "--db", db},
+		{"calls", "list", "--page", "0", "--db", db},
+		{"calls", "export", "--format", "xml", "--db", db},
+		{"calls", "frobnicate"},
+		{"calls"},
+		{"calls", "import"},
+	} {
+		code, _, _ := run(args...)
+		assert.Equal(t, ExitUsage, code, args)
+	}
+
+	notDB := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(notDB, []byte("dear diary, today I did not keep a database in this file at all"), 0o600))
+	code, _, errOut = run("calls", "list", "--db", notDB)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "STORE_CORRUPT")
+}
+
+func TestCallsSyncCLI(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("apikey") != "good-key" {
+			w.WriteHeader(401)
+			fmt.Fprint(w, `{"error":{"message":"The apikey is invalid.","code":"AUTH_ERR_APIKEY_NOT_FOUND"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"data":[{"sessionId":"v1.us.a.1","type":"video","mode":"call","status":"ended","receiverType":"user",
+			"initiator":"u1","receiver":"me","initiatedAt":1700000000,"endedAt":1700000060,"totalDuration":"00:01:00",
+			"participants":[{"uid":"u1","name":"Una","isJoined":true,"totalDuration":1}]}],
+			"meta":{"pagination":{"total":1,"count":1,"per_page":100,"current_page":1,"total_pages":1}}}`)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "h.db")
+	t.Setenv("MEDIADESK_API_KEY", "good-key")
+	code, out, errOut := run("calls", "sync", "--app-id", "a", "--region", "us", "--on-behalf-of", "me", "--base-url", srv.URL+"/v3", "--db", db)
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "synced 1 calls")
+	assert.NotContains(t, out+errOut, "good-key", "secrets are never printed")
+
+	code, out, _ = run("calls", "list", "--direction", "incoming", "--db", db)
+	require.Equal(t, ExitOK, code)
+	assert.Contains(t, out, "Una")
+
+	t.Setenv("MEDIADESK_API_KEY", "bad-key")
+	code, _, errOut = run("calls", "sync", "--app-id", "a", "--region", "us", "--base-url", srv.URL+"/v3", "--db", db)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "AUTH_ERR_APIKEY_NOT_FOUND")
+	assert.NotContains(t, errOut, "bad-key")
+
+	code, _, errOut = run("calls", "sync", "--app-id", "a", "--region", "us", "--base-url", "http://calls.example.com/v3", "--db", db)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "INVALID_CALL_APP_SETTINGS")
+}
