@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) pulseaudio pulseaudio-utils xvfb xauth dbus-bin imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check cross-windows bench clean
+.PHONY: all build run deps test-deps tools test test-in-pulse vet lint fmt-check cross-windows fuzz bench clean
 
 all: build
 
@@ -49,6 +49,15 @@ cross-windows:
 # turns "no sound server" from a skip into a failure.
 test-in-pulse: fmt-check vet lint
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+# Fuzz targets, briefly in `make test`; run longer by hand with
+# `make fuzz FUZZTIME=10m`.
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run XXX -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./calls/
+	$(GO) test -run XXX -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME) ./calls/
+	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
