@@ -172,6 +172,10 @@ func DecodeCall(b []byte) (CallLog, error) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return CallLog{}, badResponse("a call object could not be read", err)
 	}
+	return decodeRest(r)
+}
+
+func decodeRest(r restCall) (CallLog, error) {
 	if r.SessionID == "" {
 		return CallLog{}, badResponse("a call object has no sessionId", nil)
 	}

@@ -53,56 +53,77 @@ func Import(ctx context.Context, st *Store, r io.Reader) (int, error) {
 }
 
 func importArray(ctx context.Context, st *Store, dec *json.Decoder) (int, error) {
-	n := 0
-	batch := make([]CallLog, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := st.Upsert(ctx, batch); err != nil {
-			return err
-		}
-		n += len(batch)
-		batch = batch[:0]
-		return nil
+	// Decoding and storing run side by side: one goroutine reads and
+	// decodes batches, this one writes them, each batch in a transaction.
+	type batch struct {
+		calls []CallLog
+		err   error // set on the last batch when reading failed
 	}
-	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			flush()
-			return n, importErr(dec, fmt.Sprintf("call %d is not valid JSON", n+len(batch)+1), err)
-		}
-		c, err := decodeAny(raw)
-		if err != nil {
-			flush()
-			return n, err
-		}
-		batch = append(batch, c)
-		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return n, err
+	batches := make(chan batch, 2)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		send := func(b batch) bool {
+			select {
+			case batches <- b:
+				return true
+			case <-stop:
+				return false
 			}
 		}
+		cur := make([]CallLog, 0, importBatch)
+		read := 0
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				send(batch{cur, importErr(dec, fmt.Sprintf("call %d is not valid JSON", read+1), err)})
+				return
+			}
+			read++
+			c, err := decodeAny(raw)
+			if err != nil {
+				send(batch{cur, err})
+				return
+			}
+			cur = append(cur, c)
+			if len(cur) == importBatch {
+				if !send(batch{calls: cur}) {
+					return
+				}
+				cur = make([]CallLog, 0, importBatch)
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			send(batch{cur, importErr(dec, "the file ends in the middle of the list", err)})
+			return
+		}
+		send(batch{calls: cur})
+	}()
+	n := 0
+	for b := range batches {
+		if len(b.calls) > 0 {
+			if err := st.Upsert(ctx, b.calls); err != nil {
+				return n, err
+			}
+			n += len(b.calls)
+		}
+		if b.err != nil {
+			return n, b.err
+		}
 	}
-	if _, err := dec.Token(); err != nil {
-		flush()
-		return n, importErr(dec, "the file ends in the middle of the list", err)
-	}
-	return n, flush()
+	return n, ctx.Err()
 }
 
-// decodeAny takes a call in the SDK shape (it has callCategory, and its
-// initiator is an object) or the REST shape.
+// decodeAny takes a call in the REST shape or the SDK (CallLog) shape, as
+// `calls export` writes it: callCategory without mode, and the initiator
+// an object. One decode for REST files; SDK files decode a second time.
 func decodeAny(raw json.RawMessage) (CallLog, error) {
-	var probe struct {
-		CallCategory *string         `json:"callCategory"`
-		Mode         *string         `json:"mode"`
-		Initiator    json.RawMessage `json:"initiator"`
+	var r restCall
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return CallLog{}, badResponse("a call could not be read", err)
 	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return CallLog{}, badResponse("a call is not a JSON object", err)
-	}
-	if probe.CallCategory != nil && probe.Mode == nil && len(probe.Initiator) > 0 && probe.Initiator[0] == '{' {
+	if r.CallCategory != "" && r.Mode == "" && len(r.Initiator) > 0 && r.Initiator[0] == '{' {
 		var c CallLog
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return CallLog{}, badResponse("a call could not be read", err)
@@ -112,7 +133,7 @@ func decodeAny(raw json.RawMessage) (CallLog, error) {
 		}
 		return c, nil
 	}
-	return DecodeCall(raw)
+	return decodeRest(r)
 }
 
 func importErr(dec *json.Decoder, msg string, err error) *Error {

@@ -33,7 +33,7 @@ func restFile(calls []CallLog, envelope bool) []byte {
 func TestImportShapesAndExportRoundTrip(t *testing.T) {
 	all := Sample(2500, 11, sampleNow)
 	for name, file := range map[string][]byte{
-		"REST list response": restFile(all, true),
+		"REST list response":  restFile(all, true),
 		"array of REST calls": restFile(all, false),
 	} {
 		t.Run(name, func(t *testing.T) {

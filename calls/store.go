@@ -79,7 +79,9 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	}
 	// Inspect before changing anything: no WAL switch, no migration, until
 	// we know the file is ours (or new).
-	dsn := "file:" + path + "?_busy_timeout=5000&_txlock=immediate"
+	// synchronous=NORMAL is safe with WAL: a crash never corrupts the file;
+	// a power cut may lose the last transaction, which a re-sync restores.
+	dsn := "file:" + path + "?_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, storeErr(CodeStoreCorrupt, "cannot open the history", path, err)
@@ -170,6 +172,14 @@ func (s *Store) Path() string { return s.path }
 // Storing the same call again replaces it, so re-running an import or a
 // sync is harmless.
 func (s *Store) Upsert(ctx context.Context, calls []CallLog) error {
+	prepared, err := prepareAll(calls)
+	if err != nil {
+		return err
+	}
+	return s.upsertPrepared(ctx, prepared)
+}
+
+func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -181,7 +191,71 @@ func (s *Store) Upsert(ctx context.Context, calls []CallLog) error {
 	return tx.Commit()
 }
 
-func upsertTx(ctx context.Context, tx *sql.Tx, calls []CallLog) error {
+// storedCall is a call with its JSON document already rendered, so the
+// rendering can happen off the goroutine that writes to SQLite.
+type storedCall struct {
+	CallLog
+	doc []byte
+}
+
+func prepareCall(c CallLog) (storedCall, error) {
+	if c.SessionID == "" {
+		return storedCall{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", "a call without a sessionId cannot be stored", "")
+	}
+	doc, err := json.Marshal(c)
+	return storedCall{c, doc}, err
+}
+
+func prepareAll(calls []CallLog) ([]storedCall, error) {
+	out := make([]storedCall, len(calls))
+	for i, c := range calls {
+		p, err := prepareCall(c)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// existing returns which of the calls are stored already, in one query, so
+// new calls skip clearing old member rows.
+func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]bool, error) {
+	out := map[string]bool{}
+	for i := 0; i < len(calls); i += 500 {
+		chunk := calls[i:min(i+500, len(calls))]
+		args := make([]any, len(chunk))
+		for j, c := range chunk {
+			args[j] = c.SessionID
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT session_id FROM calls WHERE session_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) error {
+	if len(calls) == 0 {
+		return nil
+	}
+	known, err := existing(ctx, tx, calls)
+	if err != nil {
+		return err
+	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls
 		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc)
 		VALUES (?,?,?,?,?,?,?,?,?,?)
@@ -204,19 +278,14 @@ func upsertTx(ctx context.Context, tx *sql.Tx, calls []CallLog) error {
 	}
 	defer mem.Close()
 	for _, c := range calls {
-		if c.SessionID == "" {
-			return newError(CodeInvalidArgument, "VALIDATION_ERROR", "a call without a sessionId cannot be stored", "")
-		}
-		doc, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
 		if _, err := ins.ExecContext(ctx, c.SessionID, c.InitiatedAt, c.Type, c.Status, c.CallCategory, c.ReceiverType,
-			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, doc); err != nil {
+			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc); err != nil {
 			return err
 		}
-		if _, err := del.ExecContext(ctx, c.SessionID); err != nil {
-			return err
+		if known[c.SessionID] {
+			if _, err := del.ExecContext(ctx, c.SessionID); err != nil {
+				return err
+			}
 		}
 		for _, uid := range c.memberUIDs() {
 			if _, err := mem.ExecContext(ctx, uid, c.InitiatedAt, c.SessionID); err != nil {

@@ -32,16 +32,38 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 	}
 	f := Filter{Limit: 100}
 	var p SyncProgress
+	type fetched struct {
+		lp  ListPage
+		err error
+	}
+	fetch := func(page int) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			lp, err := c.List(ctx, f, page)
+			ch <- fetched{lp, err}
+		}()
+		return ch
+	}
+	next := fetch(start)
 	for page := start; ; page++ {
-		lp, err := c.List(ctx, f, page)
+		got := <-next
+		lp, err := got.lp, got.err
 		if err != nil {
 			return p, err
+		}
+		if lp.TotalPages > page && len(lp.Calls) > 0 {
+			// Fetch the next page while this one is stored; pages are still
+			// committed in order, so the resume point stays exact.
+			next = fetch(page + 1)
 		}
 		tx, err := st.db.BeginTx(ctx, nil)
 		if err != nil {
 			return p, err
 		}
-		err = upsertTx(ctx, tx, lp.Calls)
+		prepared, err := prepareAll(lp.Calls)
+		if err == nil {
+			err = upsertTx(ctx, tx, prepared)
+		}
 		last := lp.TotalPages <= page || len(lp.Calls) == 0
 		if err == nil {
 			if last {
