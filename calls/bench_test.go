@@ -134,3 +134,22 @@ func BenchmarkSync10k(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkFetchNext1MNoMatch is the worst case for the store's choice of
+// indices: a filter nothing matches (type + status combination that never
+// occurs), so the newest-first scan reads every row.
+func BenchmarkFetchNext1MNoMatch(b *testing.B) {
+	st := millionStore(b)
+	defer st.Close()
+	req, err := NewRequest(st, Filter{CallType: "video", CallStatus: "initiated"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req, _ = NewRequest(st, req.Filter())
+		if page, err := req.FetchNext(ctx); err != nil || len(page) != 0 {
+			b.Fatal(len(page), err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // num accepts a JSON number, a numeric string, null or absence: the REST
@@ -36,9 +37,10 @@ func (n *num) UnmarshalJSON(b []byte) error {
 		n.v, n.set = f, true
 		return nil
 	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
+	// Fast path: the decoder has already checked b is a JSON number.
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("not a number: %s", b)
 	}
 	n.v, n.set = f, true
 	return nil
@@ -70,6 +72,11 @@ func (t *text) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 0 && b[0] == '"' {
+		// Fast path: no escapes, so the bytes between the quotes are it.
+		if len(b) >= 2 && bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+			*t = text(b[1 : len(b)-1])
+			return nil
+		}
 		var s string
 		err := json.Unmarshal(b, &s)
 		*t = text(s)

@@ -33,10 +33,6 @@ var migrations = []string{
 		doc           TEXT NOT NULL
 	);
 	CREATE INDEX calls_time      ON calls (initiated_at DESC, session_id DESC);
-	CREATE INDEX calls_type      ON calls (type, initiated_at DESC, session_id DESC);
-	CREATE INDEX calls_status    ON calls (status, initiated_at DESC, session_id DESC);
-	CREATE INDEX calls_category  ON calls (category, initiated_at DESC, session_id DESC);
-	CREATE INDEX calls_recording ON calls (has_recording, initiated_at DESC, session_id DESC);
 	CREATE INDEX calls_receiver  ON calls (receiver_id, initiated_at DESC, session_id DESC);
 	CREATE INDEX calls_initiator ON calls (initiator_uid, initiated_at DESC, session_id DESC);
 	CREATE TABLE members (
@@ -45,7 +41,6 @@ var migrations = []string{
 		session_id   TEXT NOT NULL,
 		PRIMARY KEY (uid, initiated_at, session_id)
 	) WITHOUT ROWID;
-	CREATE INDEX members_session ON members (session_id);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 }
 
@@ -218,27 +213,32 @@ func prepareAll(calls []CallLog) ([]storedCall, error) {
 	return out, nil
 }
 
-// existing returns which of the calls are stored already, in one query, so
-// new calls skip clearing old member rows.
-func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]bool, error) {
-	out := map[string]bool{}
+// existing returns the stored versions of those calls that are stored
+// already (one query a chunk), so their old member rows can be removed by
+// key; new calls, the common case, skip that.
+func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]CallLog, error) {
+	out := map[string]CallLog{}
 	for i := 0; i < len(calls); i += 500 {
 		chunk := calls[i:min(i+500, len(calls))]
 		args := make([]any, len(chunk))
 		for j, c := range chunk {
 			args[j] = c.SessionID
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT session_id FROM calls WHERE session_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT doc FROM calls WHERE session_id IN (?`+strings.Repeat(",?", len(chunk)-1)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var doc []byte
+			var old CallLog
+			if err := rows.Scan(&doc); err == nil {
+				err = json.Unmarshal(doc, &old)
+			}
+			if err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[id] = true
+			out[old.SessionID] = old
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -267,7 +267,7 @@ func upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) error {
 		return err
 	}
 	defer ins.Close()
-	del, err := tx.PrepareContext(ctx, `DELETE FROM members WHERE session_id = ?`)
+	del, err := tx.PrepareContext(ctx, `DELETE FROM members WHERE uid = ? AND initiated_at = ? AND session_id = ?`)
 	if err != nil {
 		return err
 	}
@@ -282,9 +282,11 @@ func upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) error {
 			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc); err != nil {
 			return err
 		}
-		if known[c.SessionID] {
-			if _, err := del.ExecContext(ctx, c.SessionID); err != nil {
-				return err
+		if old, ok := known[c.SessionID]; ok {
+			for _, uid := range old.memberUIDs() {
+				if _, err := del.ExecContext(ctx, uid, old.InitiatedAt, old.SessionID); err != nil {
+					return err
+				}
 			}
 		}
 		for _, uid := range c.memberUIDs() {
