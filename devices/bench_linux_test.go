@@ -25,11 +25,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 func BenchmarkHotplugLatency(b *testing.B) {
 	s := pulsetest.Start(b)
 	s.NullSink("speakers", "Speakers")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
+	m := benchManager(b)
 	sub := m.Subscribe()
 	defer sub.Close()
 	time.Sleep(200 * time.Millisecond) // let the subscription go live
@@ -58,6 +54,18 @@ func BenchmarkHotplugLatency(b *testing.B) {
 	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
 }
 
+// benchManager opens a Manager on the benchmark's private sound server,
+// closed when the benchmark ends.
+func benchManager(b *testing.B) *Manager {
+	b.Helper()
+	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	return m
+}
+
 func drain(sub *Subscription) {
 	for {
 		select {
@@ -75,11 +83,7 @@ func drain(sub *Subscription) {
 func BenchmarkStorm(b *testing.B) {
 	s := pulsetest.Start(b)
 	s.NullSink("speakers", "Speakers")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
+	m := benchManager(b)
 	sub := m.Subscribe()
 	defer sub.Close()
 	time.Sleep(200 * time.Millisecond)
@@ -119,11 +123,7 @@ func BenchmarkStorm(b *testing.B) {
 func BenchmarkIdleWatcher(b *testing.B) {
 	s := pulsetest.Start(b)
 	s.NullSink("speakers", "Speakers")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
+	m := benchManager(b)
 	sub := m.Subscribe()
 	defer sub.Close()
 	time.Sleep(300 * time.Millisecond)

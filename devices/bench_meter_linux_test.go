@@ -14,16 +14,8 @@ import (
 // buffering, so it is what a person would see.
 func BenchmarkMeterLatency(b *testing.B) {
 	s := pulsetest.Start(b)
-	f, _ := pipeMic(b, s, "pipe_mic")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	var level atomicFloat
-	go feed(f, level.Load, stop)
+	mic := s.PipeMic("pipe_mic")
+	m := benchManager(b)
 	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
 	if err != nil {
 		b.Fatal(err)
@@ -32,14 +24,14 @@ func BenchmarkMeterLatency(b *testing.B) {
 	var lat []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		level.Store(0)
+		mic.SetAmplitude(0)
 		for quiet := 0; quiet < 5; { // wait for silence to be read
 			if r := <-mt.Readings(); r.RMSDBFS < -60 {
 				quiet++
 			}
 		}
 		start := time.Now()
-		level.Store(0.5)
+		mic.SetAmplitude(0.5)
 		for r := range mt.Readings() {
 			if r.RMSDBFS > -30 {
 				lat = append(lat, time.Since(start))
@@ -57,15 +49,8 @@ func BenchmarkMeterLatency(b *testing.B) {
 // signal being fed.
 func BenchmarkMeterCPU(b *testing.B) {
 	s := pulsetest.Start(b)
-	f, _ := pipeMic(b, s, "pipe_mic")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go feed(f, func() float64 { return 0.3 }, stop)
+	s.PipeMic("pipe_mic").SetAmplitude(0.3)
+	m := benchManager(b)
 	span := func() float64 {
 		before, start := cpuTime(), time.Now()
 		time.Sleep(10 * time.Second)

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"syscall"
 	"testing"
@@ -86,51 +85,10 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 	assert.ErrorIs(t, m.PlayTone(ctx, "sink_a"), context.Canceled)
 }
 
-// pipeMic loads a module-pipe-source microphone and returns its FIFO
-// opened for writing and the module index.
-func pipeMic(t testing.TB, s *pulsetest.Server, name string) (*os.File, int) {
-	fifo := filepath.Join(s.Dir, name+".fifo")
-	mod := s.Load("module-pipe-source", "source_name="+name, "file="+fifo, "format=s16le", "rate=48000", "channels=1",
-		"source_properties=device.description="+name)
-	f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-	require.NoError(t, err)
-	t.Cleanup(func() { f.Close() })
-	return f, mod
-}
-
-// feed writes a signal into a pipe microphone in real time, 10 ms at a
-// time, until stop is closed. amp 0 is silence.
-func feed(f *os.File, amp func() float64, stop <-chan struct{}) {
-	chunk := make([]byte, 480*2)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	n := 0
-	for {
-		a := amp()
-		for i := 0; i < 480; i++ {
-			v := int16(a * 32767 * math.Sin(2*math.Pi*440*float64(n)/48000))
-			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
-			n++
-		}
-		if _, err := f.Write(chunk); err != nil {
-			return
-		}
-		select {
-		case <-stop:
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 func TestMeterFollowsTheSignal(t *testing.T) {
 	s := pulsetest.Start(t)
-	f, _ := pipeMic(t, s, "pipe_mic")
+	mic := s.PipeMic("pipe_mic")
 	m := newPulseManager(t, Options{})
-	stop := make(chan struct{})
-	defer close(stop)
-	var level atomicFloat
-	go feed(f, level.Load, stop)
 
 	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
 	require.NoError(t, err)
@@ -150,7 +108,7 @@ func TestMeterFollowsTheSignal(t *testing.T) {
 	}
 	collect(500 * time.Millisecond) // settle
 	quiet := collect(time.Second)
-	level.Store(0.5) // a sine at -6 dBFS peak, -9 dBFS RMS
+	mic.SetAmplitude(0.5) // a sine at -6 dBFS peak, -9 dBFS RMS
 	collect(300 * time.Millisecond)
 	loud := collect(time.Second)
 
@@ -171,12 +129,10 @@ func TestMeterFollowsTheSignal(t *testing.T) {
 
 func TestMeterDeviceVanishes(t *testing.T) {
 	s := pulsetest.Start(t)
-	f, mod := pipeMic(t, s, "pipe_mic")
-	_, _ = pipeMic(t, s, "other_mic")
+	mic := s.PipeMic("pipe_mic")
+	mic.SetAmplitude(0.1)
+	s.PipeMic("other_mic") // silent
 	m := newPulseManager(t, Options{})
-	stop := make(chan struct{})
-	defer close(stop)
-	go feed(f, func() float64 { return 0.1 }, stop)
 	before := runtime.NumGoroutine()
 
 	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
@@ -190,7 +146,7 @@ func TestMeterDeviceVanishes(t *testing.T) {
 		t.Fatal("no reading")
 	}
 
-	s.Unload(mod)
+	s.Unload(mic.Module)
 	deadline := time.After(10 * time.Second)
 	for open := true; open; {
 		select {

@@ -1,14 +1,9 @@
 package cli
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,36 +14,10 @@ import (
 func TestCheckCommands(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("speakers", "Speakers")
-	// A microphone with a real signal: a pipe source we feed a sine. (On
+	// A microphone with a real signal: a pipe source fed a sine. (On
 	// PulseAudio 16, module-sine-source hands a miniaudio capture stream
 	// only a few fragments and then stalls, measured; parec reads it fine.)
-	fifo := filepath.Join(s.Dir, "mic.fifo")
-	s.Load("module-pipe-source", "source_name=sine_mic", "file="+fifo, "format=s16le", "rate=48000", "channels=1")
-	f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
-	require.NoError(t, err)
-	defer f.Close()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		chunk := make([]byte, 960)
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for n := 0; ; {
-			for i := 0; i < 480; i++ {
-				v := int16(16000 * math.Sin(2*math.Pi*440*float64(n)/48000))
-				binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
-				n++
-			}
-			if _, err := f.Write(chunk); err != nil {
-				return
-			}
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
+	s.PipeMic("sine_mic").SetAmplitude(0.5)
 
 	code, _, errOut := run("check", "speaker", "--device", "speakers")
 	assert.Equal(t, ExitOK, code, errOut)

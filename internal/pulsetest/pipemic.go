@@ -1,0 +1,67 @@
+//go:build linux
+
+package pulsetest
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+)
+
+// PipeMic is a microphone that carries a signal the test chooses: a
+// module-pipe-source (PulseAudio creates its FIFO) fed a 440 Hz sine in real
+// time, 10 ms at a time. Amplitude 0 is silence.
+type PipeMic struct {
+	Module int
+	f      *os.File
+	amp    atomic.Uint64
+	stop   chan struct{}
+}
+
+// PipeMic loads a pipe-source microphone named name (s16le, 48 kHz, mono)
+// and starts feeding it silence. It stops at cleanup.
+func (s *Server) PipeMic(name string) *PipeMic {
+	s.t.Helper()
+	fifo := filepath.Join(s.Dir, name+".fifo")
+	mod := s.Load("module-pipe-source", "source_name="+name, "file="+fifo, "format=s16le", "rate=48000", "channels=1",
+		"source_properties=device.description="+name)
+	f, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	m := &PipeMic{Module: mod, f: f, stop: make(chan struct{})}
+	go m.feed()
+	s.t.Cleanup(func() {
+		close(m.stop)
+		f.Close()
+	})
+	return m
+}
+
+// SetAmplitude sets the sine's peak, 0 to 1.
+func (m *PipeMic) SetAmplitude(a float64) { m.amp.Store(math.Float64bits(a)) }
+
+func (m *PipeMic) feed() {
+	chunk := make([]byte, 480*2)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for n := 0; ; {
+		a := math.Float64frombits(m.amp.Load())
+		for i := 0; i < 480; i++ {
+			v := int16(a * 32767 * math.Sin(2*math.Pi*440*float64(n)/48000))
+			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
+			n++
+		}
+		if _, err := m.f.Write(chunk); err != nil {
+			return // unloaded, or the test ended
+		}
+		select {
+		case <-m.stop:
+			return
+		case <-tick.C:
+		}
+	}
+}
