@@ -34,6 +34,8 @@ var migrations = []string{
 	);
 	CREATE INDEX calls_time      ON calls (initiated_at DESC, session_id DESC);
 	CREATE INDEX calls_receiver  ON calls (receiver_id, initiated_at DESC, session_id DESC);
+	CREATE INDEX calls_recorded  ON calls (initiated_at DESC, session_id DESC) WHERE has_recording = 1;
+	CREATE INDEX calls_not_ended ON calls (status, initiated_at DESC, session_id DESC) WHERE status <> 'ended';
 	CREATE INDEX calls_initiator ON calls (initiator_uid, initiated_at DESC, session_id DESC);
 	CREATE TABLE members (
 		uid          TEXT NOT NULL,
@@ -331,11 +333,17 @@ func where(f Filter) (string, []any) {
 	if f.HasRecording {
 		add("has_recording = 1")
 	}
+	// Type and category split the history about evenly, so walking the
+	// newest-first index finds a page at once. Recordings and statuses other
+	// than "ended" are rarer: partial indices cover them. The literal
+	// "status <> 'ended'" lets SQLite see that the partial index applies.
 	switch {
 	case f.CallStatus == "missed":
-		add("initiator_uid NOT IN ('', ?) AND status IN ('unanswered','cancelled','busy','rejected')", f.Me)
+		add("initiator_uid NOT IN ('', ?) AND status IN ('unanswered','cancelled','busy','rejected') AND status <> 'ended'", f.Me)
+	case f.CallStatus == "ended":
+		add("status = 'ended'")
 	case f.CallStatus != "":
-		add("status = ?", f.CallStatus)
+		add("status = ? AND status <> 'ended'", f.CallStatus)
 	}
 	switch f.CallDirection {
 	case "outgoing":
