@@ -318,3 +318,16 @@ func TestAccountValidation(t *testing.T) {
 	}
 	assert.NotContains(t, fmt.Sprint(Account{APIKey: "supersecret", AppID: "a"}), "supersecret")
 }
+
+func TestQueryMapsEveryFilter(t *testing.T) {
+	f := Filter{Limit: 25, CallType: "video", CallStatus: "busy", HasRecording: true, CallCategory: "meet",
+		CallDirection: "incoming", Me: "me", UID: "u1", GUID: "g1"}
+	require.NoError(t, f.Validate())
+	q := query(f, 3)
+	assert.Equal(t, map[string][]string{"page": {"3"}, "perPage": {"25"}, "type": {"video"}, "status": {"busy"},
+		"hasRecording": {"true"}, "mode": {"meet"}, "direction": {"incoming"}, "uid": {"u1"}, "guid": {"g1"}},
+		map[string][]string(q), "the SDK's query keys; callCategory goes as mode")
+	q = query(Filter{Limit: 30}, 1)
+	assert.Equal(t, map[string][]string{"page": {"1"}, "perPage": {"30"}}, map[string][]string(q),
+		"hasRecording=false is never sent, as in the SDK")
+}
