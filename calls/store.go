@@ -233,12 +233,13 @@ func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]C
 		for rows.Next() {
 			var doc []byte
 			var old CallLog
-			if err := rows.Scan(&doc); err == nil {
+			err := rows.Scan(&doc)
+			if err == nil {
 				err = json.Unmarshal(doc, &old)
 			}
 			if err != nil {
 				rows.Close()
-				return nil, err
+				return nil, storeErr(CodeStoreCorrupt, "a stored call could not be read", "", err)
 			}
 			out[old.SessionID] = old
 		}
