@@ -10,5 +10,3 @@ func errorsIsAny(err error, targets ...error) bool {
 	}
 	return false
 }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -78,11 +79,8 @@ func tag(b bool, s string) string {
 }
 
 func asDeviceError(err error) *devices.Error {
-	if de, ok := err.(*devices.Error); ok {
-		return de
-	}
 	var de *devices.Error
-	if errorsAs(err, &de) {
+	if errors.As(err, &de) {
 		return de
 	}
 	return &devices.Error{Code: "UNKNOWN", Name: "UNKNOWN_ERROR", Message: err.Error()}
