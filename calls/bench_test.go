@@ -73,6 +73,17 @@ func BenchmarkFetchNext1MDirectionStatus(b *testing.B) {
 	benchFetch(b, Filter{CallDirection: "incoming", CallStatus: "unanswered", Me: SampleMe})
 }
 
+// freshStore opens an empty store in a new folder, off the clock.
+func freshStore(b *testing.B) *Store {
+	b.StopTimer()
+	defer b.StartTimer()
+	st, err := OpenStore(ctx, filepath.Join(b.TempDir(), "h.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
 // BenchmarkImport100k imports a 100,000-call REST list response file into a
 // new store.
 func BenchmarkImport100k(b *testing.B) {
@@ -80,12 +91,7 @@ func BenchmarkImport100k(b *testing.B) {
 	b.SetBytes(int64(len(file)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		st, err := OpenStore(ctx, filepath.Join(b.TempDir(), "h.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
+		st := freshStore(b)
 		n, err := Import(ctx, st, bytes.NewReader(file))
 		if err != nil || n != 100_000 {
 			b.Fatal(n, err)
@@ -119,12 +125,7 @@ func BenchmarkSync10k(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		st, err := OpenStore(ctx, filepath.Join(b.TempDir(), "h.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
+		st := freshStore(b)
 		p, err := Sync(ctx, c, st, nil)
 		if err != nil || p.Calls != 10_000 {
 			b.Fatal(p, err)

@@ -83,19 +83,18 @@ func Sample(n int, seed uint64, now time.Time) []CallLog {
 			c.TotalAudioMinutes = c.TotalDurationInMinutes
 		}
 		c.TotalDuration = formatHMS(int64(secs))
-		for _, u := range []CallUser{c.Initiator, other, me} {
-			if len(c.Participants) > 0 && c.Participants[len(c.Participants)-1].UID == u.UID {
-				continue
-			}
+		// Two participants: whoever started the call, and the other side.
+		second := me
+		if c.Initiator.UID == me.UID {
+			second = other
+		}
+		for _, u := range []CallUser{c.Initiator, second} {
 			joined := c.Status == "ended"
 			p := Participant{UID: u.UID, Name: u.Name, HasJoined: joined, State: c.Status, DeviceID: fmt.Sprintf("sample-device-%s", u.UID)}
 			if joined {
 				p.JoinedAt, p.LeftAt, p.TotalDurationInMinutes = t, c.EndedAt, c.TotalDurationInMinutes
 			}
 			c.Participants = append(c.Participants, p)
-			if len(c.Participants) == 2 {
-				break
-			}
 		}
 		c.TotalParticipants = len(c.Participants)
 		if secs > 120 && rng.IntN(6) == 0 {

@@ -182,7 +182,7 @@ func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := upsertTx(ctx, tx, calls); err != nil {
+	if err := s.upsertTx(ctx, tx, calls); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -218,7 +218,7 @@ func prepareAll(calls []CallLog) ([]storedCall, error) {
 // existing returns the stored versions of those calls that are stored
 // already (one query a chunk), so their old member rows can be removed by
 // key; new calls, the common case, skip that.
-func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]CallLog, error) {
+func (s *Store) existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]CallLog, error) {
 	out := map[string]CallLog{}
 	for i := 0; i < len(calls); i += 500 {
 		chunk := calls[i:min(i+500, len(calls))]
@@ -239,7 +239,7 @@ func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]C
 			}
 			if err != nil {
 				rows.Close()
-				return nil, storeErr(CodeStoreCorrupt, "a stored call could not be read", "", err)
+				return nil, storeErr(CodeStoreCorrupt, "a stored call could not be read", s.path, err)
 			}
 			out[old.SessionID] = old
 		}
@@ -251,11 +251,11 @@ func existing(ctx context.Context, tx *sql.Tx, calls []storedCall) (map[string]C
 	return out, nil
 }
 
-func upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) error {
+func (s *Store) upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) error {
 	if len(calls) == 0 {
 		return nil
 	}
-	known, err := existing(ctx, tx, calls)
+	known, err := s.existing(ctx, tx, calls)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 		}
 		prepared, err := prepareAll(lp.Calls)
 		if err == nil {
-			err = upsertTx(ctx, tx, prepared)
+			err = st.upsertTx(ctx, tx, prepared)
 		}
 		last := lp.TotalPages <= page || len(lp.Calls) == 0
 		if err == nil {

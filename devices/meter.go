@@ -60,7 +60,7 @@ func (m *Manager) opener() (streamOpener, error) {
 	if m.closed {
 		return nil, newError(CodeClosed, "the device manager is closed", "")
 	}
-	if o, ok := m.audio.(streamOpener); ok && m.audio != nil {
+	if o, ok := m.audio.(streamOpener); ok {
 		return o, nil
 	}
 	if m.audioErr != nil {
