@@ -8,7 +8,7 @@ import (
 )
 
 // ParseFilter reads a filter from query-style keys (limit, type, status,
-// category, direction, me, uid, guid, hasRecording): the CLI's flags and
+// category, direction, me, uid, guid, hasRecording, search): the CLI's flags and
 // saved GUI filters both go through here. Unknown keys and bad values are
 // errors; the result is validated.
 func ParseFilter(q url.Values) (Filter, error) {
@@ -40,6 +40,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 			f.UID = v
 		case "guid":
 			f.GUID = v
+		case "search":
+			f.Search = v
 		case "hasRecording":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -53,7 +55,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
 		return Filter{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("unknown filter %q", unknown[0]),
-			"use limit, type, status, category, direction, me, uid, guid or hasRecording")
+			"use limit, type, status, category, direction, me, uid, guid, hasRecording or search")
 	}
 	return f, f.Validate()
 }

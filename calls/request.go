@@ -3,8 +3,19 @@ package calls
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 )
+
+// searchKey is the form a search text is compared in: trimmed and
+// case-folded.
+func searchKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// searchNames is what Filter.Search looks in: the initiator's and the
+// receiver's names, case-folded, one per line.
+func (c CallLog) searchNames() string {
+	return searchKey(c.Initiator.Name) + "\n" + searchKey(c.Receiver.Name())
+}
 
 // Filter is the SDK's CallLogRequestBuilder settings, validated up front:
 // a bad value is an error, never a silently empty result.
@@ -20,6 +31,10 @@ type Filter struct {
 	Me            string
 	UID           string // only calls this user took part in
 	GUID          string // only calls to this group
+	// Search keeps calls whose initiator's or receiver's (user or group)
+	// name contains it, ignoring case. Not an SDK filter: the history
+	// window's search box.
+	Search string
 }
 
 // DefaultLimit is the SDK's page size.
@@ -83,6 +98,9 @@ func (f Filter) Matches(c CallLog) bool {
 		return false
 	}
 	if f.UID != "" && !c.involves(f.UID) {
+		return false
+	}
+	if q := searchKey(f.Search); q != "" && !strings.Contains(c.searchNames(), q) {
 		return false
 	}
 	return true

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -44,6 +45,54 @@ var migrations = []string{
 		PRIMARY KEY (uid, initiated_at, session_id)
 	) WITHOUT ROWID;
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+	// 2: the searchable names of a call (see CallLog.searchNames), filled
+	// in Go by backfill so case folding matches Filter.Matches.
+	`ALTER TABLE calls ADD COLUMN names TEXT NOT NULL DEFAULT '';`,
+}
+
+// backfills run after the migration of the same index, in its
+// transaction (nil: nothing to do).
+var backfills = []func(ctx context.Context, tx *sql.Tx) error{
+	nil,
+	backfillNames,
+}
+
+func backfillNames(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT session_id, doc FROM calls`)
+	if err != nil {
+		return err
+	}
+	type named struct{ id, names string }
+	var todo []named
+	for rows.Next() {
+		var id string
+		var doc []byte
+		var c CallLog
+		if err := rows.Scan(&id, &doc); err != nil {
+			rows.Close()
+			return err
+		}
+		if err := json.Unmarshal(doc, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, named{id, c.searchNames()})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	upd, err := tx.PrepareContext(ctx, `UPDATE calls SET names = ? WHERE session_id = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for _, n := range todo {
+		if _, err := upd.ExecContext(ctx, n.names, n.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Store is the embedded call history: one SQLite file. Safe for concurrent
@@ -129,6 +178,9 @@ func (s *Store) migrate(ctx context.Context, from int) error {
 			return storeErr(CodeStoreCorrupt, "cannot update the history's schema", s.path, err)
 		}
 		_, err = tx.ExecContext(ctx, migrations[v])
+		if err == nil && backfills[v] != nil {
+			err = backfills[v](ctx, tx)
+		}
 		if err == nil {
 			_, err = tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d; PRAGMA application_id = %d`, v+1, applicationID))
 		}
@@ -260,12 +312,12 @@ func (s *Store) upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) er
 		return err
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls
-		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc)
-		VALUES (?,?,?,?,?,?,?,?,?,?)
+		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc, names)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(session_id) DO UPDATE SET initiated_at=excluded.initiated_at, type=excluded.type,
 			status=excluded.status, category=excluded.category, receiver_type=excluded.receiver_type,
 			initiator_uid=excluded.initiator_uid, receiver_id=excluded.receiver_id,
-			has_recording=excluded.has_recording, doc=excluded.doc`)
+			has_recording=excluded.has_recording, doc=excluded.doc, names=excluded.names`)
 	if err != nil {
 		return err
 	}
@@ -282,7 +334,7 @@ func (s *Store) upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) er
 	defer mem.Close()
 	for _, c := range calls {
 		if _, err := ins.ExecContext(ctx, c.SessionID, c.InitiatedAt, c.Type, c.Status, c.CallCategory, c.ReceiverType,
-			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc); err != nil {
+			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc, c.searchNames()); err != nil {
 			return err
 		}
 		if old, ok := known[c.SessionID]; ok {
@@ -357,6 +409,9 @@ func where(f Filter) (string, []any) {
 	}
 	if f.UID != "" {
 		add("session_id IN (SELECT session_id FROM members WHERE uid = ?)", f.UID)
+	}
+	if q := searchKey(f.Search); q != "" {
+		add("instr(names, ?) > 0", q)
 	}
 	if len(conds) == 0 {
 		return "", nil
@@ -450,3 +505,53 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 
 // MetaMe is where the account's own uid is kept (for direction filters).
 const MetaMe = "account.me"
+
+// DayMinutes is the call time of one local calendar day, split by call
+// type.
+type DayMinutes struct {
+	Day          time.Time // local midnight
+	Audio, Video float64   // minutes
+}
+
+// DailyMinutes returns the minutes of calls started on each of the days
+// local calendar days up to and including the day of now, oldest first
+// (one entry a day, zeros included). It reads only that window, through
+// the time index.
+func (s *Store) DailyMinutes(ctx context.Context, now time.Time, days int) ([]DayMinutes, error) {
+	if days < 1 {
+		return nil, nil
+	}
+	y, m, d := now.Date()
+	first := time.Date(y, m, d-days+1, 0, 0, 0, 0, now.Location())
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
+	out := make([]DayMinutes, days)
+	for i := range out {
+		out[i].Day = time.Date(y, m, d-days+1+i, 0, 0, 0, 0, now.Location())
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT initiated_at, type, coalesce(json_extract(doc, '$.totalDurationInMinutes'), 0)
+		FROM calls WHERE initiated_at >= ? AND initiated_at < ?`, first.Unix(), end.Unix())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at int64
+		var typ string
+		var mins float64
+		if err := rows.Scan(&at, &typ, &mins); err != nil {
+			return nil, err
+		}
+		t := time.Unix(at, 0).In(now.Location())
+		// Count whole calendar days, not 24h spans, so DST days land right.
+		i := 0
+		for i+1 < days && !t.Before(out[i+1].Day) {
+			i++
+		}
+		if typ == "video" {
+			out[i].Video += mins
+		} else {
+			out[i].Audio += mins
+		}
+	}
+	return out, rows.Err()
+}

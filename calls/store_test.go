@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -43,7 +44,9 @@ func TestStoreFiltersMatchReference(t *testing.T) {
 	filters = append(filters,
 		Filter{UID: "sample-u3"}, Filter{GUID: "sample-g1"}, Filter{CallCategory: "meet"},
 		Filter{UID: "sample-u3", CallType: "video", CallDirection: "incoming", Me: SampleMe},
-		Filter{UID: "nobody"})
+		Filter{UID: "nobody"},
+		Filter{Search: "grace"}, Filter{Search: "  LOVElace "}, Filter{Search: sampleGroups[1][:4]},
+		Filter{Search: "hopper", CallDirection: "incoming", Me: SampleMe}, Filter{Search: "zzz"})
 	for _, f := range filters {
 		require.NoError(t, f.Validate())
 		var want []string
@@ -261,4 +264,55 @@ func TestRequestInProgress(t *testing.T) {
 	assert.NoError(t, <-done)
 	_, err = req.FetchNext(ctx)
 	assert.NoError(t, err, "free again once the first one finished")
+}
+
+func TestSearchBackfillsOldStores(t *testing.T) {
+	// A store written before the names column existed (schema 1) gets it
+	// filled on open, with the same Unicode case folding as Matches.
+	path := filepath.Join(t.TempDir(), "v1.db")
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	_, err = db.Exec(migrations[0])
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO calls VALUES ('s1', 100, 'audio', 'ended', 'call', 'user', 'u1', 'u2', 0,
+		'{"sessionId":"s1","initiatedAt":100,"initiator":{"uid":"u1","name":"Ümit Öztürk"},"receiver":{"uid":"u2","name":"Zoë"}}')`)
+	require.NoError(t, err)
+	_, err = db.Exec(fmt.Sprintf(`PRAGMA user_version = 1; PRAGMA application_id = %d`, applicationID))
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	st, err := OpenStore(ctx, path)
+	require.NoError(t, err)
+	defer st.Close()
+	for q, want := range map[string]int{"ümit": 1, "ÖZTÜRK": 1, "zoË": 1, "nobody": 0} {
+		n, err := st.Count(ctx, Filter{Search: q})
+		require.NoError(t, err)
+		assert.Equal(t, want, n, q)
+	}
+}
+
+func TestDailyMinutes(t *testing.T) {
+	st := newStore(t)
+	loc := time.FixedZone("UTC+5", 5*3600)
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, loc)
+	at := func(day, hour int) int64 { return time.Date(2026, 11, day, hour, 0, 0, 0, loc).Unix() }
+	require.NoError(t, st.Upsert(ctx, []CallLog{
+		{SessionID: "a", InitiatedAt: at(20, 1), Type: "audio", TotalDurationInMinutes: 2.5},
+		{SessionID: "b", InitiatedAt: at(20, 9), Type: "video", TotalDurationInMinutes: 10},
+		{SessionID: "c", InitiatedAt: at(19, 23), Type: "audio", TotalDurationInMinutes: 1},
+		{SessionID: "d", InitiatedAt: at(18, 0), Type: "video", TotalDurationInMinutes: 4},
+		{SessionID: "e", InitiatedAt: at(17, 23), Type: "audio", TotalDurationInMinutes: 99}, // before the window
+		{SessionID: "f", InitiatedAt: at(21, 0), Type: "audio", TotalDurationInMinutes: 99},  // after it
+	}))
+	got, err := st.DailyMinutes(ctx, now, 3)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	assert.Equal(t, time.Date(2026, 11, 18, 0, 0, 0, 0, loc), got[0].Day)
+	assert.Equal(t, DayMinutes{Day: got[0].Day, Video: 4}, got[0])
+	assert.Equal(t, DayMinutes{Day: got[1].Day, Audio: 1}, got[1])
+	assert.Equal(t, DayMinutes{Day: got[2].Day, Audio: 2.5, Video: 10}, got[2])
+
+	none, err := st.DailyMinutes(ctx, now, 0)
+	require.NoError(t, err)
+	assert.Empty(t, none)
 }

@@ -104,7 +104,7 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 }
 
 func callsList(ctx context.Context, env Env, args []string) int {
-	fs := newFlags(env, "calls list", "[--json] [--limit N] [--page N] [--type audio|video] [--status S] [--category call|meet] [--direction incoming|outgoing] [--uid U] [--guid G] [--has-recording] [--db PATH]")
+	fs := newFlags(env, "calls list", "[--json] [--limit N] [--page N] [--type audio|video] [--status S] [--category call|meet] [--direction incoming|outgoing] [--uid U] [--guid G] [--search NAME] [--has-recording] [--db PATH]")
 	asJSON := fs.Bool("json", false, "print a JSON array of CallLog objects")
 	limit := fs.Int("limit", calls.DefaultLimit, "calls per page (1-100)")
 	page := fs.Int("page", 1, "which page, from 1")
@@ -116,6 +116,7 @@ func callsList(ctx context.Context, env Env, args []string) int {
 		{"direction", "direction", "incoming or outgoing (relative to the synced account)"},
 		{"uid", "uid", "only calls with this user"},
 		{"guid", "guid", "only calls to this group"},
+		{"search", "search", "only calls whose caller's or callee's name contains this (any case)"},
 	} {
 		fs.Func(k.flag, k.help, func(v string) error { q.Set(k.key, v); return nil })
 	}
