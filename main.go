@@ -1,5 +1,6 @@
 // Command mediadesk shows which microphone, speaker and camera are there,
 // which one is picked and whether it works, and the calls you have had.
+// With no arguments it opens the window; with a command it is the CLI.
 package main
 
 import (
@@ -7,13 +8,21 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
+	"github.com/mediadesk/mediadesk/gui"
 	"github.com/mediadesk/mediadesk/internal/cli"
 )
 
 func main() {
+	started := time.Now()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}, os.Args[1:])
+	var code int
+	if len(os.Args) == 1 {
+		code = gui.Run(ctx, os.Stderr, started, os.Getenv("MEDIADESK_STARTUP_TRACE") != "")
+	} else {
+		code = cli.Run(ctx, cli.Env{Stdout: os.Stdout, Stderr: os.Stderr}, os.Args[1:])
+	}
 	stop()
 	os.Exit(code)
 }

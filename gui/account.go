@@ -1,0 +1,365 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mediadesk/mediadesk/calls"
+)
+
+// Where the account lives: everything but the secret in the app
+// preferences, the secret (API key or auth token) in the OS keyring.
+const (
+	keyringService = "io.mediadesk.MediaDesk"
+	prefAppID      = "account.appId"
+	prefRegion     = "account.region"
+	prefMode       = "account.mode" // "apikey" or "authtoken"
+	prefOnBehalfOf = "account.onBehalfOf"
+	modeAPIKey     = "apikey"
+	modeAuthToken  = "authtoken"
+)
+
+var regions = []string{"us", "eu", "in"}
+
+// accountPanel owns the history's toolbar actions: account settings, sync,
+// import, export and the sample history.
+type accountPanel struct {
+	h       *historyPanel
+	syncRow *fyne.Container
+	bar     *widget.ProgressBar
+	barText *widget.Label
+	buttons []*widget.Button
+	syncBtn *widget.Button
+	cancel  context.CancelFunc
+	// sessionSecret holds the secret when no keyring could keep it: for
+	// this run only, never on disk.
+	sessionSecret string
+	// baseURL replaces the CometChat host (tests point it at a fake).
+	baseURL string
+}
+
+func newAccountPanel(h *historyPanel) *accountPanel {
+	a := &accountPanel{h: h}
+	a.bar = widget.NewProgressBar()
+	a.barText = widget.NewLabel("")
+	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), a.cancelSync)
+	a.syncRow = container.NewBorder(nil, nil, nil, cancel, container.NewVBox(a.barText, a.bar))
+	a.syncRow.Hide()
+	return a
+}
+
+func (a *accountPanel) toolbar(count fyne.CanvasObject) fyne.CanvasObject {
+	a.syncBtn = widget.NewButtonWithIcon("Sync now", theme.ViewRefreshIcon(), a.sync)
+	acct := widget.NewButtonWithIcon("Account…", theme.AccountIcon(), a.showSettings)
+	imp := widget.NewButtonWithIcon("Import…", theme.FolderOpenIcon(), a.importFile)
+	exp := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), a.exportFile)
+	a.buttons = []*widget.Button{a.syncBtn, acct, imp, exp}
+	return container.NewBorder(nil, nil, count, container.NewHBox(a.syncBtn, acct, imp, exp))
+}
+
+func (a *accountPanel) disable() {
+	for _, b := range a.buttons {
+		b.Disable()
+	}
+}
+
+func (a *accountPanel) prefs() fyne.Preferences { return a.h.cfg.Prefs }
+
+// secret reads the saved secret for the account in the preferences.
+func (a *accountPanel) secret() (string, error) {
+	if a.sessionSecret != "" {
+		return a.sessionSecret, nil
+	}
+	p := a.prefs()
+	return a.h.cfg.Keyring.Get(keyringService, p.String(prefAppID)+"/"+p.StringWithFallback(prefMode, modeAPIKey))
+}
+
+// account builds the calls.Account from what was saved.
+func (a *accountPanel) account() (calls.Account, error) {
+	p := a.prefs()
+	acct := calls.Account{AppID: p.String(prefAppID), Region: p.StringWithFallback(prefRegion, "us"), BaseURL: a.baseURL}
+	if acct.AppID == "" {
+		return acct, errors.New("no CometChat account is set up yet: use Account… to add one")
+	}
+	secret, err := a.secret()
+	if err != nil {
+		return acct, fmt.Errorf("the saved key could not be read from the keyring (%v): enter it again under Account…", err)
+	}
+	if p.StringWithFallback(prefMode, modeAPIKey) == modeAuthToken {
+		acct.AuthToken = secret
+	} else {
+		acct.APIKey, acct.OnBehalfOf = secret, p.String(prefOnBehalfOf)
+	}
+	return acct, nil
+}
+
+// showSettings opens the account form.
+func (a *accountPanel) showSettings() {
+	p := a.prefs()
+	appID := widget.NewEntry()
+	appID.SetText(p.String(prefAppID))
+	appID.SetPlaceHolder("e.g. 2501234abcdef")
+	region := widget.NewSelect(regions, nil)
+	region.SetSelected(p.StringWithFallback(prefRegion, "us"))
+	apiKey := widget.NewPasswordEntry()
+	onBehalf := widget.NewEntry()
+	onBehalf.SetText(p.String(prefOnBehalfOf))
+	onBehalf.SetPlaceHolder("uid whose calls to list")
+	token := widget.NewPasswordEntry()
+	mode := widget.NewRadioGroup([]string{"API key + user", "Auth token"}, nil)
+	mode.Horizontal = true
+	setMode := func(s string) {
+		if s == "Auth token" {
+			apiKey.Disable()
+			onBehalf.Disable()
+			token.Enable()
+		} else {
+			apiKey.Enable()
+			onBehalf.Enable()
+			token.Disable()
+		}
+	}
+	mode.OnChanged = setMode
+	if p.StringWithFallback(prefMode, modeAPIKey) == modeAuthToken {
+		mode.SetSelected("Auth token")
+	} else {
+		mode.SetSelected("API key + user")
+	}
+	setMode(mode.Selected)
+	if s, err := a.secret(); err == nil {
+		if mode.Selected == "Auth token" {
+			token.SetText(s)
+		} else {
+			apiKey.SetText(s)
+		}
+	}
+	items := []*widget.FormItem{
+		widget.NewFormItem("App ID", appID),
+		widget.NewFormItem("Region", region),
+		widget.NewFormItem("Sign in with", mode),
+		widget.NewFormItem("API key", apiKey),
+		widget.NewFormItem("On behalf of", onBehalf),
+		widget.NewFormItem("Auth token", token),
+	}
+	items[3].HintText = "Kept in your system keyring, never in a file."
+	dialog.ShowForm("CometChat account", "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		m, secret := modeAPIKey, apiKey.Text
+		if mode.Selected == "Auth token" {
+			m, secret = modeAuthToken, token.Text
+		}
+		msg := a.save(strings.TrimSpace(appID.Text), region.Selected, m, strings.TrimSpace(onBehalf.Text), strings.TrimSpace(secret))
+		if msg != "" {
+			dialog.ShowInformation("Account", msg, a.h.cfg.Window)
+		}
+	}, a.h.cfg.Window)
+}
+
+// save stores the account: the secret in the keyring, or for this session
+// only when there is no keyring. It returns a message to show, if any.
+func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) string {
+	p := a.prefs()
+	p.SetString(prefAppID, appID)
+	p.SetString(prefRegion, region)
+	p.SetString(prefMode, mode)
+	p.SetString(prefOnBehalfOf, onBehalfOf)
+	a.sessionSecret = ""
+	if secret == "" {
+		return ""
+	}
+	if err := a.h.cfg.Keyring.Set(keyringService, appID+"/"+mode, secret); err != nil {
+		a.sessionSecret = secret
+		return fmt.Sprintf("No system keyring is available (%v), so the key was not saved: MediaDesk keeps it for this session only and will ask again next time. It is never written to a plain file.", err)
+	}
+	return ""
+}
+
+// sync fetches the account's calls into the store, with progress and
+// cancel.
+func (a *accountPanel) sync() {
+	st := a.h.cfg.Store
+	if st == nil || a.cancel != nil {
+		return
+	}
+	acct, err := a.account()
+	if err != nil {
+		dialog.ShowError(err, a.h.cfg.Window)
+		return
+	}
+	client, err := calls.NewClient(acct)
+	if err != nil {
+		dialog.ShowError(err, a.h.cfg.Window)
+		return
+	}
+	ctx, cancel := context.WithCancel(a.h.cfg.Ctx)
+	a.cancel = cancel
+	a.syncBtn.Disable()
+	a.bar.SetValue(0)
+	a.barText.SetText("Syncing with CometChat…")
+	a.syncRow.Show()
+	go func() {
+		p, err := calls.Sync(ctx, client, st, func(p calls.SyncProgress) {
+			a.h.cfg.Do(func() {
+				if p.TotalPages > 0 {
+					a.bar.SetValue(float64(p.Page) / float64(p.TotalPages))
+				}
+				a.barText.SetText(fmt.Sprintf("Syncing: %s of %s calls", thousands(p.Calls), thousands(p.Total)))
+			})
+		})
+		a.h.cfg.Do(func() {
+			cancel()
+			a.cancel = nil
+			a.syncBtn.Enable()
+			a.syncRow.Hide()
+			switch {
+			case errors.Is(err, context.Canceled):
+				a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))
+			case err != nil:
+				dialog.ShowError(err, a.h.cfg.Window)
+			default:
+				a.done(fmt.Sprintf("Synced %s calls.", thousands(p.Calls)))
+			}
+			a.h.reload()
+		})
+	}()
+}
+
+// done says how an action ended, in the count line's place for a moment.
+func (a *accountPanel) done(msg string) {
+	if a.h.cfg.Notify != nil {
+		a.h.cfg.Notify(fyne.NewNotification("MediaDesk", msg))
+	}
+}
+
+func (a *accountPanel) cancelSync() {
+	if a.cancel != nil {
+		a.cancel()
+	}
+}
+
+// importFile reads a JSON export (a CallLog array) into the store.
+func (a *accountPanel) importFile() {
+	if a.h.cfg.Store == nil {
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		a.runImport(r)
+	}, a.h.cfg.Window)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Show()
+}
+
+func (a *accountPanel) runImport(r io.ReadCloser) {
+	st := a.h.cfg.Store
+	a.barText.SetText("Importing…")
+	a.bar.SetValue(0)
+	a.syncRow.Show()
+	go func() {
+		defer r.Close()
+		n, err := calls.Import(a.h.cfg.Ctx, st, r)
+		a.h.cfg.Do(func() {
+			a.syncRow.Hide()
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("the import stopped: %w. Calls read before the problem were kept; fix the file and import it again (nothing is stored twice)", err), a.h.cfg.Window)
+				return
+			}
+			a.done(fmt.Sprintf("Imported %s calls.", thousands(n)))
+			a.h.reload()
+		})
+	}()
+}
+
+// exportFile writes the calls of the current filter as JSON, or CSV when
+// the name ends in .csv.
+func (a *accountPanel) exportFile() {
+	if a.h.cfg.Store == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		f := a.h.filter
+		go func() {
+			err := exportTo(a.h.cfg.Ctx, a.h.cfg.Store, f, path)
+			a.h.cfg.Do(func() {
+				if err != nil {
+					dialog.ShowError(err, a.h.cfg.Window)
+					return
+				}
+				a.done("Exported to " + path)
+			})
+		}()
+	}, a.h.cfg.Window)
+	d.SetFileName("mediadesk-calls.json")
+	d.Show()
+}
+
+// exportTo writes the export next to path and renames it into place, so
+// a failed export never leaves a half-written file.
+func exportTo(ctx context.Context, st *calls.Store, f calls.Filter, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mediadesk-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		err = calls.ExportCSV(ctx, st, f, tmp)
+	} else {
+		err = calls.ExportJSON(ctx, st, f, tmp)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// loadSample fills an empty store with a sample history, as the CLI's
+// `calls sample` does.
+func (a *accountPanel) loadSample() {
+	st := a.h.cfg.Store
+	if st == nil {
+		return
+	}
+	now := a.h.cfg.Now()
+	go func() {
+		err := st.Upsert(a.h.cfg.Ctx, calls.Sample(500, uint64(now.UnixNano()), now))
+		if err == nil {
+			err = st.SetMeta(a.h.cfg.Ctx, calls.MetaMe, calls.SampleMe)
+		}
+		a.h.cfg.Do(func() {
+			if err != nil {
+				dialog.ShowError(err, a.h.cfg.Window)
+				return
+			}
+			a.h.reload()
+		})
+	}()
+}
+

@@ -1,0 +1,76 @@
+package gui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"github.com/mediadesk/mediadesk/assets"
+	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// AppID is MediaDesk's application id (as in FyneApp.toml): it names the
+// preferences folder and the keyring entry.
+const AppID = "io.mediadesk.MediaDesk"
+
+// Run opens the MediaDesk window and returns the process exit code when
+// it is closed or ctx ends (e.g. on SIGTERM). Problems with the sound
+// server or the history file are shown in the window, not fatal.
+//
+// With trace set it prints how long after started the first frame was
+// drawn (for the cold-start benchmark).
+func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
+	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	w := a.NewWindow("MediaDesk")
+
+	mgr, err := devices.New(ctx, devices.Options{})
+	if err != nil {
+		fmt.Fprintln(stderr, "mediadesk:", err)
+		return 1
+	}
+	defer mgr.Close()
+	st, serr := calls.OpenStore(ctx, calls.DefaultStorePath())
+	if serr == nil {
+		defer st.Close()
+	} else {
+		fmt.Fprintln(stderr, "mediadesk:", serr)
+	}
+
+	ui := New(Config{
+		Ctx:      ctx,
+		Devices:  ManagerDevices{mgr},
+		Store:    st,
+		StoreErr: serr,
+		Prefs:    a.Preferences(),
+		Window:   w,
+		Do:       fyne.Do,
+		Notify:   a.SendNotification,
+		OpenURL:  a.OpenURL,
+	})
+	w.SetContent(ui.Content())
+	w.Resize(fyne.NewSize(1180, 760))
+	w.SetMaster()
+	a.Lifecycle().SetOnStarted(func() {
+		ui.Start()
+		// Queued behind the first frame's work: when this runs, the window
+		// has been drawn once.
+		if trace {
+			go fyne.Do(func() {
+				fmt.Fprintf(stderr, "mediadesk: window ready after %d ms\n", time.Since(started).Milliseconds())
+			})
+		}
+	})
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	ui.Stop()
+	return 0
+}

@@ -1,0 +1,318 @@
+package gui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// prefKey is where a kind's chosen device is saved in the app
+// preferences (a devices.Preference as JSON).
+func prefKey(k devices.Kind) string { return "device." + string(k) }
+
+// devicesPanel is the left side: one picker per kind, the microphone
+// meter, the speaker test and the camera's formats.
+type devicesPanel struct {
+	cfg *Config
+
+	banner      *fyne.Container
+	bannerText  *widget.Label
+	pickers     map[devices.Kind]*devicePicker
+	meter       *levelBar
+	meterNote   *widget.Label
+	testButton  *widget.Button
+	testNote    *widget.Label
+	cameraInfo  *widget.Label
+	lists       devices.Lists
+	loaded      bool
+	content     fyne.CanvasObject
+	meterCancel func()
+	meterID     string
+	meterOpen   bool
+}
+
+// devicePicker is one kind's Select with the ids behind its options.
+type devicePicker struct {
+	kind     devices.Kind
+	sel      *widget.Select
+	note     *widget.Label
+	model    pickerModel
+	updating bool
+}
+
+func newDevicesPanel(cfg *Config) *devicesPanel {
+	p := &devicesPanel{cfg: cfg, pickers: map[devices.Kind]*devicePicker{}}
+	p.bannerText = widget.NewLabel("")
+	p.bannerText.Wrapping = fyne.TextWrapWord
+	p.bannerText.Importance = widget.DangerImportance
+	retry := widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), p.retry)
+	p.banner = container.NewBorder(nil, nil, widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())), retry, p.bannerText)
+	p.banner.Hide()
+
+	for _, k := range devices.Kinds {
+		dp := &devicePicker{kind: k, note: widget.NewLabel("")}
+		dp.note.Wrapping = fyne.TextWrapWord
+		dp.note.Importance = widget.WarningImportance
+		dp.note.Hide()
+		dp.sel = widget.NewSelect(nil, func(string) { p.picked(dp) })
+		dp.sel.PlaceHolder = "No devices found"
+		p.pickers[k] = dp
+	}
+
+	p.meter = newLevelBar()
+	p.meterNote = widget.NewLabel("")
+	p.meterNote.Importance = widget.WarningImportance
+	p.meterNote.Wrapping = fyne.TextWrapWord
+	p.meterNote.Hide()
+	p.testButton = widget.NewButtonWithIcon("Test", theme.MediaPlayIcon(), p.test)
+	p.testNote = widget.NewLabel("")
+	p.testNote.Wrapping = fyne.TextWrapWord
+	p.testNote.Hide()
+	p.cameraInfo = widget.NewLabel("")
+	p.cameraInfo.Wrapping = fyne.TextWrapWord
+	p.cameraInfo.TextStyle.Italic = true
+
+	mic := p.pickers[devices.AudioInput]
+	spk := p.pickers[devices.AudioOutput]
+	cam := p.pickers[devices.VideoInput]
+	p.content = container.NewVScroll(container.NewVBox(
+		p.banner,
+		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note,
+			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote)),
+		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note,
+			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
+		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.cameraInfo)),
+	))
+	return p
+}
+
+// start restores the saved choices, draws the lists and listens for
+// changes.
+func (p *devicesPanel) start() {
+	for _, k := range devices.Kinds {
+		if s := p.cfg.Prefs.String(prefKey(k)); s != "" {
+			var pref devices.Preference
+			if json.Unmarshal([]byte(s), &pref) == nil {
+				_ = p.cfg.Devices.SetPreference(k, pref)
+			}
+		}
+	}
+	p.cfg.Devices.AddListener("gui", devices.Listener{
+		OnMediaDeviceListUpdated: func(ev devices.Event) {
+			p.cfg.Do(func() { p.update(ev.Lists, ev.Added) })
+		},
+		OnError: func(e *devices.Error) {
+			p.cfg.Do(func() { p.showError(e) })
+		},
+	})
+	p.update(p.cfg.Devices.Devices(), nil)
+	p.showError(p.cfg.Devices.Err())
+}
+
+// stop ends the listener and the meter.
+func (p *devicesPanel) stop() {
+	p.cfg.Devices.RemoveListener("gui")
+	p.stopMeter()
+}
+
+func (p *devicesPanel) showError(err error) {
+	if err == nil {
+		p.banner.Hide()
+		return
+	}
+	p.bannerText.SetText(plainError(err))
+	p.banner.Show()
+}
+
+// retry re-scans devices off the UI goroutine.
+func (p *devicesPanel) retry() {
+	p.bannerText.SetText("Looking for devices…")
+	go func() {
+		ctx, cancel := context.WithTimeout(p.cfg.Ctx, 10*time.Second)
+		defer cancel()
+		err := p.cfg.Devices.Refresh(ctx)
+		if err == nil {
+			err = p.cfg.Devices.Err()
+		}
+		lists := p.cfg.Devices.Devices()
+		p.cfg.Do(func() {
+			p.update(lists, nil)
+			p.showError(err)
+		})
+	}()
+}
+
+// update redraws the pickers from new lists, keeping each selection, and
+// announces newly connected devices.
+func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
+	if p.loaded && p.cfg.Notify != nil {
+		for _, name := range connected(p.lists, lists, added) {
+			p.cfg.Notify(fyne.NewNotification(name+" connected", "It is ready to use in MediaDesk."))
+		}
+	}
+	p.lists, p.loaded = lists, true
+	for _, k := range devices.Kinds {
+		dp := p.pickers[k]
+		dp.model = buildPicker(lists.Of(k), p.cfg.Devices.Preference(k))
+		dp.updating = true
+		dp.sel.SetOptions(dp.model.options)
+		if len(lists.Of(k)) == 0 {
+			dp.sel.ClearSelected()
+			dp.sel.Disable()
+		} else {
+			dp.sel.Enable()
+			dp.sel.SetSelectedIndex(dp.model.selected)
+		}
+		dp.updating = false
+		if dp.model.note != "" {
+			dp.note.SetText(dp.model.note)
+			dp.note.Show()
+		} else {
+			dp.note.Hide()
+		}
+	}
+	p.testButton.Disable()
+	if activeID(lists.AudioOutputDevices) != "" {
+		p.testButton.Enable()
+	}
+	p.updateCamera()
+	p.ensureMeter()
+}
+
+func (p *devicesPanel) updateCamera() {
+	id := activeID(p.lists.VideoInputDevices)
+	if id == "" {
+		p.cameraInfo.SetText("No camera found.")
+		return
+	}
+	for _, c := range p.cfg.Devices.Cameras() {
+		if c.DeviceID == id {
+			p.cameraInfo.SetText(formatSummary(c))
+			return
+		}
+	}
+	p.cameraInfo.SetText("")
+}
+
+// picked applies a choice made in a picker and saves it.
+func (p *devicesPanel) picked(dp *devicePicker) {
+	if dp.updating {
+		return
+	}
+	i := dp.sel.SelectedIndex()
+	if i < 0 || i >= len(dp.model.ids) {
+		return
+	}
+	if err := p.cfg.Devices.Set(dp.kind, dp.model.ids[i]); err != nil {
+		dp.note.SetText(plainError(err))
+		dp.note.Show()
+		return
+	}
+	if b, err := json.Marshal(p.cfg.Devices.Preference(dp.kind)); err == nil {
+		p.cfg.Prefs.SetString(prefKey(dp.kind), string(b))
+	}
+	p.update(p.cfg.Devices.Devices(), nil)
+}
+
+// ensureMeter keeps a meter open on the active microphone.
+func (p *devicesPanel) ensureMeter() {
+	id := activeID(p.lists.AudioInputDevices)
+	if p.meterOpen && id == p.meterID {
+		return
+	}
+	p.stopMeter()
+	if id == "" {
+		p.meter.SetIdle()
+		return
+	}
+	p.meterID, p.meterOpen = id, true
+	ctx, cancel := context.WithCancel(p.cfg.Ctx)
+	th := newThrottle(time.Second/maxMeterRate, p.cfg.Do, p.meter.SetLevel)
+	var once sync.Once
+	p.meterCancel = func() { once.Do(func() { cancel(); th.Stop() }) }
+	go func() {
+		mt, err := p.cfg.Devices.OpenMeter(ctx, id)
+		if err != nil {
+			p.cfg.Do(func() {
+				if ctx.Err() == nil {
+					p.meterStopped(err)
+				}
+			})
+			return
+		}
+		defer mt.Close()
+		for {
+			select {
+			case r, ok := <-mt.Readings():
+				if !ok {
+					err := mt.Err()
+					p.cfg.Do(func() {
+						if ctx.Err() == nil {
+							p.meterStopped(err)
+						}
+					})
+					return
+				}
+				th.Put(r)
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	p.meterNote.Hide()
+}
+
+// meterStopped shows why the meter ended; the next device change opens
+// it again.
+func (p *devicesPanel) meterStopped(err error) {
+	p.meterOpen = false
+	p.meter.SetIdle()
+	if err != nil {
+		p.meterNote.SetText("The level meter stopped: " + plainError(err))
+		p.meterNote.Show()
+	}
+}
+
+func (p *devicesPanel) stopMeter() {
+	if p.meterCancel != nil {
+		p.meterCancel()
+		p.meterCancel = nil
+	}
+	p.meterOpen = false
+}
+
+// test plays the test tone on the active speaker.
+func (p *devicesPanel) test() {
+	id := activeID(p.lists.AudioOutputDevices)
+	if id == "" {
+		return
+	}
+	p.testButton.Disable()
+	p.testNote.SetText("Playing a chime…")
+	p.testNote.Importance = widget.MediumImportance
+	p.testNote.Show()
+	go func() {
+		ctx, cancel := context.WithTimeout(p.cfg.Ctx, 10*time.Second)
+		defer cancel()
+		err := p.cfg.Devices.PlayTone(ctx, id)
+		p.cfg.Do(func() {
+			p.testButton.Enable()
+			if err != nil {
+				p.testNote.SetText(fmt.Sprintf("The tone could not play: %s", plainError(err)))
+				p.testNote.Importance = widget.DangerImportance
+				p.testNote.Refresh()
+				return
+			}
+			p.testNote.SetText("Heard it? Then this speaker works.")
+		})
+	}()
+}

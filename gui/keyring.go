@@ -1,0 +1,18 @@
+package gui
+
+import "github.com/zalando/go-keyring"
+
+// SystemKeyring is the OS keyring (Secret Service, macOS Keychain, Windows
+// Credential Manager) through github.com/zalando/go-keyring.
+type SystemKeyring struct{}
+
+// Get reads a secret.
+func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+
+// Set stores a secret.
+func (SystemKeyring) Set(service, user, secret string) error {
+	return keyring.Set(service, user, secret)
+}
+
+// Delete removes a secret.
+func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }

@@ -1,0 +1,190 @@
+package gui
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// maxMeterRate caps level updates sent to the UI: more than a display
+// shows is wasted work on the UI goroutine.
+const maxMeterRate = 30
+
+// throttle hands the newest value to apply at most once per interval, on
+// the UI goroutine (through do). Values that arrive in between replace
+// each other; the last one is always delivered.
+type throttle[T any] struct {
+	interval time.Duration
+	do       func(func())
+	apply    func(T)
+
+	mu        sync.Mutex
+	latest    T
+	scheduled bool
+	last      time.Time
+	stopped   bool
+}
+
+func newThrottle[T any](interval time.Duration, do func(func()), apply func(T)) *throttle[T] {
+	return &throttle[T]{interval: interval, do: do, apply: apply}
+}
+
+// Put offers a value; safe from any goroutine.
+func (t *throttle[T]) Put(v T) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.latest = v
+	if t.scheduled || t.stopped {
+		return
+	}
+	t.scheduled = true
+	wait := t.interval - time.Since(t.last)
+	if wait <= 0 {
+		t.post()
+		return
+	}
+	time.AfterFunc(wait, func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		t.post()
+	})
+}
+
+// post sends the latest value to the UI; t.mu is held.
+func (t *throttle[T]) post() {
+	t.last = time.Now()
+	if t.stopped {
+		t.scheduled = false
+		return
+	}
+	t.do(func() {
+		t.mu.Lock()
+		v, stopped := t.latest, t.stopped
+		t.scheduled = false
+		t.mu.Unlock()
+		if !stopped {
+			t.apply(v)
+		}
+	})
+}
+
+// Stop drops anything not yet applied.
+func (t *throttle[T]) Stop() {
+	t.mu.Lock()
+	t.stopped = true
+	t.mu.Unlock()
+}
+
+// levelBar is a microphone level meter: a bar from −60 to 0 dBFS, green,
+// then amber above −12, red above −3 (the peak), with the figure beside.
+type levelBar struct {
+	widget.BaseWidget
+	rms, peak float64
+	active    bool
+}
+
+func newLevelBar() *levelBar {
+	b := &levelBar{rms: devices.SilenceDBFS, peak: devices.SilenceDBFS}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// SetLevel shows a reading; call on the UI goroutine.
+func (b *levelBar) SetLevel(r devices.Reading) {
+	b.rms, b.peak, b.active = r.RMSDBFS, r.PeakDBFS, true
+	b.Refresh()
+}
+
+// SetIdle shows that no microphone is being read.
+func (b *levelBar) SetIdle() {
+	b.rms, b.peak, b.active = devices.SilenceDBFS, devices.SilenceDBFS, false
+	b.Refresh()
+}
+
+// fraction maps dBFS onto the bar: −60 dBFS and below is empty.
+func fraction(db float64) float32 {
+	if math.IsNaN(db) {
+		return 0
+	}
+	return float32(math.Max(0, math.Min(1, (db+60)/60)))
+}
+
+func (b *levelBar) CreateRenderer() fyne.WidgetRenderer {
+	r := &levelRenderer{bar: b,
+		track: canvas.NewRectangle(color.Transparent),
+		fill:  canvas.NewRectangle(color.Transparent),
+		peak:  canvas.NewRectangle(color.Transparent),
+		text:  canvas.NewText("", color.Black),
+	}
+	r.track.CornerRadius = 3
+	r.fill.CornerRadius = 3
+	r.text.TextSize = theme.CaptionTextSize()
+	r.text.Alignment = fyne.TextAlignTrailing
+	r.Refresh()
+	return r
+}
+
+type levelRenderer struct {
+	bar                *levelBar
+	track, fill, peak  *canvas.Rectangle
+	text               *canvas.Text
+}
+
+const levelTextWidth = 64
+
+func (r *levelRenderer) Layout(size fyne.Size) {
+	h := float32(10)
+	y := (size.Height - h) / 2
+	w := size.Width - levelTextWidth
+	r.track.Move(fyne.NewPos(0, y))
+	r.track.Resize(fyne.NewSize(w, h))
+	r.fill.Move(fyne.NewPos(0, y))
+	r.fill.Resize(fyne.NewSize(w*fraction(r.bar.rms), h))
+	r.peak.Move(fyne.NewPos(w*fraction(r.bar.peak)-2, y))
+	r.peak.Resize(fyne.NewSize(2, h))
+	r.text.Move(fyne.NewPos(w, 0))
+	r.text.Resize(fyne.NewSize(levelTextWidth, size.Height))
+}
+
+func (r *levelRenderer) MinSize() fyne.Size {
+	return fyne.NewSize(160, theme.TextSize()+2*theme.InnerPadding())
+}
+
+func (r *levelRenderer) Refresh() {
+	r.track.FillColor = theme.Color(theme.ColorNameInputBackground)
+	switch {
+	case r.bar.peak > -3:
+		r.fill.FillColor = theme.Color(theme.ColorNameError)
+	case r.bar.rms > -12:
+		r.fill.FillColor = theme.Color(theme.ColorNameWarning)
+	default:
+		r.fill.FillColor = theme.Color(theme.ColorNameSuccess)
+	}
+	r.peak.FillColor = theme.Color(theme.ColorNameForeground)
+	r.peak.Hidden = !r.bar.active || r.bar.peak <= -60
+	r.text.Color = theme.Color(theme.ColorNameForeground)
+	if r.bar.active && r.bar.rms > devices.SilenceDBFS {
+		r.text.Text = fmt.Sprintf("%.0f dB", r.bar.rms)
+	} else if r.bar.active {
+		r.text.Text = "silent"
+	} else {
+		r.text.Text = "—"
+	}
+	r.Layout(r.bar.Size())
+	canvas.Refresh(r.bar)
+}
+
+func (r *levelRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.track, r.fill, r.peak, r.text}
+}
+
+func (r *levelRenderer) Destroy() {}

@@ -1,0 +1,91 @@
+package gui
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/mediadesk/mediadesk/calls"
+)
+
+// Config is what the window is built from. Devices, Prefs, Window and Do
+// are required; the rest have working defaults.
+type Config struct {
+	Ctx     context.Context
+	Devices Devices
+	// Store is the call history; nil when it could not be opened, and
+	// then StoreErr says why.
+	Store    *calls.Store
+	StoreErr error
+	// History is what the list reads (Store unless set).
+	History History
+	Prefs   fyne.Preferences
+	Keyring Keyring
+	Window  fyne.Window
+	// Do runs f on the UI goroutine (fyne.Do in the app).
+	Do      func(f func())
+	Notify  func(*fyne.Notification)
+	OpenURL func(*url.URL) error
+	Now     func() time.Time
+	HTTP    *http.Client
+}
+
+// UI is the whole window content.
+type UI struct {
+	cfg     *Config
+	devices *devicesPanel
+	history *historyPanel
+	split   *container.Split
+}
+
+// New builds the window's content; call Start once it is shown.
+func New(cfg Config) *UI {
+	if cfg.Ctx == nil {
+		cfg.Ctx = context.Background()
+	}
+	if cfg.History == nil && cfg.Store != nil {
+		cfg.History = cfg.Store
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Timeout: 0}
+	}
+	if cfg.Keyring == nil {
+		cfg.Keyring = SystemKeyring{}
+	}
+	u := &UI{cfg: &cfg}
+	u.devices = newDevicesPanel(u.cfg)
+	u.history = newHistoryPanel(u.cfg)
+	u.split = container.NewHSplit(u.devices.content, u.history.content)
+	u.split.Offset = 0.36
+	return u
+}
+
+// Content is what goes into the window.
+func (u *UI) Content() fyne.CanvasObject { return u.split }
+
+// Start loads devices and history and installs the keyboard shortcuts.
+func (u *UI) Start() {
+	u.devices.start()
+	u.history.start()
+	c := u.cfg.Window.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.history.focusSearch()
+	})
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+		u.devices.retry()
+	})
+}
+
+// Stop ends the listeners, the meter and any running sync.
+func (u *UI) Stop() {
+	u.devices.stop()
+	u.history.stop()
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# gui-smoke.sh BINARY OUTDIR: open the real MediaDesk window under Xvfb,
+# against the private PulseAudio (run this inside with-pulse.sh) with two
+# null sinks and a sample history; wait for the window, screenshot it into
+# OUTDIR/gui-smoke.png, check the process is alive, then close it with
+# SIGTERM and require a clean exit. Prints the startup figures.
+set -euo pipefail
+bin=$(realpath "$1")
+out=$(realpath -m "$2")
+mkdir -p "$out"
+: "${PULSE_SERVER:?run gui-smoke.sh inside scripts/with-pulse.sh}"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-smoke.XXXXXX")
+mods=()
+cleanup() {
+	for m in "${mods[@]}"; do pactl unload-module "$m" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The module argument is single-quoted, the property value inside it double-quoted.
+sink() { mods+=("$(pactl load-module module-null-sink "sink_name=$1" "sink_properties='device.description=\"$2\"'")"); }
+sink smoke_desk "Desk Speakers"
+sink smoke_headset "USB Headset"
+pactl set-default-sink smoke_desk
+
+export MEDIADESK_DB="$work/history.db" XDG_CONFIG_HOME="$work/config" FYNE_THEME=${FYNE_THEME:-light}
+"$bin" calls sample --count "${SMOKE_CALLS:-2000}" >/dev/null
+
+export SMOKE_BIN="$bin" SMOKE_OUT="$out" SMOKE_WORK="$work"
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+set -euo pipefail
+start=$(date +%s%N)
+MEDIADESK_STARTUP_TRACE=1 "$SMOKE_BIN" 2>"$SMOKE_WORK/app.log" &
+pid=$!
+mapped=""
+for _ in $(seq 1 200); do
+	if xwininfo -root -tree 2>/dev/null | grep -q "\"MediaDesk\""; then mapped=$(date +%s%N); break; fi
+	kill -0 $pid 2>/dev/null || { echo "gui-smoke: the app exited early; its log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
+	sleep 0.05
+done
+[ -n "$mapped" ] || { echo "gui-smoke: no MediaDesk window after 10 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
+sleep 3 # let the history, chart and meter fill in
+import -window root "$SMOKE_OUT/gui-smoke.png"
+kill -0 $pid || { echo "gui-smoke: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
+rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
+kill -TERM $pid
+set +e
+for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+wait $pid
+code=$?
+set -e
+cp "$SMOKE_WORK/app.log" "$SMOKE_OUT/gui-smoke.log"
+if [ $code -ne 0 ]; then echo "gui-smoke: exit status $code after SIGTERM; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
+if grep -q -i "panic\|fatal error\|DATA RACE" "$SMOKE_WORK/app.log"; then echo "gui-smoke: the log shows a crash:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
+echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); RSS $((rss / 1024)) MB; clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
+'
