@@ -362,4 +362,3 @@ func (a *accountPanel) loadSample() {
 		})
 	}()
 }
-

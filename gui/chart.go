@@ -46,7 +46,12 @@ func (c *minutesChart) caption() string {
 	return fmt.Sprintf("Last %d days: %s min audio · %s min video", len(c.days), thousands(int(math.Round(a))), thousands(int(math.Round(v))))
 }
 
-func videoColor() color.Color { return theme.Color(theme.ColorNameSuccess) }
+// videoColor is the primary colour, lighter: the two kinds read as one
+// family, audio the stronger.
+func videoColor() color.Color {
+	r, g, b, _ := theme.Color(theme.ColorNamePrimary).RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x70}
+}
 
 func (c *minutesChart) CreateRenderer() fyne.WidgetRenderer {
 	r := &chartRenderer{c: c, caption: canvas.NewText("", color.Black), base: canvas.NewRectangle(color.Black),

@@ -100,7 +100,7 @@ func newHistoryPanel(cfg *Config) *historyPanel {
 	top := container.NewVBox(h.account.toolbar(h.countLabel), h.account.syncRow, h.chart, filters)
 	listSide := container.NewBorder(top, nil, nil, nil, h.listArea)
 	split := container.NewVSplit(listSide, h.details.content)
-	split.Offset = 0.62
+	split.Offset = 0.66
 	h.content = split
 	return h
 }
@@ -336,7 +336,6 @@ func newCallRow() *callRow {
 	r.letters.TextStyle.Bold = true
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.name.TextStyle.Bold = true
-	r.when.Importance = widget.LowImportance
 	avatar := container.NewGridWrap(fyne.NewSize(36, 36), container.NewStack(r.circle, container.NewCenter(r.letters)))
 	sub := container.NewHBox(r.dir, r.when)
 	r.box = container.NewBorder(nil, nil, container.NewCenter(avatar), container.NewCenter(r.kind),

@@ -134,9 +134,9 @@ func (b *levelBar) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type levelRenderer struct {
-	bar                *levelBar
-	track, fill, peak  *canvas.Rectangle
-	text               *canvas.Text
+	bar               *levelBar
+	track, fill, peak *canvas.Rectangle
+	text              *canvas.Text
 }
 
 const levelTextWidth = 64

@@ -22,6 +22,7 @@ trap cleanup EXIT
 sink() { mods+=("$(pactl load-module module-null-sink "sink_name=$1" "sink_properties='device.description=\"$2\"'")"); }
 sink smoke_desk "Desk Speakers"
 sink smoke_headset "USB Headset"
+mods+=("$(pactl load-module module-null-source source_name=smoke_mic "source_properties='device.description=\"Desk Microphone\"'")")
 pactl set-default-sink smoke_desk
 
 export MEDIADESK_DB="$work/history.db" XDG_CONFIG_HOME="$work/config" FYNE_THEME=${FYNE_THEME:-light}
