@@ -55,6 +55,8 @@ type historyPanel struct {
 	selected string
 	searchT  *time.Timer
 	started  bool
+
+	emptyButtons []*widget.Button
 }
 
 func newHistoryPanel(cfg *Config) *historyPanel {
@@ -266,6 +268,7 @@ func (h *historyPanel) emptyState() fyne.CanvasObject {
 	connect.Importance = widget.HighImportance
 	imp := widget.NewButtonWithIcon("Import file…", theme.FolderOpenIcon(), func() { h.account.importFile() })
 	sample := widget.NewButtonWithIcon("Load sample history", theme.DocumentIcon(), func() { h.account.loadSample() })
+	h.emptyButtons = []*widget.Button{connect, imp, sample}
 	box := container.NewVBox(title, sub, container.NewCenter(container.NewVBox(connect, imp, sample)))
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 260), box))
 }

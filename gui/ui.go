@@ -75,13 +75,23 @@ func (u *UI) Content() fyne.CanvasObject { return u.split }
 func (u *UI) Start() {
 	u.devices.start()
 	u.history.start()
-	c := u.cfg.Window.Canvas()
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		u.history.focusSearch()
-	})
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
-		u.devices.retry()
-	})
+	for _, s := range u.shortcuts() {
+		u.cfg.Window.Canvas().AddShortcut(s.key, s.run)
+	}
+}
+
+type shortcut struct {
+	key *desktop.CustomShortcut
+	run func(fyne.Shortcut)
+}
+
+// shortcuts are the window's keys: Ctrl+F (Cmd+F on macOS) searches the
+// history, Ctrl+R looks for devices again. Arrows and Enter are the list's.
+func (u *UI) shortcuts() []shortcut {
+	return []shortcut{
+		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.history.focusSearch() }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.devices.retry() }},
+	}
 }
 
 // Stop ends the listeners, the meter and any running sync.
