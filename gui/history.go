@@ -52,7 +52,6 @@ type historyPanel struct {
 	filter   calls.Filter
 	pager    *pager
 	gen      int // filter generation, so a late count does not win
-	selected string
 	searchT  *time.Timer
 	started  bool
 

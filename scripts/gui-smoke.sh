@@ -25,8 +25,15 @@ sink smoke_headset "USB Headset"
 mods+=("$(pactl load-module module-null-source source_name=smoke_mic "source_properties='device.description=\"Desk Microphone\"'")")
 pactl set-default-sink smoke_desk
 
-export MEDIADESK_DB="$work/history.db" XDG_CONFIG_HOME="$work/config" FYNE_THEME=${FYNE_THEME:-light}
-"$bin" calls sample --count "${SMOKE_CALLS:-2000}" >/dev/null
+# SMOKE_DB: use this history instead of a fresh sample (the 1M-call RSS
+# benchmark passes its big store here).
+export XDG_CONFIG_HOME="$work/config" FYNE_THEME=${FYNE_THEME:-light}
+if [ -n "${SMOKE_DB:-}" ]; then
+	export MEDIADESK_DB="$SMOKE_DB"
+else
+	export MEDIADESK_DB="$work/history.db"
+	"$bin" calls sample --count "${SMOKE_CALLS:-2000}" >/dev/null
+fi
 
 export SMOKE_BIN="$bin" SMOKE_OUT="$out" SMOKE_WORK="$work"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
@@ -41,7 +48,7 @@ for _ in $(seq 1 200); do
 	sleep 0.05
 done
 [ -n "$mapped" ] || { echo "gui-smoke: no MediaDesk window after 10 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
-sleep 3 # let the history, chart and meter fill in
+sleep ${SMOKE_SETTLE:-3} # let the history, chart and meter fill in
 import -window root "$SMOKE_OUT/gui-smoke.png"
 kill -0 $pid || { echo "gui-smoke: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
 rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
