@@ -290,11 +290,11 @@ func (h *countingHistory) rowsAsked() int {
 
 // harness is a UI on the headless test driver.
 type harness struct {
-	t     *testing.T
-	ui    *UI
-	q     uiQueue
-	w     fyne.Window
-	app   fyne.App
+	t      *testing.T
+	ui     *UI
+	q      uiQueue
+	w      fyne.Window
+	app    fyne.App
 	notes  []string // titles
 	bodies []string
 }

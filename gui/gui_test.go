@@ -443,4 +443,3 @@ func TestOnlyWebLinksOpen(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
-

@@ -49,11 +49,11 @@ type historyPanel struct {
 	account    *accountPanel
 	content    fyne.CanvasObject
 
-	filter   calls.Filter
-	pager    *pager
-	gen      int // filter generation, so a late count does not win
-	searchT  *time.Timer
-	started  bool
+	filter  calls.Filter
+	pager   *pager
+	gen     int // filter generation, so a late count does not win
+	searchT *time.Timer
+	started bool
 
 	emptyButtons []*widget.Button
 }
