@@ -46,8 +46,9 @@ var migrations = []string{
 	) WITHOUT ROWID;
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 	// 2: the searchable names of a call (see CallLog.searchNames), filled
-	// in Go by backfill so case folding matches Filter.Matches.
-	`ALTER TABLE calls ADD COLUMN names TEXT NOT NULL DEFAULT '';`,
+	// in Go by backfill so case folding matches Filter.Matches. A table of
+	// its own: adding a column to calls would rewrite every document.
+	`CREATE TABLE names (session_id TEXT PRIMARY KEY, names TEXT NOT NULL) WITHOUT ROWID;`,
 }
 
 // backfills run after the migration of the same index, in its
@@ -82,13 +83,13 @@ func backfillNames(ctx context.Context, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	upd, err := tx.PrepareContext(ctx, `UPDATE calls SET names = ? WHERE session_id = ?`)
+	ins, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO names (session_id, names) VALUES (?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer upd.Close()
+	defer ins.Close()
 	for _, n := range todo {
-		if _, err := upd.ExecContext(ctx, n.names, n.id); err != nil {
+		if _, err := ins.ExecContext(ctx, n.id, n.names); err != nil {
 			return err
 		}
 	}
@@ -312,12 +313,12 @@ func (s *Store) upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) er
 		return err
 	}
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO calls
-		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc, names)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)
+		(session_id, initiated_at, type, status, category, receiver_type, initiator_uid, receiver_id, has_recording, doc)
+		VALUES (?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(session_id) DO UPDATE SET initiated_at=excluded.initiated_at, type=excluded.type,
 			status=excluded.status, category=excluded.category, receiver_type=excluded.receiver_type,
 			initiator_uid=excluded.initiator_uid, receiver_id=excluded.receiver_id,
-			has_recording=excluded.has_recording, doc=excluded.doc, names=excluded.names`)
+			has_recording=excluded.has_recording, doc=excluded.doc`)
 	if err != nil {
 		return err
 	}
@@ -332,9 +333,17 @@ func (s *Store) upsertTx(ctx context.Context, tx *sql.Tx, calls []storedCall) er
 		return err
 	}
 	defer mem.Close()
+	names, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO names (session_id, names) VALUES (?,?)`)
+	if err != nil {
+		return err
+	}
+	defer names.Close()
 	for _, c := range calls {
 		if _, err := ins.ExecContext(ctx, c.SessionID, c.InitiatedAt, c.Type, c.Status, c.CallCategory, c.ReceiverType,
-			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc, c.searchNames()); err != nil {
+			c.Initiator.UID, c.Receiver.ID(), c.HasRecording, c.doc); err != nil {
+			return err
+		}
+		if _, err := names.ExecContext(ctx, c.SessionID, c.searchNames()); err != nil {
 			return err
 		}
 		if old, ok := known[c.SessionID]; ok {
@@ -411,7 +420,7 @@ func where(f Filter) (string, []any) {
 		add("session_id IN (SELECT session_id FROM members WHERE uid = ?)", f.UID)
 	}
 	if q := searchKey(f.Search); q != "" {
-		add("instr(names, ?) > 0", q)
+		add("session_id IN (SELECT session_id FROM names WHERE instr(names, ?) > 0)", q)
 	}
 	if len(conds) == 0 {
 		return "", nil
