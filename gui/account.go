@@ -75,6 +75,12 @@ func (a *accountPanel) disable() {
 	}
 }
 
+func (a *accountPanel) enable() {
+	for _, b := range a.buttons {
+		b.Enable()
+	}
+}
+
 func (a *accountPanel) prefs() fyne.Preferences { return a.h.cfg.Prefs }
 
 // secret reads the saved secret for the account in the preferences.

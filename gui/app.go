@@ -35,23 +35,21 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		return 1
 	}
 	defer mgr.Close()
-	st, serr := calls.OpenStore(ctx, calls.DefaultStorePath())
-	if serr == nil {
-		defer st.Close()
-	} else {
-		fmt.Fprintln(stderr, "mediadesk:", serr)
-	}
-
 	ui := New(Config{
-		Ctx:      ctx,
-		Devices:  ManagerDevices{mgr},
-		Store:    st,
-		StoreErr: serr,
-		Prefs:    a.Preferences(),
-		Window:   w,
-		Do:       fyne.Do,
-		Notify:   a.SendNotification,
-		OpenURL:  a.OpenURL,
+		Ctx:     ctx,
+		Devices: ManagerDevices{mgr},
+		OpenStore: func(ctx context.Context) (*calls.Store, error) {
+			st, err := calls.OpenStore(ctx, calls.DefaultStorePath())
+			if err != nil {
+				fmt.Fprintln(stderr, "mediadesk:", err)
+			}
+			return st, err
+		},
+		Prefs:   a.Preferences(),
+		Window:  w,
+		Do:      fyne.Do,
+		Notify:  a.SendNotification,
+		OpenURL: a.OpenURL,
 	})
 	w.SetContent(ui.Content())
 	w.Resize(fyne.NewSize(1180, 760))
@@ -72,5 +70,8 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	}()
 	w.ShowAndRun()
 	ui.Stop()
+	if st := ui.Store(); st != nil {
+		st.Close()
+	}
 	return 0
 }

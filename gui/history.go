@@ -107,6 +107,26 @@ func newHistoryPanel(cfg *Config) *historyPanel {
 }
 
 func (h *historyPanel) start() {
+	if open := h.cfg.OpenStore; open != nil {
+		h.cfg.OpenStore = nil
+		h.failedText.SetText("Opening your call history…")
+		h.failedText.Importance = widget.MediumImportance
+		h.show(h.failed)
+		h.account.disable()
+		go func() {
+			st, err := open(h.cfg.Ctx)
+			h.cfg.Do(func() {
+				h.cfg.Store, h.cfg.StoreErr = st, err
+				if st != nil {
+					h.cfg.History = st
+				}
+				h.failedText.Importance = widget.DangerImportance
+				h.account.enable()
+				h.start()
+			})
+		}()
+		return
+	}
 	if h.cfg.History == nil {
 		msg := "The call history could not be opened."
 		var e *calls.Error

@@ -22,6 +22,10 @@ type Config struct {
 	// then StoreErr says why.
 	Store    *calls.Store
 	StoreErr error
+	// OpenStore, when set, opens the history in the background once the
+	// window is up (a big history's integrity check takes seconds), and
+	// Store and StoreErr are filled from it.
+	OpenStore func(context.Context) (*calls.Store, error)
 	// History is what the list reads (Store unless set).
 	History History
 	Prefs   fyne.Preferences
@@ -99,3 +103,6 @@ func (u *UI) Stop() {
 	u.devices.stop()
 	u.history.stop()
 }
+
+// Store is the history in use (nil if none is open yet, or it failed).
+func (u *UI) Store() *calls.Store { return u.cfg.Store }

@@ -22,7 +22,7 @@ trap cleanup EXIT
 sink() { mods+=("$(pactl load-module module-null-sink "sink_name=$1" "sink_properties='device.description=\"$2\"'")"); }
 sink smoke_desk "Desk Speakers"
 sink smoke_headset "USB Headset"
-mods+=("$(pactl load-module module-null-source source_name=smoke_mic "source_properties='device.description=\"Desk Microphone\"'")")
+mods+=("$(pactl load-module module-null-source source_name=smoke_mic "description='Desk Microphone'")")
 pactl set-default-sink smoke_desk
 
 # SMOKE_DB: use this history instead of a fresh sample (the 1M-call RSS
@@ -52,6 +52,7 @@ sleep ${SMOKE_SETTLE:-3} # let the history, chart and meter fill in
 import -window root "$SMOKE_OUT/gui-smoke.png"
 kill -0 $pid || { echo "gui-smoke: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
 rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
+anon=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
 kill -TERM $pid
 set +e
 for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
@@ -61,5 +62,5 @@ set -e
 cp "$SMOKE_WORK/app.log" "$SMOKE_OUT/gui-smoke.log"
 if [ $code -ne 0 ]; then echo "gui-smoke: exit status $code after SIGTERM; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
 if grep -q -i "panic\|fatal error\|DATA RACE" "$SMOKE_WORK/app.log"; then echo "gui-smoke: the log shows a crash:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
-echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); RSS $((rss / 1024)) MB; clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
+echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); RSS $((rss / 1024)) MB ($((anon / 1024)) MB anonymous, the rest mapped libraries: Mesa, LLVM); clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
 '
