@@ -431,10 +431,25 @@ func where(f Filter) (string, []any) {
 // Calls returns up to limit calls matching f, newest first, skipping
 // offset. The history list asks for just the rows it draws.
 func (s *Store) Calls(ctx context.Context, f Filter, offset, limit int) ([]CallLog, error) {
+	return s.calls(ctx, f, offset, limit, "DESC")
+}
+
+// CallsFromEnd is Calls counted from the oldest end: the limit calls
+// before the skip oldest ones, still newest first. SQLite walks an OFFSET
+// row by row, so the far half of a long list is cheaper read from its end.
+func (s *Store) CallsFromEnd(ctx context.Context, f Filter, skip, limit int) ([]CallLog, error) {
+	out, err := s.calls(ctx, f, skip, limit, "ASC")
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+func (s *Store) calls(ctx context.Context, f Filter, offset, limit int, order string) ([]CallLog, error) {
 	w, args := where(f)
 	args = append(args, limit, offset)
 	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM calls`+w+
-		` ORDER BY initiated_at DESC, session_id DESC LIMIT ? OFFSET ?`, args...)
+		` ORDER BY initiated_at `+order+`, session_id `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -316,3 +316,26 @@ func TestDailyMinutes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, none)
 }
+
+func TestCallsFromEndMatchesCalls(t *testing.T) {
+	st := newStore(t)
+	require.NoError(t, st.Upsert(ctx, Sample(237, 9, sampleNow)))
+	for _, f := range []Filter{{}, {CallType: "video"}, {Search: "ada"}} {
+		n, err := st.Count(ctx, f)
+		require.NoError(t, err)
+		all, err := st.Calls(ctx, f, 0, n)
+		require.NoError(t, err)
+		for _, off := range []int{0, 1, n / 2, n - 10, n - 1} {
+			want := all[max(0, off):min(n, off+10)]
+			skip := n - off - 10
+			limit := 10
+			if skip < 0 {
+				limit += skip
+				skip = 0
+			}
+			got, err := st.CallsFromEnd(ctx, f, skip, limit)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "%+v offset %d", f, off)
+		}
+	}
+}

@@ -443,3 +443,22 @@ func TestOnlyWebLinksOpen(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestPagerReadsEveryRowInOrder(t *testing.T) {
+	st := newStoreT(t, 437)
+	all, err := st.Calls(context.Background(), calls.Filter{}, 0, 437)
+	require.NoError(t, err)
+	p := newPager(st, calls.Filter{}, 437)
+	for _, i := range []int{436, 0, 200, 219, 218, 399, 400, 49, 50} {
+		c, ok := p.row(context.Background(), i)
+		require.True(t, ok, i)
+		assert.Equal(t, all[i].SessionID, c.SessionID, "row %d", i)
+	}
+	for i := range all {
+		c, ok := p.row(context.Background(), i)
+		require.True(t, ok)
+		require.Equal(t, all[i].SessionID, c.SessionID, "row %d", i)
+	}
+	_, ok := p.row(context.Background(), 437)
+	assert.False(t, ok, "past the end")
+}

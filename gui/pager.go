@@ -30,6 +30,21 @@ func newPager(src History, f calls.Filter, total int) *pager {
 	return &pager{src: src, filter: f, total: total, pages: map[int][]calls.CallLog{}}
 }
 
+// fromEnd is a History that can read from the oldest end (*calls.Store).
+type fromEnd interface {
+	CallsFromEnd(ctx context.Context, f calls.Filter, skip, limit int) ([]calls.CallLog, error)
+}
+
+// read fetches the page starting at offset; in the far half of the list
+// it counts from the end, which SQLite walks to faster.
+func (p *pager) read(ctx context.Context, offset int) ([]calls.CallLog, error) {
+	if fe, ok := p.src.(fromEnd); ok && offset > p.total/2 {
+		limit := min(pageRows, p.total-offset)
+		return fe.CallsFromEnd(ctx, p.filter, p.total-offset-limit, limit)
+	}
+	return p.src.Calls(ctx, p.filter, offset, pageRows)
+}
+
 // row returns call i (newest first); false when it cannot be read (err
 // says why) or is past the end.
 func (p *pager) row(ctx context.Context, i int) (calls.CallLog, bool) {
@@ -40,7 +55,7 @@ func (p *pager) row(ctx context.Context, i int) (calls.CallLog, bool) {
 	rows, ok := p.pages[n]
 	if !ok {
 		var err error
-		rows, err = p.src.Calls(ctx, p.filter, n*pageRows, pageRows)
+		rows, err = p.read(ctx, n*pageRows)
 		p.fetched += pageRows
 		if err != nil {
 			p.err = err

@@ -27,7 +27,8 @@ pactl set-default-sink smoke_desk
 
 # SMOKE_DB: use this history instead of a fresh sample (the 1M-call RSS
 # benchmark passes its big store here).
-export XDG_CONFIG_HOME="$work/config" FYNE_THEME=${FYNE_THEME:-light}
+mkdir -m 700 "$work/run"
+export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" FYNE_THEME=${FYNE_THEME:-light}
 if [ -n "${SMOKE_DB:-}" ]; then
 	export MEDIADESK_DB="$SMOKE_DB"
 else
