@@ -420,7 +420,7 @@ func where(f Filter) (string, []any) {
 		add("session_id IN (SELECT session_id FROM members WHERE uid = ?)", f.UID)
 	}
 	if q := searchKey(f.Search); q != "" {
-		add("session_id IN (SELECT session_id FROM names WHERE instr(names, ?) > 0)", q)
+		add("EXISTS (SELECT 1 FROM names n WHERE n.session_id = calls.session_id AND instr(n.names, ?) > 0)", q)
 	}
 	if len(conds) == 0 {
 		return "", nil

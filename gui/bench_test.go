@@ -36,12 +36,17 @@ func BenchmarkHistory1M(b *testing.B) {
 	}{
 		{"page at the top", func() error { _, err := st.Calls(ctx, calls.Filter{}, 0, pageRows); return err }},
 		{"page in the middle", func() error { _, err := st.Calls(ctx, calls.Filter{}, total/2, pageRows); return err }},
-		{"page at the end", func() error { _, err := st.Calls(ctx, calls.Filter{}, total-pageRows, pageRows); return err }},
+		{"page at the end (from the end)", func() error { _, err := st.CallsFromEnd(ctx, calls.Filter{}, 0, pageRows); return err }},
+		{"page at 3/4 (from the end)", func() error { _, err := st.CallsFromEnd(ctx, calls.Filter{}, total/4, pageRows); return err }},
 		{"count all", func() error { _, err := st.Count(ctx, calls.Filter{}); return err }},
 		{"count missed", func() error { _, err := st.Count(ctx, calls.Filter{CallStatus: "missed", Me: me}); return err }},
 		{"count search \"grace\"", func() error { _, err := st.Count(ctx, calls.Filter{Search: "grace"}); return err }},
 		{"first page of search \"grace\"", func() error {
 			_, err := st.Calls(ctx, calls.Filter{Search: "grace"}, 0, pageRows)
+			return err
+		}},
+		{"search \"zz\" (no match), first page", func() error {
+			_, err := st.Calls(ctx, calls.Filter{Search: "zz"}, 0, pageRows)
 			return err
 		}},
 		{"chart, 30 days", func() error { _, err := st.DailyMinutes(ctx, time.Now(), 30); return err }},

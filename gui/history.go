@@ -225,11 +225,17 @@ func (h *historyPanel) applyFilters() {
 		if err == nil {
 			days, err = src.DailyMinutes(ctx, now, 30)
 		}
+		// The first page too, so the UI goroutine has it at hand.
+		pg := newPager(src, f, n)
+		if err == nil && n > 0 {
+			pg.row(ctx, 0)
+			err = pg.err
+		}
 		h.cfg.Do(func() {
 			if gen != h.gen {
 				return
 			}
-			h.loaded(f, n, all, days, err)
+			h.loaded(pg, all, days, err)
 		})
 	}()
 }
@@ -240,15 +246,15 @@ func isEmptyFilter(f calls.Filter) bool {
 }
 
 // loaded shows a fresh count: the list, the empty state or a message.
-func (h *historyPanel) loaded(f calls.Filter, n, all int, days []calls.DayMinutes, err error) {
+func (h *historyPanel) loaded(pg *pager, all int, days []calls.DayMinutes, err error) {
 	if err != nil {
 		h.failedText.SetText("The call history could not be read: " + err.Error())
 		h.show(h.failed)
 		h.countLabel.SetText("")
 		return
 	}
-	h.filter = f
-	h.pager = newPager(h.cfg.History, f, n)
+	h.filter, h.pager = pg.filter, pg
+	n := pg.total
 	h.chart.SetData(days)
 	switch {
 	case all == 0:
