@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench clean
+.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-gui clean
 
 all: build
 
@@ -22,8 +22,9 @@ test-deps:
 	@scripts/install-deps.sh $(TEST_PACKAGES)
 
 # migrated_fynedo: the app uses fyne.Do throughout (FyneApp.toml says so
-# too, but a binary moved away from it would not read that).
-TAGS := migrated_fynedo
+# too, but a binary moved away from it would not read that). no_emoji:
+# Fyne's bundled emoji font costs about 20 MB of memory (BENCHMARKS.md).
+TAGS := migrated_fynedo,no_emoji
 
 build: deps
 	$(GO) build -tags $(TAGS) -o $(BIN) .
@@ -88,6 +89,17 @@ bench: test-deps
 		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x ./devices/'
+	$(MAKE) --no-print-directory bench-gui
+
+# The window with a 1,000,000-call history: cold start and RSS from the
+# smoke script, then what scrolling and filtering ask of the store. The
+# store is made once (a few minutes, about 2 GB) and kept in $TMPDIR.
+BENCH_DB ?= $(or $(TMPDIR),/tmp)/mediadesk-gui-1m.db
+bench-gui: test-deps
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	test -f $(BENCH_DB) || ./$(BIN) calls sample --count 1000000 --db $(BENCH_DB)
+	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) SMOKE_SETTLE=4 scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
+	MEDIADESK_BENCH_DB=$(BENCH_DB) $(GO) test -run XXX -bench History1M -benchtime 1x ./gui/
 
 clean:
 	rm -rf $(BIN) $(BIN).exe artifacts

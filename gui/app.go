@@ -25,6 +25,10 @@ const AppID = "io.mediadesk.MediaDesk"
 // With trace set it prints how long after started the first frame was
 // drawn (for the cold-start benchmark).
 func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
+	if err := checkDisplay(); err != nil {
+		fmt.Fprintln(stderr, "mediadesk:", err)
+		return 1
+	}
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("MediaDesk")

@@ -462,3 +462,15 @@ func TestPagerReadsEveryRowInOrder(t *testing.T) {
 	_, ok := p.row(context.Background(), 437)
 	assert.False(t, ok, "past the end")
 }
+
+func TestNoDisplayIsAPlainError(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	err := checkDisplay()
+	if err == nil {
+		t.Skip("this OS needs no DISPLAY")
+	}
+	assert.Contains(t, err.Error(), "no display to open the window on")
+	t.Setenv("DISPLAY", ":0")
+	assert.NoError(t, checkDisplay())
+}

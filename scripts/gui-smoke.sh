@@ -39,6 +39,8 @@ fi
 export SMOKE_BIN="$bin" SMOKE_OUT="$out" SMOKE_WORK="$work"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 set -euo pipefail
+# The X server must answer before the app starts (GLFW gives up at once).
+for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
 start=$(date +%s%N)
 MEDIADESK_STARTUP_TRACE=1 "$SMOKE_BIN" 2>"$SMOKE_WORK/app.log" &
 pid=$!
