@@ -121,6 +121,26 @@ func DefaultStorePath() string {
 // a newer MediaDesk is refused with a clear *Error; nothing in it is
 // changed.
 func OpenStore(ctx context.Context, path string) (*Store, error) {
+	return OpenStoreWith(ctx, path, StoreOptions{})
+}
+
+// StoreOptions tunes OpenStoreWith; the zero value is what OpenStore uses.
+type StoreOptions struct {
+	// CacheKiB is SQLite's page cache per connection (default 2048, SQLite's
+	// own). The window uses less: it reads a page of rows at a time.
+	CacheKiB int
+	// MaxConns caps the open connections (default 4).
+	MaxConns int
+}
+
+// OpenStoreWith is OpenStore with memory settings.
+func OpenStoreWith(ctx context.Context, path string, opts StoreOptions) (*Store, error) {
+	if opts.CacheKiB <= 0 {
+		opts.CacheKiB = 2048
+	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 4
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, storeErr(CodeStoreCorrupt, "cannot create the history folder", path, err)
 	}
@@ -128,12 +148,12 @@ func OpenStore(ctx context.Context, path string) (*Store, error) {
 	// we know the file is ours (or new).
 	// synchronous=NORMAL is safe with WAL: a crash never corrupts the file;
 	// a power cut may lose the last transaction, which a re-sync restores.
-	dsn := "file:" + path + "?_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL"
+	dsn := fmt.Sprintf("file:%s?_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-%d", path, opts.CacheKiB)
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, storeErr(CodeStoreCorrupt, "cannot open the history", path, err)
 	}
-	db.SetMaxOpenConns(4)
+	db.SetMaxOpenConns(opts.MaxConns)
 	s := &Store{db: db, path: path}
 	if err := s.check(ctx); err != nil {
 		db.Close()

@@ -339,3 +339,13 @@ func TestCallsFromEndMatchesCalls(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenStoreWithOptions(t *testing.T) {
+	st, err := OpenStoreWith(ctx, filepath.Join(t.TempDir(), "h.db"), StoreOptions{CacheKiB: 512, MaxConns: 2})
+	require.NoError(t, err)
+	defer st.Close()
+	var cache int
+	require.NoError(t, st.db.QueryRow(`PRAGMA cache_size`).Scan(&cache))
+	assert.Equal(t, -512, cache)
+	assert.Equal(t, 2, st.db.Stats().MaxOpenConnections)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,6 +30,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1
 	}
+	// The window allocates little once drawn; a tighter GC goal keeps its
+	// memory near the 150 MB target (BENCHMARKS.md).
+	debug.SetGCPercent(50)
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("MediaDesk")
@@ -43,7 +47,8 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		Ctx:     ctx,
 		Devices: ManagerDevices{mgr},
 		OpenStore: func(ctx context.Context) (*calls.Store, error) {
-			st, err := calls.OpenStore(ctx, calls.DefaultStorePath())
+			// A page of rows at a time needs little cache (BENCHMARKS.md).
+			st, err := calls.OpenStoreWith(ctx, calls.DefaultStorePath(), calls.StoreOptions{CacheKiB: 1024, MaxConns: 2})
 			if err != nil {
 				fmt.Fprintln(stderr, "mediadesk:", err)
 			}
