@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-gui clean
+.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui clean
 
 all: build
 
@@ -81,20 +81,31 @@ vet:
 lint:
 	$(GOBIN)/staticcheck ./...
 
-# Benchmarks (never part of `make test`): the in-package Go benchmarks on a
-# private PulseAudio. Figures go into BENCHMARKS.md by hand.
+# Benchmarks (never part of `make test`). `make bench` is the side-by-side
+# run: MediaDesk against headless Chromium (Debian's, installed here when
+# it can be) and pactl on one private PulseAudio, plus the call-history and
+# window figures; it prints the Markdown table BENCHMARKS.md carries (also
+# kept in artifacts/bench.md). The 1M-call store is made once (a few
+# minutes, about 2 GB) and kept in $TMPDIR, shared with the calls benchmarks.
+BENCH_DB ?= $(or $(TMPDIR),/tmp)/mediadesk-bench-1m.db
 bench: test-deps
+	@scripts/install-deps.sh chromium || echo "bench: Chromium could not be installed; the table will say so"
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	test -f $(BENCH_DB) || ./$(BIN) calls sample --count 1000000 --db $(BENCH_DB)
+	mkdir -p artifacts
+	scripts/with-pulse.sh $(GO) run ./bench -bin ./$(BIN) -db $(BENCH_DB) > artifacts/bench.md
+	@cat artifacts/bench.md
+
+# The in-package device benchmarks (hot-plug, storm, idle, meter) alone.
+bench-devices: test-deps
 	scripts/with-pulse.sh sh -c '$(GO) test -run XXX -bench HotplugLatency -benchtime 40x ./devices/ && \
 		$(GO) test -run XXX -bench Storm -benchtime 3x ./devices/ && \
 		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x ./devices/'
-	$(MAKE) --no-print-directory bench-gui
 
-# The window with a 1,000,000-call history: cold start and RSS from the
-# smoke script, then what scrolling and filtering ask of the store. The
-# store is made once (a few minutes, about 2 GB) and kept in $TMPDIR.
-BENCH_DB ?= $(or $(TMPDIR),/tmp)/mediadesk-gui-1m.db
+# The window alone with the 1M store: cold start and RSS, then what
+# scrolling and filtering ask of the store.
 bench-gui: test-deps
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 	test -f $(BENCH_DB) || ./$(BIN) calls sample --count 1000000 --db $(BENCH_DB)
