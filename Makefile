@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui clean
+.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
 
 all: build
 
@@ -112,5 +112,11 @@ bench-gui: test-deps
 	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) SMOKE_SETTLE=4 scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
 	MEDIADESK_BENCH_DB=$(BENCH_DB) $(GO) test -run XXX -bench History1M -benchtime 1x ./gui/
 
+# The Linux package (MediaDesk.tar.xz: binary, .desktop file, icon, and a
+# Makefile that installs them) with Fyne's packager at a pinned version.
+FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+package: deps
+	$(GO) run $(FYNE_TOOLS) package -os linux -release --tags $(TAGS)
+
 clean:
-	rm -rf $(BIN) $(BIN).exe artifacts
+	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz
