@@ -412,7 +412,10 @@ func (r *runner) history() {
 			ns, _ := strconv.ParseFloat(m[2], 64)
 			val := fmt.Sprintf("%.2f s per run", ns/1e9)
 			if strings.HasPrefix(m[1], "FetchNext") {
-				val = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(m[3], " p50-ms", " ms p50,"), " p99-ms", " ms p99"))
+				f := strings.Fields(m[3]) // value unit value unit
+				if len(f) == 4 {
+					val = fmt.Sprintf("p50 %s ms, p99 %s ms", f[0], f[2])
+				}
 			}
 			what := map[string]string{
 				"FetchNext1M":           "history: FetchNext(30) on 1,000,000 calls",
