@@ -474,3 +474,36 @@ func TestNoDisplayIsAPlainError(t *testing.T) {
 	t.Setenv("DISPLAY", ":0")
 	assert.NoError(t, checkDisplay())
 }
+
+func TestExportWritesWholeFilesOnly(t *testing.T) {
+	st := newStoreT(t, 120)
+	dir := t.TempDir()
+	f := calls.Filter{CallType: "video"}
+	want, err := st.Count(context.Background(), f)
+	require.NoError(t, err)
+
+	js := filepath.Join(dir, "calls.json")
+	require.NoError(t, exportTo(context.Background(), st, f, js))
+	back := newStoreT(t, 0)
+	file, err := os.Open(js)
+	require.NoError(t, err)
+	n, err := calls.Import(context.Background(), back, file)
+	file.Close()
+	require.NoError(t, err)
+	assert.Equal(t, want, n, "the JSON export holds every matching call and reads back")
+
+	csvPath := filepath.Join(dir, "calls.CSV")
+	require.NoError(t, exportTo(context.Background(), st, f, csvPath))
+	b, err := os.ReadFile(csvPath)
+	require.NoError(t, err)
+	assert.Equal(t, want+1, strings.Count(string(b), "\n"), "CSV by extension: a header and a line a call")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	bad := filepath.Join(dir, "cancelled.json")
+	assert.Error(t, exportTo(ctx, st, f, bad))
+	_, err = os.Stat(bad)
+	assert.True(t, os.IsNotExist(err), "a failed export leaves no file")
+	left, _ := filepath.Glob(filepath.Join(dir, ".mediadesk-export-*"))
+	assert.Empty(t, left, "nor a temp file")
+}
