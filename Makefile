@@ -115,8 +115,12 @@ bench-gui: test-deps
 # The Linux package (MediaDesk.tar.xz: binary, .desktop file, icon, and a
 # Makefile that installs them) with Fyne's packager at a pinned version.
 FYNE_TOOLS := fyne.io/tools/cmd/fyne@v1.7.4
+# (fyne package rewrites FyneApp.toml to bump Build and drops its comments;
+# the file is put back, so versions change only when we change them.)
 package: deps
-	$(GO) run $(FYNE_TOOLS) package -os linux -release --tags $(TAGS)
+	@cp FyneApp.toml .FyneApp.toml.keep
+	$(GO) run $(FYNE_TOOLS) package -os linux -release --tags $(TAGS); \
+		status=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$status
 
 clean:
 	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz
