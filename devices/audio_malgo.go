@@ -135,6 +135,8 @@ func (a *malgoAudio) describe(kind Kind, d *malgo.DeviceInfo, meta pulseDevices)
 	case backendALSA:
 		r.ID = alsaStableID(id, readALSACardID)
 		r.GroupKey = alsaGroupKey(r.ID)
+	case backendWASAPI:
+		r.GroupKey = wasapiGroupKey(id)
 	}
 	if r.GroupKey == "" {
 		// Nothing links this device to another: it is its own group.

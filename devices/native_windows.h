@@ -1,0 +1,26 @@
+// Windows device probes and change notifications for package devices:
+// Media Foundation for cameras, the configuration manager for container
+// ids and device-interface arrivals, and an IMMNotificationClient for audio
+// endpoints. Strings are UTF-16 and owned by the caller after return.
+#include <stdint.h>
+
+typedef struct {
+	uint16_t *name; // MF_DEVSOURCE_ATTRIBUTE_FRIENDLY_NAME
+	uint16_t *link; // MF_DEVSOURCE_ATTRIBUTE_SOURCE_TYPE_VIDCAP_SYMBOLIC_LINK
+} md_camera;
+
+// md_cameras lists video capture devices; *out is malloc'd (free each
+// string with md_free, then the array). Returns an HRESULT.
+long md_cameras(md_camera **out, int *n);
+
+// md_container_id fills out (38 UTF-16 units + NUL) with the container id
+// of a device interface (isInterface) or a device instance id. Returns a
+// CONFIGRET (0 is success).
+unsigned long md_container_id(const uint16_t *id, int isInterface, uint16_t out[40]);
+
+// md_watch starts change notifications; each calls mdNativeChanged(token).
+// Returns an opaque handle for md_unwatch (NULL if nothing could start).
+void *md_watch(uintptr_t token);
+void md_unwatch(void *h);
+
+void md_free(void *p);
