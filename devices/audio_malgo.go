@@ -137,6 +137,8 @@ func (a *malgoAudio) describe(kind Kind, d *malgo.DeviceInfo, meta pulseDevices)
 		r.GroupKey = alsaGroupKey(r.ID)
 	case backendWASAPI:
 		r.GroupKey = wasapiGroupKey(id)
+	case backendCoreAudio:
+		r.GroupKey = coreAudioGroupKey(id)
 	}
 	if r.GroupKey == "" {
 		// Nothing links this device to another: it is its own group.
