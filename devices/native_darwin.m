@@ -99,6 +99,7 @@ char *md_audio_model_uid(const char *uid) {
 
 typedef struct {
 	uintptr_t token;
+	id queue; // retained: the observers deliver on it
 	id observers[2];
 } md_watcher;
 
@@ -121,7 +122,8 @@ void *md_watch(uintptr_t token) {
 		AudioObjectAddPropertyListener(kAudioObjectSystemObject, &watched[i], audio_changed, w);
 	@autoreleasepool {
 		NSNotificationCenter *nc = [NSNotificationCenter defaultCenter];
-		NSOperationQueue *q = [[[NSOperationQueue alloc] init] autorelease];
+		NSOperationQueue *q = [[NSOperationQueue alloc] init];
+		w->queue = q;
 		NSNotificationName names[2] = {AVCaptureDeviceWasConnectedNotification, AVCaptureDeviceWasDisconnectedNotification};
 		for (int i = 0; i < 2; i++) {
 			w->observers[i] = [[nc addObserverForName:names[i] object:nil queue:q usingBlock:^(NSNotification *note) {
@@ -144,6 +146,7 @@ void md_unwatch(void *h) {
 				[w->observers[i] release];
 			}
 		}
+		[w->queue release];
 	}
 	free(w);
 }
