@@ -51,19 +51,7 @@ func hex4(v uint64) string {
 // appleCamera describes an AVFoundation camera: deviceId is its uniqueID,
 // the group its USB model where there is one.
 func appleCamera(uniqueID, name, model string, formats []Format) Camera {
-	c := Camera{Node: uniqueID, Formats: formats}
-	c.Kind = VideoInput
-	c.DeviceID = uniqueID
-	c.Label = strings.TrimSpace(name)
-	if c.Label == "" {
-		c.Label = "Camera"
-	}
-	key := appleModelKey(model)
-	if key == "" {
-		key = "dev:" + uniqueID
-	}
-	c.GroupID = groupIDFor(key)
-	return c
+	return nativeCamera(uniqueID, name, appleModelKey(model), formats)
 }
 
 // appendFormat adds one size of a pixel format, keeping one Format per

@@ -9,7 +9,6 @@ import "C"
 
 import (
 	"context"
-	"sync"
 	"unsafe"
 )
 
@@ -58,54 +57,19 @@ func coreAudioGroupKey(uid string) string {
 	return appleModelKey(C.GoString(m))
 }
 
-var (
-	nativeMu    sync.Mutex
-	nativeNext  uintptr
-	nativeDirty = map[uintptr]func(){}
-)
-
 //export mdNativeChanged
-func mdNativeChanged(token C.uintptr_t) {
-	nativeMu.Lock()
-	f := nativeDirty[uintptr(token)]
-	nativeMu.Unlock()
-	if f != nil {
-		f()
-	}
-}
-
-type nativeWatch struct {
-	token uintptr
-	h     unsafe.Pointer
-	once  sync.Once
-}
-
-func (w *nativeWatch) Close() error {
-	w.once.Do(func() {
-		C.md_unwatch(w.h)
-		nativeMu.Lock()
-		delete(nativeDirty, w.token)
-		nativeMu.Unlock()
-	})
-	return nil
-}
+func mdNativeChanged(token C.uintptr_t) { fireNative(uintptr(token)) }
 
 // startDirtySources starts macOS's change notifications: CoreAudio
 // listeners on the device list and the default input and output, and
 // AVCaptureDevice connected/disconnected notifications. They only mark the
 // pipeline dirty.
 func startDirtySources(dirty func()) []dirtySource {
-	nativeMu.Lock()
-	nativeNext++
-	token := nativeNext
-	nativeDirty[token] = dirty
-	nativeMu.Unlock()
+	token := registerNative(dirty)
 	h := C.md_watch(C.uintptr_t(token))
 	if h == nil {
-		nativeMu.Lock()
-		delete(nativeDirty, token)
-		nativeMu.Unlock()
+		unregisterNative(token)
 		return nil
 	}
-	return []dirtySource{&nativeWatch{token: token, h: h}}
+	return []dirtySource{&nativeWatch{token: token, stop: func() { C.md_unwatch(h) }}}
 }

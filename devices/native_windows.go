@@ -11,7 +11,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -90,37 +89,9 @@ func wasapiGroupKey(endpointID string) string {
 
 // Change notifications call back into Go through a token, so C never holds
 // a Go pointer.
-var (
-	nativeMu    sync.Mutex
-	nativeNext  uintptr
-	nativeDirty = map[uintptr]func(){}
-)
-
+//
 //export mdNativeChanged
-func mdNativeChanged(token C.uintptr_t) {
-	nativeMu.Lock()
-	f := nativeDirty[uintptr(token)]
-	nativeMu.Unlock()
-	if f != nil {
-		f()
-	}
-}
-
-type nativeWatch struct {
-	token uintptr
-	h     unsafe.Pointer
-	once  sync.Once
-}
-
-func (w *nativeWatch) Close() error {
-	w.once.Do(func() {
-		C.md_unwatch(w.h)
-		nativeMu.Lock()
-		delete(nativeDirty, w.token)
-		nativeMu.Unlock()
-	})
-	return nil
-}
+func mdNativeChanged(token C.uintptr_t) { fireNative(uintptr(token)) }
 
 // startDirtySources starts Windows' change notifications: an
 // IMMNotificationClient for audio endpoints (added, removed, state and
@@ -129,17 +100,11 @@ func (w *nativeWatch) Close() error {
 // only mark the pipeline dirty. If neither starts, the safety rescan
 // covers changes.
 func startDirtySources(dirty func()) []dirtySource {
-	nativeMu.Lock()
-	nativeNext++
-	token := nativeNext
-	nativeDirty[token] = dirty
-	nativeMu.Unlock()
+	token := registerNative(dirty)
 	h := C.md_watch(C.uintptr_t(token))
 	if h == nil {
-		nativeMu.Lock()
-		delete(nativeDirty, token)
-		nativeMu.Unlock()
+		unregisterNative(token)
 		return nil
 	}
-	return []dirtySource{&nativeWatch{token: token, h: h}}
+	return []dirtySource{&nativeWatch{token: token, stop: func() { C.md_unwatch(h) }}}
 }

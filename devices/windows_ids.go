@@ -9,19 +9,7 @@ import "strings"
 // instance), the label its friendly name, the group its container id
 // (shared with the same device's microphone) or else its own link.
 func windowsCamera(name, link, container string) Camera {
-	c := Camera{Node: link}
-	c.Kind = VideoInput
-	c.DeviceID = link
-	c.Label = strings.TrimSpace(name)
-	if c.Label == "" {
-		c.Label = "Camera"
-	}
-	key := windowsContainerKey(container)
-	if key == "" {
-		key = "dev:" + link
-	}
-	c.GroupID = groupIDFor(key)
-	return c
+	return nativeCamera(link, name, windowsContainerKey(container), nil)
 }
 
 // windowsContainerKey is the group key for a container id. The null GUID
