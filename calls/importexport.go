@@ -145,6 +145,10 @@ func importErr(dec *json.Decoder, msg string, err error) *Error {
 
 // each streams every call matching f, newest first, through one query.
 func (s *Store) each(ctx context.Context, f Filter, fn func(CallLog) error) error {
+	return s.corrupt(s.eachRow(ctx, f, fn))
+}
+
+func (s *Store) eachRow(ctx context.Context, f Filter, fn func(CallLog) error) error {
 	w, args := where(f)
 	rows, err := s.db.QueryContext(ctx, `SELECT doc FROM calls`+w+` ORDER BY initiated_at DESC, session_id DESC`, args...)
 	if err != nil {

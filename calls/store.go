@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 )
 
 // applicationID marks a SQLite file as a MediaDesk history ("MDSH"), so a
@@ -171,6 +171,9 @@ func (s *Store) check(ctx context.Context) error {
 	if err == nil {
 		err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&tables)
 	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
 	if err != nil {
 		return storeErr(CodeStoreCorrupt, "the history file is damaged or not a database", s.path, err)
 	}
@@ -185,16 +188,43 @@ func (s *Store) check(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`); err != nil {
 		return storeErr(CodeStoreCorrupt, "cannot switch the history to WAL", s.path, err)
 	}
-	var ok string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&ok); err != nil || ok != "ok" {
-		return storeErr(CodeStoreCorrupt, "the history file is damaged", s.path, fmt.Errorf("quick_check: %s %v", ok, err))
+	// quick_check reads the whole file: a second or two for a few hundred
+	// MB, but 20 s for a 2 GB history whose pages are not cached. Bigger
+	// stores skip it; SQLite still finds damage on the pages a query
+	// reads, and those errors become STORE_CORRUPT too (Store.corrupt).
+	if fi, err := os.Stat(s.path); err == nil && fi.Size() <= quickCheckLimit {
+		var ok string
+		err := s.db.QueryRowContext(ctx, `PRAGMA quick_check(1)`).Scan(&ok)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil || ok != "ok" {
+			return storeErr(CodeStoreCorrupt, "the history file is damaged", s.path, fmt.Errorf("quick_check: %s %v", ok, err))
+		}
 	}
 	return s.migrate(ctx, version)
+}
+
+// quickCheckLimit is the largest store checked in full when opened.
+var quickCheckLimit int64 = 256 << 20
+
+// corrupt turns SQLite's "the file is damaged" errors, met by a query on
+// a store too big for the full check at open, into STORE_CORRUPT with what
+// to do.
+func (s *Store) corrupt(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB) {
+		return storeErr(CodeStoreCorrupt, "the history file is damaged", s.path, err)
+	}
+	return err
 }
 
 func (s *Store) migrate(ctx context.Context, from int) error {
 	for v := from; v < len(migrations); v++ {
 		tx, err := s.db.BeginTx(ctx, nil)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			return storeErr(CodeStoreCorrupt, "cannot update the history's schema", s.path, err)
 		}
@@ -209,6 +239,9 @@ func (s *Store) migrate(ctx context.Context, from int) error {
 			err = tx.Commit()
 		} else {
 			tx.Rollback()
+		}
+		if ctx.Err() != nil {
+			return ctx.Err() // rolled back: the file is as it was
 		}
 		if err != nil {
 			return storeErr(CodeStoreCorrupt, fmt.Sprintf("schema migration %d failed", v+1), s.path, err)
@@ -246,7 +279,7 @@ func (s *Store) Upsert(ctx context.Context, calls []CallLog) error {
 	if err != nil {
 		return err
 	}
-	return s.upsertPrepared(ctx, prepared)
+	return s.corrupt(s.upsertPrepared(ctx, prepared))
 }
 
 func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall) error {
@@ -451,7 +484,8 @@ func where(f Filter) (string, []any) {
 // Calls returns up to limit calls matching f, newest first, skipping
 // offset. The history list asks for just the rows it draws.
 func (s *Store) Calls(ctx context.Context, f Filter, offset, limit int) ([]CallLog, error) {
-	return s.calls(ctx, f, offset, limit, "DESC")
+	out, err := s.calls(ctx, f, offset, limit, "DESC")
+	return out, s.corrupt(err)
 }
 
 // CallsFromEnd is Calls counted from the oldest end: the limit calls
@@ -462,7 +496,7 @@ func (s *Store) CallsFromEnd(ctx context.Context, f Filter, skip, limit int) ([]
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
 	}
-	return out, err
+	return out, s.corrupt(err)
 }
 
 func (s *Store) calls(ctx context.Context, f Filter, offset, limit int, order string) ([]CallLog, error) {
@@ -494,7 +528,7 @@ func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
 	w, args := where(f)
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM calls`+w, args...).Scan(&n)
-	return n, err
+	return n, s.corrupt(err)
 }
 
 // Page implements Source: page p (from 1) of f.Limit calls.
@@ -522,7 +556,7 @@ func (s *Store) Call(ctx context.Context, sessionID string) (CallLog, error) {
 			"list calls with `mediadesk calls list`")
 	}
 	if err != nil {
-		return CallLog{}, err
+		return CallLog{}, s.corrupt(err)
 	}
 	var c CallLog
 	if err := json.Unmarshal(doc, &c); err != nil {
@@ -538,13 +572,13 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
-	return v, err
+	return v, s.corrupt(err)
 }
 
 // SetMeta stores a setting.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
-	return err
+	return s.corrupt(err)
 }
 
 // MetaMe is where the account's own uid is kept (for direction filters).
@@ -575,7 +609,7 @@ func (s *Store) DailyMinutes(ctx context.Context, now time.Time, days int) ([]Da
 	rows, err := s.db.QueryContext(ctx, `SELECT initiated_at, type, coalesce(json_extract(doc, '$.totalDurationInMinutes'), 0)
 		FROM calls WHERE initiated_at >= ? AND initiated_at < ?`, first.Unix(), end.Unix())
 	if err != nil {
-		return nil, err
+		return nil, s.corrupt(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -583,7 +617,7 @@ func (s *Store) DailyMinutes(ctx context.Context, now time.Time, days int) ([]Da
 		var typ string
 		var mins float64
 		if err := rows.Scan(&at, &typ, &mins); err != nil {
-			return nil, err
+			return nil, s.corrupt(err)
 		}
 		t := time.Unix(at, 0).In(now.Location())
 		// Count whole calendar days, not 24h spans, so DST days land right.
@@ -597,5 +631,5 @@ func (s *Store) DailyMinutes(ctx context.Context, now time.Time, days int) ([]Da
 			out[i].Audio += mins
 		}
 	}
-	return out, rows.Err()
+	return out, s.corrupt(rows.Err())
 }

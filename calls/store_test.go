@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -167,6 +168,30 @@ func TestStoreRefusesBadFiles(t *testing.T) {
 	require.NoError(t, os.WriteFile(damaged, b, 0o600))
 	_, err = OpenStore(ctx, damaged)
 	assert.ErrorIs(t, err, ErrStoreCorrupt)
+
+	// A store too big for the full check at open: the damage is found by
+	// the queries that read it, and said the same way.
+	defer func(l int64) { quickCheckLimit = l }(quickCheckLimit)
+	quickCheckLimit = 0
+	st, err = OpenStore(ctx, damaged)
+	require.NoError(t, err, "opened without the full check")
+	defer st.Close()
+	_, err = st.Calls(ctx, Filter{}, 0, 3000)
+	assert.ErrorIs(t, err, ErrStoreCorrupt)
+	assert.ErrorIs(t, ExportJSON(ctx, st, Filter{}, io.Discard), ErrStoreCorrupt)
+}
+
+func TestOpenStoreCancelledIsNotCorrupt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.db")
+	st, err := OpenStore(ctx, path)
+	require.NoError(t, err)
+	require.NoError(t, st.Upsert(ctx, Sample(50, 1, sampleNow)))
+	st.Close()
+	c, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = OpenStore(c, path)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrStoreCorrupt, "a cancelled open says so, not that the file is damaged")
 }
 
 func TestFilterValidation(t *testing.T) {

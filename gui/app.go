@@ -43,9 +43,16 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		return 1
 	}
 	defer mgr.Close()
+	var onHistory func()
+	if trace {
+		onHistory = func() {
+			fmt.Fprintf(stderr, "mediadesk: history shown after %d ms\n", time.Since(started).Milliseconds())
+		}
+	}
 	ui := New(Config{
-		Ctx:     ctx,
-		Devices: ManagerDevices{mgr},
+		OnHistoryShown: onHistory,
+		Ctx:            ctx,
+		Devices:        ManagerDevices{mgr},
 		OpenStore: func(ctx context.Context) (*calls.Store, error) {
 			// A page of rows at a time needs little cache (BENCHMARKS.md).
 			st, err := calls.OpenStoreWith(ctx, calls.DefaultStorePath(), calls.StoreOptions{CacheKiB: 1024, MaxConns: 2})

@@ -42,6 +42,9 @@ func (c *minutesChart) totals() (audio, video float64) {
 }
 
 func (c *minutesChart) caption() string {
+	if len(c.days) == 0 {
+		return ""
+	}
 	a, v := c.totals()
 	return fmt.Sprintf("Last %d days: %s min audio · %s min video", len(c.days), thousands(int(math.Round(a))), thousands(int(math.Round(v))))
 }

@@ -39,7 +39,10 @@ type detailsView struct {
 
 func newDetailsView(h *historyPanel) *detailsView {
 	d := &detailsView{h: h}
-	d.placeholder = widget.NewLabelWithStyle("Select a call to see its details.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	// Low importance rather than italics: an italic face is one more font
+	// parsed into memory (about 3 MB; BENCHMARKS.md).
+	d.placeholder = widget.NewLabelWithStyle("Select a call to see its details.", fyne.TextAlignCenter, fyne.TextStyle{})
+	d.placeholder.Importance = widget.LowImportance
 	d.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	d.statusIcon = widget.NewIcon(iconIncoming)
 	d.status = widget.NewLabel("")

@@ -79,7 +79,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.testNote.Hide()
 	p.cameraInfo = widget.NewLabel("")
 	p.cameraInfo.Wrapping = fyne.TextWrapWord
-	p.cameraInfo.TextStyle.Italic = true
+	p.cameraInfo.Importance = widget.LowImportance
 
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]

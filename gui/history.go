@@ -109,8 +109,8 @@ func newHistoryPanel(cfg *Config) *historyPanel {
 func (h *historyPanel) start() {
 	if open := h.cfg.OpenStore; open != nil {
 		h.cfg.OpenStore = nil
-		h.failedText.SetText("Opening your call history…")
 		h.failedText.Importance = widget.MediumImportance
+		h.failedText.SetText("Opening your call history…")
 		h.show(h.failed)
 		h.account.disable()
 		go func() {
@@ -274,6 +274,10 @@ func (h *historyPanel) loaded(pg *pager, all int, days []calls.DayMinutes, err e
 	h.list.Refresh()
 	h.list.ScrollToTop()
 	h.details.clear()
+	if h.cfg.OnHistoryShown != nil {
+		h.cfg.OnHistoryShown()
+		h.cfg.OnHistoryShown = nil
+	}
 }
 
 // reload re-reads everything, e.g. after a sync or an import.

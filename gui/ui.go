@@ -37,6 +37,9 @@ type Config struct {
 	OpenURL func(*url.URL) error
 	Now     func() time.Time
 	HTTP    *http.Client
+	// OnHistoryShown, if set, runs once on the UI goroutine when the
+	// history list first shows its calls (start-up tracing).
+	OnHistoryShown func()
 }
 
 // UI is the whole window content.

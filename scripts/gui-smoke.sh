@@ -51,7 +51,11 @@ for _ in $(seq 1 200); do
 	sleep 0.05
 done
 [ -n "$mapped" ] || { echo "gui-smoke: no MediaDesk window after 10 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
-sleep ${SMOKE_SETTLE:-3} # let the history, chart and meter fill in
+# The history opens in the background (a big store takes seconds to
+# open): wait until the list shows calls, then let it settle.
+for _ in $(seq 1 1200); do grep -q "history shown after" "$SMOKE_WORK/app.log" && break; sleep 0.05; done
+grep -q "history shown after" "$SMOKE_WORK/app.log" || { echo "gui-smoke: the history did not show within 60 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
+sleep ${SMOKE_SETTLE:-2}
 import -window root "$SMOKE_OUT/gui-smoke.png"
 kill -0 $pid || { echo "gui-smoke: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
 rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
@@ -65,5 +69,5 @@ set -e
 cp "$SMOKE_WORK/app.log" "$SMOKE_OUT/gui-smoke.log"
 if [ $code -ne 0 ]; then echo "gui-smoke: exit status $code after SIGTERM; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
 if grep -q -i "panic\|fatal error\|DATA RACE" "$SMOKE_WORK/app.log"; then echo "gui-smoke: the log shows a crash:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
-echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); RSS $((rss / 1024)) MB ($((anon / 1024)) MB anonymous, the rest mapped libraries: Mesa, LLVM); clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
+echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); $(grep -o "history shown after [0-9]* ms" "$SMOKE_WORK/app.log"); RSS $((rss / 1024)) MB ($((anon / 1024)) MB anonymous, the rest mapped libraries: Mesa, LLVM); clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
 '
