@@ -109,7 +109,7 @@ bench-devices: test-deps
 bench-gui: test-deps
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 	test -f $(BENCH_DB) || ./$(BIN) calls sample --count 1000000 --db $(BENCH_DB)
-	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) SMOKE_SETTLE=4 scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
+	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
 	MEDIADESK_BENCH_DB=$(BENCH_DB) $(GO) test -run XXX -bench History1M -benchtime 1x ./gui/
 
 # The Linux package (MediaDesk.tar.xz: binary, .desktop file, icon, and a
