@@ -65,11 +65,8 @@ func mdNativeChanged(token C.uintptr_t) { fireNative(uintptr(token)) }
 // AVCaptureDevice connected/disconnected notifications. They only mark the
 // pipeline dirty.
 func startDirtySources(dirty func()) []dirtySource {
-	token := registerNative(dirty)
-	h := C.md_watch(C.uintptr_t(token))
-	if h == nil {
-		unregisterNative(token)
-		return nil
-	}
-	return []dirtySource{&nativeWatch{token: token, stop: func() { C.md_unwatch(h) }}}
+	return startNative(dirty, func(token uintptr) (func(), bool) {
+		h := C.md_watch(C.uintptr_t(token))
+		return func() { C.md_unwatch(h) }, h != nil
+	})
 }

@@ -52,3 +52,16 @@ func (w *nativeWatch) Close() error {
 	})
 	return nil
 }
+
+// startNative registers dirty and starts an OS's notifications with its
+// token; start returns how to stop them, or ok false when nothing could
+// start (the safety rescan then covers changes).
+func startNative(dirty func(), start func(token uintptr) (stop func(), ok bool)) []dirtySource {
+	token := registerNative(dirty)
+	stop, ok := start(token)
+	if !ok {
+		unregisterNative(token)
+		return nil
+	}
+	return []dirtySource{&nativeWatch{token: token, stop: stop}}
+}
