@@ -195,20 +195,26 @@ func TestHistoryListAsksOnlyForVisibleRows(t *testing.T) {
 	hp := h.ui.history
 	h.q.until(t, "the count", func() bool { return hp.pager.total == 1_000_000 })
 	assert.Equal(t, "1,000,000 calls", hp.countLabel.Text)
-	h.w.Canvas().Refresh(hp.list)
-	test.Canvas().Refresh(hp.list)
 	hp.list.Refresh()
+	h.q.drain()
 	first := hist.rowsAsked()
 	assert.Greater(t, first, 0, "the drawn rows were read")
 	assert.LessOrEqual(t, first, 2*pageRows, "only the first page or two")
 
+	// Scrolling to the end: the missing page is read in the background and
+	// the rows fill in when it arrives.
+	lastPage := (1_000_000 - 1) / pageRows
 	hp.list.ScrollToBottom()
 	hp.list.Refresh()
+	h.q.until(t, "the last page", func() bool { _, ok := hp.pager.pages[lastPage]; return ok })
 	assert.LessOrEqual(t, hist.rowsAsked(), 5*pageRows, "scrolling to the end reads the end, not the middle")
 	hist.mu.Lock()
 	last := hist.offsets[len(hist.offsets)-1]
 	hist.mu.Unlock()
-	assert.Equal(t, (1_000_000-1)/pageRows*pageRows, last)
+	assert.Equal(t, lastPage*pageRows, last)
+	c, ok := hp.pager.row(context.Background(), 999_999)
+	require.True(t, ok)
+	assert.Equal(t, "s0999999", c.SessionID)
 	assert.LessOrEqual(t, len(hp.pager.pages), keepPages, "the cache stays small")
 }
 
@@ -268,7 +274,7 @@ func TestDetailsTabsAndKeyboard(t *testing.T) {
 	h.w.Canvas().Focus(hp.list)
 	hp.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
 	hp.list.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	want, _ := hp.pager.row(context.Background(), 1)
+	want, _ := hp.pager.rowNow(context.Background(), 1)
 	d := hp.details
 	assert.Equal(t, want.SessionID, d.call.SessionID)
 	assert.True(t, d.body.Visible())
@@ -280,7 +286,7 @@ func TestDetailsTabsAndKeyboard(t *testing.T) {
 	// A call with a recording: one row each, Open and Download enabled.
 	var rec calls.CallLog
 	for i := 0; i < 200; i++ {
-		c, _ := hp.pager.row(context.Background(), i)
+		c, _ := hp.pager.rowNow(context.Background(), i)
 		if len(c.Recordings) > 0 {
 			rec = c
 			hp.list.Select(i)
@@ -506,4 +512,24 @@ func TestExportWritesWholeFilesOnly(t *testing.T) {
 	assert.True(t, os.IsNotExist(err), "a failed export leaves no file")
 	left, _ := filepath.Glob(filepath.Join(dir, ".mediadesk-export-*"))
 	assert.Empty(t, left, "nor a temp file")
+}
+
+func TestPagerLoadsMissingPagesInTheBackground(t *testing.T) {
+	st := newStoreT(t, 300)
+	q := make(uiQueue, 100)
+	p := newPager(st, calls.Filter{}, 300)
+	loads := 0
+	p.background(context.Background(), q.Do, func() { loads++ })
+	_, ok := p.row(context.Background(), 260)
+	assert.False(t, ok, "not there yet: the caller draws a placeholder")
+	_, ok = p.row(context.Background(), 270)
+	assert.False(t, ok)
+	q.until(t, "the page", func() bool { return loads > 0 })
+	c, ok := p.row(context.Background(), 260)
+	require.True(t, ok)
+	all, err := st.Calls(context.Background(), calls.Filter{}, 260, 1)
+	require.NoError(t, err)
+	assert.Equal(t, all[0].SessionID, c.SessionID)
+	assert.Equal(t, 1, loads, "one read for two rows of the same page")
+	assert.Equal(t, pageRows, p.fetched)
 }

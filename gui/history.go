@@ -254,6 +254,11 @@ func (h *historyPanel) loaded(pg *pager, all int, days []calls.DayMinutes, err e
 		return
 	}
 	h.filter, h.pager = pg.filter, pg
+	pg.background(h.cfg.Ctx, h.cfg.Do, func() {
+		if h.pager == pg {
+			h.list.Refresh()
+		}
+	})
 	n := pg.total
 	h.chart.SetData(days)
 	switch {
@@ -325,7 +330,7 @@ func newCallList(h *historyPanel) *callList {
 	}
 	l.OnSelected = func(id widget.ListItemID) {
 		l.highlight = id
-		if c, ok := h.pager.row(h.cfg.Ctx, id); ok {
+		if c, ok := h.pager.rowNow(h.cfg.Ctx, id); ok {
 			h.details.show(c)
 		}
 	}
@@ -404,7 +409,7 @@ func (r *callRow) set(c calls.CallLog, me string) {
 }
 
 func (r *callRow) blank() {
-	r.name.SetText("")
+	r.name.SetText("…")
 	r.when.SetText("")
 	r.letters.Text = ""
 	r.letters.Refresh()

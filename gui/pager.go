@@ -13,21 +13,34 @@ const (
 	keepPages = 8
 )
 
-// pager answers the history list's row lookups from cached pages.
+// pager answers the history list's row lookups from cached pages. With
+// do set, a missing page is read on a goroutine and the row is reported
+// missing until it arrives (then loaded runs on the UI goroutine), so a
+// page that has to come from disk never stalls the window; without do,
+// rows are read at once. Its methods run on one goroutine (the UI's).
 type pager struct {
 	src    History
 	filter calls.Filter
 	total  int
+	ctx    context.Context
+	do     func(func())
+	loaded func()
 
-	pages map[int][]calls.CallLog
-	lru   []int // page numbers, most recent last
+	pages    map[int][]calls.CallLog
+	inflight map[int]bool
+	lru      []int // page numbers, most recent last
 	// fetched counts rows asked of the source (tests and benchmarks).
 	fetched int
 	err     error
 }
 
 func newPager(src History, f calls.Filter, total int) *pager {
-	return &pager{src: src, filter: f, total: total, pages: map[int][]calls.CallLog{}}
+	return &pager{src: src, filter: f, total: total, pages: map[int][]calls.CallLog{}, inflight: map[int]bool{}}
+}
+
+// background makes later misses load on a goroutine (see pager).
+func (p *pager) background(ctx context.Context, do func(func()), loaded func()) {
+	p.ctx, p.do, p.loaded = ctx, do, loaded
 }
 
 // fromEnd is a History that can read from the oldest end (*calls.Store).
@@ -45,14 +58,28 @@ func (p *pager) read(ctx context.Context, offset int) ([]calls.CallLog, error) {
 	return p.src.Calls(ctx, p.filter, offset, pageRows)
 }
 
-// row returns call i (newest first); false when it cannot be read (err
-// says why) or is past the end.
+// row returns call i (newest first); false when it is not loaded yet, it
+// cannot be read (err says why) or it is past the end.
 func (p *pager) row(ctx context.Context, i int) (calls.CallLog, bool) {
+	return p.get(ctx, i, p.do == nil)
+}
+
+// rowNow is row, reading a missing page at once (for a row the person
+// picked, which is on screen and almost always loaded).
+func (p *pager) rowNow(ctx context.Context, i int) (calls.CallLog, bool) {
+	return p.get(ctx, i, true)
+}
+
+func (p *pager) get(ctx context.Context, i int, now bool) (calls.CallLog, bool) {
 	if i < 0 || i >= p.total || p.src == nil {
 		return calls.CallLog{}, false
 	}
 	n := i / pageRows
 	rows, ok := p.pages[n]
+	if !ok && !now {
+		p.fetchLater(n)
+		return calls.CallLog{}, false
+	}
 	if !ok {
 		var err error
 		rows, err = p.read(ctx, n*pageRows)
@@ -61,11 +88,7 @@ func (p *pager) row(ctx context.Context, i int) (calls.CallLog, bool) {
 			p.err = err
 			return calls.CallLog{}, false
 		}
-		p.pages[n] = rows
-		if len(p.lru) >= keepPages {
-			delete(p.pages, p.lru[0])
-			p.lru = p.lru[1:]
-		}
+		p.store(n, rows)
 	} else {
 		for j, q := range p.lru {
 			if q == n {
@@ -79,4 +102,40 @@ func (p *pager) row(ctx context.Context, i int) (calls.CallLog, bool) {
 		return rows[k], true
 	}
 	return calls.CallLog{}, false
+}
+
+// store caches page n, dropping the least recently used beyond keepPages.
+func (p *pager) store(n int, rows []calls.CallLog) {
+	if _, ok := p.pages[n]; !ok && len(p.lru) >= keepPages {
+		delete(p.pages, p.lru[0])
+		p.lru = p.lru[1:]
+	}
+	p.pages[n] = rows
+}
+
+// fetchLater reads page n on a goroutine, once.
+func (p *pager) fetchLater(n int) {
+	if p.inflight[n] {
+		return
+	}
+	p.inflight[n] = true
+	p.fetched += pageRows
+	ctx := p.ctx
+	go func() {
+		rows, err := p.read(ctx, n*pageRows)
+		p.do(func() {
+			delete(p.inflight, n)
+			if err != nil {
+				p.err = err
+				return
+			}
+			if _, ok := p.pages[n]; !ok { // rowNow may have read it meanwhile
+				p.store(n, rows)
+				p.lru = append(p.lru, n)
+			}
+			if p.loaded != nil {
+				p.loaded()
+			}
+		})
+	}()
 }
