@@ -244,7 +244,7 @@ func (a *accountPanel) sync() {
 	}()
 }
 
-// done says how an action ended, in the count line's place for a moment.
+// done says how an action ended, as a desktop notification.
 func (a *accountPanel) done(msg string) {
 	if a.h.cfg.Notify != nil {
 		a.h.cfg.Notify(fyne.NewNotification("MediaDesk", msg))

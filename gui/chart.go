@@ -134,7 +134,7 @@ func (r *chartRenderer) Refresh() {
 	r.base.FillColor = theme.Color(theme.ColorNameSeparator)
 	r.caption.Color = theme.Color(theme.ColorNameForeground)
 	r.caption.Text = r.c.caption()
-	r.objects = append([]fyne.CanvasObject{r.caption, r.audioKey, r.videoKey, r.base}, nil...)
+	r.objects = []fyne.CanvasObject{r.caption, r.audioKey, r.videoKey, r.base}
 	for _, b := range r.bars {
 		r.objects = append(r.objects, b)
 	}

@@ -49,11 +49,12 @@ type historyPanel struct {
 	account    *accountPanel
 	content    fyne.CanvasObject
 
-	filter  calls.Filter
-	pager   *pager
-	gen     int // filter generation, so a late count does not win
-	searchT *time.Timer
-	started bool
+	filter   calls.Filter
+	pager    *pager
+	gen      int // filter generation, so a late count does not win
+	searchT  *time.Timer
+	started  bool
+	overview *overview // whole-history figures; nil: read them again
 
 	emptyButtons []*widget.Button
 }
@@ -215,15 +216,22 @@ func (h *historyPanel) applyFilters() {
 	gen := h.gen
 	h.countLabel.SetText("Counting…")
 	src, ctx, now := h.cfg.History, h.cfg.Ctx, h.cfg.Now()
+	// The whole-history figures (total, chart) do not depend on the
+	// filters: read them again only after a reload or on a new day.
+	ov := h.overview
+	if ov != nil && !sameDay(ov.day, now) {
+		ov = nil
+	}
 	go func() {
 		n, err := src.Count(ctx, f)
-		all := n
-		if err == nil && !isEmptyFilter(f) {
-			all, err = src.Count(ctx, calls.Filter{})
-		}
-		var days []calls.DayMinutes
-		if err == nil {
-			days, err = src.DailyMinutes(ctx, now, 30)
+		if err == nil && ov == nil {
+			ov = &overview{day: now, all: n}
+			if !isEmptyFilter(f) {
+				ov.all, err = src.Count(ctx, calls.Filter{})
+			}
+			if err == nil {
+				ov.days, err = src.DailyMinutes(ctx, now, 30)
+			}
 		}
 		// The first page too, so the UI goroutine has it at hand.
 		pg := newPager(src, f, n)
@@ -235,9 +243,22 @@ func (h *historyPanel) applyFilters() {
 			if gen != h.gen {
 				return
 			}
-			h.loaded(pg, all, days, err)
+			h.loaded(pg, ov, err)
 		})
 	}()
+}
+
+// overview is what the history panel shows of the whole history.
+type overview struct {
+	day  time.Time // when it was read
+	all  int
+	days []calls.DayMinutes
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 func isEmptyFilter(f calls.Filter) bool {
@@ -246,21 +267,22 @@ func isEmptyFilter(f calls.Filter) bool {
 }
 
 // loaded shows a fresh count: the list, the empty state or a message.
-func (h *historyPanel) loaded(pg *pager, all int, days []calls.DayMinutes, err error) {
+func (h *historyPanel) loaded(pg *pager, ov *overview, err error) {
 	if err != nil {
 		h.failedText.SetText("The call history could not be read: " + err.Error())
 		h.show(h.failed)
 		h.countLabel.SetText("")
 		return
 	}
-	h.filter, h.pager = pg.filter, pg
+	h.filter, h.pager, h.overview = pg.filter, pg, ov
+	all := ov.all
 	pg.background(h.cfg.Ctx, h.cfg.Do, func() {
 		if h.pager == pg {
 			h.list.Refresh()
 		}
 	})
 	n := pg.total
-	h.chart.SetData(days)
+	h.chart.SetData(ov.days)
 	switch {
 	case all == 0:
 		h.countLabel.SetText("No calls yet")
@@ -287,6 +309,7 @@ func (h *historyPanel) loaded(pg *pager, all int, days []calls.DayMinutes, err e
 
 // reload re-reads everything, e.g. after a sync or an import.
 func (h *historyPanel) reload() {
+	h.overview = nil
 	if h.cfg.History != nil {
 		h.me, _ = h.cfg.History.Meta(h.cfg.Ctx, calls.MetaMe)
 	}

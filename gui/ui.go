@@ -62,7 +62,7 @@ func New(cfg Config) *UI {
 		cfg.Now = time.Now
 	}
 	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 0}
+		cfg.HTTP = &http.Client{} // downloads bound themselves (downloadFile)
 	}
 	if cfg.Keyring == nil {
 		cfg.Keyring = SystemKeyring{}
