@@ -2,6 +2,8 @@ package devices
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -45,11 +47,54 @@ func BenchmarkMeterLatency(b *testing.B) {
 }
 
 // BenchmarkMeterCPU measures what one open meter costs, as a percentage of
-// one core: process CPU over 10 s with the meter, minus 10 s with only the
-// signal being fed.
+// one core: process CPU over 10 s with the meter, minus 10 s without.
+//
+//   - monitor: a null sink's monitor, played into by a separate pacat, is
+//     the microphone. Like a real (ALSA) microphone it is timer-driven and
+//     delivers what the stream asks for; nothing else runs in the process.
+//   - pipe: a module-pipe-source fed from this process every 10 ms (the
+//     setup of the latency benchmark); the source pushes each 10 ms chunk,
+//     so the stream wakes 100 times a second, and the feeding goroutine
+//     shares the process.
+//
+// Each on the C callback that ships and on the Go callback fallback.
 func BenchmarkMeterCPU(b *testing.B) {
+	for _, src := range []string{"monitor", "pipe"} {
+		for _, inC := range []bool{true, false} {
+			name := src + "/C-callback"
+			if !inC {
+				name = src + "/Go-callback"
+			}
+			b.Run(name, func(b *testing.B) {
+				meterInC = inC
+				defer func() { meterInC = true }()
+				benchMeterCPU(b, src, inC)
+			})
+		}
+	}
+}
+
+func benchMeterCPU(b *testing.B, src string, inC bool) {
 	s := pulsetest.Start(b)
-	s.PipeMic("pipe_mic").SetAmplitude(0.3)
+	id := "pipe_mic"
+	if src == "monitor" {
+		s.NullSink("room", "Room")
+		id = "room.monitor"
+		noise, err := os.Open("/dev/urandom")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer noise.Close()
+		play := exec.Command("pacat", "-d", "room", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20")
+		play.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
+		play.Stdin = noise
+		if err := play.Start(); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { play.Process.Kill(); play.Wait() }()
+	} else {
+		s.PipeMic(id).SetAmplitude(0.3)
+	}
 	m := benchManager(b)
 	span := func() float64 {
 		before, start := cpuTime(), time.Now()
@@ -58,16 +103,26 @@ func BenchmarkMeterCPU(b *testing.B) {
 	}
 	for i := 0; i < b.N; i++ {
 		base := span()
-		mt, err := m.OpenMeter(context.Background(), "pipe_mic")
+		mt, err := m.OpenMeter(context.Background(), id)
 		if err != nil {
 			b.Fatal(err)
 		}
+		if mt.s.direct != inC {
+			b.Fatalf("meter on the C callback: %v, want %v", mt.s.direct, inC)
+		}
+		count := make(chan int)
 		go func() {
+			n := 0
 			for range mt.Readings() {
+				n++
 			}
+			count <- n
 		}()
 		with := span()
 		mt.Close()
+		if n := <-count; n < 200 {
+			b.Fatalf("only %d readings in 10 s", n)
+		}
 		b.ReportMetric(with-base, "%core")
 		b.ReportMetric(base, "baseline-%core")
 	}

@@ -85,7 +85,19 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 	assert.ErrorIs(t, m.PlayTone(ctx, "sink_a"), context.Canceled)
 }
 
+// TestMeterFollowsTheSignal runs on both audio callbacks: C (what ships
+// with the pinned malgo) and the Go fallback used if miniaudio's device
+// ever stops looking as md_meter_attach expects.
 func TestMeterFollowsTheSignal(t *testing.T) {
+	t.Run("C callback", func(t *testing.T) { testMeterFollowsTheSignal(t, true) })
+	t.Run("Go callback", func(t *testing.T) {
+		meterInC = false
+		defer func() { meterInC = true }()
+		testMeterFollowsTheSignal(t, false)
+	})
+}
+
+func testMeterFollowsTheSignal(t *testing.T, inC bool) {
 	s := pulsetest.Start(t)
 	mic := s.PipeMic("pipe_mic")
 	m := newPulseManager(t, Options{})
@@ -93,6 +105,7 @@ func TestMeterFollowsTheSignal(t *testing.T) {
 	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
 	require.NoError(t, err)
 	defer mt.Close()
+	require.Equal(t, inC, mt.s.direct, "which callback feeds the meter")
 
 	collect := func(d time.Duration) []Reading {
 		var out []Reading
@@ -164,4 +177,25 @@ func TestMeterDeviceVanishes(t *testing.T) {
 
 	_, err = m.OpenMeter(context.Background(), "pipe_mic")
 	assert.ErrorIs(t, err, ErrUnknownDevice)
+}
+
+// A monitor is hidden from the lists but can be metered; neither it nor
+// the system default may be taken for a vanished device.
+func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("sink_a", "Sink_A")
+	m := newPulseManager(t, Options{})
+	require.Empty(t, m.AudioInputDevices(), "only a monitor: nothing listed")
+	for _, id := range []string{"sink_a.monitor", SystemDefault} {
+		mt, err := m.OpenMeter(context.Background(), id)
+		require.NoError(t, err, id)
+		assert.NoError(t, mt.vanished(context.Background()), id)
+		assert.NoError(t, mt.Close())
+		assert.NoError(t, mt.Err(), id)
+	}
+	mt, err := m.OpenMeter(context.Background(), "sink_a.monitor")
+	require.NoError(t, err)
+	defer mt.Close()
+	s.Pactl("unload-module", "module-null-sink")
+	assert.ErrorIs(t, mt.vanished(context.Background()), ErrDeviceVanished, "gone is still gone")
 }

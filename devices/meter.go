@@ -6,10 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	"github.com/gen2brain/malgo"
 )
 
 // SilenceDBFS is the floor readings never go below: digital silence reads
@@ -18,6 +15,16 @@ const SilenceDBFS = -120.0
 
 // meterWindow is the span of one reading: 40 ms, 25 readings a second.
 const meterWindow = streamRate / 25
+
+// meterPoll is how often a meter's goroutine collects the readings that
+// the audio side published. The audio thread never calls or wakes Go
+// itself when it can be avoided: each Go callback from miniaudio's thread
+// leaves a P in the syscall state that the runtime's sysmon polls for at
+// 20 µs intervals until it takes it back, and waking a goroutine from
+// there costs more again. Measured in BENCHMARKS.md: a Go callback that
+// sends each reading on a channel costs 2–3.5 % of a core, C metering
+// with this poll under 1 %.
+const meterPoll = meterWindow * time.Second / streamRate
 
 // Reading is one level measurement of a microphone.
 type Reading struct {
@@ -34,12 +41,9 @@ type Meter struct {
 	m        *Manager
 	id       string
 
-	// Touched only on the audio callback thread.
-	sumSq  float64
-	peak   float32
-	frames int
-
-	lastData atomic.Int64 // unix nanos of the last callback
+	// lv accumulates on the audio thread and publishes readings that
+	// watch collects; freed by watch once the stream is closed.
+	lv       *levels
 	stopped  chan struct{}
 	stopOnce sync.Once
 
@@ -51,7 +55,10 @@ type Meter struct {
 
 // streamOpener is what the audio backend offers for meters and tones.
 type streamOpener interface {
-	openStream(kind Kind, id string, data malgo.DataProc, stop malgo.StopProc) (*stream, error)
+	openStream(kind Kind, id string, cb streamCallbacks) (*stream, error)
+	// knows reports whether the last listing had this device, monitors
+	// included.
+	knows(kind Kind, id string) bool
 }
 
 func (m *Manager) opener() (streamOpener, error) {
@@ -79,9 +86,12 @@ func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error
 	}
 	mt := &Meter{readings: make(chan Reading, 32), m: m, id: deviceID,
 		stopped: make(chan struct{}), closed: make(chan struct{}), done: make(chan struct{})}
-	mt.lastData.Store(time.Now().UnixNano())
-	s, err := o.openStream(AudioInput, deviceID, mt.onData, mt.onStop)
+	if mt.lv = newLevels(); mt.lv == nil {
+		return nil, newError(CodeDeviceOpenFailed, "out of memory opening a meter", "")
+	}
+	s, err := o.openStream(AudioInput, deviceID, streamCallbacks{data: mt.onData, stop: mt.onStop, meter: mt.lv})
 	if err != nil {
+		mt.lv.free()
 		return nil, err
 	}
 	mt.s = s
@@ -89,26 +99,10 @@ func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error
 	return mt, nil
 }
 
-// onData runs on the audio thread: accumulate, and publish a reading per
-// window without ever blocking.
-func (mt *Meter) onData(_, in []byte, frames uint32) {
-	mt.lastData.Store(time.Now().UnixNano())
-	for _, x := range f32Samples(in) {
-		mt.sumSq += float64(x) * float64(x)
-		if a := float32(math.Abs(float64(x))); a > mt.peak {
-			mt.peak = a
-		}
-		mt.frames++
-		if mt.frames == meterWindow {
-			r := Reading{At: time.Now(), RMSDBFS: dbfs(math.Sqrt(mt.sumSq / meterWindow)), PeakDBFS: dbfs(float64(mt.peak))}
-			mt.sumSq, mt.peak, mt.frames = 0, 0, 0
-			select {
-			case mt.readings <- r:
-			default: // a reader that fell behind misses a reading, not the audio
-			}
-		}
-	}
-}
+// onData runs on the audio thread when the stream could not hand its
+// callback to C (see streamCallbacks.meter): the same C accumulation, one
+// Go call per period.
+func (mt *Meter) onData(_, in []byte, _ uint32) { mt.lv.feed(in) }
 
 func (mt *Meter) onStop() { mt.stopOnce.Do(func() { close(mt.stopped) }) }
 
@@ -119,15 +113,18 @@ func dbfs(amplitude float64) float64 {
 	return math.Max(SilenceDBFS, 20*math.Log10(amplitude))
 }
 
-// watch ends the meter on Close, ctx, or the device going away. A stream
-// that stops, or stops delivering for a while, is checked against a fresh
-// device list: gone means DEVICE_VANISHED.
+// watch delivers the published readings, and ends the meter on Close,
+// ctx, or the device going away. A stream that stops, or stops delivering
+// for a while, is checked against a fresh device list: gone means
+// DEVICE_VANISHED.
 func (mt *Meter) watch(ctx context.Context) {
 	defer close(mt.done)
 	defer close(mt.readings)
+	defer mt.lv.free()
 	defer mt.s.Close()
-	tick := time.NewTicker(250 * time.Millisecond)
+	tick := time.NewTicker(meterPoll)
 	defer tick.Stop()
+	periods, lastData := mt.lv.periods(), time.Now()
 	for {
 		select {
 		case <-mt.closed:
@@ -140,14 +137,24 @@ func (mt *Meter) watch(ctx context.Context) {
 				mt.err = newError(CodeDeviceOpenFailed, "the microphone stream stopped", "open the meter again")
 			}
 			return
-		case <-tick.C:
-			if time.Since(time.Unix(0, mt.lastData.Load())) < time.Second {
+		case now := <-tick.C:
+			for _, r := range mt.lv.collect(now) {
+				select {
+				case mt.readings <- r:
+				default: // a reader that fell behind misses a reading, not the audio
+				}
+			}
+			if p := mt.lv.periods(); p != periods {
+				periods, lastData = p, now
+				continue
+			}
+			if time.Since(lastData) < time.Second {
 				continue
 			}
 			if mt.err = mt.vanished(ctx); mt.err != nil {
 				return
 			}
-			mt.lastData.Store(time.Now().UnixNano()) // still there: check again later
+			lastData = time.Now() // still there: check again later
 		}
 	}
 }
@@ -158,10 +165,11 @@ func (mt *Meter) vanished(ctx context.Context) error {
 	if err := mt.m.Refresh(rctx); err != nil && errors.Is(err, ErrClosed) {
 		return err
 	}
-	for _, d := range mt.m.AudioInputDevices() {
-		if mt.id == SystemDefault || d.DeviceID == mt.id {
-			return nil
-		}
+	if mt.id == SystemDefault {
+		return nil
+	}
+	if o, err := mt.m.opener(); err == nil && o.knows(AudioInput, mt.id) {
+		return nil // listed, or a monitor (hidden from the lists, still openable)
 	}
 	return newError(CodeDeviceVanished, fmt.Sprintf("microphone %q went away while it was metered", mt.id),
 		"plug it back in, or pick another microphone")

@@ -5,6 +5,7 @@ import "C"
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -20,7 +21,7 @@ const streamRate = 48000
 // registered with the backend so closing the backend (Manager.Close, or a
 // sound server restart) stops it first instead of pulling the context from
 // under it.
-func (a *malgoAudio) openStream(kind Kind, id string, data malgo.DataProc, stop malgo.StopProc) (*stream, error) {
+func (a *malgoAudio) openStream(kind Kind, id string, cb streamCallbacks) (*stream, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.closed {
@@ -56,12 +57,18 @@ func (a *malgoAudio) openStream(kind Kind, id string, data malgo.DataProc, stop 
 		cfg.Capture = sub
 		cfg.Pulse.StreamNameCapture = "MediaDesk level meter"
 	}
-	dev, err := malgo.InitDevice(a.ctx.Context, cfg, malgo.DeviceCallbacks{Data: data, Stop: stop})
+	if cb.meter != nil {
+		cfg.PUserData = cb.meter.userData()
+	}
+	dev, err := malgo.InitDevice(a.ctx.Context, cfg, malgo.DeviceCallbacks{Data: cb.data, Stop: cb.stop})
 	if err != nil {
 		return nil, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("cannot open %s device %q", kind, id),
 			"it may be in exclusive use by another program, or just unplugged", err)
 	}
 	s := &stream{dev: dev, owner: a}
+	if cb.meter != nil && kind == AudioInput && meterInC && malgoPointers() {
+		s.direct = cb.meter.attach(rawPointer(dev), rawPointer(&a.ctx.Context))
+	}
 	if a.streams == nil {
 		a.streams = map[*stream]bool{}
 	}
@@ -74,12 +81,45 @@ func (a *malgoAudio) openStream(kind Kind, id string, data malgo.DataProc, stop 
 	return s, nil
 }
 
+// streamCallbacks are what a stream calls on its audio thread.
+type streamCallbacks struct {
+	data malgo.DataProc
+	stop malgo.StopProc
+	// meter, on a capture stream, is given the audio callback in C
+	// (md_meter_attach) so no Go code runs per period; data is only called
+	// if that could not be done.
+	meter *levels
+}
+
 // stream is one open miniaudio device. Close is safe to call twice and from
 // any goroutine but the audio callback.
 type stream struct {
-	dev   *malgo.Device
-	owner *malgoAudio
-	once  sync.Once
+	dev    *malgo.Device
+	owner  *malgoAudio
+	once   sync.Once
+	direct bool // the audio callback is C's md_meter_feed, not data
+}
+
+// meterInC lets tests run meters on the Go fallback callback.
+var meterInC = true
+
+// malgoPointers reports whether malgo's Device and Context still hold
+// their C object as a single *unsafe.Pointer, which rawPointer reads. malgo
+// does not export them; md_meter_attach checks the C side.
+var malgoPointers = sync.OnceValue(func() bool {
+	want := reflect.TypeFor[*unsafe.Pointer]()
+	for _, t := range []reflect.Type{reflect.TypeFor[malgo.Device](), reflect.TypeFor[malgo.Context]()} {
+		if t.NumField() != 1 || t.Field(0).Type != want {
+			return false
+		}
+	}
+	return true
+})
+
+// rawPointer is the miniaudio object behind a malgo Device or Context.
+// Only valid when malgoPointers() is true.
+func rawPointer[T malgo.Device | malgo.Context](v *T) unsafe.Pointer {
+	return **(**unsafe.Pointer)(unsafe.Pointer(v))
 }
 
 func (s *stream) Close() {
@@ -119,4 +159,13 @@ func f32Samples(b []byte) []float32 {
 		return nil
 	}
 	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+}
+
+// knows reports whether the last listing had this device, monitors
+// included.
+func (a *malgoAudio) knows(kind Kind, id string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.native[string(kind)+"\x00"+id]
+	return ok
 }

@@ -60,7 +60,7 @@ func (m *Manager) PlayTone(ctx context.Context, deviceID string) error {
 	var finishOnce sync.Once
 	stopped := make(chan struct{})
 	var stopOnce sync.Once
-	s, err := o.openStream(AudioOutput, deviceID, func(out, _ []byte, _ uint32) {
+	s, err := o.openStream(AudioOutput, deviceID, streamCallbacks{data: func(out, _ []byte, _ uint32) {
 		dst := f32Samples(out)
 		n := copy(dst, samples[pos:])
 		pos += n
@@ -68,7 +68,7 @@ func (m *Manager) PlayTone(ctx context.Context, deviceID string) error {
 		if pos >= len(samples) {
 			finishOnce.Do(func() { close(finished) })
 		}
-	}, func() { stopOnce.Do(func() { close(stopped) }) })
+	}, stop: func() { stopOnce.Do(func() { close(stopped) }) }})
 	if err != nil {
 		return err
 	}
