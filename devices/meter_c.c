@@ -117,6 +117,9 @@ int md_meter_attach(void *device, void *context, md_meter *m, uint32_t sample_ra
 	if (w[3] == NULL || w[5] == NULL || w[6] != (void *)m) {
 		return 0;
 	}
-	w[3] = (void *)md_meter_on_data;
+	// Copied, not cast: ISO C has no conversion from a function pointer to
+	// void *, and onData is a function pointer in miniaudio anyway.
+	void (*on_data)(void *, void *, const void *, uint32_t) = md_meter_on_data;
+	memcpy(&w[3], &on_data, sizeof on_data);
 	return 1;
 }
