@@ -105,7 +105,7 @@ bench-devices: test-deps
 		$(GO) test -run XXX -bench Storm -benchtime 3x ./devices/ && \
 		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
-		$(GO) test -run XXX -bench MeterCPU -benchtime 1x ./devices/'
+		$(GO) test -run XXX -bench MeterCPU -benchtime 1x -count 3 ./devices/'
 
 # The window alone with the 1M store: cold start and RSS, then what
 # scrolling and filtering ask of the store.
