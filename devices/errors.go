@@ -43,8 +43,14 @@ const (
 	// the OS default is active until it comes back.
 	CodeDeviceVanished = "DEVICE_VANISHED"
 	// CodeDeviceOpenFailed: a device could not be opened for the meter or
-	// the test tone (busy in exclusive use, or gone).
+	// the test tone, for a reason not covered below.
 	CodeDeviceOpenFailed = "DEVICE_OPEN_FAILED"
+	// CodeDeviceBusy: the device is held by another program in exclusive
+	// mode (WASAPI exclusive, an ALSA hw: device).
+	CodeDeviceBusy = "DEVICE_BUSY"
+	// CodeDeviceAccessDenied: the OS refused access, usually its privacy
+	// settings (macOS, Windows) or device permissions.
+	CodeDeviceAccessDenied = "DEVICE_ACCESS_DENIED"
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -60,6 +66,8 @@ var (
 	ErrSoundServerLost        = &Error{Code: CodeSoundServerLost}
 	ErrDeviceVanished         = &Error{Code: CodeDeviceVanished}
 	ErrDeviceOpenFailed       = &Error{Code: CodeDeviceOpenFailed}
+	ErrDeviceBusy             = &Error{Code: CodeDeviceBusy}
+	ErrDeviceAccessDenied     = &Error{Code: CodeDeviceAccessDenied}
 )
 
 // names gives each code its CometChatCallsException-style name.
@@ -75,6 +83,8 @@ var names = map[string]string{
 	CodeSoundServerLost:        "AUDIO_ERROR",
 	CodeDeviceVanished:         "DEVICE_ERROR",
 	CodeDeviceOpenFailed:       "DEVICE_ERROR",
+	CodeDeviceBusy:             "DEVICE_ERROR",
+	CodeDeviceAccessDenied:     "PERMISSION_ERROR",
 }
 
 func newError(code, message, details string) *Error {

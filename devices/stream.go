@@ -4,6 +4,7 @@ package devices
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -62,8 +63,7 @@ func (a *malgoAudio) openStream(kind Kind, id string, cb streamCallbacks) (*stre
 	}
 	dev, err := malgo.InitDevice(a.ctx.Context, cfg, malgo.DeviceCallbacks{Data: cb.data, Stop: cb.stop})
 	if err != nil {
-		return nil, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("cannot open %s device %q", kind, id),
-			"it may be in exclusive use by another program, or just unplugged", err)
+		return nil, openError(kind, id, "open", err)
 	}
 	s := &stream{dev: dev, owner: a}
 	if cb.meter != nil && kind == AudioInput && meterInC && malgoPointers() {
@@ -76,9 +76,28 @@ func (a *malgoAudio) openStream(kind Kind, id string, cb streamCallbacks) (*stre
 	if err := dev.Start(); err != nil {
 		delete(a.streams, s)
 		dev.Uninit()
-		return nil, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("cannot start %s device %q", kind, id), "", err)
+		return nil, openError(kind, id, "start", err)
 	}
 	return s, nil
+}
+
+// openError says why miniaudio could not open or start a device, in our
+// codes: busy and access denied are things a person can act on.
+func openError(kind Kind, id, verb string, err error) *Error {
+	msg := fmt.Sprintf("cannot %s %s device %q", verb, kind, id)
+	switch {
+	case errors.Is(err, malgo.ErrBusy), errors.Is(err, malgo.ErrAlreadyInUse):
+		return wrapError(CodeDeviceBusy, msg+": another program is using it exclusively",
+			"close the program using it (or turn off its exclusive mode), or pick another device", err)
+	case errors.Is(err, malgo.ErrAccessDenied):
+		what := "microphone"
+		if kind == AudioOutput {
+			what = "speaker"
+		}
+		return wrapError(CodeDeviceAccessDenied, msg+": the system denied access",
+			"allow MediaDesk to use the "+what+" in the system's privacy settings", err)
+	}
+	return wrapError(CodeDeviceOpenFailed, msg, "it may have just been unplugged; list the devices again and retry", err)
 }
 
 // streamCallbacks are what a stream calls on its audio thread.

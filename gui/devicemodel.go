@@ -147,6 +147,10 @@ func plainError(err error) string {
 		return "The device was unplugged."
 	case devices.CodeDeviceOpenFailed:
 		return "The device could not be opened (it may be busy or gone): " + e.Message
+	case devices.CodeDeviceBusy:
+		return "Another program is using this device exclusively — close it, or pick another device."
+	case devices.CodeDeviceAccessDenied:
+		return "The system denied access to this device — allow MediaDesk in the system's privacy settings."
 	case devices.CodeUnknownDevice:
 		return "That device is no longer there."
 	}

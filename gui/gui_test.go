@@ -533,3 +533,16 @@ func TestPagerLoadsMissingPagesInTheBackground(t *testing.T) {
 	assert.Equal(t, 1, loads, "one read for two rows of the same page")
 	assert.Equal(t, pageRows, p.fetched)
 }
+
+// Errors a person can act on are said in words, not as the raw message.
+func TestPlainErrorForOpenFailures(t *testing.T) {
+	for code, want := range map[string]string{
+		devices.CodeDeviceBusy:         "Another program is using this device",
+		devices.CodeDeviceAccessDenied: "privacy settings",
+		devices.CodeDeviceOpenFailed:   "could not be opened",
+		devices.CodeUnknownDevice:      "no longer there",
+	} {
+		err := fmt.Errorf("meter: %w", &devices.Error{Code: code, Message: "cannot open audioinput device \"x\""})
+		assert.Contains(t, plainError(err), want, code)
+	}
+}
