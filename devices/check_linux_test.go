@@ -199,3 +199,30 @@ func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
 	s.Pactl("unload-module", "module-null-sink")
 	assert.ErrorIs(t, mt.vanished(context.Background()), ErrDeviceVanished, "gone is still gone")
 }
+
+// The sound server dying under a meter ends it with an error that says so.
+func TestMeterSoundServerDies(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.PipeMic("pipe_mic").SetAmplitude(0.1)
+	m := newPulseManager(t, Options{})
+	named, err := m.OpenMeter(context.Background(), "pipe_mic")
+	require.NoError(t, err)
+	defer named.Close()
+	def, err := m.OpenMeter(context.Background(), SystemDefault)
+	require.NoError(t, err)
+	defer def.Close()
+	<-named.Readings()
+	s.Kill()
+	for _, mt := range []*Meter{named, def} {
+		deadline := time.After(10 * time.Second)
+		for open := true; open; {
+			select {
+			case _, open = <-mt.Readings():
+			case <-deadline:
+				t.Fatal("the meter did not end after the sound server died")
+			}
+		}
+		t.Logf("%q: %v", mt.id, mt.Err())
+		assert.True(t, errorsIsAny(mt.Err(), ErrSoundServerLost, ErrSoundServerUnavailable), "%v", mt.Err())
+	}
+}

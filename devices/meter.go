@@ -17,13 +17,13 @@ const SilenceDBFS = -120.0
 const meterWindow = streamRate / 25
 
 // meterPoll is how often a meter's goroutine collects the readings that
-// the audio side published. The audio thread never calls or wakes Go
-// itself when it can be avoided: each Go callback from miniaudio's thread
-// leaves a P in the syscall state that the runtime's sysmon polls for at
-// 20 µs intervals until it takes it back, and waking a goroutine from
-// there costs more again. Measured in BENCHMARKS.md: a Go callback that
-// sends each reading on a channel costs 2–3.5 % of a core, C metering
-// with this poll under 1 %.
+// the audio side published. The audio thread does not call or wake Go
+// when it can be avoided: each Go callback from miniaudio's thread leaves
+// a P in the syscall state that the runtime's sysmon polls for at 20 µs
+// intervals until it takes it back, and waking a goroutine from there
+// costs more again. Measured (BENCHMARKS.md): the level in C with this
+// poll costs about 1.4 % of a core; Go callbacks 1.7–2.5 %, and 2–3.5 %
+// when they also sent each reading on a channel.
 const meterPoll = meterWindow * time.Second / streamRate
 
 // Reading is one level measurement of a microphone.
@@ -59,6 +59,9 @@ type streamOpener interface {
 	// knows reports whether the last listing had this device, monitors
 	// included.
 	knows(kind Kind, id string) bool
+	// Fallback reports a backend opened because the preferred one (the
+	// sound server) was missing.
+	Fallback() bool
 }
 
 func (m *Manager) opener() (streamOpener, error) {
@@ -165,10 +168,17 @@ func (mt *Meter) vanished(ctx context.Context) error {
 	if err := mt.m.Refresh(rctx); err != nil && errors.Is(err, ErrClosed) {
 		return err
 	}
-	if mt.id == SystemDefault {
-		return nil
+	o, err := mt.m.opener()
+	if err != nil {
+		return err // no audio at all any more
 	}
-	if o, err := mt.m.opener(); err == nil && o.knows(AudioInput, mt.id) {
+	if o.Fallback() && !mt.s.owner.Fallback() {
+		// Metered through the sound server, which is gone: the Manager
+		// is on raw ALSA now, where this id means nothing.
+		return newError(CodeSoundServerLost, "the sound server stopped while the microphone was metered",
+			"open the meter again once the sound server is back")
+	}
+	if mt.id == SystemDefault || o.knows(AudioInput, mt.id) {
 		return nil // listed, or a monitor (hidden from the lists, still openable)
 	}
 	return newError(CodeDeviceVanished, fmt.Sprintf("microphone %q went away while it was metered", mt.id),
