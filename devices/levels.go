@@ -17,6 +17,7 @@ type levels struct {
 	next      C.uint64_t // the first reading not yet collected
 	rms, peak [8]C.double
 	out       [8]Reading
+	last      time.Time // the newest At handed out, or when the meter opened
 }
 
 // newLevels returns nil when C is out of memory.
@@ -25,7 +26,7 @@ func newLevels() *levels {
 	if c == nil {
 		return nil
 	}
-	return &levels{c: c}
+	return &levels{c: c, last: time.Now()}
 }
 
 // feed accumulates mono float32 samples: the Go callback's path, when the
@@ -39,12 +40,18 @@ func (l *levels) feed(in []byte) {
 // collect returns the readings published since the last call, oldest
 // first (the newest 8 if more are waiting). The slice is reused by the
 // next call. Readings are collected up to one poll late, so they are
-// stamped back from now a window apart.
+// stamped back from now a window apart, but never before the meter opened
+// or the reading before (a source may hand over a burst of buffered audio
+// at the start).
 func (l *levels) collect(now time.Time) []Reading {
 	n := int(C.md_meter_drain(l.c, &l.next, &l.rms[0], &l.peak[0], C.uint32_t(len(l.rms))))
 	for i := range n {
-		l.out[i] = Reading{At: now.Add(-time.Duration(n-1-i) * meterPoll),
-			RMSDBFS: dbfs(float64(l.rms[i])), PeakDBFS: dbfs(float64(l.peak[i]))}
+		at := now.Add(-time.Duration(n-1-i) * meterPoll)
+		if at.Before(l.last) {
+			at = l.last
+		}
+		l.last = at
+		l.out[i] = Reading{At: at, RMSDBFS: dbfs(float64(l.rms[i])), PeakDBFS: dbfs(float64(l.peak[i]))}
 	}
 	return l.out[:n]
 }

@@ -29,7 +29,7 @@ func TestLevels(t *testing.T) {
 	l := newLevels()
 	require.NotNil(t, l)
 	defer l.free()
-	now := time.Now()
+	now := time.Now().Add(time.Second)
 
 	assert.Empty(t, l.collect(now), "nothing fed")
 	l.feed(f32Bytes(make([]float32, meterWindow-1)))
@@ -45,6 +45,7 @@ func TestLevels(t *testing.T) {
 	s := sine(3*meterWindow, 0.5)
 	l.feed(f32Bytes(s[:1000]))
 	l.feed(f32Bytes(s[1000:]))
+	now = now.Add(3 * meterPoll)
 	got = l.collect(now)
 	require.Len(t, got, 3)
 	for i, r := range got {
@@ -58,12 +59,30 @@ func TestLevels(t *testing.T) {
 	for i := range 20 {
 		l.feed(f32Bytes(sine(meterWindow, float64(i+1)/20)))
 	}
+	now = now.Add(20 * meterPoll)
 	got = l.collect(now)
 	require.Len(t, got, 8)
 	for i, r := range got {
 		assert.InDelta(t, 20*math.Log10(float64(13+i)/20), r.PeakDBFS, 0.01, "reading %d", i)
 	}
 	assert.Empty(t, l.collect(now))
+
+	// Never stamped before the reading before it (a burst at the start).
+	l.feed(f32Bytes(make([]float32, 3*meterWindow)))
+	got = l.collect(now.Add(meterPoll))
+	require.Len(t, got, 3)
+	assert.Equal(t, []time.Time{now, now, now.Add(meterPoll)}, []time.Time{got[0].At, got[1].At, got[2].At})
+
+	// Nor before the meter opened.
+	opened := time.Now()
+	fresh := newLevels()
+	require.NotNil(t, fresh)
+	defer fresh.free()
+	fresh.feed(f32Bytes(make([]float32, 2*meterWindow)))
+	got = fresh.collect(time.Now())
+	require.Len(t, got, 2)
+	assert.False(t, got[0].At.Before(opened), "clamped to the opening")
+	assert.False(t, got[1].At.Before(got[0].At))
 	l.feed(f32Bytes([]float32{}))
 	l.feed(nil)
 	assert.Empty(t, l.collect(now))
