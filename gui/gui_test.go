@@ -16,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
@@ -545,4 +546,34 @@ func TestPlainErrorForOpenFailures(t *testing.T) {
 		err := fmt.Errorf("meter: %w", &devices.Error{Code: code, Message: "cannot open audioinput device \"x\""})
 		assert.Contains(t, plainError(err), want, code)
 	}
+}
+
+// A reading that looks the same as the last one is not redrawn: each
+// redraw repaints the whole window.
+func TestLevelBarRedrawsOnlyVisibleChanges(t *testing.T) {
+	test.NewTempApp(t)
+	bar := newLevelBar()
+	bar.Resize(fyne.NewSize(levelTextWidth+300, 30))
+	r := test.WidgetRenderer(bar).(*levelRenderer)
+
+	bar.SetLevel(devices.Reading{RMSDBFS: -20, PeakDBFS: -8})
+	assert.Equal(t, "-20 dB", r.text.Text)
+	r.text.Text = "not redrawn"
+	bar.SetLevel(devices.Reading{RMSDBFS: -19.99, PeakDBFS: -7.99}) // same pixels, same figure
+	assert.Equal(t, "not redrawn", r.text.Text)
+	bar.SetLevel(devices.Reading{RMSDBFS: -18, PeakDBFS: -8})
+	assert.Equal(t, "-18 dB", r.text.Text)
+
+	bar.SetLevel(devices.Reading{RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS})
+	assert.Equal(t, "silent", r.text.Text)
+	assert.True(t, r.peak.Hidden)
+	r.text.Text = "not redrawn"
+	bar.SetLevel(devices.Reading{RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS})
+	assert.Equal(t, "not redrawn", r.text.Text, "a silent room costs no redraws")
+
+	bar.SetLevel(devices.Reading{RMSDBFS: -10, PeakDBFS: -1})
+	assert.Equal(t, theme.Color(theme.ColorNameError), r.fill.FillColor, "clipping shows red")
+	assert.False(t, r.peak.Hidden)
+	bar.SetIdle()
+	assert.Equal(t, "—", r.text.Text)
 }

@@ -90,6 +90,18 @@ type levelBar struct {
 	widget.BaseWidget
 	rms, peak float64
 	active    bool
+	drawn     levelLook // what the last refresh showed
+}
+
+// levelLook is what a reading looks like on screen: bar and peak to the
+// pixel, colour, figure. Readings that look the same are not redrawn: a
+// Fyne refresh repaints the whole window (about 20 ms of CPU a frame under
+// Mesa's software renderer here), and a quiet room reads the same for
+// minutes.
+type levelLook struct {
+	fill, peak int
+	colour     fyne.ThemeColorName
+	text       string
 }
 
 func newLevelBar() *levelBar {
@@ -101,13 +113,36 @@ func newLevelBar() *levelBar {
 // SetLevel shows a reading; call on the UI goroutine.
 func (b *levelBar) SetLevel(r devices.Reading) {
 	b.rms, b.peak, b.active = r.RMSDBFS, r.PeakDBFS, true
-	b.Refresh()
+	if look := b.look(); look != b.drawn {
+		b.Refresh()
+	}
 }
 
 // SetIdle shows that no microphone is being read.
 func (b *levelBar) SetIdle() {
 	b.rms, b.peak, b.active = devices.SilenceDBFS, devices.SilenceDBFS, false
 	b.Refresh()
+}
+
+// look is how the current level is drawn at the bar's current width.
+func (b *levelBar) look() levelLook {
+	w := b.Size().Width - levelTextWidth
+	l := levelLook{fill: int(w * fraction(b.rms)), peak: -1, colour: theme.ColorNameSuccess, text: "—"}
+	switch {
+	case b.peak > -3:
+		l.colour = theme.ColorNameError
+	case b.rms > -12:
+		l.colour = theme.ColorNameWarning
+	}
+	if b.active && b.peak > -60 {
+		l.peak = int(w * fraction(b.peak))
+	}
+	if b.active && b.rms > devices.SilenceDBFS {
+		l.text = fmt.Sprintf("%.0f dB", b.rms)
+	} else if b.active {
+		l.text = "silent"
+	}
+	return l
 }
 
 // fraction maps dBFS onto the bar: −60 dBFS and below is empty.
@@ -160,25 +195,14 @@ func (r *levelRenderer) MinSize() fyne.Size {
 }
 
 func (r *levelRenderer) Refresh() {
+	look := r.bar.look()
+	r.bar.drawn = look
 	r.track.FillColor = theme.Color(theme.ColorNameInputBackground)
-	switch {
-	case r.bar.peak > -3:
-		r.fill.FillColor = theme.Color(theme.ColorNameError)
-	case r.bar.rms > -12:
-		r.fill.FillColor = theme.Color(theme.ColorNameWarning)
-	default:
-		r.fill.FillColor = theme.Color(theme.ColorNameSuccess)
-	}
+	r.fill.FillColor = theme.Color(look.colour)
 	r.peak.FillColor = theme.Color(theme.ColorNameForeground)
-	r.peak.Hidden = !r.bar.active || r.bar.peak <= -60
+	r.peak.Hidden = look.peak < 0
 	r.text.Color = theme.Color(theme.ColorNameForeground)
-	if r.bar.active && r.bar.rms > devices.SilenceDBFS {
-		r.text.Text = fmt.Sprintf("%.0f dB", r.bar.rms)
-	} else if r.bar.active {
-		r.text.Text = "silent"
-	} else {
-		r.text.Text = "—"
-	}
+	r.text.Text = look.text
 	r.Layout(r.bar.Size())
 	canvas.Refresh(r.bar)
 }
