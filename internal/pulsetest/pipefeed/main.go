@@ -1,0 +1,48 @@
+// Command pipefeed feeds a module-pipe-source microphone in real time, for
+// measuring the window by hand or from scripts/gui-meter-cpu.sh: 10 ms of
+// s16le mono 48 kHz at a time, silence or a speech-like signal (noise
+// whose loudness swells and fades about every 300 ms).
+//
+//	pipefeed [--speech] FIFO
+package main
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"time"
+)
+
+func main() {
+	speech := flag.Bool("speech", false, "a speech-like signal instead of silence")
+	flag.Parse()
+	if flag.NArg() != 1 {
+		fmt.Fprintln(os.Stderr, "usage: pipefeed [--speech] FIFO")
+		os.Exit(2)
+	}
+	f, err := os.OpenFile(flag.Arg(0), os.O_WRONLY, 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipefeed:", err)
+		os.Exit(1)
+	}
+	chunk := make([]byte, 480*2)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for n := 0; ; n += 480 {
+		amp := 0.0
+		if *speech {
+			amp = 0.1 + 0.3*math.Abs(math.Sin(float64(n)/4800))
+		}
+		for i := range 480 {
+			v := int16(amp * 32767 * (2*rand.Float64() - 1))
+			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
+		}
+		if _, err := f.Write(chunk); err != nil {
+			return // the source was unloaded
+		}
+		<-tick.C
+	}
+}
