@@ -20,8 +20,10 @@ import (
 const AppID = "io.mediadesk.MediaDesk"
 
 // Run opens the MediaDesk window and returns the process exit code when
-// it is closed or ctx ends (e.g. on SIGTERM). Problems with the sound
-// server or the history file are shown in the window, not fatal.
+// it is closed, also by SIGINT or SIGTERM (Fyne's driver handles those).
+// ctx bounds the background work (devices, the history store). Problems
+// with the sound server or the history file are shown in the window, not
+// fatal.
 //
 // With trace set it prints how long after started the first frame was
 // drawn (for the cold-start benchmark).
@@ -80,10 +82,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 			})
 		}
 	})
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
+	// SIGINT and SIGTERM close the window through Fyne's own handler
+	// (glfw driver, catchTerm). Quitting here as well raced it: a second
+	// Quit after the loop had ended ran on a terminated GLFW and panicked.
 	w.ShowAndRun()
 	ui.Stop()
 	if st := ui.Store(); st != nil {
