@@ -160,14 +160,7 @@ func TestMeterDeviceVanishes(t *testing.T) {
 	}
 
 	s.Unload(mic.Module)
-	deadline := time.After(10 * time.Second)
-	for open := true; open; {
-		select {
-		case _, open = <-mt.Readings():
-		case <-deadline:
-			t.Fatal("the meter did not end after its microphone went away")
-		}
-	}
+	waitMeterEnded(t, mt, "after its microphone went away")
 	assert.ErrorIs(t, mt.Err(), ErrDeviceVanished)
 	assert.NoError(t, mt.Close())
 	assert.NoError(t, mt.Close())
@@ -214,15 +207,21 @@ func TestMeterSoundServerDies(t *testing.T) {
 	<-named.Readings()
 	s.Kill()
 	for _, mt := range []*Meter{named, def} {
-		deadline := time.After(10 * time.Second)
-		for open := true; open; {
-			select {
-			case _, open = <-mt.Readings():
-			case <-deadline:
-				t.Fatal("the meter did not end after the sound server died")
-			}
-		}
+		waitMeterEnded(t, mt, "after the sound server died")
 		t.Logf("%q: %v", mt.id, mt.Err())
 		assert.True(t, errorsIsAny(mt.Err(), ErrSoundServerLost, ErrSoundServerUnavailable), "%v", mt.Err())
+	}
+}
+
+// waitMeterEnded reads a meter until its Readings close, failing after 10 s.
+func waitMeterEnded(t *testing.T, mt *Meter, after string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for open := true; open; {
+		select {
+		case _, open = <-mt.Readings():
+		case <-deadline:
+			t.Fatal("the meter did not end " + after)
+		}
 	}
 }

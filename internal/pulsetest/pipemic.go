@@ -4,6 +4,7 @@ package pulsetest
 
 import (
 	"encoding/binary"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,21 +46,28 @@ func (s *Server) PipeMic(name string) *PipeMic {
 func (m *PipeMic) SetAmplitude(a float64) { m.amp.Store(math.Float64bits(a)) }
 
 func (m *PipeMic) feed() {
+	Feed(m.f, func(n int) float64 {
+		return math.Float64frombits(m.amp.Load()) * math.Sin(2*math.Pi*440*float64(n)/48000)
+	}, m.stop)
+}
+
+// Feed writes s16le mono 48 kHz audio to w in real time, 10 ms at a time,
+// sample(n) giving sample n from -1 to 1, until a write fails (the source
+// was unloaded) or stop is closed (nil: never).
+func Feed(w io.Writer, sample func(n int) float64, stop <-chan struct{}) {
 	chunk := make([]byte, 480*2)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for n := 0; ; {
-		a := math.Float64frombits(m.amp.Load())
 		for i := 0; i < 480; i++ {
-			v := int16(a * 32767 * math.Sin(2*math.Pi*440*float64(n)/48000))
-			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
+			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(int16(sample(n)*32767)))
 			n++
 		}
-		if _, err := m.f.Write(chunk); err != nil {
-			return // unloaded, or the test ended
+		if _, err := w.Write(chunk); err != nil {
+			return
 		}
 		select {
-		case <-m.stop:
+		case <-stop:
 			return
 		case <-tick.C:
 		}

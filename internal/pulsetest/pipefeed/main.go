@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command pipefeed feeds a module-pipe-source microphone in real time, for
 // measuring the window by hand or from scripts/gui-meter-cpu.sh: 10 ms of
 // s16le mono 48 kHz at a time, silence or a speech-like signal (noise
@@ -7,13 +9,13 @@
 package main
 
 import (
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"time"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
 func main() {
@@ -28,21 +30,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pipefeed:", err)
 		os.Exit(1)
 	}
-	chunk := make([]byte, 480*2)
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for n := 0; ; n += 480 {
-		amp := 0.0
-		if *speech {
-			amp = 0.1 + 0.3*math.Abs(math.Sin(float64(n)/4800))
+	pulsetest.Feed(f, func(n int) float64 {
+		if !*speech {
+			return 0
 		}
-		for i := range 480 {
-			v := int16(amp * 32767 * (2*rand.Float64() - 1))
-			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(v))
-		}
-		if _, err := f.Write(chunk); err != nil {
-			return // the source was unloaded
-		}
-		<-tick.C
-	}
+		return (0.1 + 0.3*math.Abs(math.Sin(float64(n)/4800))) * (2*rand.Float64() - 1)
+	}, nil)
 }
