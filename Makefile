@@ -72,7 +72,8 @@ FUZZTIME ?= 10s
 fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzDecodeCall$$' -fuzztime $(FUZZTIME) ./calls/
 	$(GO) test -run XXX -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME) ./calls/
-	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/
+	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/internal/uevent/
+	$(GO) test -run XXX -fuzz '^FuzzFourCC$$' -fuzztime $(FUZZTIME) ./devices/internal/v4l2/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

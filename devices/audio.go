@@ -2,25 +2,46 @@ package devices
 
 import "context"
 
-// rawAudio is one audio device as a backend reports it, before selection
-// state is applied.
+// rawAudio is one audio device as a backend reports it, before filters and
+// selection are applied.
 type rawAudio struct {
 	ID       string
 	Kind     Kind
 	Label    string
 	Default  bool
-	Monitor  bool   // a Pulse "Monitor of …" source: loopback, not a microphone
-	GroupKey string // what links a headset's input and output; hashed into groupId
+	Monitor  bool   // loopback of an output (a Pulse monitor), not a microphone
+	GroupKey string // what links a headset's input and output; "" for nothing
 }
 
-// audioSource lists audio devices. The malgo implementation is the real
-// one; the interface exists so the Manager can run with no audio at all.
-type audioSource interface {
+// audioBackend is what the Manager needs from an audio system: list the
+// devices, open streams on them, say whether it is the platform's first
+// choice. The real one is miniaudio's (audio_miniaudio.go); tests use
+// fakes.
+type audioBackend interface {
 	Enumerate(ctx context.Context) ([]rawAudio, error)
-	// Backend names the backend in use ("pulseaudio", "alsa", …).
-	Backend() string
+	// Name names the backend in use ("pulseaudio", "alsa", …), for display.
+	Name() string
 	// Fallback is true when this is not the platform's first choice (raw
 	// ALSA because no sound server answered).
 	Fallback() bool
+	// OpenStream opens a capture (AudioInput) or playback stream as mono
+	// float32 at streamRate; id SystemDefault is the OS default. Errors
+	// are *Error.
+	OpenStream(kind Kind, id string, cb streamCallbacks) (audioStream, error)
+	// Knows reports whether the last listing had this device, monitors
+	// included.
+	Knows(kind Kind, id string) bool
+	// Close ends every stream it opened (their Stop callbacks run), then
+	// releases the backend. A second Close is a no-op.
 	Close() error
+}
+
+// audioOpener opens the platform's audio backend. With serverOnly it tries
+// only the first choice (the sound server) and fails if that is not
+// there. warn, with a backend, says why a fallback was taken.
+type audioOpener func(serverOnly bool) (b audioBackend, warn *Error, err error)
+
+// audioStream is one open stream. Close is safe to call twice.
+type audioStream interface {
+	Close()
 }

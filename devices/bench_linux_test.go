@@ -58,7 +58,7 @@ func BenchmarkHotplugLatency(b *testing.B) {
 // closed when the benchmark ends.
 func benchManager(b *testing.B) *Manager {
 	b.Helper()
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, fixedCameras(nil), startNotifiers)
 	if err != nil {
 		b.Fatal(err)
 	}

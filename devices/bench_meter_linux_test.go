@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
@@ -66,8 +67,8 @@ func BenchmarkMeterCPU(b *testing.B) {
 				name = src + "/Go-callback"
 			}
 			b.Run(name, func(b *testing.B) {
-				meterInC = inC
-				defer func() { meterInC = true }()
+				miniaudio.MeterInC = inC
+				defer func() { miniaudio.MeterInC = true }()
 				benchMeterCPU(b, src, inC)
 			})
 		}
@@ -107,8 +108,8 @@ func benchMeterCPU(b *testing.B, src string, inC bool) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if mt.s.direct != inC {
-			b.Fatalf("meter on the C callback: %v, want %v", mt.s.direct, inC)
+		if mt.s.(*miniaudio.Stream).Direct() != inC {
+			b.Fatalf("meter on the C callback: %v, want %v", mt.s.(*miniaudio.Stream).Direct(), inC)
 		}
 		count := make(chan int)
 		go func() {

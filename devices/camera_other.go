@@ -4,13 +4,12 @@ package devices
 
 import "context"
 
-// Cameras on macOS and Windows come with their own probes (AVFoundation,
-// Media Foundation); until then the probe says so plainly.
-type unimplementedProbe struct{}
+// unsupportedProbe says plainly that this OS has no camera probe.
+type unsupportedProbe struct{}
 
-func newCameraProbe() cameraProbe { return unimplementedProbe{} }
+func newCameraProbe() cameraProbe { return unsupportedProbe{} }
 
-func (unimplementedProbe) Cameras(context.Context) ([]Camera, error) {
-	return nil, newError(CodeCameraProbeUnavailable, "listing cameras is not implemented on this OS yet",
-		"microphones and speakers are listed; cameras will follow in a later release")
+func (unsupportedProbe) Cameras(context.Context) ([]Camera, error) {
+	return nil, newError(CodeCameraProbeUnavailable, "MediaDesk cannot list cameras on this OS",
+		"microphones and speakers are listed; cameras are supported on Linux, Windows and macOS")
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
+
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
@@ -91,8 +93,8 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 func TestMeterFollowsTheSignal(t *testing.T) {
 	t.Run("C callback", func(t *testing.T) { testMeterFollowsTheSignal(t, true) })
 	t.Run("Go callback", func(t *testing.T) {
-		meterInC = false
-		defer func() { meterInC = true }()
+		miniaudio.MeterInC = false
+		defer func() { miniaudio.MeterInC = true }()
 		testMeterFollowsTheSignal(t, false)
 	})
 }
@@ -105,7 +107,7 @@ func testMeterFollowsTheSignal(t *testing.T, inC bool) {
 	mt, err := m.OpenMeter(context.Background(), "pipe_mic")
 	require.NoError(t, err)
 	defer mt.Close()
-	require.Equal(t, inC, mt.s.direct, "which callback feeds the meter")
+	require.Equal(t, inC, mt.s.(*miniaudio.Stream).Direct(), "which callback feeds the meter")
 
 	collect := func(d time.Duration) []Reading {
 		var out []Reading

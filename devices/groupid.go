@@ -3,47 +3,11 @@ package devices
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"path"
-	"regexp"
-	"strings"
 )
 
-// usbInterface matches a sysfs path element naming a USB interface
-// ("1-1.4:1.0": bus-ports:config.interface). A webcam's camera and its
-// microphone are different interfaces of one USB device, so grouping cuts
-// the path just before it.
-var usbInterface = regexp.MustCompile(`^\d+-[\d.]+:\d+\.\d+$`)
-
-// usbBusPathIface matches the trailing ":config.interface" of a udev
-// ID_PATH such as "pci-0000:00:14.0-usb-0:2:1.0".
-var usbBusPathIface = regexp.MustCompile(`(-usb-\d+:[\d.]+):\d+\.\d+$`)
-
-// sysfsGroupKey reduces a sysfs device path (with or without the /sys
-// prefix) to the physical device it belongs to: the USB device for USB
-// audio and cameras, or the path up to the subsystem directory otherwise.
-func sysfsGroupKey(p string) string {
-	p = strings.TrimPrefix(path.Clean("/"+p), "/sys")
-	parts := strings.Split(strings.Trim(p, "/"), "/")
-	for i, el := range parts {
-		if usbInterface.MatchString(el) {
-			return "sysfs:/" + strings.Join(parts[:i], "/")
-		}
-		if el == "sound" || el == "video4linux" {
-			return "sysfs:/" + strings.Join(parts[:i], "/")
-		}
-	}
-	return "sysfs:/" + strings.Join(parts, "/")
-}
-
-// busPathGroupKey does the same for a udev ID_PATH (Pulse's
-// device.bus_path, or a /dev/v4l/by-path link name).
-func busPathGroupKey(busPath string) string {
-	return "bus:" + usbBusPathIface.ReplaceAllString(busPath, "$1")
-}
-
-// groupIDFor turns a group key into the opaque groupId we publish: a short
-// hash, like browsers give, so it reveals no hardware path and has one shape
-// whatever the key came from. Never empty.
+// groupIDFor turns a backend's group key into the opaque groupId we
+// publish: a short hash, like browsers give, so it reveals no hardware path
+// and has one shape whatever the key came from. Never empty.
 func groupIDFor(key string) string {
 	sum := sha256.Sum256([]byte("mediadesk-group\x00" + key))
 	return hex.EncodeToString(sum[:8])

@@ -14,41 +14,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-func waitEvent(t *testing.T, sub *Subscription, what string) Event {
-	t.Helper()
-	select {
-	case e := <-sub.Events():
-		return e
-	case err := <-sub.Errors():
-		t.Fatalf("waiting for %s: got onError %v", what, err)
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no event for %s within 5s", what)
-	}
-	return Event{}
-}
-
-func waitError(t *testing.T, sub *Subscription, what string) *Error {
-	t.Helper()
-	select {
-	case err := <-sub.Errors():
-		return err
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no onError for %s within 10s", what)
-	}
-	return nil
-}
-
-func noEvent(t *testing.T, sub *Subscription, d time.Duration, why string) {
-	t.Helper()
-	select {
-	case e := <-sub.Events():
-		t.Fatalf("%s: unexpected event %+v", why, e.Change)
-	case err := <-sub.Errors():
-		t.Fatalf("%s: unexpected error %v", why, err)
-	case <-time.After(d):
-	}
-}
-
 func TestHotplugEvents(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("speakers", "Speakers")
@@ -186,7 +151,7 @@ func TestCloseStopsEverything(t *testing.T) {
 	s.NullSink("speakers", "Speakers")
 	before := runtime.NumGoroutine()
 	fdsBefore := openFDs(t)
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, fixedCameras(nil))
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, fixedCameras(nil), startNotifiers)
 	require.NoError(t, err)
 	sub := m.Subscribe()
 	m.AddListener("a", Listener{OnMediaDeviceListUpdated: func(Event) {}})

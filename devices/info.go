@@ -1,5 +1,7 @@
 package devices
 
+import "github.com/mediadesk/mediadesk/devices/internal/camera"
+
 // Info is one device in the CometChat Calls MediaDeviceInfo shape, plus the
 // two flags the SDK's device lists carry: Default (the OS default of its
 // kind) and Active (the device of its kind that is selected now).
@@ -48,16 +50,7 @@ type Camera struct {
 }
 
 // Format is one pixel format a camera offers, with the frame sizes found.
-type Format struct {
-	FourCC      string      `json:"fourcc"`
-	Description string      `json:"description"`
-	Sizes       []FrameSize `json:"sizes,omitempty"`
-}
+type Format = camera.Format
 
 // FrameSize is a discrete size, or a stepwise range when Max is set.
-type FrameSize struct {
-	Width     uint32 `json:"width"`
-	Height    uint32 `json:"height"`
-	MaxWidth  uint32 `json:"maxWidth,omitempty"`
-	MaxHeight uint32 `json:"maxHeight,omitempty"`
-}
+type FrameSize = camera.FrameSize

@@ -3,7 +3,7 @@ package devices
 import (
 	"context"
 	"errors"
-	"fmt"
+	"io"
 	"sync"
 	"time"
 )
@@ -38,20 +38,30 @@ func orDefault(d, def time.Duration) time.Duration {
 
 // Manager lists devices and holds the selection for each kind. Its methods
 // are safe for concurrent use. Close it when done; a second Close is a no-op.
+//
+// Where things happen: scan.go enumerates the backends and builds the
+// lists, publish.go diffs them and tells listeners, selection.go holds
+// what a person chose, watch.go runs the hot-plug pipeline.
 type Manager struct {
 	opts Options
+
+	// The seams to the OS, set once by New (or a test).
+	openAudio audioOpener
+	cameras   cameraProbe
+	notifiers func(dirty func(what)) []io.Closer
 
 	// scanMu serialises scans so at most one enumeration runs at a time.
 	scanMu sync.Mutex
 
 	mu        sync.Mutex
-	audio     audioSource // nil while no audio backend could be opened
-	openAudio func() (audioSource, *Error, error)
+	audio     audioBackend // nil while no audio backend could be opened
+	audioWarn *Error       // why the open backend is a fallback
 	audioErr  error
-	cameras   cameraProbe
 	camErr    error
-	lists     Lists    // without Active; applied on read
-	cams      []Camera // details of the listed cameras
+	raw       []rawAudio // the last audio listing, before filters
+	probed    []Camera   // the last camera probe, before filters
+	lists     Lists      // without Active; applied on read
+	cams      []Camera   // details of the listed cameras
 	sel       [3]selection
 	closed    bool
 
@@ -71,243 +81,16 @@ type Manager struct {
 // scan. It fails only when ctx is done: a missing sound server or camera
 // support leaves those lists empty and is reported by Err.
 func New(ctx context.Context, opts Options) (*Manager, error) {
-	return newManager(ctx, opts, openPlatformAudio, newCameraProbe())
+	return newManager(ctx, opts, openMiniaudio, newCameraProbe(), startNotifiers)
 }
 
-func openPlatformAudio() (audioSource, *Error, error) {
-	a, warn, err := openMalgoAudio()
-	if err != nil {
-		return nil, warn, err
-	}
-	return a, warn, nil
-}
-
-func newManager(ctx context.Context, opts Options, openAudio func() (audioSource, *Error, error), cams cameraProbe) (*Manager, error) {
-	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams}
+func newManager(ctx context.Context, opts Options, openAudio audioOpener, cams cameraProbe, notifiers func(func(what)) []io.Closer) (*Manager, error) {
+	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers}
 	if err := m.Refresh(ctx); err != nil && ctx.Err() != nil {
 		m.Close()
 		return nil, err
 	}
 	return m, nil
-}
-
-// Refresh scans all devices again. If the audio backend is not open (no
-// sound server at start, or it went away), it tries to open it first, so a
-// Retry button needs nothing more. The error is the same as Err's after
-// the scan.
-func (m *Manager) Refresh(ctx context.Context) error {
-	m.scanMu.Lock()
-	defer m.scanMu.Unlock()
-
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		return newError(CodeClosed, "the device manager is closed", "")
-	}
-	audio := m.audio
-	m.mu.Unlock()
-
-	audio, raw, audioErr := m.scanAudio(ctx, audio)
-	// Keep whichever backend the scan left open (it may have reopened it),
-	// even if ctx ends now, so nothing leaks and nothing closed stays.
-	m.mu.Lock()
-	if m.closed {
-		m.mu.Unlock()
-		if audio != nil {
-			audio.Close()
-		}
-		return newError(CodeClosed, "the device manager is closed", "")
-	}
-	m.audio = audio
-	m.mu.Unlock()
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-
-	cams, camErr := m.cameras.Cameras(ctx)
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	lists, camList := m.build(raw, cams)
-
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return newError(CodeClosed, "the device manager is closed", "")
-	}
-	m.audioErr = audioErr
-	m.camErr = camErr
-	m.lists = lists
-	m.cams = camList
-	m.publishLocked()
-	return m.errLocked()
-}
-
-// publishLocked tells listeners what changed since they were last told:
-// new problems first (once each), then the list update. The first scan is
-// the initial list and is not an event.
-func (m *Manager) publishLocked() {
-	cur := m.listsLocked()
-	if !m.scanned {
-		m.scanned = true
-		m.delivered = cur
-		m.audioCode = errCode(m.audioErr)
-		m.cameraCode = errCode(m.camErr)
-		return
-	}
-	var errs []*Error
-	if code := errCode(m.audioErr); code != m.audioCode {
-		if code != "" {
-			if m.audioCode == "" {
-				// Audio worked at the last report: the server went away.
-				errs = append(errs, wrapError(CodeSoundServerLost, "the sound server went away",
-					"MediaDesk reconnects when it is back; until then microphones and speakers can't be listed", m.audioErr))
-			} else {
-				errs = append(errs, asError(m.audioErr))
-			}
-		}
-		m.audioCode = code
-	}
-	if code := errCode(m.camErr); code != m.cameraCode {
-		if code != "" {
-			errs = append(errs, asError(m.camErr))
-		}
-		m.cameraCode = code
-	}
-	if m.audioErr == nil {
-		errs = append(errs, m.vanishedLocked(cur)...)
-	}
-	ch := diffLists(m.delivered, cur)
-	var ev *Event
-	if !ch.Empty() {
-		ev = &Event{At: time.Now(), Lists: cur, Change: ch}
-	}
-	m.delivered = cur
-	m.deliverLocked(ev, errs)
-}
-
-// vanishedLocked reports a chosen device that was active and is gone now.
-func (m *Manager) vanishedLocked(cur Lists) []*Error {
-	var errs []*Error
-	for _, k := range Kinds {
-		sel := m.sel[k.index()]
-		if !sel.preferred {
-			continue
-		}
-		var was Info
-		for _, d := range m.delivered.Of(k) {
-			if d.Active && d.DeviceID == sel.id {
-				was = d
-			}
-		}
-		if was.DeviceID == "" {
-			continue
-		}
-		now := "no " + string(k) + " device is left"
-		for _, d := range cur.Of(k) {
-			if d.DeviceID == sel.id {
-				now = ""
-				break
-			}
-			if d.Active {
-				now = "using " + d.Label + " instead until it is back"
-			}
-		}
-		if now != "" {
-			errs = append(errs, newError(CodeDeviceVanished, fmt.Sprintf("%s (%s) was disconnected", was.Label, k), now))
-		}
-	}
-	return errs
-}
-
-func errCode(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	if err != nil {
-		return "UNKNOWN"
-	}
-	return ""
-}
-
-// asError gives any error the CometChatCallsException shape.
-func asError(err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return wrapError(CodeEnumerationFailed, "listing devices failed", "", err)
-}
-
-// scanAudio enumerates audio, opening the backend first when there is
-// none. A backend whose scan fails (the sound server died and came back, so
-// its connection is dead) is closed and opened afresh once, so one Refresh
-// is enough after a restart.
-func (m *Manager) scanAudio(ctx context.Context, audio audioSource) (audioSource, []rawAudio, error) {
-	if audio != nil && audio.Fallback() {
-		// On raw ALSA because the sound server was missing: try it again
-		// first, so a server that comes back is used at once.
-		audio.Close()
-		audio = nil
-	}
-	var warn, lastErr error
-	for attempt := 0; attempt < 2; attempt++ {
-		if audio == nil {
-			a, w, err := m.openAudio()
-			if err != nil {
-				return nil, nil, err
-			}
-			audio = a
-			if w != nil {
-				warn = w // fell back to raw ALSA: say why the list may be short
-			}
-		}
-		raw, err := audio.Enumerate(ctx)
-		if err == nil {
-			return audio, raw, warn
-		}
-		audio.Close()
-		audio = nil
-		if ctx.Err() != nil {
-			return nil, nil, ctx.Err()
-		}
-		lastErr = err
-	}
-	return nil, nil, lastErr
-}
-
-// build turns backend results into the three lists, applying the filters.
-func (m *Manager) build(raw []rawAudio, cams []Camera) (Lists, []Camera) {
-	var l Lists
-	l.AudioInputDevices = []Info{}
-	l.AudioOutputDevices = []Info{}
-	l.VideoInputDevices = []Info{}
-	for _, r := range raw {
-		if r.Monitor && !m.opts.IncludeMonitors {
-			continue
-		}
-		d := Info{DeviceID: r.ID, Kind: r.Kind, Label: r.Label, GroupID: groupIDFor(r.GroupKey), Default: r.Default}
-		if r.Kind == AudioInput {
-			l.AudioInputDevices = append(l.AudioInputDevices, d)
-		} else {
-			l.AudioOutputDevices = append(l.AudioOutputDevices, d)
-		}
-	}
-	var kept []Camera
-	for _, c := range cams {
-		if c.Infrared && !m.opts.IncludeInfrared {
-			continue
-		}
-		kept = append(kept, c)
-	}
-	for i := range kept {
-		// Cameras have no OS default; the first in node order stands in for
-		// it, as it does in browsers.
-		kept[i].Default = i == 0
-		l.VideoInputDevices = append(l.VideoInputDevices, kept[i].Info)
-	}
-	return l, kept
 }
 
 // Err reports what is missing now, joined: no sound server or audio
@@ -329,7 +112,23 @@ func (m *Manager) AudioBackend() string {
 	if m.audio == nil {
 		return ""
 	}
-	return m.audio.Backend()
+	return m.audio.Name()
+}
+
+// backend is the open audio backend, for meters and tones.
+func (m *Manager) backend() (audioBackend, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil, newError(CodeClosed, "the device manager is closed", "")
+	}
+	if m.audio != nil {
+		return m.audio, nil
+	}
+	if m.audioErr != nil {
+		return nil, asError(m.audioErr)
+	}
+	return nil, newError(CodeAudioUnavailable, "no audio backend is open", "retry when the sound server is running")
 }
 
 // Devices returns all three lists, with Active set.
@@ -365,63 +164,6 @@ func (m *Manager) Cameras() []Camera {
 	copy(out, m.cams)
 	return out
 }
-
-// current returns the active device of a kind; ok is false when the list
-// is empty.
-func (m *Manager) current(k Kind) (Info, bool) {
-	for _, d := range m.Devices().Of(k) {
-		if d.Active {
-			return d, true
-		}
-	}
-	return Info{}, false
-}
-
-// CurrentAudioInputDevice returns the active microphone.
-func (m *Manager) CurrentAudioInputDevice() (Info, bool) { return m.current(AudioInput) }
-
-// CurrentAudioOutputDevice returns the active speaker.
-func (m *Manager) CurrentAudioOutputDevice() (Info, bool) { return m.current(AudioOutput) }
-
-// CurrentVideoInputDevice returns the active camera.
-func (m *Manager) CurrentVideoInputDevice() (Info, bool) { return m.current(VideoInput) }
-
-// SystemDefault, passed to a Set…Device method, follows the OS default.
-const SystemDefault = ""
-
-// set selects a device by id. SystemDefault follows the OS default; an id
-// not in the current list is an error matching ErrUnknownDevice and leaves
-// the selection as it was.
-func (m *Manager) set(k Kind, id string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return newError(CodeClosed, "the device manager is closed", "")
-	}
-	if id == SystemDefault {
-		m.sel[k.index()] = selection{}
-		m.publishLocked()
-		return nil
-	}
-	for _, d := range m.lists.Of(k) {
-		if d.DeviceID == id {
-			m.sel[k.index()] = selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}
-			m.publishLocked()
-			return nil
-		}
-	}
-	return newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-		"list the devices again (mediadesk devices) and use one of the ids shown")
-}
-
-// SetAudioInputDevice selects a microphone by deviceId.
-func (m *Manager) SetAudioInputDevice(id string) error { return m.set(AudioInput, id) }
-
-// SetAudioOutputDevice selects a speaker by deviceId.
-func (m *Manager) SetAudioOutputDevice(id string) error { return m.set(AudioOutput, id) }
-
-// SetVideoInputDevice selects a camera by deviceId.
-func (m *Manager) SetVideoInputDevice(id string) error { return m.set(VideoInput, id) }
 
 // Close stops watching, drops the listeners and releases the audio
 // backend. A second Close is a no-op.

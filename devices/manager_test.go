@@ -10,7 +10,7 @@ import (
 )
 
 // noAudio stands for a machine where no audio backend opens at all.
-func noAudio() (audioSource, *Error, error) {
+func noAudio(bool) (audioBackend, *Error, error) {
 	return nil, nil, newError(CodeAudioUnavailable, "no audio backend could be initialised", "")
 }
 
@@ -23,7 +23,7 @@ func oneCamera() fixedCameras {
 }
 
 func TestManagerWithoutAudioStillListsCameras(t *testing.T) {
-	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera())
+	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera(), nil)
 	require.NoError(t, err)
 	defer m.Close()
 	assert.ErrorIs(t, m.Err(), ErrAudioUnavailable)
@@ -38,7 +38,7 @@ func TestManagerWithoutAudioStillListsCameras(t *testing.T) {
 }
 
 func TestManagerSetUnknownDevice(t *testing.T) {
-	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera())
+	m, err := newManager(context.Background(), Options{}, noAudio, oneCamera(), nil)
 	require.NoError(t, err)
 	defer m.Close()
 	err = m.SetVideoInputDevice("/dev/v4l/by-id/nope")
@@ -60,7 +60,7 @@ func TestPreferenceRestore(t *testing.T) {
 		{Info: Info{DeviceID: "/dev/v4l/by-id/a", Kind: VideoInput, Label: "Built-in", GroupID: "g1"}, Node: "/dev/video0"},
 		{Info: Info{DeviceID: "/dev/v4l/by-path/b", Kind: VideoInput, Label: "USB Cam", GroupID: "g2"}, Node: "/dev/video2"},
 	}
-	m, err := newManager(context.Background(), Options{}, noAudio, cams)
+	m, err := newManager(context.Background(), Options{}, noAudio, cams, nil)
 	require.NoError(t, err)
 	defer m.Close()
 	assert.True(t, m.Preference(VideoInput).FollowsDefault())
@@ -79,4 +79,25 @@ func TestPreferenceRestore(t *testing.T) {
 	require.NoError(t, m.SetVideoInputDevice("/dev/v4l/by-path/b"))
 	assert.Equal(t, Preference{DeviceID: "/dev/v4l/by-path/b", Label: "USB Cam", GroupID: "g2"}, m.Preference(VideoInput))
 	assert.ErrorIs(t, m.SetPreference(Kind("speaker"), Preference{}), ErrInvalidKind)
+	// An unknown kind is an error or a zero value, never a panic.
+	assert.Equal(t, Preference{}, m.Preference(Kind("x")))
+	assert.ErrorIs(t, m.set(Kind("x"), "a"), ErrInvalidKind)
+}
+
+func TestManagerHidesInfraredUnlessAsked(t *testing.T) {
+	cams := fixedCameras{
+		{Info: Info{DeviceID: "/dev/v4l/by-id/cam", Kind: VideoInput, Label: "Cam", GroupID: "g1"}, Node: "/dev/video0"},
+		{Info: Info{DeviceID: "/dev/v4l/by-id/ir", Kind: VideoInput, Label: "IR", GroupID: "g1"}, Node: "/dev/video2", Infrared: true},
+	}
+	for _, include := range []bool{false, true} {
+		m, err := newManager(context.Background(), Options{IncludeInfrared: include}, noAudio, cams, nil)
+		require.NoError(t, err)
+		want := 1
+		if include {
+			want = 2
+		}
+		assert.Len(t, m.VideoInputDevices(), want)
+		assert.True(t, m.VideoInputDevices()[0].Default, "the first camera stands in as default")
+		m.Close()
+	}
 }

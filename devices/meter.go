@@ -7,6 +7,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
 )
 
 // SilenceDBFS is the floor readings never go below: digital silence reads
@@ -14,7 +16,7 @@ import (
 const SilenceDBFS = -120.0
 
 // meterWindow is the span of one reading: 40 ms, 25 readings a second.
-const meterWindow = streamRate / 25
+const meterWindow = miniaudio.Window
 
 // meterPoll is how often a meter's goroutine collects the readings that
 // the audio side published. The audio thread does not call or wake Go
@@ -37,13 +39,15 @@ type Reading struct {
 // device goes away (then Err says why). Several may be open at once.
 type Meter struct {
 	readings chan Reading
-	s        *stream
+	s        audioStream
+	backend  audioBackend // the backend that opened s
 	m        *Manager
 	id       string
 
 	// lv accumulates on the audio thread and publishes readings that
 	// watch collects; freed by watch once the stream is closed.
-	lv       *levels
+	lv       *miniaudio.Levels
+	stamp    stamper
 	stopped  chan struct{}
 	stopOnce sync.Once
 
@@ -53,48 +57,22 @@ type Meter struct {
 	err       error
 }
 
-// streamOpener is what the audio backend offers for meters and tones.
-type streamOpener interface {
-	openStream(kind Kind, id string, cb streamCallbacks) (*stream, error)
-	// knows reports whether the last listing had this device, monitors
-	// included.
-	knows(kind Kind, id string) bool
-	// Fallback reports a backend opened because the preferred one (the
-	// sound server) was missing.
-	Fallback() bool
-}
-
-func (m *Manager) opener() (streamOpener, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return nil, newError(CodeClosed, "the device manager is closed", "")
-	}
-	if o, ok := m.audio.(streamOpener); ok {
-		return o, nil
-	}
-	if m.audioErr != nil {
-		return nil, asError(m.audioErr)
-	}
-	return nil, newError(CodeAudioUnavailable, "no audio backend is open", "retry when the sound server is running")
-}
-
 // OpenMeter starts metering a microphone by deviceId (SystemDefault for
 // the OS default). Readings arrive about 25 times a second on Readings(),
 // which is closed when the meter ends.
 func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error) {
-	o, err := m.opener()
+	b, err := m.backend()
 	if err != nil {
 		return nil, err
 	}
-	mt := &Meter{readings: make(chan Reading, 32), m: m, id: deviceID,
+	mt := &Meter{readings: make(chan Reading, 32), m: m, id: deviceID, backend: b, stamp: stamper{last: time.Now()},
 		stopped: make(chan struct{}), closed: make(chan struct{}), done: make(chan struct{})}
-	if mt.lv = newLevels(); mt.lv == nil {
+	if mt.lv = miniaudio.NewLevels(); mt.lv == nil {
 		return nil, newError(CodeDeviceOpenFailed, "out of memory opening a meter", "")
 	}
-	s, err := o.openStream(AudioInput, deviceID, streamCallbacks{data: mt.onData, stop: mt.onStop, meter: mt.lv})
+	s, err := b.OpenStream(AudioInput, deviceID, streamCallbacks{Data: mt.onData, Stop: mt.onStop, Levels: mt.lv})
 	if err != nil {
-		mt.lv.free()
+		mt.lv.Free()
 		return nil, err
 	}
 	mt.s = s
@@ -105,9 +83,34 @@ func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error
 // onData runs on the audio thread when the stream could not hand its
 // callback to C (see streamCallbacks.meter): the same C accumulation, one
 // Go call per period.
-func (mt *Meter) onData(_, in []byte, _ uint32) { mt.lv.feed(in) }
+func (mt *Meter) onData(_, in []byte, _ uint32) { mt.lv.Feed(in) }
 
 func (mt *Meter) onStop() { mt.stopOnce.Do(func() { close(mt.stopped) }) }
+
+// stamper dates the readings a meter collects. They are collected up to
+// one poll late, so they are stamped back from now a window apart, but
+// never before the meter opened or the reading before (a source may hand
+// over a burst of buffered audio at the start).
+type stamper struct {
+	last time.Time // the newest At handed out, or when the meter opened
+	out  [8]Reading
+}
+
+// readings turns drained levels into Readings; the slice is reused by the
+// next call.
+func (s *stamper) readings(levels []miniaudio.Level, now time.Time) []Reading {
+	n := min(len(levels), len(s.out))
+	levels = levels[len(levels)-n:]
+	for i, l := range levels {
+		at := now.Add(-time.Duration(n-1-i) * meterPoll)
+		if at.Before(s.last) {
+			at = s.last
+		}
+		s.last = at
+		s.out[i] = Reading{At: at, RMSDBFS: dbfs(l.RMS), PeakDBFS: dbfs(l.Peak)}
+	}
+	return s.out[:n]
+}
 
 func dbfs(amplitude float64) float64 {
 	if amplitude <= 0 || math.IsNaN(amplitude) {
@@ -123,11 +126,11 @@ func dbfs(amplitude float64) float64 {
 func (mt *Meter) watch(ctx context.Context) {
 	defer close(mt.done)
 	defer close(mt.readings)
-	defer mt.lv.free()
+	defer mt.lv.Free()
 	defer mt.s.Close()
 	tick := time.NewTicker(meterPoll)
 	defer tick.Stop()
-	periods, lastData := mt.lv.periods(), time.Now()
+	periods, lastData := mt.lv.Periods(), time.Now()
 	for {
 		select {
 		case <-mt.closed:
@@ -141,13 +144,13 @@ func (mt *Meter) watch(ctx context.Context) {
 			}
 			return
 		case now := <-tick.C:
-			for _, r := range mt.lv.collect(now) {
+			for _, r := range mt.stamp.readings(mt.lv.Drain(), now) {
 				select {
 				case mt.readings <- r:
 				default: // a reader that fell behind misses a reading, not the audio
 				}
 			}
-			if p := mt.lv.periods(); p != periods {
+			if p := mt.lv.Periods(); p != periods {
 				periods, lastData = p, now
 				continue
 			}
@@ -168,17 +171,23 @@ func (mt *Meter) vanished(ctx context.Context) error {
 	if err := mt.m.Refresh(rctx); err != nil && errors.Is(err, ErrClosed) {
 		return err
 	}
-	o, err := mt.m.opener()
+	b, err := mt.m.backend()
 	if err != nil {
 		return err // no audio at all any more
 	}
-	if o.Fallback() && !mt.s.owner.Fallback() {
-		// Metered through the sound server, which is gone: the Manager
-		// is on raw ALSA now, where this id means nothing.
+	if b != mt.backend {
+		if mt.backend.Fallback() && !b.Fallback() {
+			// Metered on raw ALSA; the sound server is back and the
+			// Manager moved to it, where this id means nothing.
+			return newError(CodeAudioBackendChanged, "the sound server came back while the microphone was metered directly",
+				"open the meter again: MediaDesk uses the sound server now")
+		}
+		// Metered through the sound server, which went away (the Manager
+		// is on raw ALSA now, or on a fresh connection after a restart).
 		return newError(CodeSoundServerLost, "the sound server stopped while the microphone was metered",
 			"open the meter again once the sound server is back")
 	}
-	if mt.id == SystemDefault || o.knows(AudioInput, mt.id) {
+	if mt.id == SystemDefault || b.Knows(AudioInput, mt.id) {
 		return nil // listed, or a monitor (hidden from the lists, still openable)
 	}
 	return newError(CodeDeviceVanished, fmt.Sprintf("microphone %q went away while it was metered", mt.id),

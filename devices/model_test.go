@@ -56,65 +56,7 @@ func TestErrorMatching(t *testing.T) {
 	assert.Contains(t, err.Error(), "list again")
 }
 
-func TestDecodeNativeID(t *testing.T) {
-	raw := make([]byte, 256)
-	copy(raw, "alsa_output.usb-Logitech_H390-00.analog-stereo")
-	assert.Equal(t, "alsa_output.usb-Logitech_H390-00.analog-stereo", decodeNativeID(backendPulse, raw))
-	assert.Equal(t, "", decodeNativeID(backendPulse, make([]byte, 256)))
-
-	// WASAPI ids are UTF-16LE, NUL-terminated.
-	id := "{0.0.0.00000000}.{a1b2c3d4-0000-4000-8000-00000000ü0}"
-	w := make([]byte, 256)
-	i := 0
-	for _, r := range id {
-		w[i], w[i+1] = byte(r), byte(r>>8)
-		i += 2
-	}
-	assert.Equal(t, id, decodeNativeID(backendWASAPI, w))
-
-	// A CoreAudio UID is a C string like Pulse's.
-	c := make([]byte, 256)
-	copy(c, "AppleUSBAudioEngine:Logitech:H390:14200000:2")
-	assert.Equal(t, "AppleUSBAudioEngine:Logitech:H390:14200000:2", decodeNativeID(backendCoreAudio, c))
-}
-
-func TestALSA(t *testing.T) {
-	cards := func(n int) (string, error) {
-		if n == 1 {
-			return "H390", nil
-		}
-		return "", errors.New("no card")
-	}
-	assert.Equal(t, "hw:CARD=H390,DEV=0", alsaStableID(":1,0", cards))
-	assert.Equal(t, "hw:CARD=H390,DEV=3", alsaStableID("hw:1,3", cards))
-	assert.Equal(t, ":7,0", alsaStableID(":7,0", cards), "unknown card keeps the raw id")
-	assert.Equal(t, "alsacard:H390", alsaGroupKey("hw:CARD=H390,DEV=0"))
-
-	for name, pseudo := range map[string]bool{
-		"null": true, "pulse": true, "lavrate": true, "samplerate": true, "speexrate": true,
-		"jack": true, "oss": true, "speex": true, "upmix": true, "vdownmix": true, "default": true,
-		"dmix:CARD=PCH,DEV=0": true, "hw:CARD=PCH,DEV=0": false, ":0,0": false,
-	} {
-		assert.Equal(t, pseudo, isALSAPseudo(name), name)
-	}
-}
-
-func TestGroupKeys(t *testing.T) {
-	// A webcam's microphone (interface 1.2, as PulseAudio reports its card)
-	// and its camera (interface 1.0, as sysfs links the V4L2 node) share the
-	// USB device, so they share the group.
-	mic := sysfsGroupKey("/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.2/sound/card1")
-	cam := sysfsGroupKey("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0")
-	assert.Equal(t, mic, cam)
-	assert.Equal(t, "sysfs:/devices/pci0000:00/0000:00:14.0/usb1/1-1", mic)
-	other := sysfsGroupKey("/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0")
-	assert.NotEqual(t, mic, other)
-	// Built-in PCI audio: cut at the sound subsystem.
-	assert.Equal(t, "sysfs:/devices/pci0000:00/0000:00:1f.3", sysfsGroupKey("/devices/pci0000:00/0000:00:1f.3/sound/card0"))
-
-	assert.Equal(t, busPathGroupKey("pci-0000:00:14.0-usb-0:2:1.0"), busPathGroupKey("pci-0000:00:14.0-usb-0:2:1.2"))
-	assert.NotEqual(t, busPathGroupKey("pci-0000:00:14.0-usb-0:2:1.0"), busPathGroupKey("pci-0000:00:14.0-usb-0:3:1.0"))
-
+func TestGroupIDs(t *testing.T) {
 	assert.Len(t, groupIDFor("x"), 16)
 	assert.Equal(t, groupIDFor("x"), groupIDFor("x"))
 	assert.NotEqual(t, groupIDFor("x"), groupIDFor("y"))
@@ -156,14 +98,4 @@ func TestResolveActive(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestPulseAddrs(t *testing.T) {
-	assert.Equal(t, []pulseAddr{{"unix", "/tmp/x/native"}}, pulseAddrs("unix:/tmp/x/native"))
-	assert.Equal(t, []pulseAddr{{"unix", "/tmp/x/native"}, {"tcp", "localhost:4713"}}, pulseAddrs("/tmp/x/native tcp:localhost"))
-	assert.Equal(t, []pulseAddr{{"tcp6", "[::1]:5000"}}, pulseAddrs("tcp6:[::1]:5000"))
-	assert.Empty(t, pulseAddrs("{not-this-machine}unix:/tmp/x"))
-	assert.Empty(t, pulseAddrs("bogus"))
-	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
-	assert.Equal(t, pulseAddr{"unix", "/run/user/1000/pulse/native"}, pulseAddrs("")[0])
 }

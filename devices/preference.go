@@ -12,8 +12,12 @@ type Preference struct {
 // FollowsDefault reports whether this preference follows the OS default.
 func (p Preference) FollowsDefault() bool { return p.DeviceID == "" }
 
-// Preference returns the current choice for kind k, to save.
+// Preference returns the current choice for kind k, to save; the zero
+// Preference for a kind that is not one of the three.
 func (m *Manager) Preference(k Kind) Preference {
+	if k.index() < 0 {
+		return Preference{}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	sel := m.sel[k.index()]

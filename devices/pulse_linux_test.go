@@ -10,22 +10,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-func byID(list []Info) map[string]Info {
-	out := map[string]Info{}
-	for _, d := range list {
-		out[d.DeviceID] = d
-	}
-	return out
-}
-
-func ids(list []Info) []string {
-	var out []string
-	for _, d := range list {
-		out = append(out, d.DeviceID)
-	}
-	return out
-}
-
 // headset loads what a USB headset looks like to PulseAudio: a sink and a
 // source on one USB device (same bus path, different interfaces).
 func headset(s *pulsetest.Server) (sink, source int) {
@@ -40,7 +24,7 @@ func headset(s *pulsetest.Server) (sink, source int) {
 
 func newPulseManager(t *testing.T, opts Options) *Manager {
 	t.Helper()
-	m, err := newManager(context.Background(), opts, openPlatformAudio, fixedCameras(nil))
+	m, err := newManager(context.Background(), opts, openMiniaudio, fixedCameras(nil), startNotifiers)
 	require.NoError(t, err)
 	t.Cleanup(func() { m.Close() })
 	require.NoError(t, m.Err())
@@ -134,7 +118,7 @@ func TestPulseIDsStableAcrossRestart(t *testing.T) {
 
 func TestNoSoundServer(t *testing.T) {
 	t.Setenv("PULSE_SERVER", "unix:/nonexistent/mediadesk/native")
-	m, err := newManager(context.Background(), Options{}, openPlatformAudio, oneCamera())
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, oneCamera(), startNotifiers)
 	require.NoError(t, err, "a missing sound server is not fatal")
 	defer m.Close()
 	err = m.Err()

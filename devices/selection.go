@@ -1,5 +1,7 @@
 package devices
 
+import "fmt"
+
 // selection is what a person chose for one kind. The zero value follows
 // the OS default.
 type selection struct {
@@ -64,3 +66,64 @@ func markActive(sel selection, list []Info) []Info {
 	}
 	return out
 }
+
+// current returns the active device of a kind; ok is false when the list
+// is empty.
+func (m *Manager) current(k Kind) (Info, bool) {
+	for _, d := range m.Devices().Of(k) {
+		if d.Active {
+			return d, true
+		}
+	}
+	return Info{}, false
+}
+
+// CurrentAudioInputDevice returns the active microphone.
+func (m *Manager) CurrentAudioInputDevice() (Info, bool) { return m.current(AudioInput) }
+
+// CurrentAudioOutputDevice returns the active speaker.
+func (m *Manager) CurrentAudioOutputDevice() (Info, bool) { return m.current(AudioOutput) }
+
+// CurrentVideoInputDevice returns the active camera.
+func (m *Manager) CurrentVideoInputDevice() (Info, bool) { return m.current(VideoInput) }
+
+// SystemDefault, passed to a Set…Device method, follows the OS default.
+const SystemDefault = ""
+
+// set selects a device by id. SystemDefault follows the OS default; an id
+// not in the current list is an error matching ErrUnknownDevice and leaves
+// the selection as it was.
+func (m *Manager) set(k Kind, id string) error {
+	if k.index() < 0 {
+		_, err := ParseKind(string(k))
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return newError(CodeClosed, "the device manager is closed", "")
+	}
+	if id == SystemDefault {
+		m.sel[k.index()] = selection{}
+		m.publishLocked()
+		return nil
+	}
+	for _, d := range m.lists.Of(k) {
+		if d.DeviceID == id {
+			m.sel[k.index()] = selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}
+			m.publishLocked()
+			return nil
+		}
+	}
+	return newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
+		"list the devices again (mediadesk devices) and use one of the ids shown")
+}
+
+// SetAudioInputDevice selects a microphone by deviceId.
+func (m *Manager) SetAudioInputDevice(id string) error { return m.set(AudioInput, id) }
+
+// SetAudioOutputDevice selects a speaker by deviceId.
+func (m *Manager) SetAudioOutputDevice(id string) error { return m.set(AudioOutput, id) }
+
+// SetVideoInputDevice selects a camera by deviceId.
+func (m *Manager) SetVideoInputDevice(id string) error { return m.set(VideoInput, id) }

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
 )
 
 // ToneFrequency is the chime's first note (A5); tests listen for it.
@@ -49,7 +51,7 @@ var (
 // for the OS default), and only there. It returns when the sound has
 // played out, or when ctx is done (then with ctx's error, stopping at once).
 func (m *Manager) PlayTone(ctx context.Context, deviceID string) error {
-	o, err := m.opener()
+	b, err := m.backend()
 	if err != nil {
 		return err
 	}
@@ -60,15 +62,15 @@ func (m *Manager) PlayTone(ctx context.Context, deviceID string) error {
 	var finishOnce sync.Once
 	stopped := make(chan struct{})
 	var stopOnce sync.Once
-	s, err := o.openStream(AudioOutput, deviceID, streamCallbacks{data: func(out, _ []byte, _ uint32) {
-		dst := f32Samples(out)
+	s, err := b.OpenStream(AudioOutput, deviceID, streamCallbacks{Data: func(out, _ []byte, _ uint32) {
+		dst := miniaudio.F32(out)
 		n := copy(dst, samples[pos:])
 		pos += n
 		clear(dst[n:])
 		if pos >= len(samples) {
 			finishOnce.Do(func() { close(finished) })
 		}
-	}, stop: func() { stopOnce.Do(func() { close(stopped) }) }})
+	}, Stop: func() { stopOnce.Do(func() { close(stopped) }) }})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -21,37 +22,57 @@ const (
 	defaultRescan   = 30 * time.Second
 )
 
-// dirtySource turns OS notifications into calls to dirty. It must not
-// block in dirty's caller and must stop when closed.
-type dirtySource interface {
-	io.Closer
-}
+// what names the lists a change notification can touch, so a sound-server
+// event does not probe cameras and a camera plug does not re-list audio.
+type what uint8
 
-// watcher is the one change pipeline: sources mark it dirty; its goroutine
-// coalesces, runs one Refresh at a time (which diffs and delivers), and
-// starts again if dirtied meanwhile.
+const (
+	dirtyAudio what = 1 << iota
+	dirtyVideo
+	dirtyAll = dirtyAudio | dirtyVideo
+)
+
+// watcher is the one change pipeline: notifiers mark it dirty; its
+// goroutine coalesces, runs one refresh at a time of what was marked (which
+// diffs and delivers), and starts again if dirtied meanwhile.
 type watcher struct {
-	m       *Manager
-	dirtyCh chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	sources []dirtySource
+	m         *Manager
+	mu        sync.Mutex
+	pending   what
+	dirtyCh   chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
+	notifiers []io.Closer
 }
 
 func (m *Manager) startWatching() {
 	w := &watcher{m: m, dirtyCh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	m.watcher = w
-	w.sources = startDirtySources(w.dirty)
+	if m.notifiers != nil {
+		w.notifiers = m.notifiers(w.dirty)
+	}
 	go w.loop()
 }
 
 // dirty is safe to call from any goroutine, including OS callback threads:
 // it never blocks.
-func (w *watcher) dirty() {
+func (w *watcher) dirty(d what) {
+	w.mu.Lock()
+	w.pending |= d
+	w.mu.Unlock()
 	select {
 	case w.dirtyCh <- struct{}{}:
 	default:
 	}
+}
+
+// take returns what was marked since the last scan and clears it.
+func (w *watcher) take() what {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	d := w.pending
+	w.pending = 0
+	return d
 }
 
 func (w *watcher) loop() {
@@ -67,7 +88,7 @@ func (w *watcher) loop() {
 			timer.Stop()
 			return
 		case <-rescan.C:
-			w.dirty()
+			w.dirty(dirtyAll)
 		case <-w.dirtyCh:
 			now := time.Now()
 			timer.Reset(c.dirty(now).Sub(now))
@@ -75,10 +96,14 @@ func (w *watcher) loop() {
 			if !c.due(time.Now()) {
 				continue
 			}
+			d := w.take()
+			if d == 0 {
+				continue
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			// Scans are serial here; signals that arrive during one wait in
 			// dirtyCh and start the next burst.
-			w.m.Refresh(ctx)
+			w.m.refresh(ctx, d)
 			cancel()
 		}
 	}
@@ -86,8 +111,8 @@ func (w *watcher) loop() {
 
 func (w *watcher) close() {
 	close(w.stop)
-	for _, s := range w.sources {
-		s.Close()
+	for _, n := range w.notifiers {
+		n.Close()
 	}
 	<-w.done
 }

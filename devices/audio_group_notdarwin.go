@@ -1,6 +1,0 @@
-//go:build !darwin
-
-package devices
-
-// coreAudioGroupKey: CoreAudio devices exist only on macOS.
-func coreAudioGroupKey(string) string { return "" }

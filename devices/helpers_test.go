@@ -1,0 +1,57 @@
+package devices
+
+import (
+	"testing"
+	"time"
+)
+
+func waitEvent(t *testing.T, sub *Subscription, what string) Event {
+	t.Helper()
+	select {
+	case e := <-sub.Events():
+		return e
+	case err := <-sub.Errors():
+		t.Fatalf("waiting for %s: got onError %v", what, err)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no event for %s within 10s", what)
+	}
+	return Event{}
+}
+
+func waitError(t *testing.T, sub *Subscription, what string) *Error {
+	t.Helper()
+	select {
+	case err := <-sub.Errors():
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no onError for %s within 10s", what)
+	}
+	return nil
+}
+
+func noEvent(t *testing.T, sub *Subscription, d time.Duration, why string) {
+	t.Helper()
+	select {
+	case e := <-sub.Events():
+		t.Fatalf("%s: unexpected event %+v", why, e.Change)
+	case err := <-sub.Errors():
+		t.Fatalf("%s: unexpected error %v", why, err)
+	case <-time.After(d):
+	}
+}
+
+func byID(list []Info) map[string]Info {
+	out := map[string]Info{}
+	for _, d := range list {
+		out[d.DeviceID] = d
+	}
+	return out
+}
+
+func ids(list []Info) []string {
+	var out []string
+	for _, d := range list {
+		out = append(out, d.DeviceID)
+	}
+	return out
+}

@@ -1,0 +1,270 @@
+// Package miniaudio wraps miniaudio (through gen2brain/malgo): one
+// long-lived context per audio backend (PulseAudio, raw ALSA, WASAPI,
+// CoreAudio), device enumeration with each backend's native ids decoded,
+// ALSA plugin devices filtered out, capture and playback streams, and the
+// C level meter that runs on miniaudio's audio thread.
+package miniaudio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/gen2brain/malgo"
+
+	"github.com/mediadesk/mediadesk/devices/internal/pulse"
+)
+
+// Sentinel errors; the devices package maps them to its public codes.
+var (
+	// ErrServerUnavailable: no PulseAudio or PipeWire server answered.
+	ErrServerUnavailable = errors.New("no PulseAudio or PipeWire sound server is reachable")
+	// ErrNoBackend: no audio backend could be initialised at all.
+	ErrNoBackend = errors.New("no audio backend could be initialised")
+	// ErrEnumerate: the backend was there but listing failed.
+	ErrEnumerate = errors.New("listing audio devices failed")
+	// ErrClosed: the backend was used after Close.
+	ErrClosed = errors.New("the audio backend is closed")
+	// ErrUnknownDevice: an id the last listing did not have.
+	ErrUnknownDevice = errors.New("no such audio device")
+	// ErrBusy: another program holds the device exclusively.
+	ErrBusy = errors.New("the device is in use by another program")
+	// ErrAccessDenied: the OS refused access (privacy settings, permissions).
+	ErrAccessDenied = errors.New("access to the device was denied")
+	// ErrOpenFailed: the device could not be opened or started otherwise.
+	ErrOpenFailed = errors.New("the device could not be opened")
+)
+
+// Device is one audio device as the backend reports it.
+type Device struct {
+	ID      string
+	Input   bool // a capture device; else playback
+	Label   string
+	Default bool
+	// Monitor: a Pulse "Monitor of …" source, loopback rather than a
+	// microphone.
+	Monitor bool
+	// GroupKey links a headset's input and output (a card, a bus, a
+	// container id); "" when nothing links it to another device.
+	GroupKey string
+}
+
+// Backend lists audio devices and opens streams through one long-lived
+// miniaudio context. Every scan reuses it: a PulseAudio context per scan
+// would leak server clients until the server's 64-client cap.
+type Backend struct {
+	mu       sync.Mutex
+	ctx      *malgo.AllocatedContext
+	name     string
+	props    *pulse.Props // Pulse properties (monitors, card/bus links); nil elsewhere
+	native   map[string]malgo.DeviceID
+	fallback bool
+	closed   bool
+	streams  map[*Stream]bool // open meters and tones
+}
+
+type choice struct {
+	name  string
+	malgo malgo.Backend
+}
+
+// Backend names, as Name reports them.
+const (
+	NamePulse     = "pulseaudio"
+	NameALSA      = "alsa"
+	NameWASAPI    = "wasapi"
+	NameCoreAudio = "coreaudio"
+)
+
+// platformBackends is the order backends are tried in on this OS.
+func platformBackends() []choice {
+	switch runtime.GOOS {
+	case "windows":
+		return []choice{{NameWASAPI, malgo.BackendWasapi}}
+	case "darwin":
+		return []choice{{NameCoreAudio, malgo.BackendCoreaudio}}
+	default:
+		return []choice{{NamePulse, malgo.BackendPulseaudio}, {NameALSA, malgo.BackendAlsa}}
+	}
+}
+
+// Open initialises the first backend that works. When it had to fall back
+// from the sound server to raw ALSA it returns a warning matching
+// ErrServerUnavailable with the backend, so the caller can say why the
+// list may be thin. With serverOnly, only the platform's first choice is
+// tried (to see whether the sound server is back without opening a second
+// ALSA context).
+func Open(serverOnly bool) (b *Backend, warning, err error) {
+	var failures []string
+	for i, c := range platformBackends() {
+		if serverOnly && i > 0 {
+			break
+		}
+		// One backend per attempt, so we know which union member the ids use.
+		ctx, err := malgo.InitContext([]malgo.Backend{c.malgo}, malgo.ContextConfig{}, nil)
+		if err != nil {
+			failures = append(failures, fmt.Sprintf("%s: %v", c.name, err))
+			if c.name == NamePulse {
+				warning = fmt.Errorf("%w (PULSE_SERVER=%s): %w", ErrServerUnavailable, envOr("PULSE_SERVER", "(unset)"), err)
+			}
+			continue
+		}
+		b := &Backend{ctx: ctx, name: c.name, native: map[string]malgo.DeviceID{}, fallback: i > 0}
+		if c.name == NamePulse {
+			b.props = pulse.NewProps()
+		}
+		return b, warning, nil
+	}
+	if warning != nil && serverOnly {
+		return nil, nil, warning
+	}
+	return nil, warning, fmt.Errorf("%w: %s", ErrNoBackend, strings.Join(failures, "; "))
+}
+
+// Name names the backend ("pulseaudio", "alsa", "wasapi", "coreaudio").
+func (b *Backend) Name() string { return b.name }
+
+// Fallback is true when this is not the platform's first choice (raw ALSA
+// because no sound server answered).
+func (b *Backend) Fallback() bool { return b.fallback }
+
+// Enumerate lists the playback and capture devices. On PulseAudio the
+// server's own properties are read at the same time on a connection of
+// our own (miniaudio's listing and our query are both a few round trips;
+// run together, a scan costs the longer of the two).
+func (b *Backend) Enumerate(ctx context.Context) ([]Device, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrClosed
+	}
+	var meta pulse.Devices
+	var metaDone chan struct{}
+	if b.props != nil {
+		metaDone = make(chan struct{})
+		go func() {
+			defer close(metaDone)
+			// Best effort: without the properties we still list, with
+			// weaker monitor detection and per-device groups.
+			meta, _ = b.props.Devices(ctx)
+		}()
+	}
+	type listed struct {
+		info  []malgo.DeviceInfo
+		input bool
+	}
+	var lists []listed
+	var listErr error
+	for _, kt := range []struct {
+		input bool
+		typ   malgo.DeviceType
+	}{{false, malgo.Playback}, {true, malgo.Capture}} {
+		if listErr = ctx.Err(); listErr != nil {
+			break
+		}
+		l, err := b.ctx.Devices(kt.typ)
+		if err != nil {
+			what := "playback"
+			if kt.input {
+				what = "capture"
+			}
+			listErr = fmt.Errorf("%w: %s devices: %w", ErrEnumerate, what, err)
+			break
+		}
+		lists = append(lists, listed{l, kt.input})
+	}
+	if metaDone != nil {
+		<-metaDone
+	}
+	if listErr != nil {
+		return nil, listErr
+	}
+	var out []Device
+	native := map[string]malgo.DeviceID{}
+	for _, l := range lists {
+		for i := range l.info {
+			d := &l.info[i]
+			r := b.describe(l.input, d, meta)
+			if r.ID == "" {
+				continue
+			}
+			if b.name == NameALSA && isALSAPseudo(r.ID) {
+				continue
+			}
+			native[key(r.Input, r.ID)] = d.ID
+			out = append(out, r)
+		}
+	}
+	b.native = native
+	return out, nil
+}
+
+func key(input bool, id string) string {
+	if input {
+		return "in\x00" + id
+	}
+	return "out\x00" + id
+}
+
+// describe turns one malgo device into a Device, using the sound server's
+// properties when we have them.
+func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) Device {
+	id := decodeNativeID(b.name, d.ID[:])
+	r := Device{ID: id, Input: input, Label: strings.TrimSpace(d.Name()), Default: d.IsDefault != 0}
+	switch b.name {
+	case NamePulse:
+		m, ok := meta.Lookup(input, id)
+		r.Monitor = isPulseMonitorName(id)
+		if ok {
+			r.Monitor = m.Monitor
+			r.GroupKey = m.GroupKey
+		}
+	case NameALSA:
+		r.ID = alsaStableID(id, readALSACardID)
+		r.GroupKey = alsaGroupKey(r.ID)
+	default:
+		r.GroupKey = platformGroupKey(id) // WASAPI container id, CoreAudio model
+	}
+	if r.Label == "" {
+		r.Label = r.ID
+	}
+	return r
+}
+
+// Knows reports whether the last listing had this device, monitors
+// included.
+func (b *Backend) Knows(input bool, id string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.native[key(input, id)]
+	return ok
+}
+
+// Close stops every open stream, then releases the miniaudio context and
+// the Pulse connection. A second Close is a no-op.
+func (b *Backend) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	b.closeStreamsLocked()
+	if b.props != nil {
+		b.props.Close()
+	}
+	err := b.ctx.Uninit()
+	b.ctx.Free()
+	return err
+}
+
+func envOr(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}

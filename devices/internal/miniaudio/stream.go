@@ -1,0 +1,183 @@
+package miniaudio
+
+// #include <stdlib.h>
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/gen2brain/malgo"
+)
+
+// Rate is the rate every stream runs at; miniaudio converts from whatever
+// the device runs at.
+const Rate = 48000
+
+// OpenStream opens a capture (input) or playback stream on a listed device
+// (or the system default for id ""), as mono float32 at Rate. The stream
+// is registered with the backend so closing the backend (or a sound server
+// restart) stops it first instead of pulling the context from under it.
+// Errors match ErrClosed, ErrUnknownDevice, ErrBusy, ErrAccessDenied or
+// ErrOpenFailed, with miniaudio's cause.
+func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, ErrClosed
+	}
+	typ := malgo.Playback
+	if input {
+		typ = malgo.Capture
+	}
+	cfg := malgo.DefaultDeviceConfig(typ)
+	cfg.SampleRate = Rate
+	// 40 ms periods: a meter reading spans 40 ms anyway, and fewer wakeups
+	// cost less CPU (measured: 7.4 % of a core at 10 ms, 5.3 % at 40 ms,
+	// same sound-to-reading latency). See BENCHMARKS.md.
+	cfg.PeriodSizeInMilliseconds = 40
+	sub := malgo.SubConfig{Format: malgo.FormatF32, Channels: 1}
+	if id != "" {
+		native, ok := b.native[key(input, id)]
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownDevice, id)
+		}
+		// A C copy: the config must not hold Go pointers. ma_device_init
+		// copies the id, so it is freed right after.
+		p := native.Pointer()
+		defer C.free(p)
+		sub.DeviceID = p
+	}
+	if input {
+		cfg.Capture = sub
+		cfg.Pulse.StreamNameCapture = "MediaDesk level meter"
+	} else {
+		cfg.Playback = sub
+		cfg.Pulse.StreamNamePlayback = "MediaDesk test tone"
+	}
+	if cb.Levels != nil {
+		cfg.PUserData = cb.Levels.userData()
+	}
+	dev, err := malgo.InitDevice(b.ctx.Context, cfg, malgo.DeviceCallbacks{Data: cb.Data, Stop: cb.Stop})
+	if err != nil {
+		return nil, openError("open", err)
+	}
+	s := &Stream{dev: dev, owner: b}
+	if cb.Levels != nil && input && MeterInC && malgoPointers() {
+		s.direct = cb.Levels.attach(rawPointer(dev), rawPointer(&b.ctx.Context))
+	}
+	if b.streams == nil {
+		b.streams = map[*Stream]bool{}
+	}
+	b.streams[s] = true
+	if err := dev.Start(); err != nil {
+		delete(b.streams, s)
+		dev.Uninit()
+		return nil, openError("start", err)
+	}
+	return s, nil
+}
+
+// openError sorts miniaudio's result into our sentinels: busy and access
+// denied are things a person can act on.
+func openError(verb string, err error) error {
+	switch {
+	case errors.Is(err, malgo.ErrBusy), errors.Is(err, malgo.ErrAlreadyInUse):
+		return fmt.Errorf("%s: %w: %w", verb, ErrBusy, err)
+	case errors.Is(err, malgo.ErrAccessDenied):
+		return fmt.Errorf("%s: %w: %w", verb, ErrAccessDenied, err)
+	}
+	return fmt.Errorf("%s: %w: %w", verb, ErrOpenFailed, err)
+}
+
+// Callbacks are what a stream calls on its audio thread.
+type Callbacks struct {
+	// Data gets each period: output to fill (playback) or input (capture),
+	// as float32 bytes (see F32).
+	Data func(out, in []byte, frames uint32)
+	// Stop is called when the stream stops, by Close or because the device
+	// went away.
+	Stop func()
+	// Levels, on a capture stream, is given the audio callback in C
+	// (md_meter_attach) so no Go code runs per period; Data is only called
+	// if that could not be done.
+	Levels *Levels
+}
+
+// Stream is one open miniaudio device. Close is safe to call twice and from
+// any goroutine but the audio callback.
+type Stream struct {
+	dev    *malgo.Device
+	owner  *Backend
+	once   sync.Once
+	direct bool // the audio callback is C's md_meter_feed, not Data
+}
+
+// MeterInC lets tests run meters on the Go fallback callback.
+var MeterInC = true
+
+// malgoPointers reports whether malgo's Device and Context still hold
+// their C object as a single *unsafe.Pointer, which rawPointer reads. malgo
+// does not export them; md_meter_attach checks the C side.
+var malgoPointers = sync.OnceValue(func() bool {
+	want := reflect.TypeFor[*unsafe.Pointer]()
+	for _, t := range []reflect.Type{reflect.TypeFor[malgo.Device](), reflect.TypeFor[malgo.Context]()} {
+		if t.NumField() != 1 || t.Field(0).Type != want {
+			return false
+		}
+	}
+	return true
+})
+
+// rawPointer is the miniaudio object behind a malgo Device or Context.
+// Only valid when malgoPointers() is true.
+func rawPointer[T malgo.Device | malgo.Context](v *T) unsafe.Pointer {
+	return **(**unsafe.Pointer)(unsafe.Pointer(v))
+}
+
+// Direct reports whether the audio callback is C's level meter (no Go
+// call per period).
+func (s *Stream) Direct() bool { return s.direct }
+
+// Close stops and releases the stream.
+func (s *Stream) Close() {
+	s.owner.forget(s)
+	s.release()
+}
+
+// release stops, then uninitialises. The explicit Stop matters: miniaudio
+// 0.11.23's ma_device_uninit only signals an event, while the Pulse worker
+// thread sleeps in pa_mainloop_iterate until data arrives; a stream that
+// gets none (its source unplugged, a silent pipe) would never wake and
+// Uninit would hang. ma_device_stop calls pa_mainloop_wakeup.
+func (s *Stream) release() {
+	s.once.Do(func() {
+		s.dev.Stop()
+		s.dev.Uninit()
+	})
+}
+
+func (b *Backend) forget(s *Stream) {
+	b.mu.Lock()
+	delete(b.streams, s)
+	b.mu.Unlock()
+}
+
+// closeStreamsLocked stops every open stream before the context goes.
+func (b *Backend) closeStreamsLocked() {
+	for s := range b.streams {
+		delete(b.streams, s)
+		s.release()
+	}
+}
+
+// F32 views a byte buffer of float32 samples without copying.
+func F32(b []byte) []float32 {
+	if len(b) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+}

@@ -1,0 +1,38 @@
+package pulse
+
+import (
+	"testing"
+
+	"github.com/jfreymuth/pulse/proto"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestAddrs(t *testing.T) {
+	assert.Equal(t, []Addr{{"unix", "/tmp/x/native"}}, Addrs("unix:/tmp/x/native"))
+	assert.Equal(t, []Addr{{"unix", "/tmp/x/native"}, {"tcp", "localhost:4713"}}, Addrs("/tmp/x/native tcp:localhost"))
+	assert.Equal(t, []Addr{{"tcp6", "[::1]:5000"}}, Addrs("tcp6:[::1]:5000"))
+	assert.Empty(t, Addrs("{not-this-machine}unix:/tmp/x"))
+	assert.Empty(t, Addrs("bogus"))
+	t.Setenv("XDG_RUNTIME_DIR", "/run/user/1000")
+	// Forward slashes on every OS, Windows included: a Unix socket path.
+	assert.Equal(t, Addr{"unix", "/run/user/1000/pulse/native"}, Addrs("")[0])
+}
+
+func TestListChange(t *testing.T) {
+	for _, tc := range []struct {
+		ev           proto.SubscriptionEventType
+		dirty, check bool
+	}{
+		{proto.EventSink | proto.EventNew, true, false},
+		{proto.EventSource | proto.EventRemove, true, false},
+		{proto.EventSink | proto.EventChange, false, true}, // volume, mute: look first
+		{proto.EventSource | proto.EventChange, false, true},
+		{proto.EventCard | proto.EventChange, true, false}, // a profile switch
+		{proto.EventServer | proto.EventChange, true, false},
+		{proto.EventSinkSinkInput | proto.EventNew, false, false},
+	} {
+		d, c := listChange(tc.ev)
+		assert.Equal(t, tc.dirty, d, "%v", tc.ev)
+		assert.Equal(t, tc.check, c, "%v", tc.ev)
+	}
+}

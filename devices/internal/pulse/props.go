@@ -1,0 +1,141 @@
+// Package pulse speaks the PulseAudio native protocol (which PipeWire's
+// pipewire-pulse serves too) through jfreymuth/pulse: dialing the server,
+// reading sink, source and card properties miniaudio does not give, and
+// subscribing to the server's change events.
+package pulse
+
+import (
+	"context"
+	"net"
+	"sync"
+
+	"github.com/jfreymuth/pulse/proto"
+
+	"github.com/mediadesk/mediadesk/devices/internal/sysfs"
+)
+
+// Props reads what miniaudio does not tell: whether a source is a
+// monitor, and which card or bus a device sits on (to build groupIds). It
+// keeps one protocol connection and reconnects after an error.
+type Props struct {
+	mu     sync.Mutex
+	client *proto.Client
+	conn   net.Conn
+}
+
+// Device is what the server says about one sink or source.
+type Device struct {
+	// Monitor is set for a source that monitors a sink (loopback, not a
+	// microphone).
+	Monitor bool
+	// GroupKey names the card or bus the device sits on; "" when unknown.
+	GroupKey string
+}
+
+// Devices are the sinks and sources by name.
+type Devices struct {
+	Sinks, Sources map[string]Device
+}
+
+// Lookup finds a source (input) or sink by name.
+func (p Devices) Lookup(input bool, name string) (Device, bool) {
+	m := p.Sinks
+	if input {
+		m = p.Sources
+	}
+	d, ok := m[name]
+	return d, ok
+}
+
+// NewProps returns a reader that dials on first use.
+func NewProps() *Props { return &Props{} }
+
+// Devices reads every sink and source. On an error the connection is
+// dropped and the next call dials again.
+func (p *Props) Devices(ctx context.Context) (Devices, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.client == nil {
+		c, conn, err := Dial(nil)
+		if err != nil {
+			return Devices{}, err
+		}
+		p.client, p.conn = c, conn
+	}
+	out, err := readDevices(ctx, p.client)
+	if err != nil {
+		// Drop the connection; the next scan dials again.
+		p.conn.Close()
+		p.client, p.conn = nil, nil
+	}
+	return out, err
+}
+
+func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
+	var sinks proto.GetSinkInfoListReply
+	var sources proto.GetSourceInfoListReply
+	var cards proto.GetCardInfoListReply
+	if err := c.Request(&proto.GetSinkInfoList{}, &sinks); err != nil {
+		return Devices{}, err
+	}
+	if err := c.Request(&proto.GetSourceInfoList{}, &sources); err != nil {
+		return Devices{}, err
+	}
+	if err := c.Request(&proto.GetCardInfoList{}, &cards); err != nil {
+		return Devices{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Devices{}, err
+	}
+	cardNames := map[uint32]string{}
+	for _, c := range cards {
+		cardNames[c.CardIndex] = c.CardName
+	}
+	out := Devices{Sinks: map[string]Device{}, Sources: map[string]Device{}}
+	sinkByIndex := map[uint32]string{}
+	for _, s := range sinks {
+		out.Sinks[s.SinkName] = Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames)}
+		sinkByIndex[s.SinkIndex] = s.SinkName
+	}
+	for _, s := range sources {
+		d := Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames)}
+		// For a source, MonitorSourceIndex holds the sink it monitors.
+		if sink, ok := sinkByIndex[s.MonitorSourceIndex]; ok && s.MonitorSourceIndex != proto.Undefined {
+			d.Monitor = true
+			if d.GroupKey == "" {
+				d.GroupKey = out.Sinks[sink].GroupKey
+			}
+			if d.GroupKey == "" {
+				d.GroupKey = "dev:" + sink
+			}
+		}
+		out.Sources[s.SourceName] = d
+	}
+	return out, nil
+}
+
+// groupKey picks the strongest link the server gives: the sysfs path
+// (shared with the V4L2 camera of the same USB device), then the udev bus
+// path, then the card.
+func groupKey(props proto.PropList, card uint32, cardNames map[uint32]string) string {
+	if v, ok := props["sysfs.path"]; ok && v.String() != "" {
+		return sysfs.GroupKey(v.String())
+	}
+	if v, ok := props["device.bus_path"]; ok && v.String() != "" {
+		return sysfs.BusPathGroupKey(v.String())
+	}
+	if name, ok := cardNames[card]; ok && card != proto.Undefined {
+		return "card:" + name
+	}
+	return ""
+}
+
+// Close drops the connection; the reader can be used again after.
+func (p *Props) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conn != nil {
+		p.conn.Close()
+		p.client, p.conn = nil, nil
+	}
+}

@@ -1,0 +1,104 @@
+package devices
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// publishLocked tells listeners what changed since they were last told:
+// new problems first (once each), then the list update. The first scan is
+// the initial list and is not an event.
+func (m *Manager) publishLocked() {
+	cur := m.listsLocked()
+	if !m.scanned {
+		m.scanned = true
+		m.delivered = cur
+		m.audioCode = errCode(m.audioErr)
+		m.cameraCode = errCode(m.camErr)
+		return
+	}
+	var errs []*Error
+	if code := errCode(m.audioErr); code != m.audioCode {
+		if code != "" {
+			if m.audioCode == "" {
+				// Audio worked at the last report: the server went away.
+				errs = append(errs, wrapError(CodeSoundServerLost, "the sound server went away",
+					"MediaDesk reconnects when it is back; until then microphones and speakers can't be listed", m.audioErr))
+			} else {
+				errs = append(errs, asError(m.audioErr))
+			}
+		}
+		m.audioCode = code
+	}
+	if code := errCode(m.camErr); code != m.cameraCode {
+		if code != "" {
+			errs = append(errs, asError(m.camErr))
+		}
+		m.cameraCode = code
+	}
+	if m.audioErr == nil {
+		errs = append(errs, m.vanishedLocked(cur)...)
+	}
+	ch := diffLists(m.delivered, cur)
+	var ev *Event
+	if !ch.Empty() {
+		ev = &Event{At: time.Now(), Lists: cur, Change: ch}
+	}
+	m.delivered = cur
+	m.deliverLocked(ev, errs)
+}
+
+// vanishedLocked reports a chosen device that was active and is gone now.
+func (m *Manager) vanishedLocked(cur Lists) []*Error {
+	var errs []*Error
+	for _, k := range Kinds {
+		sel := m.sel[k.index()]
+		if !sel.preferred {
+			continue
+		}
+		var was Info
+		for _, d := range m.delivered.Of(k) {
+			if d.Active && d.DeviceID == sel.id {
+				was = d
+			}
+		}
+		if was.DeviceID == "" {
+			continue
+		}
+		now := "no " + string(k) + " device is left"
+		for _, d := range cur.Of(k) {
+			if d.DeviceID == sel.id {
+				now = ""
+				break
+			}
+			if d.Active {
+				now = "using " + d.Label + " instead until it is back"
+			}
+		}
+		if now != "" {
+			errs = append(errs, newError(CodeDeviceVanished, fmt.Sprintf("%s (%s) was disconnected", was.Label, k), now))
+		}
+	}
+	return errs
+}
+
+func errCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err != nil {
+		return "UNKNOWN"
+	}
+	return ""
+}
+
+// asError gives any error the CometChatCallsException shape.
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return wrapError(CodeEnumerationFailed, "listing devices failed", "", err)
+}
