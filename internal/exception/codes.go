@@ -6,20 +6,20 @@ package exception
 const (
 	// Devices.
 
-	CodeInvalidKind            = "INVALID_DEVICE_KIND"         // not audioinput, audiooutput or videoinput
-	CodeUnknownDevice          = "UNKNOWN_DEVICE"              // a device id not in the current list
-	CodeAudioUnavailable       = "AUDIO_BACKEND_UNAVAILABLE"   // no audio backend could be initialised
-	CodeSoundServerUnavailable = "SOUND_SERVER_UNAVAILABLE"    // PulseAudio/PipeWire not reachable
-	CodeEnumerationFailed      = "DEVICE_ENUMERATION_FAILED"   // the backend was there but listing failed
-	CodeCameraProbeUnavailable = "CAMERA_PROBE_UNAVAILABLE"    // cameras cannot be listed on this OS
-	CodeCameraProbeFailed      = "CAMERA_PROBE_FAILED"         // some camera nodes could not be read
-	CodeClosed                 = "MANAGER_CLOSED"              // the Manager was used after Close
-	CodeSoundServerLost        = "SOUND_SERVER_LOST"           // onError: the server went away
-	CodeDeviceVanished         = "DEVICE_VANISHED"             // onError: a chosen device was unplugged
-	CodeDeviceOpenFailed       = "DEVICE_OPEN_FAILED"          // a meter or tone could not open its device
-	CodeDeviceBusy             = "DEVICE_BUSY"                 // held exclusively by another program
-	CodeDeviceAccessDenied     = "DEVICE_ACCESS_DENIED"        // the OS refused access (privacy settings)
-	CodeAudioBackendChanged    = "AUDIO_BACKEND_CHANGED"       // the sound server came back under a meter on ALSA
+	CodeInvalidKind            = "INVALID_DEVICE_KIND"       // not audioinput, audiooutput or videoinput
+	CodeUnknownDevice          = "UNKNOWN_DEVICE"            // a device id not in the current list
+	CodeAudioUnavailable       = "AUDIO_BACKEND_UNAVAILABLE" // no audio backend could be initialised
+	CodeSoundServerUnavailable = "SOUND_SERVER_UNAVAILABLE"  // PulseAudio/PipeWire not reachable
+	CodeEnumerationFailed      = "DEVICE_ENUMERATION_FAILED" // the backend was there but listing failed
+	CodeCameraProbeUnavailable = "CAMERA_PROBE_UNAVAILABLE"  // cameras cannot be listed on this OS
+	CodeCameraProbeFailed      = "CAMERA_PROBE_FAILED"       // some camera nodes could not be read
+	CodeClosed                 = "MANAGER_CLOSED"            // the Manager was used after Close
+	CodeSoundServerLost        = "SOUND_SERVER_LOST"         // onError: the server went away
+	CodeDeviceVanished         = "DEVICE_VANISHED"           // onError: a chosen device was unplugged
+	CodeDeviceOpenFailed       = "DEVICE_OPEN_FAILED"        // a meter or tone could not open its device
+	CodeDeviceBusy             = "DEVICE_BUSY"               // held exclusively by another program
+	CodeDeviceAccessDenied     = "DEVICE_ACCESS_DENIED"      // the OS refused access (privacy settings)
+	CodeAudioBackendChanged    = "AUDIO_BACKEND_CHANGED"     // the sound server came back under a meter on ALSA
 
 	// Call history.
 
