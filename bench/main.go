@@ -20,10 +20,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
 func main() {
@@ -298,38 +298,15 @@ func drain(sub *devices.Subscription) {
 	}
 }
 
-// storm: 50 changes within a second.
+// storm: 50 changes within a second (pulsetest.Storm, as BenchmarkStorm).
 func (r *runner) storm(m *devices.Manager, sub *devices.Subscription, br *browser) {
 	drain(sub)
 	before := 0
 	if br != nil {
 		before, _ = br.eventCount()
 	}
-	// pactl takes 10-20 ms a call here, so the changes are started 19 ms
-	// apart without waiting for each other: 50 changes inside a second.
-	start := time.Now()
-	loaded := make([]chan string, 25)
-	var wg sync.WaitGroup
-	for j := 0; j < 50; j++ {
-		wg.Add(1)
-		if j < 25 {
-			loaded[j] = make(chan string, 1)
-			go func(j int) {
-				defer wg.Done()
-				out, err := exec.Command("pactl", "load-module", "module-null-sink", fmt.Sprintf("sink_name=bench_storm_%d", j)).Output()
-				check(err)
-				loaded[j] <- strings.TrimSpace(string(out))
-			}(j)
-		} else {
-			go func(j int) {
-				defer wg.Done()
-				check(exec.Command("pactl", "unload-module", <-loaded[j-25]).Run())
-			}(j)
-		}
-		time.Sleep(time.Until(start.Add(time.Duration(j+1) * 19 * time.Millisecond)))
-	}
-	wg.Wait()
-	took := time.Since(start)
+	took, err := pulsetest.Storm("", "bench_storm")
+	check(err)
 	events := 0
 	var last devices.Event
 	for done := false; !done; {
