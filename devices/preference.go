@@ -31,20 +31,10 @@ func (m *Manager) Preference(k Kind) Preference {
 // device that is absent now: the OS default is active until it appears
 // (matched by id, then label and groupId), as it is after an unplug.
 func (m *Manager) SetPreference(k Kind, p Preference) error {
-	if k.index() < 0 {
-		_, err := ParseKind(string(k))
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return newError(CodeClosed, "the device manager is closed", "")
-	}
-	if p.FollowsDefault() {
-		m.sel[k.index()] = selection{}
-	} else {
-		m.sel[k.index()] = selection{preferred: true, id: p.DeviceID, label: p.Label, groupID: p.GroupID}
-	}
-	m.publishLocked()
-	return nil
+	return m.choose(k, func() (selection, error) {
+		if p.FollowsDefault() {
+			return selection{}, nil
+		}
+		return selection{preferred: true, id: p.DeviceID, label: p.Label, groupID: p.GroupID}, nil
+	})
 }

@@ -94,6 +94,25 @@ const SystemDefault = ""
 // not in the current list is an error matching ErrUnknownDevice and leaves
 // the selection as it was.
 func (m *Manager) set(k Kind, id string) error {
+	return m.choose(k, func() (selection, error) {
+		if id == SystemDefault {
+			return selection{}, nil
+		}
+		for _, d := range m.lists.Of(k) {
+			if d.DeviceID == id {
+				return selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}, nil
+			}
+		}
+		return selection{}, newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
+			"list the devices again (mediadesk devices) and use one of the ids shown")
+	})
+}
+
+// choose makes the selection pick returns (called with m.mu held) the
+// current one for kind k, and tells listeners what that changes. An
+// unknown kind, a closed Manager or pick's error leave everything as it
+// was.
+func (m *Manager) choose(k Kind, pick func() (selection, error)) error {
 	if k.index() < 0 {
 		_, err := ParseKind(string(k))
 		return err
@@ -103,20 +122,13 @@ func (m *Manager) set(k Kind, id string) error {
 	if m.closed {
 		return newError(CodeClosed, "the device manager is closed", "")
 	}
-	if id == SystemDefault {
-		m.sel[k.index()] = selection{}
-		m.publishLocked()
-		return nil
+	sel, err := pick()
+	if err != nil {
+		return err
 	}
-	for _, d := range m.lists.Of(k) {
-		if d.DeviceID == id {
-			m.sel[k.index()] = selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}
-			m.publishLocked()
-			return nil
-		}
-	}
-	return newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-		"list the devices again (mediadesk devices) and use one of the ids shown")
+	m.sel[k.index()] = sel
+	m.publishLocked()
+	return nil
 }
 
 // SetAudioInputDevice selects a microphone by deviceId.
