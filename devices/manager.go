@@ -49,6 +49,8 @@ type Manager struct {
 	openAudio audioOpener
 	cameras   cameraProbe
 	notifiers func(dirty func(what)) []io.Closer
+	clk       clock         // nil: the real clock
+	idle      chan struct{} // tests: see watcher.idle
 
 	// scanMu serialises scans so at most one enumeration runs at a time.
 	scanMu sync.Mutex

@@ -2,6 +2,7 @@ package devices
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -12,42 +13,202 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// simulate runs the watcher's loop on a made-up clock: dirty signals at the
-// given offsets, scans that take scanDur, signals during a scan held until
-// it ends (the watcher's one-slot dirty channel). It returns when scans
-// started.
-func simulate(window, maxWait, scanDur time.Duration, signals []time.Duration) []time.Duration {
-	c := coalescer{window: window, maxWait: maxWait}
+// fakeClock is the watcher's time in tests: it moves only when told, and
+// fires the timers it made as real ones would.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*fakeTimer
+	fired  int // fires from Reset, not yet counted by the test
+}
+
+// takeFired returns and clears the fires Reset made.
+func (c *fakeClock) takeFired() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.fired
+	c.fired = 0
+	return n
+}
+
+type fakeTimer struct {
+	clk    *fakeClock
+	ch     chan time.Time
+	at     time.Time
+	armed  bool
+	period time.Duration // tickers
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) newTimer(d, period time.Duration) *fakeTimer {
+	t := &fakeTimer{clk: c, ch: make(chan time.Time, 1), period: period}
+	c.mu.Lock()
+	c.timers = append(c.timers, t)
+	c.mu.Unlock()
+	t.Reset(d)
+	return t
+}
+
+func (c *fakeClock) NewTimer(d time.Duration) clockTimer  { return c.newTimer(d, 0) }
+func (c *fakeClock) NewTicker(d time.Duration) clockTimer { return c.newTimer(d, d) }
+
+// set moves the clock to now and fires what is due. It returns how many
+// fires went into a timer's channel (each one the loop will take).
+func (c *fakeClock) set(now time.Time) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = now
+	n := 0
+	for _, t := range c.timers {
+		if t.fireLocked() {
+			n++
+		}
+	}
+	return n
+}
+
+func (t *fakeTimer) fireLocked() bool {
+	if !t.armed || t.at.After(t.clk.now) {
+		return false
+	}
+	sent := false
+	select {
+	case t.ch <- t.at:
+		sent = true
+	default:
+	}
+	if t.period > 0 {
+		t.at = t.at.Add(t.period)
+	} else {
+		t.armed = false
+	}
+	return sent
+}
+
+func (t *fakeTimer) C() <-chan time.Time { return t.ch }
+
+// Reset and Stop drop a value not yet read, as Go's timers do since 1.23.
+func (t *fakeTimer) Reset(d time.Duration) {
+	t.clk.mu.Lock()
+	defer t.clk.mu.Unlock()
+	select {
+	case <-t.ch:
+	default:
+	}
+	t.at, t.armed = t.clk.now.Add(d), true
+	if t.fireLocked() {
+		t.clk.fired++ // a zero Reset fires at once, inside the loop
+	}
+}
+
+func (t *fakeTimer) Stop() {
+	t.clk.mu.Lock()
+	defer t.clk.mu.Unlock()
+	select {
+	case <-t.ch:
+	default:
+	}
+	t.armed = false
+}
+
+// scriptedAudio is a backend whose every scan calls onScan.
+type scriptedAudio struct{ onScan func() }
+
+func (a *scriptedAudio) Enumerate(context.Context) ([]rawAudio, error) {
+	if a.onScan != nil {
+		a.onScan()
+	}
+	return []rawAudio{fakeSpeaker}, nil
+}
+func (a *scriptedAudio) Name() string            { return "scripted" }
+func (a *scriptedAudio) Fallback() bool          { return false }
+func (a *scriptedAudio) Knows(Kind, string) bool { return false }
+func (a *scriptedAudio) Close() error            { return nil }
+func (a *scriptedAudio) OpenStream(Kind, string, streamCallbacks) (audioStream, error) {
+	return nil, newError(CodeDeviceOpenFailed, "scripted", "")
+}
+
+// runPipeline drives the real watcher loop (watch.go) on a fake clock:
+// audio notifications at the given offsets, scans that take scanDur
+// (signals that come during one wait in the loop's dirty channel, as real
+// ones do). The test and the loop take turns: after each millisecond the
+// test waits until the loop has handled what it was given. It returns when
+// scans started.
+func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals []time.Duration) []time.Duration {
 	t0 := time.Unix(0, 0)
+	clk := &fakeClock{now: t0}
 	var scans []time.Duration
-	var deadline time.Time
-	armed := false
-	busyUntil := time.Duration(-1)
-	heldSignal := false
-	i := 0
+	var w *watcher
+	// owed counts the inputs put in the loop's channels and not yet
+	// handled: the loop tells idle once per input it has handled.
+	var owed atomic.Int64
+	next := 0
+	// signal marks the pipeline dirty as a notifier would (dirty's own
+	// steps, so the test knows whether the send queued).
+	signal := func() {
+		w.mu.Lock()
+		w.pending |= dirtyAudio
+		w.mu.Unlock()
+		select {
+		case w.dirtyCh <- struct{}{}:
+			owed.Add(1)
+		default:
+		}
+	}
+	// deliver sends the signals due by at, moving the clock to each.
+	deliver := func(at time.Duration) {
+		for next < len(signals) && signals[next] <= at {
+			owed.Add(int64(clk.set(t0.Add(signals[next]))))
+			signal()
+			next++
+		}
+		owed.Add(int64(clk.set(t0.Add(at))))
+	}
+	recording := false
+	audio := &scriptedAudio{onScan: func() {
+		if !recording {
+			return
+		}
+		start := clk.Now().Sub(t0)
+		scans = append(scans, start)
+		deliver(start + scanDur) // on the loop's goroutine: signals queue up
+	}}
+	open := func(bool) (audioBackend, *Error, error) { return audio, nil, nil }
+	m, err := newManager(context.Background(), Options{Coalesce: window, MaxWait: maxWait, Rescan: time.Hour}, open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	m.clk, m.idle = clk, make(chan struct{})
+	recording = true
+	sub := m.Subscribe()
+	defer sub.Close()
+	w = m.watcher
+	// settle waits until the loop has handled every input it was given.
+	settle := func() {
+		for {
+			owed.Add(int64(clk.takeFired()))
+			if owed.Load() == 0 {
+				return
+			}
+			select {
+			case <-m.idle:
+				owed.Add(-1)
+			case <-time.After(10 * time.Second):
+				t.Fatal("the watcher loop did not come back to wait")
+			}
+		}
+	}
+	<-m.idle // the loop is up
 	for now := time.Duration(0); now <= 10*time.Second; now += time.Millisecond {
-		if busyUntil >= 0 && now >= busyUntil {
-			busyUntil = -1
-			if heldSignal {
-				heldSignal = false
-				deadline, armed = c.dirty(t0.Add(now)), true
-			}
+		if clk.Now().Sub(t0) > now {
+			continue // a scan took the clock past now
 		}
-		for i < len(signals) && signals[i] <= now {
-			if busyUntil >= 0 {
-				heldSignal = true
-			} else {
-				deadline, armed = c.dirty(t0.Add(now)), true
-			}
-			i++
-		}
-		if armed && busyUntil < 0 && !t0.Add(now).Before(deadline) {
-			armed = false
-			if c.due(t0.Add(now)) {
-				scans = append(scans, now)
-				busyUntil = now + scanDur
-			}
-		}
+		deliver(now)
+		settle()
 	}
 	return scans
 }
@@ -79,7 +240,7 @@ func TestCoalescer(t *testing.T) {
 		{name: "nothing: no scan", wantN: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			scans := simulate(30*ms, 300*ms, tc.scanDur, tc.signals)
+			scans := runPipeline(t, 30*ms, 300*ms, tc.scanDur, tc.signals)
 			if tc.maxN > 0 {
 				assert.LessOrEqual(t, len(scans), tc.maxN, "scans at %v", scans)
 				assert.GreaterOrEqual(t, len(scans), 2, "a storm must still report while it lasts: %v", scans)

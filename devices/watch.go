@@ -36,7 +36,11 @@ const (
 // goroutine coalesces, runs one refresh at a time of what was marked (which
 // diffs and delivers), and starts again if dirtied meanwhile.
 type watcher struct {
-	m         *Manager
+	m   *Manager
+	clk clock
+	// idle, when set (tests), is told each time the loop is about to wait,
+	// so a fake clock can step it deterministically.
+	idle      chan struct{}
 	mu        sync.Mutex
 	pending   what
 	dirtyCh   chan struct{}
@@ -46,7 +50,10 @@ type watcher struct {
 }
 
 func (m *Manager) startWatching() {
-	w := &watcher{m: m, dirtyCh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	w := &watcher{m: m, clk: m.clk, idle: m.idle, dirtyCh: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	if w.clk == nil {
+		w.clk = realClock{}
+	}
 	m.watcher = w
 	if m.notifiers != nil {
 		w.notifiers = m.notifiers(w.dirty)
@@ -78,22 +85,28 @@ func (w *watcher) take() what {
 func (w *watcher) loop() {
 	defer close(w.done)
 	c := coalescer{window: w.m.opts.coalesce(), maxWait: w.m.opts.maxWait()}
-	timer := time.NewTimer(time.Hour)
+	timer := w.clk.NewTimer(time.Hour)
 	timer.Stop()
-	rescan := time.NewTicker(w.m.opts.rescan())
+	rescan := w.clk.NewTicker(w.m.opts.rescan())
 	defer rescan.Stop()
 	for {
+		if w.idle != nil {
+			select {
+			case w.idle <- struct{}{}:
+			case <-w.stop:
+			}
+		}
 		select {
 		case <-w.stop:
 			timer.Stop()
 			return
-		case <-rescan.C:
+		case <-rescan.C():
 			w.dirty(dirtyAll)
 		case <-w.dirtyCh:
-			now := time.Now()
+			now := w.clk.Now()
 			timer.Reset(c.dirty(now).Sub(now))
-		case <-timer.C:
-			if !c.due(time.Now()) {
+		case <-timer.C():
+			if !c.due(w.clk.Now()) {
 				continue
 			}
 			d := w.take()
@@ -108,6 +121,40 @@ func (w *watcher) loop() {
 		}
 	}
 }
+
+// clock is the watcher's time: the real one, or a test's fake one.
+type clock interface {
+	Now() time.Time
+	NewTimer(d time.Duration) clockTimer
+	NewTicker(d time.Duration) clockTimer
+}
+
+// clockTimer is a time.Timer or time.Ticker behind one face.
+type clockTimer interface {
+	C() <-chan time.Time
+	Reset(d time.Duration)
+	Stop()
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+func (realClock) NewTimer(d time.Duration) clockTimer { return realTimer{time.NewTimer(d)} }
+
+func (realClock) NewTicker(d time.Duration) clockTimer { return realTicker{time.NewTicker(d)} }
+
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time   { return r.t.C }
+func (r realTimer) Reset(d time.Duration) { r.t.Reset(d) }
+func (r realTimer) Stop()                 { r.t.Stop() }
+
+type realTicker struct{ t *time.Ticker }
+
+func (r realTicker) C() <-chan time.Time   { return r.t.C }
+func (r realTicker) Reset(d time.Duration) { r.t.Reset(d) }
+func (r realTicker) Stop()                 { r.t.Stop() }
 
 func (w *watcher) close() {
 	close(w.stop)
