@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# kernel.sh CACHEDIR: fetch Debian's current amd64 kernel package with apt
+# (downloaded, never installed) and unpack the kernel image and the media
+# and sound modules under CACHEDIR/<package>/. Prints that
+# directory. A directory that was unpacked completely before is reused, so
+# a warm run costs one apt-cache query.
+set -euo pipefail
+
+cache=${1:?usage: kernel.sh CACHEDIR}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+
+# linux-image-amd64 depends on the versioned package of the day
+# (linux-image-6.1.0-NN-amd64); its name changes with each kernel update.
+pkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+name=$(pkg)
+if [ -z "$name" ]; then
+	# A fresh container may have no package lists yet.
+	echo "guest: no package lists; running apt-get update" >&2
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	$sudo apt-get update -qq
+	name=$(pkg)
+fi
+[ -n "$name" ] || { echo "guest: apt knows no linux-image-amd64 package" >&2; exit 1; }
+# The name carries the kernel's ABI version, which changes with every
+# update that matters here.
+dir="$cache/$name"
+
+if [ ! -f "$dir/.unpacked" ]; then
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "guest: downloading $name" >&2
+	# apt-get download writes into the current directory; as root it warns
+	# that the _apt user cannot write there, which is harmless.
+	(cd "$dir" && apt-get download -q "$name" 2>&1 | grep -v 'unsandboxed as root' >&2) || true
+	deb=$(ls "$dir"/*.deb 2>/dev/null | head -1)
+	[ -n "$deb" ] || { echo "guest: apt-get download $name failed" >&2; exit 1; }
+	# Only what the guest uses: the kernel, and the media and sound
+	# drivers (vivid, snd-dummy, snd-aloop and what they need).
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards \
+		'./boot/vmlinuz-*' './lib/modules/*/kernel/drivers/media/*' \
+		'./lib/modules/*/kernel/sound/*' './lib/modules/*/modules.*'
+	rm -f "$deb"
+	kver=$(ls "$dir/lib/modules")
+	# The package ships no modules.dep and the host may have no kmod:
+	# busybox makes one for the modules unpacked.
+	busybox depmod -b "$dir" "$kver"
+	[ -s "$dir/lib/modules/$kver/modules.dep" ] || { echo "guest: depmod made no modules.dep" >&2; exit 1; }
+	touch "$dir/.unpacked"
+fi
+echo "$dir"
