@@ -24,6 +24,10 @@ if LC_ALL=C ldd "$bb" 2>&1 | grep -q '=>'; then
 	exit 1
 fi
 cp "$bb" "$root/bin/busybox"
+# ALSA's dmix/dsnoop (miniaudio's shared mode) set their shared memory's
+# group to "audio" and refuse to open without one.
+printf 'root:x:0:0:root:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\naudio:x:29:\n' >"$root/etc/group"
 cp "$here/init" "$root/init"
 chmod +x "$root/init"
 
