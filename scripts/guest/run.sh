@@ -59,8 +59,8 @@ fi
 
 echo "================ guest test output (artifacts/guest/tests.log) ================"
 cat "$art/tests.log" 2>/dev/null || true
-echo "================ guest console (artifacts/guest/console.log, last 40 lines) ================"
-tail -n 40 "$art/console.log" 2>/dev/null || true
+echo "================ guest console (artifacts/guest/console.log, last 40 lines before its dmesg) ================"
+sed '/^MEDIADESK-GUEST: dmesg follows/,$d' "$art/console.log" 2>/dev/null | tail -n 40 || true
 echo "================"
 if [ -z "$result" ]; then
 	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
