@@ -5,6 +5,8 @@
 # libraries ldd finds for them, and *.env settings for /init), libasound (miniaudio loads it at run time)
 # and ALSA's configuration.
 set -euo pipefail
+# ldconfig lives in /sbin, which a user's PATH may not have.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 kdir=${1:?usage: initramfs.sh KERNELDIR OUT.gz PROGRAM...}
 out=${2:?usage: initramfs.sh KERNELDIR OUT.gz PROGRAM...}
