@@ -84,7 +84,7 @@ func rmmod(t *testing.T, name string) {
 	}
 }
 
-func newManager(t *testing.T) *devices.Manager {
+func guestManager(t *testing.T) *devices.Manager {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), guestWait)
 	defer cancel()
@@ -173,7 +173,7 @@ func enumFormats(t *testing.T, dev string) []uint32 {
 func TestGuestCameraListed(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "vivid")
-	m := newManager(t)
+	m := guestManager(t)
 
 	cams := m.Cameras()
 	require.Len(t, cams, 1, "one vivid instance is one camera: %+v", cams)
@@ -227,7 +227,7 @@ func TestGuestCameraListed(t *testing.T) {
 
 	// Stable: a second Manager gives the same id, and so does the camera
 	// coming back at another node number.
-	second := newManager(t).Cameras()
+	second := guestManager(t).Cameras()
 	if assert.Len(t, second, 1) {
 		assert.Equal(t, c.DeviceID, second[0].DeviceID, "same id from a second scan")
 	}
@@ -248,7 +248,7 @@ func TestGuestCameraListed(t *testing.T) {
 func TestGuestCameraFourCCNames(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "vivid")
-	m := newManager(t)
+	m := guestManager(t)
 	cams := m.Cameras()
 	require.Len(t, cams, 1)
 	c := cams[0]
@@ -280,7 +280,7 @@ func TestGuestCameraFourCCNames(t *testing.T) {
 func TestGuestCamerasDistinctIDs(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "vivid", "n_devs=2")
-	m := newManager(t)
+	m := guestManager(t)
 	cams := m.Cameras()
 	require.Len(t, cams, 2, "two vivid instances are two cameras: %+v", cams)
 	for i, c := range cams {
@@ -295,12 +295,12 @@ func TestGuestCamerasDistinctIDs(t *testing.T) {
 
 // key names a device in a change: the same id can be an input and an
 // output.
-func key(d devices.Info) string { return string(d.Kind) + " " + d.DeviceID }
+func deviceKey(d devices.Info) string { return string(d.Kind) + " " + d.DeviceID }
 
-func keys(list []devices.Info) []string {
+func deviceKeys(list []devices.Info) []string {
 	out := []string{}
 	for _, d := range list {
-		out = append(out, key(d))
+		out = append(out, deviceKey(d))
 	}
 	sort.Strings(out)
 	return out
@@ -312,15 +312,15 @@ func keys(list []devices.Info) []string {
 // coming or going, on onError, or after hotplugWait.
 func expectChange(t *testing.T, sub *devices.Subscription, what string, added, removed []devices.Info) devices.Event {
 	t.Helper()
-	wantAdded, wantRemoved := keys(added), keys(removed)
+	wantAdded, wantRemoved := deviceKeys(added), deviceKeys(removed)
 	gotAdded, gotRemoved := []string{}, []string{}
 	deadline := time.After(hotplugWait)
 	for {
 		select {
 		case e := <-sub.Events():
-			t.Logf("%s: event: +%v -%v ~%v", what, keys(e.Added), keys(e.Removed), keys(e.Changed))
-			gotAdded = append(gotAdded, keys(e.Added)...)
-			gotRemoved = append(gotRemoved, keys(e.Removed)...)
+			t.Logf("%s: event: +%v -%v ~%v", what, deviceKeys(e.Added), deviceKeys(e.Removed), deviceKeys(e.Changed))
+			gotAdded = append(gotAdded, deviceKeys(e.Added)...)
+			gotRemoved = append(gotRemoved, deviceKeys(e.Removed)...)
 			sort.Strings(gotAdded)
 			sort.Strings(gotRemoved)
 			for _, k := range gotAdded {
@@ -343,7 +343,7 @@ func expectChange(t *testing.T, sub *devices.Subscription, what string, added, r
 func TestGuestCameraHotplug(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "vivid")
-	m := newManager(t)
+	m := guestManager(t)
 	cams := m.VideoInputDevices()
 	require.Len(t, cams, 1)
 	sub := m.Subscribe()
@@ -362,7 +362,7 @@ func TestGuestALSAHotplug(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "snd-dummy")
 	modprobe(t, "snd-aloop")
-	m := newManager(t)
+	m := guestManager(t)
 	all := append(m.AudioInputDevices(), m.AudioOutputDevices()...)
 	of := func(card string) []devices.Info {
 		var out []devices.Info
@@ -374,8 +374,8 @@ func TestGuestALSAHotplug(t *testing.T) {
 		return out
 	}
 	dummy, loop := of("Dummy"), of("Loopback")
-	require.Len(t, dummy, 2, "snd-dummy: one input, one output: %v", keys(all))
-	require.Len(t, loop, 4, "snd-aloop: two devices, each an input and an output: %v", keys(all))
+	require.Len(t, dummy, 2, "snd-dummy: one input, one output: %v", deviceKeys(all))
+	require.Len(t, loop, 4, "snd-aloop: two devices, each an input and an output: %v", deviceKeys(all))
 	sub := m.Subscribe()
 	defer sub.Close()
 
@@ -387,14 +387,14 @@ func TestGuestALSAHotplug(t *testing.T) {
 	expectChange(t, sub, "rmmod snd-aloop", nil, loop)
 	modprobe(t, "snd-aloop")
 	e := expectChange(t, sub, "modprobe snd-aloop", loop, nil)
-	assert.ElementsMatch(t, keys(all), keys(append(e.AudioInputDevices, e.AudioOutputDevices...)), "back to where it started")
+	assert.ElementsMatch(t, deviceKeys(all), deviceKeys(append(e.AudioInputDevices, e.AudioOutputDevices...)), "back to where it started")
 }
 
 func TestGuestALSAFallbackListing(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "snd-dummy")
 	modprobe(t, "snd-aloop")
-	m := newManager(t)
+	m := guestManager(t)
 	require.Equal(t, "alsa", m.AudioBackend(), "no sound server in the guest: raw ALSA")
 	if err := m.Err(); err != nil {
 		assert.ErrorIs(t, err, devices.ErrSoundServerUnavailable, "the only problem is the missing sound server")
@@ -483,7 +483,7 @@ func toneIsHeard(t *testing.T, m *devices.Manager, mt *devices.Meter) {
 func TestGuestToneThroughLoopback(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "snd-aloop")
-	m := newManager(t)
+	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), loopRecID)
 	require.NoError(t, err)
 	defer mt.Close()
@@ -498,7 +498,7 @@ func TestGuestToneThroughLoopback(t *testing.T) {
 func TestGuestMeterSurvivesRescans(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "snd-aloop")
-	m := newManager(t)
+	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), loopRecID)
 	require.NoError(t, err)
 	defer mt.Close()
@@ -522,7 +522,7 @@ func TestGuestMeterSurvivesRescans(t *testing.T) {
 func TestGuestMeterCardUnplugged(t *testing.T) {
 	requireGuest(t)
 	modprobe(t, "snd-dummy")
-	m := newManager(t)
+	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), dummyID)
 	require.NoError(t, err)
 	defer mt.Close()
@@ -550,5 +550,5 @@ func TestGuestMeterCardUnplugged(t *testing.T) {
 		assert.Equal(t, devices.CodeDeviceVanished, e.Code)
 	}
 	assert.NoError(t, mt.Close())
-	assert.NotContains(t, keys(m.AudioInputDevices()), "audioinput "+dummyID)
+	assert.NotContains(t, deviceKeys(m.AudioInputDevices()), "audioinput "+dummyID)
 }
