@@ -293,7 +293,7 @@ func TestGuestCamerasDistinctIDs(t *testing.T) {
 	assert.Len(t, m.VideoInputDevices(), 2)
 }
 
-// key names a device in a change: the same id can be an input and an
+// deviceKey names a device in a change: the same id can be an input and an
 // output.
 func deviceKey(d devices.Info) string { return string(d.Kind) + " " + d.DeviceID }
 
