@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# initramfs.sh KERNELDIR OUT.gz FILE…: build the guest's initramfs:
+# busybox (static), /init, the kernel modules the guest tests load (with
+# their dependencies), the files named (at /: programs with the shared
+# libraries ldd finds for them, and *.env settings for /init), libasound (miniaudio loads it at run time)
+# and ALSA's configuration.
+set -euo pipefail
+# ldconfig lives in /sbin, which a user's PATH may not have.
+export PATH="$PATH:/usr/sbin:/sbin"
+
+kdir=${1:?usage: initramfs.sh KERNELDIR OUT.gz PROGRAM...}
+out=${2:?usage: initramfs.sh KERNELDIR OUT.gz PROGRAM...}
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(ls "$kdir/lib/modules")
+
+root="$out.root"
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc} "$root/lib/modules/$kver"
+
+bb=$(command -v busybox)
+# A dynamic busybox would need its libraries too; Debian's busybox-static
+# installs the static one as /bin/busybox.
+if LC_ALL=C ldd "$bb" 2>&1 | grep -q '=>'; then
+	echo "guest: $bb is not static; install busybox-static" >&2
+	exit 1
+fi
+cp "$bb" "$root/bin/busybox"
+# ALSA's dmix/dsnoop (miniaudio's shared mode) set their shared memory's
+# group to "audio" and refuse to open without one.
+printf 'root:x:0:0:root:/tmp:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\naudio:x:29:\n' >"$root/etc/group"
+cp "$here/init" "$root/init"
+chmod +x "$root/init"
+
+# The modules the tests load, and everything they depend on, from the
+# modules.dep that kernel.sh made.
+mods=(vivid snd-dummy snd-aloop)
+dep="$kdir/lib/modules/$kver/modules.dep"
+need=$(awk -v want="${mods[*]}" '
+	BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) { m = w[i]; gsub(/_/, "-", m); wanted[m] = 1 } }
+	{
+		sub(/:$/, "", $1); sub(/:/, "", $1)
+		name = $1; sub(/.*\//, "", name); sub(/\.ko.*$/, "", name); gsub(/_/, "-", name)
+		if (name in wanted) for (i = 1; i <= NF; i++) print $i
+	}' "$dep" | sort -u)
+[ "$(echo "$need" | grep -c .)" -gt "${#mods[@]}" ] || { echo "guest: modules not found in $dep" >&2; exit 1; }
+for f in $need; do
+	mkdir -p "$root/lib/modules/$kver/$(dirname "$f")"
+	cp "$kdir/lib/modules/$kver/$f" "$root/lib/modules/$kver/$f"
+done
+cp "$kdir/lib/modules/$kver"/modules.{builtin,order} "$root/lib/modules/$kver/" 2>/dev/null || true
+busybox depmod -b "$root" "$kver"
+
+# Shared libraries, at the paths the dynamic loader looks for them.
+copylib() {
+	local lib=$1
+	[ -e "$root$lib" ] && return
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+}
+libs_of() { LC_ALL=C ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/[^ ]*ld-linux/ {print $1}'; }
+asound=$(ldconfig -p | awk '/libasound\.so\.2 .*x86-64/ {print $NF; exit}')
+[ -n "$asound" ] || { echo "guest: libasound.so.2 not found (install libasound2)" >&2; exit 1; }
+for prog in "$@"; do
+	cp "$prog" "$root/"
+	[[ $prog == *.env ]] && continue # settings for /init, not a program
+	for lib in $(libs_of "$prog"); do copylib "$lib"; done
+done
+copylib "$asound"
+for lib in $(libs_of "$asound"); do copylib "$lib"; done
+# ALSA's configuration, without alsa.conf.d (it points at plugins, such as
+# pulse, that the guest does not have).
+mkdir -p "$root/usr/share"
+cp -r /usr/share/alsa "$root/usr/share/alsa"
+rm -rf "$root/usr/share/alsa/alsa.conf.d"
+
+(cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+rm -rf "$root"
