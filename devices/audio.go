@@ -11,6 +11,11 @@ type rawAudio struct {
 	Default  bool
 	Monitor  bool   // loopback of an output (a Pulse monitor), not a microphone
 	GroupKey string // what links a headset's input and output; "" for nothing
+	// The OS state, where the backend knows it (HasState).
+	HasState bool
+	Muted    bool
+	Volume   float64
+	Card     string
 }
 
 // audioBackend is what the Manager needs from an audio system: list the
@@ -31,6 +36,15 @@ type audioBackend interface {
 	// Knows reports whether the last listing had this device, monitors
 	// included.
 	Knows(kind Kind, id string) bool
+	// State reads every device's mute and volume and the cards, without a
+	// listing. Backends with no such notion return an error matching
+	// ErrStateUnsupported.
+	State(ctx context.Context) ([]rawAudio, []Card, error)
+	// Cards are the cards of the last listing.
+	Cards() []Card
+	SetMute(ctx context.Context, kind Kind, id string, muted bool) error
+	SetVolume(ctx context.Context, kind Kind, id string, v float64) error
+	SetProfile(ctx context.Context, card, profile string) error
 	// Close ends every stream it opened (their Stop callbacks run), then
 	// releases the backend. A second Close is a no-op.
 	Close() error

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
+	"github.com/mediadesk/mediadesk/devices/internal/pulse"
 )
 
 // streamRate is the rate every meter and tone stream runs at.
@@ -56,13 +57,75 @@ func (a miniaudioBackend) Enumerate(ctx context.Context) ([]rawAudio, error) {
 	}
 	out := make([]rawAudio, 0, len(list))
 	for _, d := range list {
-		k := AudioOutput
-		if d.Input {
-			k = AudioInput
-		}
-		out = append(out, rawAudio{ID: d.ID, Kind: k, Label: d.Label, Default: d.Default, Monitor: d.Monitor, GroupKey: d.GroupKey})
+		out = append(out, rawFrom(d))
 	}
 	return out, nil
+}
+
+func rawFrom(d miniaudio.Device) rawAudio {
+	k := AudioOutput
+	if d.Input {
+		k = AudioInput
+	}
+	return rawAudio{ID: d.ID, Kind: k, Label: d.Label, Default: d.Default, Monitor: d.Monitor, GroupKey: d.GroupKey,
+		HasState: d.HasState, Muted: d.Muted, Volume: d.Volume, Card: d.Card}
+}
+
+func cardsFrom(cards []pulse.Card) []Card {
+	out := make([]Card, 0, len(cards))
+	for _, c := range cards {
+		card := Card{Name: c.Name, Label: c.Label, ActiveProfile: c.ActiveProfile, Profiles: []Profile{}}
+		for _, p := range c.Profiles {
+			card.Profiles = append(card.Profiles, Profile{Name: p.Name, Label: p.Label, Inputs: p.Inputs, Outputs: p.Outputs, Available: p.Available})
+		}
+		out = append(out, card)
+	}
+	return out
+}
+
+func (a miniaudioBackend) Cards() []Card { return cardsFrom(a.b.Cards()) }
+
+func (a miniaudioBackend) State(ctx context.Context) ([]rawAudio, []Card, error) {
+	list, cards, err := a.b.State(ctx)
+	if err != nil {
+		return nil, nil, stateError(err, "reading the device state failed")
+	}
+	out := make([]rawAudio, 0, len(list))
+	for _, d := range list {
+		out = append(out, rawFrom(d))
+	}
+	return out, cardsFrom(cards), nil
+}
+
+func (a miniaudioBackend) SetMute(ctx context.Context, k Kind, id string, muted bool) error {
+	return stateError(a.b.SetMute(ctx, k == AudioInput, id, muted), "muting "+id+" failed")
+}
+
+func (a miniaudioBackend) SetVolume(ctx context.Context, k Kind, id string, v float64) error {
+	return stateError(a.b.SetVolume(ctx, k == AudioInput, id, v), "setting the volume of "+id+" failed")
+}
+
+func (a miniaudioBackend) SetProfile(ctx context.Context, card, profile string) error {
+	err := a.b.SetProfile(ctx, card, profile)
+	if errors.Is(err, miniaudio.ErrNoSuchEntity) {
+		return wrapError(CodeUnknownProfile, fmt.Sprintf("no card %q with a profile %q", card, profile),
+			"list the cards and their profiles (mediadesk devices --json) and use one shown", err)
+	}
+	return stateError(err, "switching "+card+" to "+profile+" failed")
+}
+
+// stateError maps the backend's state errors to ours; nil stays nil.
+func stateError(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, miniaudio.ErrUnsupported):
+		return wrapError(CodeStateUnsupported, "this audio backend cannot read or change mute, volume or profiles",
+			"use the system's sound settings; MediaDesk does it through PulseAudio or PipeWire", err)
+	case errors.Is(err, miniaudio.ErrNoSuchEntity):
+		return wrapError(CodeUnknownDevice, what+": the sound server has no such device", "list the devices again and retry", err)
+	}
+	return wrapError(CodeEnumerationFailed, what, "the sound server may have stopped; retry", err)
 }
 
 func (a miniaudioBackend) OpenStream(k Kind, id string, cb streamCallbacks) (audioStream, error) {

@@ -47,6 +47,15 @@ const (
 	// and the sound server came back; MediaDesk moved to it, so the stream
 	// ended. Open it again.
 	CodeAudioBackendChanged = exception.CodeAudioBackendChanged
+	// CodeStateUnsupported: this audio backend cannot read or change mute,
+	// volume or card profiles (raw ALSA; WASAPI and CoreAudio for now).
+	CodeStateUnsupported = exception.CodeStateUnsupported
+	// CodeInvalidVolume: a volume outside 0–1.
+	CodeInvalidVolume = exception.CodeInvalidVolume
+	// CodeUnknownProfile: no such card, or no such profile on it.
+	CodeUnknownProfile = exception.CodeUnknownProfile
+	// CodeNoAutomaticFix: Fix on a problem only a person can fix.
+	CodeNoAutomaticFix = exception.CodeNoAutomaticFix
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -65,6 +74,10 @@ var (
 	ErrDeviceBusy             = exception.Sentinel(CodeDeviceBusy)
 	ErrDeviceAccessDenied     = exception.Sentinel(CodeDeviceAccessDenied)
 	ErrAudioBackendChanged    = exception.Sentinel(CodeAudioBackendChanged)
+	ErrStateUnsupported       = exception.Sentinel(CodeStateUnsupported)
+	ErrInvalidVolume          = exception.Sentinel(CodeInvalidVolume)
+	ErrUnknownProfile         = exception.Sentinel(CodeUnknownProfile)
+	ErrNoAutomaticFix         = exception.Sentinel(CodeNoAutomaticFix)
 )
 
 func newError(code, message, details string) *Error { return exception.New(code, message, details) }

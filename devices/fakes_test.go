@@ -20,6 +20,10 @@ type fakeSystem struct {
 	opened   []*fakeAudio
 	// block, when set, makes Enumerate wait for it (or ctx).
 	block chan struct{}
+	// cards are the server's; onProfile, when set, changes the lists as a
+	// profile switch would.
+	cards     []Card
+	onProfile func(s *fakeSystem, card, profile string)
 }
 
 func (s *fakeSystem) set(f func(s *fakeSystem)) {
@@ -141,6 +145,63 @@ func (a *fakeAudio) OpenStream(k Kind, id string, cb streamCallbacks) (audioStre
 	s := &fakeStream{cb: cb}
 	a.streams = append(a.streams, s)
 	return s, nil
+}
+
+func (a *fakeAudio) Cards() []Card {
+	a.sys.mu.Lock()
+	defer a.sys.mu.Unlock()
+	if a.fallback {
+		return nil
+	}
+	return append([]Card(nil), a.sys.cards...)
+}
+
+func (a *fakeAudio) State(ctx context.Context) ([]rawAudio, []Card, error) {
+	if a.fallback {
+		return nil, nil, newError(CodeStateUnsupported, "raw ALSA has no state here", "")
+	}
+	a.sys.mu.Lock()
+	defer a.sys.mu.Unlock()
+	return append([]rawAudio(nil), a.sys.server...), append([]Card(nil), a.sys.cards...), nil
+}
+
+// change edits the server's device k/id, as pactl would.
+func (a *fakeAudio) change(k Kind, id string, f func(r *rawAudio)) error {
+	if a.fallback {
+		return newError(CodeStateUnsupported, "raw ALSA has no state here", "")
+	}
+	a.sys.mu.Lock()
+	defer a.sys.mu.Unlock()
+	for i := range a.sys.server {
+		if r := &a.sys.server[i]; r.Kind == k && r.ID == id {
+			f(r)
+			return nil
+		}
+	}
+	return newError(CodeUnknownDevice, "no such device on the server", "")
+}
+
+func (a *fakeAudio) SetMute(_ context.Context, k Kind, id string, muted bool) error {
+	return a.change(k, id, func(r *rawAudio) { r.Muted = muted })
+}
+
+func (a *fakeAudio) SetVolume(_ context.Context, k Kind, id string, v float64) error {
+	return a.change(k, id, func(r *rawAudio) { r.Volume = v })
+}
+
+func (a *fakeAudio) SetProfile(_ context.Context, card, profile string) error {
+	a.sys.mu.Lock()
+	defer a.sys.mu.Unlock()
+	for i := range a.sys.cards {
+		if a.sys.cards[i].Name == card {
+			a.sys.cards[i].ActiveProfile = profile
+			if a.sys.onProfile != nil {
+				a.sys.onProfile(a.sys, card, profile)
+			}
+			return nil
+		}
+	}
+	return newError(CodeUnknownProfile, "no such card", "")
 }
 
 // Close ends every stream (their Stop callbacks run), as miniaudio's does.

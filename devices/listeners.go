@@ -21,6 +21,11 @@ type Event struct {
 type Listener struct {
 	OnMediaDeviceListUpdated func(Event)
 	OnError                  func(*Error)
+	// OnDeviceStateChanged: a listed device's mute or volume, or a card's
+	// profile, changed (not a list change).
+	OnDeviceStateChanged func(StateEvent)
+	// OnProblemsChanged: the set of problems (Manager.Problems) changed.
+	OnProblemsChanged func(ProblemsEvent)
 }
 
 // mailbox queues deliveries for one listener so the watcher never waits on
@@ -63,6 +68,18 @@ func (mb *mailbox) event(e Event) {
 
 func (mb *mailbox) err(e *Error) {
 	if f := mb.l.OnError; f != nil {
+		mb.post(func() { f(e) })
+	}
+}
+
+func (mb *mailbox) state(e StateEvent) {
+	if f := mb.l.OnDeviceStateChanged; f != nil {
+		mb.post(func() { f(e) })
+	}
+}
+
+func (mb *mailbox) problems(e ProblemsEvent) {
+	if f := mb.l.OnProblemsChanged; f != nil {
 		mb.post(func() { f(e) })
 	}
 }
@@ -111,14 +128,24 @@ func (mb *mailbox) close() {
 	close(mb.wake)
 }
 
-// Subscription is the plain Go way to receive events: two channels and a
-// Close. Events are never dropped; read them, or Close.
+// Subscription is the plain Go way to receive events: channels and a
+// Close. List events and errors are never dropped; read them, or Close.
+// State and problem events are kept while their channel has room (64)
+// and dropped after, so a reader that ignores them blocks nothing.
 type Subscription struct {
-	events chan Event
-	errors chan *Error
-	remove func()
-	once   sync.Once
+	events   chan Event
+	errors   chan *Error
+	states   chan StateEvent
+	problems chan ProblemsEvent
+	remove   func()
+	once     sync.Once
 }
+
+// States delivers onDeviceStateChanged events.
+func (s *Subscription) States() <-chan StateEvent { return s.states }
+
+// Problems delivers onProblemsChanged events.
+func (s *Subscription) Problems() <-chan ProblemsEvent { return s.problems }
 
 // Events delivers list updates.
 func (s *Subscription) Events() <-chan Event { return s.events }

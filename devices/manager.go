@@ -66,6 +66,9 @@ type Manager struct {
 	cams      []Camera   // details of the listed cameras
 	sel       [3]selection
 	closed    bool
+	states    map[string]DeviceState // by stateKey, listed or not
+	cards     []Card
+	problems  []Problem
 
 	// What listeners were last told: the lists (with Active), and the codes
 	// of the audio and camera errors, so each problem is reported once.
@@ -73,6 +76,10 @@ type Manager struct {
 	audioCode  string
 	cameraCode string
 	scanned    bool
+
+	deliveredStates   map[string]DeviceState
+	deliveredCards    []Card
+	deliveredProblems []Problem
 
 	listeners map[string]*mailbox
 	watcher   *watcher

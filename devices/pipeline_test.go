@@ -334,3 +334,11 @@ func TestMailboxIsolation(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func (a *scriptedAudio) Cards() []Card { return nil }
+func (a *scriptedAudio) State(context.Context) ([]rawAudio, []Card, error) {
+	return nil, nil, newError(CodeStateUnsupported, "scripted", "")
+}
+func (a *scriptedAudio) SetMute(context.Context, Kind, string, bool) error      { return nil }
+func (a *scriptedAudio) SetVolume(context.Context, Kind, string, float64) error { return nil }
+func (a *scriptedAudio) SetProfile(context.Context, string, string) error       { return nil }

@@ -16,6 +16,7 @@ func (m *Manager) publishLocked() {
 		m.delivered = cur
 		m.audioCode = errCode(m.audioErr)
 		m.cameraCode = errCode(m.camErr)
+		m.publishStateLocked()
 		return
 	}
 	var errs []*Error
@@ -47,6 +48,7 @@ func (m *Manager) publishLocked() {
 	}
 	m.delivered = cur
 	m.deliverLocked(ev, errs)
+	m.publishStateLocked()
 }
 
 // vanishedLocked reports a chosen device that was active and is gone now.

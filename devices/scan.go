@@ -15,6 +15,12 @@ func (m *Manager) Refresh(ctx context.Context) error { return m.refresh(ctx, dir
 // results for the rest: a volume change or a sound-card uevent does not
 // open every /dev/video* node (which wakes USB cameras from autosuspend).
 func (m *Manager) refresh(ctx context.Context, d what) error {
+	if d&(dirtyAudio|dirtyVideo) == 0 {
+		if d&dirtyState != 0 {
+			return m.refreshState(ctx)
+		}
+		return nil
+	}
 	m.scanMu.Lock()
 	defer m.scanMu.Unlock()
 
@@ -66,6 +72,12 @@ func (m *Manager) refresh(ctx context.Context, d what) error {
 	}
 	m.raw, m.audioErr = raw, audioErr
 	m.probed, m.camErr = cams, camErr
+	if d&dirtyAudio != 0 {
+		m.states, m.cards = statesFrom(raw), nil
+		if m.audio != nil {
+			m.cards = m.audio.Cards()
+		}
+	}
 	m.lists = lists
 	m.cams = camList
 	m.publishLocked()

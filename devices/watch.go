@@ -29,6 +29,9 @@ type what uint8
 const (
 	dirtyAudio what = 1 << iota
 	dirtyVideo
+	// dirtyState: a device's mute or volume, or a card's profile, may have
+	// changed; no listing is needed, only the state.
+	dirtyState
 	dirtyAll = dirtyAudio | dirtyVideo
 )
 
@@ -198,7 +201,8 @@ func (m *Manager) RemoveListener(id string) {
 // Subscribe returns a Subscription whose channels receive what a Listener
 // would. The channels are never closed; stop reading after Close.
 func (m *Manager) Subscribe() *Subscription {
-	s := &Subscription{events: make(chan Event, 16), errors: make(chan *Error, 16)}
+	s := &Subscription{events: make(chan Event, 16), errors: make(chan *Error, 16),
+		states: make(chan StateEvent, 64), problems: make(chan ProblemsEvent, 64)}
 	done := make(chan struct{})
 	m.mu.Lock()
 	m.subSeq++
@@ -215,6 +219,18 @@ func (m *Manager) Subscribe() *Subscription {
 			select {
 			case s.errors <- e:
 			case <-done:
+			}
+		},
+		OnDeviceStateChanged: func(e StateEvent) {
+			select {
+			case s.states <- e:
+			default:
+			}
+		},
+		OnProblemsChanged: func(e ProblemsEvent) {
+			select {
+			case s.problems <- e:
+			default:
 			}
 		},
 	})

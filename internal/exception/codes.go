@@ -20,6 +20,10 @@ const (
 	CodeDeviceBusy             = "DEVICE_BUSY"               // held exclusively by another program
 	CodeDeviceAccessDenied     = "DEVICE_ACCESS_DENIED"      // the OS refused access (privacy settings)
 	CodeAudioBackendChanged    = "AUDIO_BACKEND_CHANGED"     // the sound server came back under a meter on ALSA
+	CodeStateUnsupported       = "DEVICE_STATE_UNSUPPORTED"  // this backend cannot read or change mute, volume or profiles
+	CodeInvalidVolume          = "INVALID_VOLUME"            // a volume outside 0–1
+	CodeUnknownProfile         = "UNKNOWN_PROFILE"           // no such card, or no such profile on it
+	CodeNoAutomaticFix         = "NO_AUTOMATIC_FIX"          // a problem only a person can fix
 
 	// Call history.
 
@@ -53,6 +57,10 @@ var Names = map[string]string{
 	CodeDeviceBusy:             "DEVICE_ERROR",
 	CodeDeviceAccessDenied:     "PERMISSION_ERROR",
 	CodeAudioBackendChanged:    "AUDIO_ERROR",
+	CodeStateUnsupported:       "AUDIO_ERROR",
+	CodeInvalidVolume:          "VALIDATION_ERROR",
+	CodeUnknownProfile:         "VALIDATION_ERROR",
+	CodeNoAutomaticFix:         "USAGE_ERROR",
 
 	CodeRequestInProgress:   "REQUEST_IN_PROGRESS",
 	CodeNotEnoughParameters: "VALIDATION_ERROR",

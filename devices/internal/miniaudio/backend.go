@@ -37,6 +37,10 @@ var (
 	ErrAccessDenied = errors.New("access to the device was denied")
 	// ErrOpenFailed: the device could not be opened or started otherwise.
 	ErrOpenFailed = errors.New("the device could not be opened")
+	// ErrUnsupported: this backend cannot read or change device state.
+	ErrUnsupported = errors.New("this audio backend cannot change device state")
+	// ErrNoSuchEntity: no such device, card or profile on the server.
+	ErrNoSuchEntity = pulse.ErrNoSuchEntity
 )
 
 // Device is one audio device as the backend reports it.
@@ -51,6 +55,12 @@ type Device struct {
 	// GroupKey links a headset's input and output (a card, a bus, a
 	// container id); "" when nothing links it to another device.
 	GroupKey string
+	// HasState is set when the backend reports the device's own mute and
+	// volume (the sound server does; raw ALSA here does not).
+	HasState bool
+	Muted    bool
+	Volume   float64 // 1 at 0 dB
+	Card     string  // the card's name, "" when none
 }
 
 // Backend lists audio devices and opens streams through one long-lived
@@ -65,6 +75,7 @@ type Backend struct {
 	fallback bool
 	closed   bool
 	streams  map[*Stream]bool // open meters and tones
+	cards    []pulse.Card     // from the last listing, on Pulse
 }
 
 type choice struct {
@@ -179,6 +190,7 @@ func (b *Backend) Enumerate(ctx context.Context) ([]Device, error) {
 	}
 	if metaDone != nil {
 		<-metaDone
+		b.cards = meta.Cards
 	}
 	if listErr != nil {
 		return nil, listErr
@@ -222,6 +234,7 @@ func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) 
 		if ok {
 			r.Monitor = m.Monitor
 			r.GroupKey = m.GroupKey
+			r.HasState, r.Muted, r.Volume, r.Card = true, m.Muted, m.Volume, m.Card
 		}
 	case NameALSA:
 		r.ID = alsaStableID(id, readALSACardID)
@@ -233,6 +246,61 @@ func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) 
 		r.Label = r.ID
 	}
 	return r
+}
+
+// Cards are the sound cards of the last listing (on the sound server;
+// none elsewhere).
+func (b *Backend) Cards() []pulse.Card {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.cards
+}
+
+// State reads every device's mute and volume, and the cards, without a
+// full listing: what a volume or mute change needs. Keyed by Input and ID.
+func (b *Backend) State(ctx context.Context) ([]Device, []pulse.Card, error) {
+	if b.props == nil {
+		return nil, nil, ErrUnsupported
+	}
+	meta, err := b.props.Devices(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Device
+	for name, d := range meta.Sinks {
+		out = append(out, Device{ID: name, Monitor: d.Monitor, HasState: true, Muted: d.Muted, Volume: d.Volume, Card: d.Card})
+	}
+	for name, d := range meta.Sources {
+		out = append(out, Device{ID: name, Input: true, Monitor: d.Monitor, HasState: true, Muted: d.Muted, Volume: d.Volume, Card: d.Card})
+	}
+	b.mu.Lock()
+	b.cards = meta.Cards
+	b.mu.Unlock()
+	return out, meta.Cards, nil
+}
+
+// SetMute mutes or unmutes a device.
+func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool) error {
+	if b.props == nil {
+		return ErrUnsupported
+	}
+	return b.props.SetMute(ctx, input, id, mute)
+}
+
+// SetVolume sets a device's volume (1 at 0 dB).
+func (b *Backend) SetVolume(ctx context.Context, input bool, id string, v float64) error {
+	if b.props == nil {
+		return ErrUnsupported
+	}
+	return b.props.SetVolume(ctx, input, id, v)
+}
+
+// SetProfile switches a card to a profile.
+func (b *Backend) SetProfile(ctx context.Context, card, profile string) error {
+	if b.props == nil {
+		return ErrUnsupported
+	}
+	return b.props.SetProfile(ctx, card, profile)
 }
 
 // Knows reports whether the last listing had this device, monitors

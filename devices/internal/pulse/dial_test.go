@@ -20,19 +20,20 @@ func TestAddrs(t *testing.T) {
 
 func TestListChange(t *testing.T) {
 	for _, tc := range []struct {
-		ev           proto.SubscriptionEventType
-		dirty, check bool
+		ev                  proto.SubscriptionEventType
+		dirty, check, state bool
 	}{
-		{proto.EventSink | proto.EventNew, true, false},
-		{proto.EventSource | proto.EventRemove, true, false},
-		{proto.EventSink | proto.EventChange, false, true}, // volume, mute: look first
-		{proto.EventSource | proto.EventChange, false, true},
-		{proto.EventCard | proto.EventChange, true, false}, // a profile switch
-		{proto.EventServer | proto.EventChange, true, false},
-		{proto.EventSinkSinkInput | proto.EventNew, false, false},
+		{proto.EventSink | proto.EventNew, true, false, false},
+		{proto.EventSource | proto.EventRemove, true, false, false},
+		{proto.EventSink | proto.EventChange, false, true, true}, // volume, mute: look first
+		{proto.EventSource | proto.EventChange, false, true, true},
+		{proto.EventCard | proto.EventChange, true, false, true}, // a profile switch
+		{proto.EventServer | proto.EventChange, true, false, false},
+		{proto.EventSinkSinkInput | proto.EventNew, false, false, false},
 	} {
-		d, c := listChange(tc.ev)
+		d, c, st := listChange(tc.ev)
 		assert.Equal(t, tc.dirty, d, "%v", tc.ev)
 		assert.Equal(t, tc.check, c, "%v", tc.ev)
+		assert.Equal(t, tc.state, st, "%v", tc.ev)
 	}
 }

@@ -30,11 +30,19 @@ type Device struct {
 	Monitor bool
 	// GroupKey names the card or bus the device sits on; "" when unknown.
 	GroupKey string
+	// Muted and Volume are the device's own (not a stream's): Volume is
+	// the loudest channel, 1 at 0 dB (PA_VOLUME_NORM), above 1 when the
+	// server amplifies.
+	Muted  bool
+	Volume float64
+	// Card is the name of the card it belongs to; "" for virtual devices.
+	Card string
 }
 
-// Devices are the sinks and sources by name.
+// Devices are the sinks and sources by name, and the cards.
 type Devices struct {
 	Sinks, Sources map[string]Device
+	Cards          []Card
 }
 
 // Lookup finds a source (input) or sink by name.
@@ -91,14 +99,16 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	for _, c := range cards {
 		cardNames[c.CardIndex] = c.CardName
 	}
-	out := Devices{Sinks: map[string]Device{}, Sources: map[string]Device{}}
+	out := Devices{Sinks: map[string]Device{}, Sources: map[string]Device{}, Cards: cardsFrom(cards)}
 	sinkByIndex := map[uint32]string{}
 	for _, s := range sinks {
-		out.Sinks[s.SinkName] = Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames)}
+		out.Sinks[s.SinkName] = Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames),
+			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex]}
 		sinkByIndex[s.SinkIndex] = s.SinkName
 	}
 	for _, s := range sources {
-		d := Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames)}
+		d := Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames),
+			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex]}
 		// For a source, MonitorSourceIndex holds the sink it monitors.
 		if sink, ok := sinkByIndex[s.MonitorSourceIndex]; ok && s.MonitorSourceIndex != proto.Undefined {
 			d.Monitor = true

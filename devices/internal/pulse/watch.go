@@ -22,6 +22,7 @@ import (
 // marks dirty.
 type watch struct {
 	dirty func()
+	state func()
 	stop  chan struct{}
 	done  chan struct{}
 	once  sync.Once
@@ -33,27 +34,32 @@ const (
 )
 
 // StartWatch starts watching the server PULSE_SERVER names (or the user's
-// default). dirty is called from the watch's goroutines and must not
-// block. Close stops it; a second Close is a no-op.
-func StartWatch(dirty func()) io.Closer {
-	p := &watch{dirty: dirty, stop: make(chan struct{}), done: make(chan struct{})}
+// default). dirty is called when a device list may have changed, state
+// when a device's mute or volume or a card's profile may have; both from
+// the watch's goroutines, and they must not block. Close stops it; a
+// second Close is a no-op.
+func StartWatch(dirty, state func()) io.Closer {
+	p := &watch{dirty: dirty, state: state, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.run()
 	return p
 }
 
-// listChange reports whether an event can change a device list by itself;
-// sink and source "change" events need a look first.
-func listChange(ev proto.SubscriptionEventType) (dirty, check bool) {
+// listChange reports whether an event can change a device list by itself
+// (dirty), needs a look first (check: sink and source "change" events),
+// and whether it can change a device's or card's state.
+func listChange(ev proto.SubscriptionEventType) (dirty, check, state bool) {
 	switch ev.GetFacility() {
 	case proto.EventSink, proto.EventSource:
 		if ev.GetType() == proto.EventChange {
-			return false, true
+			return false, true, true
 		}
-		return true, false
-	case proto.EventCard, proto.EventServer:
-		return true, false // profiles, ports, defaults
+		return true, false, false
+	case proto.EventCard:
+		return true, false, true // profiles, ports
+	case proto.EventServer:
+		return true, false, false // defaults
 	}
-	return false, false
+	return false, false, false
 }
 
 func (p *watch) run() {
@@ -71,9 +77,12 @@ func (p *watch) run() {
 		client, conn, err := Dial(func(msg any) {
 			switch m := msg.(type) {
 			case *proto.SubscribeEvent:
-				d, c := listChange(m.Event)
+				d, c, st := listChange(m.Event)
 				if d {
 					p.dirty()
+				}
+				if st {
+					p.state()
 				}
 				if c {
 					select {

@@ -1,0 +1,186 @@
+package devices
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// A Problem is something that silently ruins a call, found on the chosen
+// microphone or speaker: a stable code, a sentence, and the fix that
+// applies (Manager.Fix carries it out).
+type Problem struct {
+	Code     string `json:"code"`
+	Kind     Kind   `json:"kind"`
+	DeviceID string `json:"deviceId"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+	// What Fix does, for Manager.Fix: unmute, set the volume to Volume, or
+	// switch Card to Profile.
+	Volume  float64 `json:"-"`
+	Card    string  `json:"-"`
+	Profile string  `json:"-"`
+}
+
+// The problem codes. Stable: scripts match on them (README lists them).
+const (
+	ProblemMicMuted          = "MIC_MUTED"
+	ProblemSpeakerMuted      = "SPEAKER_MUTED"
+	ProblemMicVolumeLow      = "MIC_VOLUME_LOW"
+	ProblemSpeakerVolumeLow  = "SPEAKER_VOLUME_LOW"
+	ProblemMicOffInProfile   = "MIC_OFF_IN_PROFILE"
+	ProblemDefaultMicMonitor = "DEFAULT_MIC_IS_MONITOR"
+)
+
+// The thresholds, in one place.
+const (
+	// LowVolume: at or below 10 %, a device is as good as off. On the
+	// sound server's cubic scale 10 % is -60 dB: speech at a usual
+	// -20 dBFS arrives at -80 dBFS, under any call app's noise gate, and
+	// a speaker at -60 dB is inaudible in a room.
+	LowVolume = 0.10
+	// raiseMic and raiseSpeaker are what "Raise volume" sets: the mic to
+	// 0 dB (no digital gain, no added noise), the speaker to 60 %
+	// (-13 dB), loud enough to hear and not a shock in headphones.
+	raiseMic     = 1.0
+	raiseSpeaker = 0.6
+)
+
+// computeProblemsLocked finds the problems of the chosen (active) devices.
+func (m *Manager) computeProblemsLocked() []Problem {
+	var out []Problem
+	lists := m.listsLocked()
+	for _, k := range []Kind{AudioInput, AudioOutput} {
+		for _, d := range lists.Of(k) {
+			if !d.Active {
+				continue
+			}
+			s, ok := m.states[stateKey(k, d.DeviceID)]
+			if !ok {
+				continue
+			}
+			out = append(out, stateProblems(d, s)...)
+			if k == AudioOutput {
+				if p, ok := micOffInProfile(d, s, m.cards); ok {
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	if p, ok := defaultMicIsMonitor(m.raw); ok {
+		out = append(out, p)
+	}
+	return out
+}
+
+func stateProblems(d Info, s DeviceState) []Problem {
+	what, muted, low, raise := "microphone", ProblemMicMuted, ProblemMicVolumeLow, raiseMic
+	if d.Kind == AudioOutput {
+		what, muted, low, raise = "speaker", ProblemSpeakerMuted, ProblemSpeakerVolumeLow, raiseSpeaker
+	}
+	switch {
+	case s.Muted:
+		msg := fmt.Sprintf("Your %s (%s) is muted in the system settings: nobody will hear you.", what, d.Label)
+		if d.Kind == AudioOutput {
+			msg = fmt.Sprintf("Your %s (%s) is muted in the system settings: you will hear nobody.", what, d.Label)
+		}
+		return []Problem{{Code: muted, Kind: d.Kind, DeviceID: d.DeviceID, Message: msg, Fix: "Unmute it"}}
+	case s.Volume <= LowVolume:
+		return []Problem{{Code: low, Kind: d.Kind, DeviceID: d.DeviceID,
+			Message: fmt.Sprintf("Your %s (%s) is at %.0f %% volume: as good as off.", what, d.Label, s.Volume*100),
+			Fix:     fmt.Sprintf("Raise its volume to %.0f %%", raise*100), Volume: raise}}
+	}
+	return nil
+}
+
+// micOffInProfile: the chosen speaker's card runs a profile with no
+// microphone while it has one with (a Bluetooth headset in its music mode,
+// A2DP): calls would quietly use another microphone.
+func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
+	if s.Card == "" {
+		return Problem{}, false
+	}
+	for _, c := range cards {
+		if c.Name != s.Card {
+			continue
+		}
+		var active *Profile
+		for i := range c.Profiles {
+			if c.Profiles[i].Name == c.ActiveProfile {
+				active = &c.Profiles[i]
+			}
+		}
+		if active == nil || active.Inputs > 0 {
+			return Problem{}, false
+		}
+		best, found := Profile{}, false
+		for _, p := range c.Profiles {
+			if !p.Available || p.Inputs == 0 || p.Outputs == 0 {
+				continue
+			}
+			// A headset's call mode first; else the first with both.
+			if !found || (isHeadsetProfile(p.Name) && !isHeadsetProfile(best.Name)) {
+				best, found = p, true
+			}
+		}
+		if !found {
+			return Problem{}, false
+		}
+		msg := fmt.Sprintf("The microphone of %s is off in its current mode (%s).", c.Label, active.Label)
+		fix := fmt.Sprintf("Switch to %s", best.Label)
+		if isHeadsetProfile(best.Name) {
+			msg = fmt.Sprintf("Your headset's microphone is off in its music mode (%s).", active.Label)
+			fix = fmt.Sprintf("Switch to headset mode (%s); calls will sound like a phone call", best.Label)
+		}
+		return Problem{Code: ProblemMicOffInProfile, Kind: AudioOutput, DeviceID: d.DeviceID, Message: msg, Fix: fix,
+			Card: c.Name, Profile: best.Name}, true
+	}
+	return Problem{}, false
+}
+
+// isHeadsetProfile: a Bluetooth headset's call mode (PulseAudio's
+// headset_head_unit, handsfree_head_unit; PipeWire's headset-head-unit…).
+func isHeadsetProfile(name string) bool {
+	n := strings.ReplaceAll(name, "-", "_")
+	return strings.Contains(n, "head_unit") || strings.Contains(n, "headset") || strings.Contains(n, "handsfree")
+}
+
+// defaultMicIsMonitor: the system's default input is a monitor (the sound
+// of the speakers, not a microphone) while a real microphone exists.
+func defaultMicIsMonitor(raw []rawAudio) (Problem, bool) {
+	var def *rawAudio
+	real := ""
+	for i, r := range raw {
+		if r.Kind != AudioInput {
+			continue
+		}
+		if r.Default {
+			def = &raw[i]
+		}
+		if !r.Monitor && real == "" {
+			real = r.ID
+		}
+	}
+	if def == nil || !def.Monitor || real == "" {
+		return Problem{}, false
+	}
+	return Problem{Code: ProblemDefaultMicMonitor, Kind: AudioInput, DeviceID: def.ID,
+		Message: fmt.Sprintf("The system's default microphone is %s, which records what your speakers play, not your voice.", def.Label),
+		Fix:     "Choose a real microphone"}, true
+}
+
+// Fix carries out a problem's fix: unmute, raise the volume, or switch the
+// card's profile. DEFAULT_MIC_IS_MONITOR has no automatic fix (which
+// microphone is a person's choice): it is an error matching
+// ErrUnknownDevice's kind of usage error.
+func (m *Manager) Fix(ctx context.Context, p Problem) error {
+	switch p.Code {
+	case ProblemMicMuted, ProblemSpeakerMuted:
+		return m.SetMute(ctx, p.Kind, p.DeviceID, false)
+	case ProblemMicVolumeLow, ProblemSpeakerVolumeLow:
+		return m.SetVolume(ctx, p.Kind, p.DeviceID, p.Volume)
+	case ProblemMicOffInProfile:
+		return m.SetCardProfile(ctx, p.Card, p.Profile)
+	}
+	return newError(CodeNoAutomaticFix, fmt.Sprintf("%s has no automatic fix", p.Code), p.Fix)
+}
