@@ -1,0 +1,126 @@
+package devices
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func codes(ps []Problem) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Code)
+	}
+	return out
+}
+
+// A muted or silent microphone or speaker is a problem with a fix; the
+// fix works through the backend and the problem clears, with one state
+// event and one problems event each way.
+func TestStateProblemsAndFixes(t *testing.T) {
+	mic := serverMic
+	mic.HasState, mic.Muted, mic.Volume = true, true, 0.8
+	spk := fakeSpeaker
+	spk.HasState, spk.Volume = true, 0.05
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{mic, spk}}
+	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	sub := m.Subscribe()
+	defer sub.Close()
+
+	assert.Equal(t, []string{ProblemMicMuted, ProblemSpeakerVolumeLow}, codes(m.Problems()))
+	st, ok := m.State(AudioInput, mic.ID)
+	require.True(t, ok)
+	assert.Equal(t, DeviceState{DeviceID: mic.ID, Kind: AudioInput, Muted: true, Volume: 0.8}, st)
+
+	for _, p := range m.Problems() {
+		require.NoError(t, m.Fix(context.Background(), p), p.Code)
+	}
+	assert.Empty(t, m.Problems(), "fixed")
+	st, _ = m.State(AudioOutput, spk.ID)
+	assert.InDelta(t, raiseSpeaker, st.Volume, 1e-9, "raised to a hearable level")
+
+	// The events: the mute fix, then the volume fix (each a state event
+	// and a problems event).
+	var changed []DeviceState
+	for len(changed) < 2 {
+		ev := <-sub.States()
+		changed = append(changed, ev.Changed...)
+	}
+	assert.False(t, changed[0].Muted)
+	assert.InDelta(t, raiseSpeaker, changed[1].Volume, 1e-9)
+	var last ProblemsEvent
+	for range 2 {
+		last = <-sub.Problems()
+	}
+	assert.Empty(t, last.Problems)
+
+	assert.ErrorIs(t, m.SetVolume(context.Background(), AudioInput, mic.ID, 1.5), ErrInvalidVolume)
+	assert.ErrorIs(t, m.SetMute(context.Background(), AudioInput, "nope", true), ErrUnknownDevice)
+	assert.ErrorIs(t, m.SetMute(context.Background(), VideoInput, "cam", true), ErrInvalidKind)
+	assert.ErrorIs(t, m.SetCardProfile(context.Background(), "nope", "x"), ErrUnknownProfile)
+}
+
+// A Bluetooth headset in its music mode (A2DP) has no microphone: calls
+// would quietly use another. The problem names the headset mode as the
+// fix, and the fix brings the microphone back.
+func TestHeadsetInMusicMode(t *testing.T) {
+	laptopMic := rawAudio{ID: "alsa_input.pci.analog", Kind: AudioInput, Label: "Built-in Mic", Default: true, HasState: true, Volume: 1}
+	headsetOut := rawAudio{ID: "bluez_output.AA.a2dp", Kind: AudioOutput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 0.7, Card: "bluez_card.AA"}
+	headsetMic := rawAudio{ID: "bluez_input.AA", Kind: AudioInput, Label: "WH-1000XM4", HasState: true, Volume: 1, Card: "bluez_card.AA"}
+	card := Card{Name: "bluez_card.AA", Label: "WH-1000XM4", ActiveProfile: "a2dp-sink", Profiles: []Profile{
+		{Name: "off", Label: "Off", Available: true},
+		{Name: "a2dp-sink", Label: "High Fidelity Playback (A2DP Sink)", Outputs: 1, Available: true},
+		{Name: "headset-head-unit", Label: "Headset Head Unit (HSP/HFP)", Inputs: 1, Outputs: 1, Available: true},
+	}}
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{laptopMic, headsetOut}, cards: []Card{card}}
+	sys.onProfile = func(s *fakeSystem, _, profile string) {
+		if profile == "headset-head-unit" {
+			s.server = append(s.server, headsetMic)
+		}
+	}
+	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+
+	ps := m.Problems()
+	require.Equal(t, []string{ProblemMicOffInProfile}, codes(ps))
+	assert.Contains(t, ps[0].Message, "music mode")
+	assert.Contains(t, ps[0].Fix, "headset mode")
+	assert.Equal(t, "headset-head-unit", ps[0].Profile)
+	require.Len(t, m.Cards(), 1)
+
+	require.NoError(t, m.Fix(context.Background(), ps[0]))
+	require.NoError(t, m.Refresh(context.Background())) // the server would announce the new source
+	assert.Empty(t, m.Problems())
+	assert.Equal(t, "headset-head-unit", m.Cards()[0].ActiveProfile)
+	assert.Contains(t, ids(m.AudioInputDevices()), headsetMic.ID, "the microphone is back")
+}
+
+func TestDefaultMicIsMonitor(t *testing.T) {
+	monitor := rawAudio{ID: "speakers.monitor", Kind: AudioInput, Label: "Monitor of Speakers", Default: true, Monitor: true}
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{monitor, serverMic}}
+	sys.server[1].Default = false
+	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	ps := m.Problems()
+	require.Equal(t, []string{ProblemDefaultMicMonitor}, codes(ps))
+	assert.Equal(t, "speakers.monitor", ps[0].DeviceID)
+	assert.ErrorIs(t, m.Fix(context.Background(), ps[0]), ErrNoAutomaticFix, "which microphone is a person's choice")
+}
+
+// Raw ALSA (no sound server) has no state: no problems, and the setters
+// say so in words.
+func TestNoStateOnFallback(t *testing.T) {
+	sys := &fakeSystem{alsa: []rawAudio{fakeMic, fakeSpeaker}}
+	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	assert.Empty(t, m.States())
+	assert.Empty(t, m.Problems())
+	assert.ErrorIs(t, m.SetMute(context.Background(), AudioInput, fakeMic.ID, false), ErrStateUnsupported)
+}
