@@ -37,6 +37,7 @@ func commands() []command {
 		{"devices", "list microphones, speakers and cameras", runDevices},
 		{"watch", "print device changes as they happen, until interrupted", runWatch},
 		{"check", "play the test chime on a speaker, or meter a microphone", runCheck},
+		{"set", "mute or unmute, set a volume, or switch a card's profile", runSet},
 		{"calls", "call history: sync, list, show, import, export, sample", runCalls},
 	}
 }

@@ -39,11 +39,12 @@ func runDevices(ctx context.Context, env Env, args []string) int {
 	if *asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(lists); err != nil {
+		if err := enc.Encode(document(m, lists)); err != nil {
 			return fail(env, err)
 		}
 	} else {
-		printTable(env, lists)
+		printTable(env, lists, m)
+		printProblems(env, m.Problems())
 	}
 	// What could be listed is printed either way; a missing sound server
 	// or camera problem still makes the run a failure a script can see.
@@ -77,13 +78,68 @@ func affects(err error, k devices.Kind) bool {
 	return audio
 }
 
-func printTable(env Env, l devices.Lists) {
+// withState is a device in `devices --json`: the SDK's MediaDeviceInfo
+// fields exactly, then the OS state where the backend reports it.
+type withState struct {
+	devices.Info
+	Muted  *bool    `json:"muted,omitempty"`
+	Volume *float64 `json:"volume,omitempty"`
+	Card   string   `json:"card,omitempty"`
+}
+
+// devicesDoc is `devices --json`: the three lists, the cards and the
+// problems.
+type devicesDoc struct {
+	AudioInputDevices  []withState       `json:"audioInputDevices"`
+	AudioOutputDevices []withState       `json:"audioOutputDevices"`
+	VideoInputDevices  []withState       `json:"videoInputDevices"`
+	Cards              []devices.Card    `json:"cards"`
+	Problems           []devices.Problem `json:"problems"`
+}
+
+func document(m *devices.Manager, l devices.Lists) devicesDoc {
+	with := func(list []devices.Info) []withState {
+		out := make([]withState, 0, len(list))
+		for _, d := range list {
+			w := withState{Info: d}
+			if s, ok := m.State(d.Kind, d.DeviceID); ok {
+				w.Muted, w.Volume, w.Card = &s.Muted, &s.Volume, s.Card
+			}
+			out = append(out, w)
+		}
+		return out
+	}
+	doc := devicesDoc{AudioInputDevices: with(l.AudioInputDevices), AudioOutputDevices: with(l.AudioOutputDevices),
+		VideoInputDevices: with(l.VideoInputDevices), Cards: m.Cards(), Problems: m.Problems()}
+	if doc.Cards == nil {
+		doc.Cards = []devices.Card{}
+	}
+	if doc.Problems == nil {
+		doc.Problems = []devices.Problem{}
+	}
+	return doc
+}
+
+func printProblems(env Env, ps []devices.Problem) {
+	for _, p := range ps {
+		fmt.Fprintf(env.Stdout, "! %s: %s Fix: %s.\n", p.Code, p.Message, p.Fix)
+	}
+}
+
+func printTable(env Env, l devices.Lists, m *devices.Manager) {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tDEFAULT\tACTIVE\tLABEL\tDEVICE ID")
+	fmt.Fprintln(tw, "KIND\tDEFAULT\tACTIVE\tSTATE\tLABEL\tDEVICE ID")
 	n := 0
 	for _, k := range devices.Kinds {
 		for _, d := range l.Of(k) {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Kind, mark(d.Default), mark(d.Active), d.Label, d.DeviceID)
+			state := "-"
+			if s, ok := m.State(k, d.DeviceID); ok {
+				state = fmt.Sprintf("%.0f%%", s.Volume*100)
+				if s.Muted {
+					state = "muted"
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Kind, mark(d.Default), mark(d.Active), state, d.Label, d.DeviceID)
 			n++
 		}
 	}

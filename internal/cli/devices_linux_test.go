@@ -21,8 +21,8 @@ func TestDevicesJSON(t *testing.T) {
 	require.Equal(t, ExitOK, code, errOut)
 	var raw map[string][]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &raw))
-	assert.Len(t, raw, 3)
-	for _, key := range []string{"audioInputDevices", "audioOutputDevices", "videoInputDevices"} {
+	assert.Len(t, raw, 5)
+	for _, key := range []string{"audioInputDevices", "audioOutputDevices", "videoInputDevices", "cards", "problems"} {
 		assert.Contains(t, raw, key)
 	}
 	require.Len(t, raw["audioOutputDevices"], 1)
@@ -31,7 +31,10 @@ func TestDevicesJSON(t *testing.T) {
 	for k := range d {
 		keys = append(keys, k)
 	}
-	assert.ElementsMatch(t, []string{"deviceId", "kind", "label", "groupId", "default", "active"}, keys)
+	// The SDK's fields, then the OS state the sound server reports.
+	assert.ElementsMatch(t, []string{"deviceId", "kind", "label", "groupId", "default", "active", "muted", "volume"}, keys)
+	assert.Equal(t, false, d["muted"])
+	assert.InDelta(t, 1.0, d["volume"], 0.01)
 	assert.Equal(t, "usb_headset", d["deviceId"])
 	assert.Equal(t, "USB_Headset", d["label"])
 	require.Len(t, raw["audioInputDevices"], 1, "monitor hidden by default")

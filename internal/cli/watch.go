@@ -32,7 +32,8 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			devices.Lists
 		}{"initial", m.Devices()})
 	} else {
-		printTable(env, m.Devices())
+		printTable(env, m.Devices(), m)
+		printProblems(env, m.Problems())
 	}
 	if err := m.Err(); err != nil {
 		reportError(out, *asJSON, asDeviceError(err))
@@ -67,8 +68,44 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			}
 		case err := <-sub.Errors():
 			reportError(out, *asJSON, err)
+		case e := <-sub.States():
+			if *asJSON {
+				out.json(struct {
+					Event   string                `json:"event"`
+					At      time.Time             `json:"at"`
+					Changed []devices.DeviceState `json:"changed"`
+					Cards   []devices.Card        `json:"cards"`
+				}{"onDeviceStateChanged", e.At.UTC().Truncate(time.Millisecond), nonNil(e.Changed), nonNil(e.Cards)})
+				continue
+			}
+			for _, s := range e.Changed {
+				out.line("~ %s (%s) muted %v, volume %.0f %%", s.DeviceID, s.Kind, s.Muted, s.Volume*100)
+			}
+		case e := <-sub.Problems():
+			if *asJSON {
+				out.json(struct {
+					Event    string            `json:"event"`
+					At       time.Time         `json:"at"`
+					Problems []devices.Problem `json:"problems"`
+				}{"onProblemsChanged", e.At.UTC().Truncate(time.Millisecond), nonNil(e.Problems)})
+				continue
+			}
+			if len(e.Problems) == 0 {
+				out.line("! no problems")
+			}
+			for _, p := range e.Problems {
+				out.line("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+			}
 		}
 	}
+}
+
+// nonNil makes a nil slice [] in JSON.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func tag(b bool, s string) string {
