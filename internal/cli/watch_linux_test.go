@@ -63,6 +63,19 @@ func TestWatchJSON(t *testing.T) {
 	ev = next()
 	require.Len(t, ev["removed"], 1)
 
+	// A mute is not a list change: its own event, then the problem it makes.
+	s.Pactl("set-sink-mute", "speakers", "1")
+	ev = next()
+	assert.Equal(t, "onDeviceStateChanged", ev["event"])
+	require.Len(t, ev["changed"], 1)
+	changed := ev["changed"].([]any)[0].(map[string]any)
+	assert.Equal(t, "speakers", changed["deviceId"])
+	assert.Equal(t, true, changed["muted"])
+	ev = next()
+	assert.Equal(t, "onProblemsChanged", ev["event"])
+	require.Len(t, ev["problems"], 1)
+	assert.Equal(t, "SPEAKER_MUTED", ev["problems"].([]any)[0].(map[string]any)["code"])
+
 	s.Kill()
 	ev = next()
 	assert.Equal(t, "onError", ev["event"])
