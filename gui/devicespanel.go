@@ -38,6 +38,7 @@ type devicesPanel struct {
 	meterCancel func()
 	meterID     string
 	meterOpen   bool
+	states      map[devices.Kind]*stateView
 }
 
 // devicePicker is one kind's Select with the ids behind its options.
@@ -50,7 +51,8 @@ type devicePicker struct {
 }
 
 func newDevicesPanel(cfg *Config) *devicesPanel {
-	p := &devicesPanel{cfg: cfg, pickers: map[devices.Kind]*devicePicker{}}
+	p := &devicesPanel{cfg: cfg, pickers: map[devices.Kind]*devicePicker{},
+		states: map[devices.Kind]*stateView{devices.AudioInput: newStateView(cfg, devices.AudioInput), devices.AudioOutput: newStateView(cfg, devices.AudioOutput)}}
 	p.bannerText = widget.NewLabel("")
 	p.bannerText.Wrapping = fyne.TextWrapWord
 	p.bannerText.Importance = widget.DangerImportance
@@ -86,9 +88,9 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	cam := p.pickers[devices.VideoInput]
 	p.content = container.NewVScroll(container.NewVBox(
 		p.banner,
-		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note,
+		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
 			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote)),
-		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note,
+		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
 			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
 		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.cameraInfo)),
 	))
@@ -112,6 +114,12 @@ func (p *devicesPanel) start() {
 		},
 		OnError: func(e *devices.Error) {
 			p.cfg.Do(func() { p.showError(e) })
+		},
+		OnDeviceStateChanged: func(devices.StateEvent) {
+			p.cfg.Do(p.showState)
+		},
+		OnProblemsChanged: func(devices.ProblemsEvent) {
+			p.cfg.Do(p.showState)
 		},
 	})
 	p.update(p.cfg.Devices.Devices(), nil)
@@ -186,6 +194,15 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	}
 	p.updateCamera()
 	p.ensureMeter()
+	p.showState()
+}
+
+// showState redraws the microphone's and speaker's OS state and problems.
+func (p *devicesPanel) showState() {
+	problems := p.cfg.Devices.Problems()
+	for _, v := range p.states {
+		v.show(p.lists, problems)
+	}
 }
 
 func (p *devicesPanel) updateCamera() {

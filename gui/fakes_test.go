@@ -63,6 +63,7 @@ type fakeDevices struct {
 	tones     []string
 	meters    []*fakeMeter
 	openErr   error
+	st        fakeState // OS state: see state_test.go
 }
 
 func newFakeDevices(l devices.Lists) *fakeDevices {

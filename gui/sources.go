@@ -22,6 +22,11 @@ type Devices interface {
 	RemoveListener(id string)
 	OpenMeter(ctx context.Context, deviceID string) (LevelSource, error)
 	PlayTone(ctx context.Context, deviceID string) error
+	// The OS state of microphones and speakers, and its problems.
+	State(k devices.Kind, id string) (devices.DeviceState, bool)
+	Problems() []devices.Problem
+	Fix(ctx context.Context, p devices.Problem) error
+	SetVolume(ctx context.Context, k devices.Kind, id string, v float64) error
 }
 
 // LevelSource is an open microphone meter.
