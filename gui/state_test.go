@@ -1,0 +1,135 @@
+package gui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// fakeState is the fake's OS state: mute and volume per device, the
+// problems, and the fixes asked for.
+type fakeState struct {
+	states   map[string]devices.DeviceState
+	problems []devices.Problem
+	fixed    []devices.Problem
+	volumes  []float64
+}
+
+func (f *fakeDevices) State(k devices.Kind, id string) (devices.DeviceState, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s, ok := f.st.states[string(k)+id]
+	return s, ok
+}
+
+func (f *fakeDevices) Problems() []devices.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]devices.Problem(nil), f.st.problems...)
+}
+
+// Fix clears the problem, as the real fix would, and tells listeners.
+func (f *fakeDevices) Fix(_ context.Context, p devices.Problem) error {
+	f.mu.Lock()
+	f.st.fixed = append(f.st.fixed, p)
+	key := string(p.Kind) + p.DeviceID
+	s := f.st.states[key]
+	s.Muted = false
+	f.st.states[key] = s
+	f.st.problems = nil
+	f.mu.Unlock()
+	f.announceState()
+	return nil
+}
+
+func (f *fakeDevices) SetVolume(_ context.Context, k devices.Kind, id string, v float64) error {
+	f.mu.Lock()
+	f.st.volumes = append(f.st.volumes, v)
+	s := f.st.states[string(k)+id]
+	s.Volume = v
+	f.st.states[string(k)+id] = s
+	f.mu.Unlock()
+	f.announceState()
+	return nil
+}
+
+// setState changes the OS state, as a person in the system settings would.
+func (f *fakeDevices) setState(s devices.DeviceState, problems ...devices.Problem) {
+	f.mu.Lock()
+	if f.st.states == nil {
+		f.st.states = map[string]devices.DeviceState{}
+	}
+	f.st.states[string(s.Kind)+s.DeviceID] = s
+	f.st.problems = problems
+	f.mu.Unlock()
+	f.announceState()
+}
+
+func (f *fakeDevices) announceState() {
+	f.mu.Lock()
+	var ls []devices.Listener
+	for _, l := range f.listeners {
+		ls = append(ls, l)
+	}
+	f.mu.Unlock()
+	for _, l := range ls {
+		if l.OnDeviceStateChanged != nil {
+			l.OnDeviceStateChanged(devices.StateEvent{})
+		}
+		if l.OnProblemsChanged != nil {
+			l.OnProblemsChanged(devices.ProblemsEvent{})
+		}
+	}
+}
+
+// A microphone muted in the system shows as a banner with an Unmute
+// button in the Microphone card; the button fixes it and the banner goes;
+// the volume slider follows the OS.
+func TestMutedMicBannerAndFix(t *testing.T) {
+	fd := newFakeDevices(devices.Lists{
+		AudioInputDevices:  []devices.Info{dev(devices.AudioInput, "mic", "USB Mic", "g1", true)},
+		AudioOutputDevices: []devices.Info{dev(devices.AudioOutput, "spk", "Speakers", "g2", true)},
+		VideoInputDevices:  []devices.Info{},
+	})
+	fd.setState(devices.DeviceState{DeviceID: "spk", Kind: devices.AudioOutput, Volume: 0.5})
+	h := newHarness(t, fd, Config{})
+	h.start()
+	p := h.ui.devices
+	mic, spk := p.states[devices.AudioInput], p.states[devices.AudioOutput]
+	assert.False(t, mic.banner.Visible(), "no problem yet")
+	assert.True(t, spk.row.Visible())
+	assert.Equal(t, 50.0, spk.slider.Value)
+
+	fd.setState(devices.DeviceState{DeviceID: "mic", Kind: devices.AudioInput, Muted: true, Volume: 1},
+		devices.Problem{Code: devices.ProblemMicMuted, Kind: devices.AudioInput, DeviceID: "mic",
+			Message: "Your microphone (USB Mic) is muted in the system settings: nobody will hear you.", Fix: "Unmute it"})
+	h.q.until(t, "the banner", func() bool { return mic.banner.Visible() })
+	assert.Contains(t, mic.problem.Text, "muted")
+	assert.Equal(t, "Unmute", mic.fix.Text)
+	assert.Equal(t, "muted", mic.value.Text)
+	assert.False(t, spk.banner.Visible(), "the speaker is fine")
+
+	test.Tap(mic.fix)
+	h.q.until(t, "the fix applied", func() bool { return !mic.banner.Visible() })
+	require.Len(t, fd.st.fixed, 1)
+	assert.Equal(t, devices.ProblemMicMuted, fd.st.fixed[0].Code)
+
+	// The system settings move the speaker's volume: the slider follows.
+	fd.setState(devices.DeviceState{DeviceID: "spk", Kind: devices.AudioOutput, Volume: 0.2})
+	h.q.until(t, "the slider to follow", func() bool { return spk.slider.Value == 20 })
+
+	// Moving the slider sets the speaker's volume.
+	spk.slider.SetValue(35)
+	spk.slider.OnChangeEnded(35)
+	h.q.until(t, "the volume set", func() bool {
+		fd.mu.Lock()
+		defer fd.mu.Unlock()
+		return len(fd.st.volumes) > 0
+	})
+	assert.InDelta(t, 0.35, fd.st.volumes[0], 1e-9)
+}
