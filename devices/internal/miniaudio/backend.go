@@ -241,6 +241,7 @@ func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) 
 		r.GroupKey = alsaGroupKey(r.ID)
 	default:
 		r.GroupKey = platformGroupKey(id) // WASAPI container id, CoreAudio model
+		r.HasState, r.Muted, r.Volume = platformDeviceState(b.name, id)
 	}
 	if r.Label == "" {
 		r.Label = r.ID
@@ -260,7 +261,7 @@ func (b *Backend) Cards() []pulse.Card {
 // full listing: what a volume or mute change needs. Keyed by Input and ID.
 func (b *Backend) State(ctx context.Context) ([]Device, []pulse.Card, error) {
 	if b.props == nil {
-		return nil, nil, ErrUnsupported
+		return b.platformState(ctx)
 	}
 	meta, err := b.props.Devices(ctx)
 	if err != nil {
@@ -282,7 +283,7 @@ func (b *Backend) State(ctx context.Context) ([]Device, []pulse.Card, error) {
 // SetMute mutes or unmutes a device.
 func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool) error {
 	if b.props == nil {
-		return ErrUnsupported
+		return platformSetMute(b.name, id, mute)
 	}
 	return b.props.SetMute(ctx, input, id, mute)
 }
@@ -290,7 +291,7 @@ func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool)
 // SetVolume sets a device's volume (1 at 0 dB).
 func (b *Backend) SetVolume(ctx context.Context, input bool, id string, v float64) error {
 	if b.props == nil {
-		return ErrUnsupported
+		return platformSetVolume(b.name, id, v)
 	}
 	return b.props.SetVolume(ctx, input, id, v)
 }

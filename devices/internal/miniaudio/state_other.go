@@ -1,0 +1,22 @@
+//go:build !windows
+
+package miniaudio
+
+import (
+	"context"
+
+	"github.com/mediadesk/mediadesk/devices/internal/pulse"
+)
+
+// Off Windows, device state comes from the sound server alone (raw ALSA
+// has none here; CoreAudio's is not written yet).
+
+func platformDeviceState(string, string) (bool, bool, float64) { return false, false, 0 }
+
+func (b *Backend) platformState(context.Context) ([]Device, []pulse.Card, error) {
+	return nil, nil, ErrUnsupported
+}
+
+func platformSetMute(string, string, bool) error { return ErrUnsupported }
+
+func platformSetVolume(string, string, float64) error { return ErrUnsupported }
