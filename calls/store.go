@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/mattn/go-sqlite3" // also registers the "sqlite3" driver
 )
@@ -63,7 +64,7 @@ func OpenStoreWith(ctx context.Context, path string, opts StoreOptions) (*Store,
 	// we know the file is ours (or new).
 	// synchronous=NORMAL is safe with WAL: a crash never corrupts the file;
 	// a power cut may lose the last transaction, which a re-sync restores.
-	dsn := fmt.Sprintf("file:%s?_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-%d", path, opts.CacheKiB)
+	dsn := fmt.Sprintf("%s?_busy_timeout=5000&_txlock=immediate&_synchronous=NORMAL&_cache_size=-%d", fileURI(path), opts.CacheKiB)
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, storeErr(CodeStoreCorrupt, "cannot open the history", path, err)
@@ -127,3 +128,27 @@ func (s *Store) SetMeta(ctx context.Context, key, value string) error {
 
 // MetaMe is where the account's own uid is kept (for direction filters).
 const MetaMe = "account.me"
+
+// fileURI makes path a SQLite URI filename in which no character of the
+// name (#, ?, %, spaces, non-ASCII) can be read as URI syntax or as one of
+// our parameters: everything but unreserved characters, '/' and ':' is
+// %-escaped, and SQLite decodes the escapes back to the name's bytes.
+func fileURI(path string) string {
+	p := filepath.ToSlash(path)
+	if filepath.VolumeName(path) != "" && !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x is written file:///C:/x
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		ch := p[i]
+		if 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || strings.IndexByte("-._~/:", ch) >= 0 {
+			b.WriteByte(ch)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", ch)
+		}
+	}
+	if strings.HasPrefix(p, "/") {
+		return "file://" + b.String() // an empty authority, so "//x" stays a path
+	}
+	return "file:" + b.String()
+}

@@ -41,6 +41,9 @@ func prepareCall(c CallLog) (storedCall, error) {
 	if c.SessionID == "" {
 		return storedCall{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", "a call without a sessionId cannot be stored", "")
 	}
+	if err := c.check(); err != nil {
+		return storedCall{}, err
+	}
 	doc, err := json.Marshal(c)
 	return storedCall{c, doc}, err
 }
