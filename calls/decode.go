@@ -274,6 +274,11 @@ func decodeRest(r restCall) (CallLog, error) {
 			u.Name, u.Avatar = p.Name, firstText(text(u.Avatar), text(p.Avatar))
 		}
 	}
+	// Derived values (a sum of minutes, a duration in seconds from
+	// minutes) can leave the range their inputs kept to.
+	if err := c.check(); err != nil {
+		return CallLog{}, err
+	}
 	return c, nil
 }
 

@@ -205,6 +205,7 @@ func FuzzDecodeCall(f *testing.F) {
 	f.Add([]byte(`{"sessionId":"s","totalDuration":1e300}`))
 	f.Add([]byte(`{"sessionId":"s","participants":[{"uid":"u","joinedAt":"NaN","totalDuration":"Inf"}]}`))
 	f.Add([]byte(`{"sessionId":"s","recordings":[{"rid":"r","duration":"nan","startTime":-1e300}]}`))
+	f.Add([]byte(`{"sessionId":"s","totalAudioMinutes":9e15,"totalVideoMinutes":9e15,"recordings":[{"duration":1e15}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := DecodeCall(b)
 		if err != nil {
@@ -245,6 +246,8 @@ func TestDecodeRejectsNonFiniteNumbers(t *testing.T) {
 		{`{"sessionId":"s1","participants":[{"uid":"u","totalDuration":"NaN"}]}`, "participants[0].totalDuration"},
 		{`{"sessionId":"s1","recordings":[{"rid":"r","duration":"NaN"}]}`, "recordings[0].duration"},
 		{`{"sessionId":"s1","recordings":[{"rid":"r","startTime":1e19}]}`, "recordings[0].startTime"},
+		{`{"sessionId":"s1","totalAudioMinutes":9e15,"totalVideoMinutes":9e15}`, "totalDurationInMinutes"},
+		{`{"sessionId":"s1","recordings":[{"rid":"r","duration":1e15}]}`, "recordings[0].duration"},
 	} {
 		_, err := DecodeCall([]byte(tc.in))
 		require.ErrorIs(t, err, ErrBadValue, tc.in)
