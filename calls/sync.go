@@ -26,8 +26,8 @@ const (
 )
 
 // accountKey names an account for metaAccount. App ids hold no '/'
-// (CheckAppID).
-func (a Account) accountKey() string { return a.AppID + "/" + a.Self() }
+// (CheckAppID), and name a host, so their case does not matter.
+func (a Account) accountKey() string { return strings.ToLower(a.AppID) + "/" + a.Self() }
 
 // describeAccount writes an accountKey for a person.
 func describeAccount(key string) string {
