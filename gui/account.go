@@ -279,7 +279,7 @@ func (a *accountPanel) sync() {
 				dialog.ShowError(err, a.h.cfg.Window)
 			case len(p.Skipped) > 0:
 				// Named one by one, they would not fit a notification.
-				a.done(fmt.Sprintf("Synced %s calls; %s could not be read and were skipped (%s). A later sync stores them if the server sends them readable.",
+				a.done(fmt.Sprintf("Synced %s calls. Skipped %s that could not be read (%s); a later sync stores it once the server sends it readable.",
 					thousands(p.Calls), plural(len(p.Skipped), "call", "calls"), p.Skipped[0].Message))
 			default:
 				a.done(fmt.Sprintf("Synced %s calls.", thousands(p.Calls)))

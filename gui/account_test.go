@@ -1,6 +1,9 @@
 package gui
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -100,4 +103,24 @@ func TestAccountRefusesABadAppID(t *testing.T) {
 	a := h.ui.history.account
 	assert.Contains(t, a.save("x?y", "us", modeAPIKey, "alice", "k"), "Nothing was saved")
 	assert.Empty(t, h.app.Preferences().String(prefAppID))
+}
+
+// A sync that had to skip a call says so, naming it.
+func TestSyncSaysWhatItSkipped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"data":[{"sessionId":"ok-1","initiator":"alice","receiver":"bob","initiatedAt":1700000000},
+			{"sessionId":"bad-1","initiator":"alice","receiver":"bob","totalAudioMinutes":"NaN"}],
+			"meta":{"pagination":{"total":2,"current_page":1,"total_pages":1}}}`)
+	}))
+	defer srv.Close()
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0)})
+	h.start()
+	a := h.ui.history.account
+	a.baseURL = srv.URL
+	require.Empty(t, a.save("app", "us", modeAPIKey, "alice", "k"))
+	a.sync()
+	h.q.until(t, "the synced list", func() bool { return h.ui.history.countLabel.Text == "1 call" })
+	require.NotEmpty(t, h.bodies)
+	assert.Contains(t, h.bodies[len(h.bodies)-1], "Synced 1 calls. Skipped 1 call that could not be read")
+	assert.Contains(t, h.bodies[len(h.bodies)-1], `"bad-1"`)
 }
