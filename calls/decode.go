@@ -3,6 +3,7 @@ package calls
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -12,37 +13,47 @@ import (
 
 // num accepts a JSON number, a numeric string, null or absence: the REST
 // API documents integers and sends floats, and the docs disagree on types.
+// A number that parses but is not finite or beyond maxNum ("NaN", "Inf",
+// 1e400) is kept aside in bad, so the call can be refused with its name
+// and the field's (checkNums), not stored with a NaN or a wrapped time.
 type num struct {
 	v   float64
 	set bool
+	bad string // the value as sent, when it is not a usable number
 }
+
+// maxNum bounds every number of a call: 2^53 is the largest integer a
+// float64 (and JavaScript) holds exactly, far beyond any time, count or
+// duration, and well inside int64.
+const maxNum = 1 << 53
+
+func finite(f float64) bool { return !math.IsNaN(f) && f >= -maxNum && f <= maxNum }
 
 func (n *num) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if bytes.Equal(b, []byte("null")) {
 		return nil
 	}
+	s := string(b)
 	if len(b) > 0 && b[0] == '"' {
-		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		if s == "" {
 			return nil
 		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return fmt.Errorf("not a number: %q", s)
-		}
-		n.v, n.set = f, true
+	}
+	// For a bare number the decoder has already checked the syntax.
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return fmt.Errorf("not a number: %q", s)
+	}
+	n.set = true
+	if err != nil || !finite(f) {
+		n.bad = s
 		return nil
 	}
-	// Fast path: the decoder has already checked b is a JSON number.
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("not a number: %s", b)
-	}
-	n.v, n.set = f, true
+	n.v = f
 	return nil
 }
 
@@ -186,6 +197,9 @@ func decodeRest(r restCall) (CallLog, error) {
 	if r.SessionID == "" {
 		return CallLog{}, badResponse("a call object has no sessionId", nil)
 	}
+	if err := r.checkNums(); err != nil {
+		return CallLog{}, err
+	}
 	c := CallLog{
 		SessionID:              string(r.SessionID),
 		Type:                   string(r.Type),
@@ -260,7 +274,118 @@ func decodeRest(r restCall) (CallLog, error) {
 			u.Name, u.Avatar = p.Name, firstText(text(u.Avatar), text(p.Avatar))
 		}
 	}
+	// Derived values (a sum of minutes, a duration in seconds from
+	// minutes) can leave the range their inputs kept to.
+	if err := c.check(); err != nil {
+		return CallLog{}, err
+	}
 	return c, nil
+}
+
+// checkNums refuses a call with a number that is not finite or too big,
+// naming the call and the first such field.
+func (r restCall) checkNums() error {
+	id := string(r.SessionID)
+	for _, f := range []struct {
+		name string
+		n    num
+	}{
+		{"initiatedAt", r.InitiatedAt}, {"startedAt", r.StartedAt}, {"endedAt", r.EndedAt},
+		{"totalAudioMinutes", r.TotalAudioMinutes}, {"totalVideoMinutes", r.TotalVideoMinutes},
+		{"totalDurationInMinutes", r.TotalDurationInMinutes}, {"totalParticipants", r.TotalParticipants},
+	} {
+		if f.n.bad != "" {
+			return badValue(id, f.name, f.n.bad)
+		}
+	}
+	// totalDuration is "HH:MM:SS" or seconds; a number out of range
+	// (1e400 does not even decode as a float64) is refused too.
+	if raw := bytes.TrimSpace(r.TotalDuration); len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9') {
+		var secs float64
+		if err := json.Unmarshal(raw, &secs); err != nil || !finite(secs) {
+			return badValue(id, "totalDuration", string(raw))
+		}
+	}
+	for i, p := range r.Participants {
+		for _, f := range []struct {
+			name string
+			n    num
+		}{
+			{"totalAudioMinutes", p.TotalAudioMinutes}, {"totalVideoMinutes", p.TotalVideoMinutes},
+			{"totalDuration", p.TotalDuration}, {"totalDurationInMinutes", p.TotalDurationInMinutes},
+			{"joinedAt", p.JoinedAt}, {"leftAt", p.LeftAt},
+		} {
+			if f.n.bad != "" {
+				return badValue(id, fmt.Sprintf("participants[%d].%s", i, f.name), f.n.bad)
+			}
+		}
+	}
+	for i, rec := range r.Recordings {
+		for _, f := range []struct {
+			name string
+			n    num
+		}{{"startTime", rec.StartTime}, {"endTime", rec.EndTime}, {"duration", rec.Duration}} {
+			if f.n.bad != "" {
+				return badValue(id, fmt.Sprintf("recordings[%d].%s", i, f.name), f.n.bad)
+			}
+		}
+	}
+	return nil
+}
+
+// badValue is the BAD_VALUE error for one field of one call.
+func badValue(sessionID, field, value string) *Error {
+	if len(value) > 40 {
+		value = value[:40] + "…"
+	}
+	return newError(CodeBadValue, "BAD_VALUE",
+		fmt.Sprintf("call %q: %s is %q, not a finite number within ±2^53", sessionID, field, value),
+		"nothing of this call was stored")
+}
+
+// check holds a CallLog (as decoded from the SDK shape, or built by a
+// caller) to the rule checkNums applies to the REST shape, so the store
+// never meets a number json.Marshal refuses.
+func (c CallLog) check() error {
+	bad := func(field string, v float64) error {
+		return badValue(c.SessionID, field, strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{
+		{"initiatedAt", float64(c.InitiatedAt)}, {"endedAt", float64(c.EndedAt)},
+		{"totalAudioMinutes", c.TotalAudioMinutes}, {"totalVideoMinutes", c.TotalVideoMinutes},
+		{"totalDurationInMinutes", c.TotalDurationInMinutes}, {"totalParticipants", float64(c.TotalParticipants)},
+	} {
+		if !finite(f.v) {
+			return bad(f.name, f.v)
+		}
+	}
+	for i, p := range c.Participants {
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{
+			{"totalAudioMinutes", p.TotalAudioMinutes}, {"totalVideoMinutes", p.TotalVideoMinutes},
+			{"totalDurationInMinutes", p.TotalDurationInMinutes}, {"joinedAt", float64(p.JoinedAt)}, {"leftAt", float64(p.LeftAt)},
+		} {
+			if !finite(f.v) {
+				return bad(fmt.Sprintf("participants[%d].%s", i, f.name), f.v)
+			}
+		}
+	}
+	for i, r := range c.Recordings {
+		for _, f := range []struct {
+			name string
+			v    float64
+		}{{"startTime", float64(r.StartTime)}, {"endTime", float64(r.EndTime)}, {"duration", r.Duration}} {
+			if !finite(f.v) {
+				return bad(fmt.Sprintf("recordings[%d].%s", i, f.name), f.v)
+			}
+		}
+	}
+	return nil
 }
 
 func decodeParticipant(p restParticipant) Participant {
@@ -309,7 +434,7 @@ func decodeTotalDuration(raw json.RawMessage, minutes float64) string {
 		return s
 	}
 	var secs float64
-	if json.Unmarshal(raw, &secs) == nil && secs > 0 {
+	if json.Unmarshal(raw, &secs) == nil && secs > 0 && secs <= maxNum {
 		return formatHMS(int64(math.Round(secs)))
 	}
 	return formatHMS(int64(math.Round(minutes * 60)))
@@ -371,6 +496,11 @@ type ListPage struct {
 	CurrentPage int
 	TotalPages  int
 	PerPage     int
+	// Skipped are the page's calls refused for a number that is not
+	// finite or too big (BAD_VALUE, naming call and field). They are left
+	// out rather than failing the page: one bad record would otherwise
+	// stop every later sync at this page for good.
+	Skipped []*Error
 }
 
 // DecodeList decodes a list response {"data":[…],"meta":{"pagination":…}},
@@ -404,10 +534,20 @@ func DecodeList(b []byte) (ListPage, error) {
 		items = []json.RawMessage{env.Data}
 	}
 	p := env.Meta.Pagination
+	for _, n := range []num{p.Total, p.Count, p.PerPage, p.CurrentPage, p.TotalPages} {
+		if n.bad != "" {
+			return ListPage{}, badResponse(fmt.Sprintf("the page's pagination holds %q, not a number", n.bad), nil)
+		}
+	}
 	page := ListPage{Total: int(p.Total.int64()), CurrentPage: int(p.CurrentPage.int64()),
 		TotalPages: int(p.TotalPages.int64()), PerPage: int(p.PerPage.int64()), Calls: make([]CallLog, 0, len(items))}
 	for _, it := range items {
 		c, err := DecodeCall(it)
+		var bad *Error
+		if errors.As(err, &bad) && bad.Code == CodeBadValue {
+			page.Skipped = append(page.Skipped, bad)
+			continue
+		}
 		if err != nil {
 			return ListPage{}, err
 		}

@@ -196,6 +196,16 @@ func FuzzDecodeCall(f *testing.F) {
 	f.Add([]byte(restListItem))
 	f.Add([]byte(restGroupWithEntities))
 	f.Add([]byte(`{"sessionId":"s","receiver":{"guid":"g"},"initiator":{"uid":1}}`))
+	// Non-finite and huge numbers (issue #13, point 5): each must be refused.
+	f.Add([]byte(`{"sessionId":"s","totalAudioMinutes":"NaN"}`))
+	f.Add([]byte(`{"sessionId":"s","initiatedAt":"Inf"}`))
+	f.Add([]byte(`{"sessionId":"s","endedAt":"-Infinity","startedAt":"+inf"}`))
+	f.Add([]byte(`{"sessionId":"s","initiatedAt":1e400}`))
+	f.Add([]byte(`{"sessionId":"s","initiatedAt":1e300,"totalParticipants":1e19}`))
+	f.Add([]byte(`{"sessionId":"s","totalDuration":1e300}`))
+	f.Add([]byte(`{"sessionId":"s","participants":[{"uid":"u","joinedAt":"NaN","totalDuration":"Inf"}]}`))
+	f.Add([]byte(`{"sessionId":"s","recordings":[{"rid":"r","duration":"nan","startTime":-1e300}]}`))
+	f.Add([]byte(`{"sessionId":"s","totalAudioMinutes":9e15,"totalVideoMinutes":9e15,"recordings":[{"duration":1e15}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := DecodeCall(b)
 		if err != nil {
@@ -203,6 +213,9 @@ func FuzzDecodeCall(f *testing.F) {
 		}
 		if c.SessionID == "" {
 			t.Fatal("decoded a call without a sessionId")
+		}
+		if err := c.check(); err != nil {
+			t.Fatalf("a decoded call holds a number the store refuses: %v", err)
 		}
 		out, err := json.Marshal(c)
 		if err != nil {
@@ -213,4 +226,54 @@ func FuzzDecodeCall(f *testing.F) {
 			t.Fatalf("and read back: %v", err)
 		}
 	})
+}
+
+// Numbers that parse but are not finite, or too big to mean anything, are
+// refused at decode time with an error naming the call and the field
+// (issue #13, point 5).
+func TestDecodeRejectsNonFiniteNumbers(t *testing.T) {
+	for _, tc := range []struct{ in, field string }{
+		{`{"sessionId":"s1","initiatedAt":"Inf"}`, "initiatedAt"},
+		{`{"sessionId":"s1","totalAudioMinutes":"NaN"}`, "totalAudioMinutes"},
+		{`{"sessionId":"s1","totalVideoMinutes":"-Infinity"}`, "totalVideoMinutes"},
+		{`{"sessionId":"s1","endedAt":1e400}`, "endedAt"},
+		{`{"sessionId":"s1","initiatedAt":1e300}`, "initiatedAt"},
+		{`{"sessionId":"s1","startedAt":"-9.3e18"}`, "startedAt"},
+		{`{"sessionId":"s1","totalParticipants":"+Inf"}`, "totalParticipants"},
+		{`{"sessionId":"s1","totalDurationInMinutes":"nan"}`, "totalDurationInMinutes"},
+		{`{"sessionId":"s1","totalDuration":1e300}`, "totalDuration"},
+		{`{"sessionId":"s1","participants":[{"uid":"u"},{"uid":"v","joinedAt":"Infinity"}]}`, "participants[1].joinedAt"},
+		{`{"sessionId":"s1","participants":[{"uid":"u","totalDuration":"NaN"}]}`, "participants[0].totalDuration"},
+		{`{"sessionId":"s1","recordings":[{"rid":"r","duration":"NaN"}]}`, "recordings[0].duration"},
+		{`{"sessionId":"s1","recordings":[{"rid":"r","startTime":1e19}]}`, "recordings[0].startTime"},
+		{`{"sessionId":"s1","totalAudioMinutes":9e15,"totalVideoMinutes":9e15}`, "totalDurationInMinutes"},
+		{`{"sessionId":"s1","recordings":[{"rid":"r","duration":1e15}]}`, "recordings[0].duration"},
+	} {
+		_, err := DecodeCall([]byte(tc.in))
+		require.ErrorIs(t, err, ErrBadValue, tc.in)
+		var e *Error
+		require.ErrorAs(t, err, &e)
+		assert.Contains(t, e.Message, `"s1"`, "names the call: %s", tc.in)
+		assert.Contains(t, e.Message, tc.field+" ", "names the field: %s", tc.in)
+	}
+	// The largest exact integer is still a number; so are ordinary floats.
+	c, err := DecodeCall([]byte(`{"sessionId":"s1","initiatedAt":9007199254740992,"totalAudioMinutes":"1e3"}`))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1<<53), c.InitiatedAt)
+
+	// A list page keeps its good calls and names the skipped one.
+	p, err := DecodeList([]byte(`{"data":[{"sessionId":"a"},{"sessionId":"b","initiatedAt":"Inf"},{"sessionId":"c"}],
+		"meta":{"pagination":{"total":3,"total_pages":1}}}`))
+	require.NoError(t, err)
+	require.Len(t, p.Calls, 2)
+	assert.Equal(t, "c", p.Calls[1].SessionID)
+	require.Len(t, p.Skipped, 1)
+	assert.Contains(t, p.Skipped[0].Message, `"b"`)
+	// Pagination that is not a number fails the page: nothing to skip to.
+	_, err = DecodeList([]byte(`{"data":[],"meta":{"pagination":{"total_pages":"NaN"}}}`))
+	assert.ErrorIs(t, err, ErrBadResponse)
+
+	// The SDK (export) shape is held to the same rule on import.
+	_, err = decodeAny([]byte(`{"sessionId":"s1","callCategory":"call","initiator":{"uid":"a"},"totalAudioMinutes":1e300}`))
+	assert.ErrorIs(t, err, ErrBadValue)
 }

@@ -27,10 +27,13 @@ const (
 	CodeUnknownAPIError     = "UNKNOWN_API_ERROR"         // a response with neither data nor error
 	CodeHTTP                = "HTTP_ERROR"                // an HTTP error without the error envelope
 	CodeNetwork             = "NETWORK_ERROR"
-	CodeBadResponse         = "BAD_RESPONSE" // malformed or oversized JSON
+	CodeBadResponse         = "BAD_RESPONSE"     // malformed or oversized JSON
+	CodeBadValue            = "BAD_VALUE"        // a call with a number that is not finite or too big (the call is not stored)
+	CodeRedirectRefused     = "REDIRECT_REFUSED" // the API redirected to another host or scheme; not followed
 	CodeStoreCorrupt        = "STORE_CORRUPT"
 	CodeStoreForeign        = "STORE_FOREIGN"
 	CodeStoreTooNew         = "STORE_TOO_NEW"
+	CodeStoreOtherAccount   = "STORE_OTHER_ACCOUNT" // a sync of one account into a history synced from another
 	CodeNotFound            = "ERR_CALL_SESSION_NOT_FOUND"
 )
 
@@ -41,9 +44,12 @@ var (
 	ErrInvalidArgument     = &Error{Code: CodeInvalidArgument}
 	ErrInvalidSettings     = &Error{Code: CodeInvalidSettings}
 	ErrBadResponse         = &Error{Code: CodeBadResponse}
+	ErrBadValue            = &Error{Code: CodeBadValue}
+	ErrRedirectRefused     = &Error{Code: CodeRedirectRefused}
 	ErrStoreCorrupt        = &Error{Code: CodeStoreCorrupt}
 	ErrStoreForeign        = &Error{Code: CodeStoreForeign}
 	ErrStoreTooNew         = &Error{Code: CodeStoreTooNew}
+	ErrStoreOtherAccount   = &Error{Code: CodeStoreOtherAccount}
 	ErrNotFound            = &Error{Code: CodeNotFound}
 )
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -131,7 +132,7 @@ func decodeAny(raw json.RawMessage) (CallLog, error) {
 		if c.SessionID == "" {
 			return CallLog{}, badResponse("a call has no sessionId", nil)
 		}
-		return c, nil
+		return c, c.check()
 	}
 	return decodeRest(r)
 }
@@ -197,12 +198,26 @@ func ExportJSON(ctx context.Context, st *Store, f Filter, w io.Writer) error {
 	return bw.Flush()
 }
 
+// cell neutralises a text cell for spreadsheets, by OWASP's rule for CSV
+// injection: a value that starts with =, +, -, @, tab or CR is run as a
+// formula by Excel, LibreOffice and Sheets (a display name like
+// =HYPERLINK(…) or +cmd|…), so it gets a leading ', which they show as
+// text and hide. Numbers and times are written by us and need none.
+func cell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 // CSVHeader is the first row ExportCSV writes.
 var CSVHeader = []string{"sessionId", "initiatedAt", "endedAt", "type", "callCategory", "status", "receiverType",
 	"initiatorUid", "initiatorName", "receiverId", "receiverName", "totalDuration", "totalDurationInMinutes",
 	"totalAudioMinutes", "totalVideoMinutes", "totalParticipants", "hasRecording", "recordings"}
 
 // ExportCSV writes one row a call (times as RFC 3339 UTC), for spreadsheets.
+// Text from the server that a spreadsheet would run as a formula is
+// neutralised (see cell); ExportJSON keeps it exact.
 func ExportCSV(ctx context.Context, st *Store, f Filter, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
@@ -216,8 +231,9 @@ func ExportCSV(ctx context.Context, st *Store, f Filter, w io.Writer) error {
 	}
 	fl := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	err := st.each(ctx, f, func(c CallLog) error {
-		return cw.Write([]string{c.SessionID, ts(c.InitiatedAt), ts(c.EndedAt), c.Type, c.CallCategory, c.Status,
-			c.ReceiverType, c.Initiator.UID, c.Initiator.Name, c.Receiver.ID(), c.Receiver.Name(), c.TotalDuration,
+		return cw.Write([]string{cell(c.SessionID), ts(c.InitiatedAt), ts(c.EndedAt), cell(c.Type), cell(c.CallCategory),
+			cell(c.Status), cell(c.ReceiverType), cell(c.Initiator.UID), cell(c.Initiator.Name), cell(c.Receiver.ID()),
+			cell(c.Receiver.Name()), cell(c.TotalDuration),
 			fl(c.TotalDurationInMinutes), fl(c.TotalAudioMinutes), fl(c.TotalVideoMinutes),
 			strconv.Itoa(c.TotalParticipants), strconv.FormatBool(c.HasRecording), strconv.Itoa(len(c.Recordings))})
 	})

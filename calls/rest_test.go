@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -330,4 +332,108 @@ func TestQueryMapsEveryFilter(t *testing.T) {
 	q = query(Filter{Limit: 30}, 1)
 	assert.Equal(t, map[string][]string{"page": {"1"}, "perPage": {"30"}}, map[string][]string(q),
 		"hasRecording=false is never sent, as in the SDK")
+}
+
+// Keys travel in custom headers, which Go forwards on a redirect; a
+// redirect to another host or scheme is refused before anything is sent
+// there (issue #13, point 2).
+func TestRESTRefusesRedirectToAnotherHost(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		fmt.Fprint(w, `{"data":[{"sessionId":"planted"}],"meta":{"pagination":{"total_pages":1}}}`)
+	}))
+	defer other.Close()
+	f := &fakeCometChat{calls: Sample(5, 1, sampleNow), apiKey: "secret-key", fail: map[int]int{}, after: map[int]string{}}
+	var target string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away/calls":
+			http.Redirect(w, r, target+"/v3/calls?"+r.URL.RawQuery, http.StatusFound)
+		case "/moved/calls":
+			http.Redirect(w, r, "/v3/calls?"+r.URL.RawQuery, http.StatusMovedPermanently)
+		default:
+			f.ServeHTTP(w, r)
+		}
+	}))
+	defer srv.Close()
+	acct := Account{AppID: "app1", APIKey: "secret-key", OnBehalfOf: "me", BaseURL: srv.URL + "/away"}
+
+	for name, to := range map[string]string{
+		"another host (port)": other.URL,
+		"another scheme":      "https://" + strings.TrimPrefix(srv.URL, "http://"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			target = to
+			st := newStore(t)
+			_, err := Sync(ctx, fastClient(t, acct), st, nil)
+			require.ErrorIs(t, err, ErrRedirectRefused)
+			assert.Contains(t, err.Error(), strings.SplitN(to, "/", 4)[2], "says where it was sent")
+			assert.NotContains(t, err.Error(), "secret-key")
+			assert.Equal(t, int32(0), elsewhere.Load(), "nothing reached the other server")
+			n, err := st.Count(ctx, Filter{})
+			require.NoError(t, err)
+			assert.Zero(t, n, "nothing stored")
+		})
+	}
+	t.Run("same host and scheme: followed", func(t *testing.T) {
+		acct.BaseURL = srv.URL + "/moved"
+		st := newStore(t)
+		p, err := Sync(ctx, fastClient(t, acct), st, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 5, p.Calls)
+	})
+}
+
+// A body cut short is a network failure, retried like one (issue #13,
+// point 8).
+func TestRESTTruncatedBodyIsRetried(t *testing.T) {
+	var hits atomic.Int32
+	var cutUntil atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		body := `{"data":[{"sessionId":"s1"}],"meta":{"pagination":{"total":1,"total_pages":1}}}`
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if n <= cutUntil.Load() {
+			body = body[:20] // the server hangs up mid-body
+		}
+		fmt.Fprint(w, body)
+	}))
+	defer srv.Close()
+	c := fastClient(t, Account{APIKey: "k", BaseURL: srv.URL})
+	c.Retries = 2
+
+	cutUntil.Store(1)
+	p, err := c.List(ctx, Filter{Limit: 10}, 1)
+	require.NoError(t, err, "the second attempt gets the whole body")
+	assert.Len(t, p.Calls, 1)
+	assert.Equal(t, int32(2), hits.Load())
+
+	hits.Store(0)
+	cutUntil.Store(100)
+	_, err = c.List(ctx, Filter{Limit: 10}, 1)
+	require.ErrorIs(t, err, &Error{Code: CodeNetwork})
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.Equal(t, int32(3), hits.Load(), "the first attempt and two retries")
+}
+
+// An app id becomes a host name: only what CometChat issues (letters,
+// digits, - and _) is accepted (issue #13, point 9).
+func TestAccountAppIDAllowlist(t *testing.T) {
+	for _, bad := range []string{"x?y", "x#y", "x/y", "a.b", "a b", "x@y", "x:1", "ü1", "%41", "x\n", "x\\y", "",
+		strings.Repeat("a", 64)} {
+		_, err := NewClient(Account{AppID: bad, Region: "us", APIKey: "k"})
+		assert.ErrorIs(t, err, ErrInvalidSettings, "%q", bad)
+		assert.ErrorIs(t, CheckAppID(bad), ErrInvalidSettings, "%q", bad)
+		if bad != "" {
+			_, err = NewClient(Account{AppID: bad, APIKey: "k", BaseURL: "http://127.0.0.1:1/v3"})
+			assert.ErrorIs(t, err, ErrInvalidSettings, "%q is sent as a header even with a base URL", bad)
+		}
+	}
+	for _, ok := range []string{"2501234abcdef", "app_1-X", strings.Repeat("a", 63)} {
+		c, err := NewClient(Account{AppID: ok, Region: "in", APIKey: "k"})
+		require.NoError(t, err, ok)
+		assert.Equal(t, ok+".call-in.cometchat.io", c.base.Host)
+		assert.NoError(t, CheckAppID(ok))
+	}
 }

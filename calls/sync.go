@@ -2,7 +2,9 @@ package calls
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 )
 
 // SyncProgress is reported after each stored page.
@@ -10,19 +12,81 @@ type SyncProgress struct {
 	Page, TotalPages int
 	Calls            int // stored so far in this run
 	Total            int // calls the server says there are
+	// Skipped are the calls left out so far in this run because a number
+	// in them is not finite or too big (BAD_VALUE errors naming call and
+	// field). Show them as warnings: the rest of their page is stored.
+	Skipped []*Error
 }
 
-const metaResume = "sync.resume_page"
+const (
+	metaResume = "sync.resume_page"
+	// metaAccount is the account a store was synced from, "appId/uid"
+	// (uid empty when unknown: an auth token without Me).
+	metaAccount = "sync.account"
+)
+
+// accountKey names an account for metaAccount. App ids hold no '/'
+// (CheckAppID), and name a host, so their case does not matter.
+func (a Account) accountKey() string { return strings.ToLower(a.AppID) + "/" + a.Self() }
+
+// describeAccount writes an accountKey for a person.
+func describeAccount(key string) string {
+	app, uid, _ := strings.Cut(key, "/")
+	who := fmt.Sprintf("user %q", uid)
+	if uid == "" {
+		who = "an unnamed user (an auth token without --me)"
+	}
+	if app == "" {
+		return who
+	}
+	return fmt.Sprintf("app %q as %s", app, who)
+}
+
+// checkAccount refuses to sync an account into a history another account
+// was synced into: the two histories would mix, "me" (which decides
+// incoming and outgoing) would change under the first one's calls, and
+// the second would resume at the first one's page.
+func checkAccount(ctx context.Context, st *Store, a Account) error {
+	want := a.accountKey()
+	have, err := st.Meta(ctx, metaAccount)
+	if err != nil {
+		return err
+	}
+	if have == "" {
+		// A history synced before stores kept their account (or never
+		// synced): the uid it keeps as "me" is all there is to go by. The
+		// sample history's "me" claims nothing.
+		me, err := st.Meta(ctx, MetaMe)
+		if err != nil || me == "" || me == SampleMe || me == a.Self() {
+			return err
+		}
+		have = "/" + me
+	}
+	if have == want {
+		return nil
+	}
+	return newError(CodeStoreOtherAccount, "STORE_ERROR",
+		fmt.Sprintf("this history was synced from %s; refusing to sync %s into it", describeAccount(have), describeAccount(want)),
+		"file: "+st.Path()+"; sync that account into another history file (--db or MEDIADESK_DB); nothing was changed")
+}
 
 // Sync copies the account's call history into the store, 100 calls a page,
 // one transaction a page: a failure or a kill leaves every stored page
-// intact, and the next Sync resumes after the last stored page. progress
-// (may be nil) is called after each page.
+// intact, and the next Sync resumes after the last stored page. A store
+// holds one account's history: syncing another account into it is refused
+// (STORE_OTHER_ACCOUNT) before anything is fetched or changed.
+//
+// A call with a number that is not finite or too big ("NaN", "Inf",
+// 1e400) is skipped, not stored in part, and reported in
+// SyncProgress.Skipped; the rest of its page is stored and the resume
+// point moves past it. Failing the page instead would stop every later
+// sync at that page for good. A full run starts again at page 1 (the
+// resume point goes once the last page is stored), so a call the server
+// later sends correctly is stored then. progress (may be nil) is called
+// after each page.
 func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)) (SyncProgress, error) {
-	if me := c.acct.Self(); me != "" {
-		if err := st.SetMeta(ctx, MetaMe, me); err != nil {
-			return SyncProgress{}, err
-		}
+	if err := checkAccount(ctx, st, c.acct); err != nil {
+		return SyncProgress{}, err
 	}
 	start := 1
 	if v, err := st.Meta(ctx, metaResume); err == nil && v != "" {
@@ -51,38 +115,18 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 		if err != nil {
 			return p, err
 		}
-		if lp.TotalPages > page && len(lp.Calls) > 0 {
+		if lp.TotalPages > page && len(lp.Calls)+len(lp.Skipped) > 0 {
 			// Fetch the next page while this one is stored; pages are still
 			// committed in order, so the resume point stays exact.
 			next = fetch(page + 1)
 		}
-		tx, err := st.db.BeginTx(ctx, nil)
-		if err != nil {
-			return p, err
-		}
-		prepared, err := prepareAll(lp.Calls)
-		if err == nil {
-			err = st.upsertTx(ctx, tx, prepared)
-		}
-		last := lp.TotalPages <= page || len(lp.Calls) == 0
-		if err == nil {
-			if last {
-				_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
-			} else {
-				_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-					metaResume, strconv.Itoa(page+1))
-			}
-		}
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			tx.Rollback()
-		}
-		if err != nil {
-			return p, err
+		last := lp.TotalPages <= page || len(lp.Calls)+len(lp.Skipped) == 0
+		if err := st.storePage(ctx, c.acct, lp.Calls, page, last); err != nil {
+			return p, st.corrupt(err)
 		}
 		p.Page, p.TotalPages, p.Total = page, lp.TotalPages, lp.Total
 		p.Calls += len(lp.Calls)
+		p.Skipped = append(p.Skipped, lp.Skipped...)
 		if progress != nil {
 			progress(p)
 		}
@@ -90,4 +134,40 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 			return p, nil
 		}
 	}
+}
+
+// storePage stores one synced page, the account and the resume point in
+// one transaction.
+func (s *Store) storePage(ctx context.Context, a Account, calls []CallLog, page int, last bool) error {
+	prepared, err := prepareAll(calls)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.upsertTx(ctx, tx, prepared); err != nil {
+		return err
+	}
+	set := func(key, value string) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+		return err
+	}
+	err = set(metaAccount, a.accountKey())
+	if err == nil && a.Self() != "" {
+		err = set(MetaMe, a.Self())
+	}
+	if err == nil {
+		if last {
+			_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
+		} else {
+			err = set(metaResume, strconv.Itoa(page+1))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
 }

@@ -160,7 +160,21 @@ func (a *accountPanel) showSettings() {
 		widget.NewFormItem("Auth token", token),
 	}
 	items[3].HintText = "Kept in your system keyring, never in a file."
-	dialog.ShowForm("CometChat account", "Save", "Cancel", items, func(ok bool) {
+	var form *dialog.FormDialog
+	if saved := p.String(prefAppID); saved != "" || a.sessionSecret != "" {
+		signOut := widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() {
+			dialog.ShowConfirm("Sign out of CometChat?",
+				fmt.Sprintf("The saved key for app %s is removed from your system keyring.\nThe call history on this computer stays.", saved),
+				func(ok bool) {
+					if ok {
+						form.Hide()
+						a.done(a.signOut())
+					}
+				}, a.h.cfg.Window)
+		})
+		items = append(items, widget.NewFormItem("", container.NewHBox(signOut)))
+	}
+	form = dialog.NewForm("CometChat account", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -173,11 +187,38 @@ func (a *accountPanel) showSettings() {
 			dialog.ShowInformation("Account", msg, a.h.cfg.Window)
 		}
 	}, a.h.cfg.Window)
+	form.Show()
+}
+
+// signOut forgets the account: its secret leaves the keyring (for both
+// ways of signing in), the session's copy goes, and so do the settings.
+// The call history stays. It returns what to tell the person.
+func (a *accountPanel) signOut() string {
+	a.cancelSync()
+	p := a.prefs()
+	appID := p.String(prefAppID)
+	a.sessionSecret = ""
+	var failed error
+	for _, m := range []string{modeAPIKey, modeAuthToken} {
+		if err := a.h.cfg.Keyring.Delete(keyringService, appID+"/"+m); err != nil {
+			failed = err
+		}
+	}
+	for _, k := range []string{prefAppID, prefRegion, prefMode, prefOnBehalfOf} {
+		p.RemoveValue(k)
+	}
+	if failed != nil {
+		return fmt.Sprintf("Signed out, but the keyring did not remove the saved key (%v): remove the %s entry for app %s with your keyring's tool.", failed, keyringService, appID)
+	}
+	return "Signed out: the key was removed from your system keyring. The call history on this computer stays."
 }
 
 // save stores the account: the secret in the keyring, or for this session
 // only when there is no keyring. It returns a message to show, if any.
 func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) string {
+	if err := calls.CheckAppID(appID); err != nil {
+		return "Nothing was saved: an app id is letters, digits, - and _ only; copy it from the CometChat dashboard."
+	}
 	p := a.prefs()
 	p.SetString(prefAppID, appID)
 	p.SetString(prefRegion, region)
@@ -236,6 +277,10 @@ func (a *accountPanel) sync() {
 				a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))
 			case err != nil:
 				dialog.ShowError(err, a.h.cfg.Window)
+			case len(p.Skipped) > 0:
+				// Named one by one, they would not fit a notification.
+				a.done(fmt.Sprintf("Synced %s calls. Skipped %s that could not be read (%s); a later sync stores it once the server sends it readable.",
+					thousands(p.Calls), plural(len(p.Skipped), "call", "calls"), p.Skipped[0].Message))
 			default:
 				a.done(fmt.Sprintf("Synced %s calls.", thousands(p.Calls)))
 			}

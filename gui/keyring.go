@@ -1,6 +1,10 @@
 package gui
 
-import "github.com/zalando/go-keyring"
+import (
+	"errors"
+
+	"github.com/zalando/go-keyring"
+)
 
 // SystemKeyring is the OS keyring (Secret Service, macOS Keychain, Windows
 // Credential Manager) through github.com/zalando/go-keyring.
@@ -14,5 +18,10 @@ func (SystemKeyring) Set(service, user, secret string) error {
 	return keyring.Set(service, user, secret)
 }
 
-// Delete removes a secret.
-func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }
+// Delete removes a secret; one that is not there counts as removed.
+func (SystemKeyring) Delete(service, user string) error {
+	if err := keyring.Delete(service, user); !errors.Is(err, keyring.ErrNotFound) {
+		return err
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -55,13 +56,6 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", calls.DefaultStorePath(), "the history file (MEDIADESK_DB)")
 }
 
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
 func openStore(ctx context.Context, env Env, path string) (*calls.Store, int) {
 	st, err := calls.OpenStore(ctx, path)
 	if err != nil {
@@ -73,16 +67,42 @@ func openStore(ctx context.Context, env Env, path string) (*calls.Store, int) {
 func callsSync(ctx context.Context, env Env, args []string) int {
 	fs := newFlags(env, "calls sync", "--app-id A --region R (--api-key K [--on-behalf-of UID] | --auth-token T [--me UID]) [--base-url URL] [--db PATH]")
 	var a calls.Account
-	fs.StringVar(&a.AppID, "app-id", envOr("MEDIADESK_APP_ID", ""), "CometChat app id (MEDIADESK_APP_ID)")
-	fs.StringVar(&a.Region, "region", envOr("MEDIADESK_REGION", ""), "us, eu or in (MEDIADESK_REGION)")
-	fs.StringVar(&a.APIKey, "api-key", envOr("MEDIADESK_API_KEY", ""), "REST API key (MEDIADESK_API_KEY; prefer the variable: flags show in ps)")
-	fs.StringVar(&a.OnBehalfOf, "on-behalf-of", envOr("MEDIADESK_ON_BEHALF_OF", ""), "uid to list calls for, with an API key (MEDIADESK_ON_BEHALF_OF)")
-	fs.StringVar(&a.AuthToken, "auth-token", envOr("MEDIADESK_AUTH_TOKEN", ""), "a user's auth token (MEDIADESK_AUTH_TOKEN)")
-	fs.StringVar(&a.Me, "me", envOr("MEDIADESK_ME", ""), "your own uid, for incoming/outgoing (MEDIADESK_ME)")
-	fs.StringVar(&a.BaseURL, "base-url", envOr("MEDIADESK_BASE_URL", ""), "replaces https://{appId}.call-{region}.cometchat.io/v3 (MEDIADESK_BASE_URL)")
+	// The variables are read after parsing, never as flag defaults: the
+	// usage text prints defaults, and a key must not reach it.
+	vars := []struct {
+		name, env, help string
+		dst             *string
+	}{
+		{"app-id", "MEDIADESK_APP_ID", "CometChat app id", &a.AppID},
+		{"region", "MEDIADESK_REGION", "us, eu or in", &a.Region},
+		{"api-key", "MEDIADESK_API_KEY", "REST API key (prefer the variable: flags show in ps)", &a.APIKey},
+		{"on-behalf-of", "MEDIADESK_ON_BEHALF_OF", "uid to list calls for, with an API key", &a.OnBehalfOf},
+		{"auth-token", "MEDIADESK_AUTH_TOKEN", "a user's auth token (prefer the variable: flags show in ps)", &a.AuthToken},
+		{"me", "MEDIADESK_ME", "your own uid, for incoming/outgoing", &a.Me},
+		{"base-url", "MEDIADESK_BASE_URL", "replaces https://{appId}.call-{region}.cometchat.io/v3", &a.BaseURL},
+	}
+	for _, v := range vars {
+		fs.StringVar(v.dst, v.name, "", v.help+"; else $"+v.env)
+	}
 	db := dbFlag(fs)
 	if code, done := parse(fs, env, args); done {
 		return code
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, v := range vars {
+		if !given[v.name] {
+			*v.dst = os.Getenv(v.env)
+		}
+	}
+	// With a base URL the app id is only a header and may be left out.
+	if a.AppID != "" || a.BaseURL == "" {
+		if err := calls.CheckAppID(a.AppID); err != nil {
+			var e *calls.Error
+			errors.As(err, &e)
+			fmt.Fprintf(env.Stderr, "mediadesk calls sync: %s: %s (--app-id or MEDIADESK_APP_ID)\n", e.Message, e.Details)
+			return ExitUsage
+		}
 	}
 	client, err := calls.NewClient(a)
 	if err != nil {
@@ -93,13 +113,24 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 		return code
 	}
 	defer st.Close()
+	warned := 0
+	warn := func(p calls.SyncProgress) {
+		for ; warned < len(p.Skipped); warned++ {
+			fmt.Fprintf(env.Stderr, "mediadesk: warning: skipped a call: %v\n", p.Skipped[warned])
+		}
+	}
 	p, err := calls.Sync(ctx, client, st, func(p calls.SyncProgress) {
 		fmt.Fprintf(env.Stderr, "page %d/%d: %d calls\n", p.Page, p.TotalPages, p.Calls)
+		warn(p)
 	})
 	if err != nil {
 		return fail(env, err)
 	}
-	fmt.Fprintf(env.Stdout, "synced %d calls from %s into %s\n", p.Calls, a, st.Path())
+	skipped := ""
+	if n := len(p.Skipped); n > 0 {
+		skipped = fmt.Sprintf(" (%d skipped: see the warnings; a later sync stores them if the server sends them readable)", n)
+	}
+	fmt.Fprintf(env.Stdout, "synced %d calls from %s into %s%s\n", p.Calls, a, st.Path(), skipped)
 	return ExitOK
 }
 

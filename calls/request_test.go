@@ -1,0 +1,78 @@
+package calls
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRequestPaging(t *testing.T) {
+	st := newStore(t)
+	all := Sample(75, 5, sampleNow)
+	require.NoError(t, st.Upsert(ctx, all))
+	req, err := NewRequest(st, Filter{})
+	require.NoError(t, err)
+
+	prev, err := req.FetchPrevious(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, prev, "nothing before the first page")
+
+	var got []CallLog
+	for i := 0; i < 3; i++ {
+		page, err := req.FetchNext(ctx)
+		require.NoError(t, err)
+		got = append(got, page...)
+	}
+	assert.Len(t, got, 75)
+	assert.Equal(t, all[0].SessionID, got[0].SessionID, "newest first")
+	assert.Equal(t, all[74].SessionID, got[74].SessionID)
+	end, err := req.FetchNext(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, end, "empty at the end")
+	assert.Equal(t, 3, req.CurrentPage())
+
+	back, err := req.FetchPrevious(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, all[30:60], back)
+	back, err = req.FetchPrevious(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, all[:30], back)
+	back, err = req.FetchPrevious(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, back)
+	again, err := req.FetchNext(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, all[30:60], again, "and forward again")
+}
+
+// blockingSource holds a page until released, to catch concurrent fetches.
+type blockingSource struct{ release chan struct{} }
+
+func (b blockingSource) Page(ctx context.Context, f Filter, p int) ([]CallLog, bool, error) {
+	<-b.release
+	return Sample(f.Limit, uint64(p), sampleNow), true, nil
+}
+
+func TestRequestInProgress(t *testing.T) {
+	src := blockingSource{release: make(chan struct{})}
+	req, err := NewRequest(src, Filter{Limit: 2})
+	require.NoError(t, err)
+	done := make(chan error)
+	go func() {
+		_, err := req.FetchNext(ctx)
+		done <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	_, err = req.FetchNext(ctx)
+	assert.ErrorIs(t, err, ErrRequestInProgress)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "Request in progress.", e.Message)
+	close(src.release)
+	assert.NoError(t, <-done)
+	_, err = req.FetchNext(ctx)
+	assert.NoError(t, err, "free again once the first one finished")
+}
