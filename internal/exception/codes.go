@@ -35,6 +35,9 @@ const (
 	CodeHTTP                = "HTTP_ERROR"                 // an HTTP error without the error envelope
 	CodeNetwork             = "NETWORK_ERROR"              // the server could not be reached
 	CodeBadResponse         = "BAD_RESPONSE"               // malformed or oversized JSON
+	CodeBadValue            = "BAD_VALUE"                  // a call with a number that is not finite or too big (not stored)
+	CodeRedirectRefused     = "REDIRECT_REFUSED"           // the API redirected to another host or scheme; not followed
+	CodeStoreOtherAccount   = "STORE_OTHER_ACCOUNT"        // a sync of one account into a history synced from another
 	CodeStoreCorrupt        = "STORE_CORRUPT"              // the SQLite file is damaged
 	CodeStoreForeign        = "STORE_FOREIGN"              // not a MediaDesk store
 	CodeStoreTooNew         = "STORE_TOO_NEW"              // made by a newer MediaDesk
@@ -70,6 +73,9 @@ var Names = map[string]string{
 	CodeHTTP:                "COMET_CHAT_API_ERROR",
 	CodeNetwork:             "NETWORK_ERROR",
 	CodeBadResponse:         "BAD_RESPONSE",
+	CodeBadValue:            "BAD_VALUE",
+	CodeRedirectRefused:     "REDIRECT_REFUSED",
+	CodeStoreOtherAccount:   "STORE_ERROR",
 	CodeStoreCorrupt:        "STORE_ERROR",
 	CodeStoreForeign:        "STORE_ERROR",
 	CodeStoreTooNew:         "STORE_ERROR",
