@@ -48,16 +48,21 @@ func TestRequestPaging(t *testing.T) {
 	assert.Equal(t, all[30:60], again, "and forward again")
 }
 
-// blockingSource holds a page until released, to catch concurrent fetches.
-type blockingSource struct{ release chan struct{} }
+// blockingSource holds a page until released, to catch concurrent fetches;
+// entered says a fetch is in flight.
+type blockingSource struct{ entered, release chan struct{} }
 
 func (b blockingSource) Page(ctx context.Context, f Filter, p int) ([]CallLog, bool, error) {
+	select {
+	case b.entered <- struct{}{}:
+	default:
+	}
 	<-b.release
 	return Sample(f.Limit, uint64(p), sampleNow), true, nil
 }
 
 func TestRequestInProgress(t *testing.T) {
-	src := blockingSource{release: make(chan struct{})}
+	src := blockingSource{entered: make(chan struct{}, 1), release: make(chan struct{})}
 	req, err := NewRequest(src, Filter{Limit: 2})
 	require.NoError(t, err)
 	done := make(chan error)
@@ -65,7 +70,11 @@ func TestRequestInProgress(t *testing.T) {
 		_, err := req.FetchNext(ctx)
 		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-src.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first fetch never reached the source")
+	}
 	_, err = req.FetchNext(ctx)
 	assert.ErrorIs(t, err, ErrRequestInProgress)
 	var e *Error

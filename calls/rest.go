@@ -114,6 +114,19 @@ type Client struct {
 	Retries int           // attempts after the first (default 4)
 	MaxBody int64         // bytes (default 32 MiB)
 	Backoff time.Duration // first retry wait (default 500ms)
+	// sleep waits between attempts; tests record the waits instead.
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // NewClient validates the account.
@@ -206,10 +219,12 @@ func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
 		if retryAfter > 0 {
 			wait = retryAfter
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(wait):
+		sleep := c.sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
 		}
 		if wait *= 2; wait > 30*time.Second {
 			wait = 30 * time.Second
