@@ -29,17 +29,6 @@ func waitError(t *testing.T, sub *Subscription, what string) *Error {
 	return nil
 }
 
-func noEvent(t *testing.T, sub *Subscription, d time.Duration, why string) {
-	t.Helper()
-	select {
-	case e := <-sub.Events():
-		t.Fatalf("%s: unexpected event %+v", why, e.Change)
-	case err := <-sub.Errors():
-		t.Fatalf("%s: unexpected error %v", why, err)
-	case <-time.After(d):
-	}
-}
-
 func byID(list []Info) map[string]Info {
 	out := map[string]Info{}
 	for _, d := range list {

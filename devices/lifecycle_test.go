@@ -15,18 +15,6 @@ var (
 	serverMic   = rawAudio{ID: "alsa_input.usb-mic", Kind: AudioInput, Label: "USB Mic", Default: true}
 )
 
-// waitFor polls cond until it holds, failing with what it waited for.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func sineSamples(n int, amp float32) []float32 {
 	out := make([]float32, n)
 	for i := range out {
