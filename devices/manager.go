@@ -165,12 +165,16 @@ func (m *Manager) AudioOutputDevices() []Info { return m.Devices().AudioOutputDe
 func (m *Manager) VideoInputDevices() []Info { return m.Devices().VideoInputDevices }
 
 // Cameras returns what the probe found about each listed camera (formats
-// and sizes), in list order.
+// and sizes), in list order, with Active as VideoInputDevices has it.
 func (m *Manager) Cameras() []Camera {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	out := make([]Camera, len(m.cams))
 	copy(out, m.cams)
+	active := resolveActive(m.sel[VideoInput.index()], m.lists.VideoInputDevices)
+	for i := range out {
+		out[i].Active = out[i].DeviceID == active
+	}
 	return out
 }
 

@@ -33,6 +33,7 @@ func TestManagerWithoutAudioStillListsCameras(t *testing.T) {
 	cur, ok := m.CurrentVideoInputDevice()
 	assert.True(t, ok)
 	assert.True(t, cur.Active)
+	assert.True(t, m.Cameras()[0].Active, "Cameras agrees with VideoInputDevices (found in the QEMU guest)")
 	_, ok = m.CurrentAudioInputDevice()
 	assert.False(t, ok)
 }
