@@ -56,6 +56,8 @@ const (
 	CodeUnknownProfile = exception.CodeUnknownProfile
 	// CodeNoAutomaticFix: Fix on a problem only a person can fix.
 	CodeNoAutomaticFix = exception.CodeNoAutomaticFix
+	// CodeInvalidDuration: a recording or listen of zero or less.
+	CodeInvalidDuration = exception.CodeInvalidDuration
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -78,6 +80,7 @@ var (
 	ErrInvalidVolume          = exception.Sentinel(CodeInvalidVolume)
 	ErrUnknownProfile         = exception.Sentinel(CodeUnknownProfile)
 	ErrNoAutomaticFix         = exception.Sentinel(CodeNoAutomaticFix)
+	ErrInvalidDuration        = exception.Sentinel(CodeInvalidDuration)
 )
 
 func newError(code, message, details string) *Error { return exception.New(code, message, details) }

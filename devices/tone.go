@@ -4,9 +4,6 @@ import (
 	"context"
 	"math"
 	"sync"
-	"time"
-
-	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
 )
 
 // ToneFrequency is the chime's first note (A5); tests listen for it.
@@ -51,42 +48,6 @@ var (
 // for the OS default), and only there. It returns when the sound has
 // played out, or when ctx is done (then with ctx's error, stopping at once).
 func (m *Manager) PlayTone(ctx context.Context, deviceID string) error {
-	b, err := m.backend()
-	if err != nil {
-		return err
-	}
 	chimeOnce.Do(func() { chimeBuf = chime() })
-	samples := chimeBuf
-	pos := 0
-	finished := make(chan struct{})
-	var finishOnce sync.Once
-	stopped := make(chan struct{})
-	var stopOnce sync.Once
-	s, err := b.OpenStream(AudioOutput, deviceID, streamCallbacks{Data: func(out, _ []byte, _ uint32) {
-		dst := miniaudio.F32(out)
-		n := copy(dst, samples[pos:])
-		pos += n
-		clear(dst[n:])
-		if pos >= len(samples) {
-			finishOnce.Do(func() { close(finished) })
-		}
-	}, Stop: func() { stopOnce.Do(func() { close(stopped) }) }})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	select {
-	case <-finished:
-		// The last samples are still in the server's buffer: let them out.
-		select {
-		case <-time.After(200 * time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		return nil
-	case <-stopped:
-		return newError(CodeDeviceVanished, "the speaker went away while the tone played", "plug it back in, or pick another speaker")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return m.playSamples(ctx, deviceID, chimeBuf)
 }

@@ -24,6 +24,7 @@ const (
 	CodeInvalidVolume          = "INVALID_VOLUME"            // a volume outside 0–1
 	CodeUnknownProfile         = "UNKNOWN_PROFILE"           // no such card, or no such profile on it
 	CodeNoAutomaticFix         = "NO_AUTOMATIC_FIX"          // a problem only a person can fix
+	CodeInvalidDuration        = "INVALID_DURATION"          // a recording or listen of zero or less
 
 	// Call history.
 
@@ -64,6 +65,7 @@ var Names = map[string]string{
 	CodeInvalidVolume:          "VALIDATION_ERROR",
 	CodeUnknownProfile:         "VALIDATION_ERROR",
 	CodeNoAutomaticFix:         "USAGE_ERROR",
+	CodeInvalidDuration:        "VALIDATION_ERROR",
 
 	CodeRequestInProgress:   "REQUEST_IN_PROGRESS",
 	CodeNotEnoughParameters: "VALIDATION_ERROR",
