@@ -45,6 +45,8 @@ type audioBackend interface {
 	SetMute(ctx context.Context, kind Kind, id string, muted bool) error
 	SetVolume(ctx context.Context, kind Kind, id string, v float64) error
 	SetProfile(ctx context.Context, card, profile string) error
+	// Server names the sound server and its version ("" when none).
+	Server(ctx context.Context) string
 	// Close ends every stream it opened (their Stop callbacks run), then
 	// releases the backend. A second Close is a no-op.
 	Close() error

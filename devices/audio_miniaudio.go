@@ -85,6 +85,8 @@ func cardsFrom(cards []pulse.Card) []Card {
 
 func (a miniaudioBackend) Cards() []Card { return cardsFrom(a.b.Cards()) }
 
+func (a miniaudioBackend) Server(ctx context.Context) string { return a.b.Server(ctx) }
+
 func (a miniaudioBackend) State(ctx context.Context) ([]rawAudio, []Card, error) {
 	list, cards, err := a.b.State(ctx)
 	if err != nil {

@@ -147,6 +147,13 @@ func (a *fakeAudio) OpenStream(k Kind, id string, cb streamCallbacks) (audioStre
 	return s, nil
 }
 
+func (a *fakeAudio) Server(context.Context) string {
+	if a.fallback {
+		return ""
+	}
+	return "fake sound server 1.0"
+}
+
 func (a *fakeAudio) Cards() []Card {
 	a.sys.mu.Lock()
 	defer a.sys.mu.Unlock()

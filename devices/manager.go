@@ -124,6 +124,17 @@ func (m *Manager) AudioBackend() string {
 	return m.audio.Name()
 }
 
+// SoundServer names the sound server in use and its version, as it
+// reports them (PipeWire says "PulseAudio (on PipeWire …)"); "" when audio
+// runs without one (raw ALSA, WASAPI, CoreAudio) or none is open.
+func (m *Manager) SoundServer(ctx context.Context) string {
+	b, err := m.backend()
+	if err != nil {
+		return ""
+	}
+	return b.Server(ctx)
+}
+
 // backend is the open audio backend, for meters and tones.
 func (m *Manager) backend() (audioBackend, error) {
 	m.mu.Lock()

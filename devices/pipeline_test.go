@@ -342,3 +342,5 @@ func (a *scriptedAudio) State(context.Context) ([]rawAudio, []Card, error) {
 func (a *scriptedAudio) SetMute(context.Context, Kind, string, bool) error      { return nil }
 func (a *scriptedAudio) SetVolume(context.Context, Kind, string, float64) error { return nil }
 func (a *scriptedAudio) SetProfile(context.Context, string, string) error       { return nil }
+
+func (a *scriptedAudio) Server(context.Context) string { return "" }

@@ -10,9 +10,10 @@ import (
 // microphone or speaker: a stable code, a sentence, and the fix that
 // applies (Manager.Fix carries it out).
 type Problem struct {
-	Code     string `json:"code"`
-	Kind     Kind   `json:"kind"`
-	DeviceID string `json:"deviceId"`
+	Code string `json:"code"`
+	// Kind and DeviceID name the device, when the problem is a device's.
+	Kind     Kind   `json:"kind,omitempty"`
+	DeviceID string `json:"deviceId,omitempty"`
 	Message  string `json:"message"`
 	Fix      string `json:"fix"`
 	// What Fix does, for Manager.Fix: unmute, set the volume to Volume, or

@@ -17,6 +17,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		}
 		fmt.Fprintln(w, "Usage: mediadesk check speaker --device ID [--seconds S]")
 		fmt.Fprintln(w, "       mediadesk check mic --device ID [--seconds S] [--json]")
+		fmt.Fprintln(w, "       mediadesk check echo --mic ID --speaker ID [--seconds S]")
 		fmt.Fprintln(w, "\nIDs are those `mediadesk devices` prints; an empty --device means the system default.")
 		if len(args) == 0 {
 			return ExitUsage
@@ -28,6 +29,8 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		return checkSpeaker(ctx, env, args[1:])
 	case "mic":
 		return checkMic(ctx, env, args[1:])
+	case "echo":
+		return checkEcho(ctx, env, args[1:])
 	}
 	fmt.Fprintf(env.Stderr, "mediadesk check: unknown check %q (speaker or mic)\n", args[0])
 	return ExitUsage
@@ -83,7 +86,27 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 	}
 	defer mt.Close()
 	out := &lineWriter{w: env.Stdout}
+	muted := false
+	if st, ok := m.State(devices.AudioInput, *id); ok {
+		muted = st.Muted
+	}
+	check := devices.NewSignalCheck(*id, "The microphone", muted)
+	said := ""
 	for r := range mt.Readings() {
+		// Signal warnings, each time the set changes.
+		ps := check.Add(r)
+		if key := problemKey(ps); key != said {
+			said = key
+			if *asJSON {
+				out.json(struct {
+					Problems []devices.Problem `json:"problems"`
+				}{nonNil(ps)})
+			} else {
+				for _, p := range ps {
+					out.line("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+				}
+			}
+		}
 		if *asJSON {
 			r.At = r.At.UTC()
 			out.json(r)
@@ -95,6 +118,15 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	return ExitOK
+}
+
+// problemKey names a set of problems, to see when it changes.
+func problemKey(ps []devices.Problem) string {
+	key := ""
+	for _, p := range ps {
+		key += p.Code + " "
+	}
+	return key
 }
 
 // bar draws a level from -60 to 0 dBFS as 30 cells.

@@ -280,6 +280,16 @@ func (b *Backend) State(ctx context.Context) ([]Device, []pulse.Card, error) {
 	return out, meta.Cards, nil
 }
 
+// Server names the sound server behind the backend ("" when it is not a
+// sound server, or does not answer).
+func (b *Backend) Server(ctx context.Context) string {
+	if b.props == nil {
+		return ""
+	}
+	name, _ := b.props.Server(ctx)
+	return name
+}
+
 // SetMute mutes or unmutes a device.
 func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool) error {
 	if b.props == nil {

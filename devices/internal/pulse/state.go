@@ -139,3 +139,14 @@ func HeadsetProfile(name string) bool {
 	n := strings.ReplaceAll(name, "-", "_")
 	return strings.Contains(n, "head_unit") || strings.Contains(n, "headset") || strings.Contains(n, "handsfree")
 }
+
+// Server names the server and its version as it reports them
+// ("pulseaudio 16.1", or PipeWire's "PulseAudio (on PipeWire 0.3.65)
+// 15.0.0").
+func (p *Props) Server(ctx context.Context) (string, error) {
+	var info proto.GetServerInfoReply
+	if err := p.request(ctx, &proto.GetServerInfo{}, &info); err != nil {
+		return "", err
+	}
+	return info.PackageName + " " + info.PackageVersion, nil
+}
