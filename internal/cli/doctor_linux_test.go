@@ -106,3 +106,16 @@ func TestDoctorWithoutSoundServer(t *testing.T) {
 	assert.False(t, rep.SoundServer.Available)
 	assert.NotNil(t, rep.Devices.VideoInputDevices, "cameras are still checked")
 }
+
+// BenchmarkDoctor times `doctor --json` with the default 3 s listen, on
+// the test's sound server (the goal: the listen plus at most 1 s).
+func BenchmarkDoctor(b *testing.B) {
+	s := pulsetest.Start(b)
+	s.NullSink("speakers", "Speakers")
+	s.PipeMic("pipe_mic").SetAmplitude(0.3)
+	s.Pactl("set-default-source", "pipe_mic")
+	db := filepath.Join(b.TempDir(), "history.db")
+	for i := 0; i < b.N; i++ {
+		run("doctor", "--json", "--db", db)
+	}
+}
