@@ -39,6 +39,8 @@ type devicesPanel struct {
 	meterID     string
 	meterOpen   bool
 	states      map[devices.Kind]*stateView
+	echo        *echoView
+	signalNote  *widget.Label
 }
 
 // devicePicker is one kind's Select with the ids behind its options.
@@ -75,6 +77,12 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.meterNote.Importance = widget.WarningImportance
 	p.meterNote.Wrapping = fyne.TextWrapWord
 	p.meterNote.Hide()
+	p.signalNote = widget.NewLabel("")
+	p.signalNote.Importance = widget.WarningImportance
+	p.signalNote.Wrapping = fyne.TextWrapWord
+	p.signalNote.Hide()
+	p.echo = newEchoView(cfg, func() string { return activeID(p.lists.AudioInputDevices) },
+		func() string { return activeID(p.lists.AudioOutputDevices) })
 	p.testButton = widget.NewButtonWithIcon("Test", theme.MediaPlayIcon(), p.test)
 	p.testNote = widget.NewLabel("")
 	p.testNote.Wrapping = fyne.TextWrapWord
@@ -89,7 +97,8 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.content = container.NewVScroll(container.NewVBox(
 		p.banner,
 		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
-			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote)),
+			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote, p.signalNote,
+			p.echo.content)),
 		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
 			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
 		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.cameraInfo)),
@@ -130,6 +139,7 @@ func (p *devicesPanel) start() {
 func (p *devicesPanel) stop() {
 	p.cfg.Devices.RemoveListener("gui")
 	p.stopMeter()
+	p.echo.stop()
 }
 
 func (p *devicesPanel) showError(err error) {
@@ -267,6 +277,12 @@ func (p *devicesPanel) ensureMeter() {
 			return
 		}
 		defer mt.Close()
+		muted := false
+		if st, ok := p.cfg.Devices.State(devices.AudioInput, id); ok {
+			muted = st.Muted
+		}
+		check := devices.NewSignalCheck(id, "The microphone", muted)
+		said := ""
 		for {
 			select {
 			case r, ok := <-mt.Readings():
@@ -280,6 +296,19 @@ func (p *devicesPanel) ensureMeter() {
 					return
 				}
 				th.Put(r)
+				// Signal warnings, shown when the set changes.
+				ps := check.Add(r)
+				if text := signalText(ps); text != said {
+					said = text
+					p.cfg.Do(func() {
+						if ctx.Err() != nil {
+							return
+						}
+						p.signalNote.SetText(text)
+						p.signalNote.Hidden = text == ""
+						p.signalNote.Refresh()
+					})
+				}
 			case <-ctx.Done():
 				return
 			}
@@ -305,6 +334,7 @@ func (p *devicesPanel) stopMeter() {
 		p.meterCancel = nil
 	}
 	p.meterOpen = false
+	p.signalNote.Hide()
 }
 
 // test plays the test tone on the active speaker.

@@ -27,6 +27,9 @@ type Devices interface {
 	Problems() []devices.Problem
 	Fix(ctx context.Context, p devices.Problem) error
 	SetVolume(ctx context.Context, k devices.Kind, id string, v float64) error
+	// Hear yourself: record from a microphone, play it on a speaker.
+	Record(ctx context.Context, micID string, d time.Duration, onLevel func(devices.Reading)) (*devices.Recording, error)
+	Play(ctx context.Context, speakerID string, rec *devices.Recording) error
 }
 
 // LevelSource is an open microphone meter.

@@ -2,7 +2,9 @@ package gui
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
@@ -18,6 +20,33 @@ type fakeState struct {
 	problems []devices.Problem
 	fixed    []devices.Problem
 	volumes  []float64
+	// recordGate, when set, holds Record until closed (or ctx ends);
+	// recorded and played say what was asked.
+	recordGate chan struct{}
+	recorded   []string
+	played     []string
+}
+
+func (f *fakeDevices) Record(ctx context.Context, mic string, _ time.Duration, _ func(devices.Reading)) (*devices.Recording, error) {
+	f.mu.Lock()
+	f.st.recorded = append(f.st.recorded, mic)
+	gate := f.st.recordGate
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return &devices.Recording{}, ctx.Err()
+		}
+	}
+	return &devices.Recording{}, nil
+}
+
+func (f *fakeDevices) Play(_ context.Context, speaker string, _ *devices.Recording) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.st.played = append(f.st.played, speaker)
+	return nil
 }
 
 func (f *fakeDevices) State(k devices.Kind, id string) (devices.DeviceState, bool) {
@@ -132,4 +161,56 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 		return len(fd.st.volumes) > 0
 	})
 	assert.InDelta(t, 0.35, fd.st.volumes[0], 1e-9)
+}
+
+// Record and play back: records from the chosen microphone, plays on the
+// chosen speaker, says so; a second click cancels.
+func TestRecordAndPlayBackButton(t *testing.T) {
+	fd := newFakeDevices(devices.Lists{
+		AudioInputDevices:  []devices.Info{dev(devices.AudioInput, "mic", "USB Mic", "g1", true)},
+		AudioOutputDevices: []devices.Info{dev(devices.AudioOutput, "spk", "Speakers", "g2", true)},
+		VideoInputDevices:  []devices.Info{},
+	})
+	gate := make(chan struct{})
+	fd.st.recordGate = gate
+	h := newHarness(t, fd, Config{})
+	h.start()
+	e := h.ui.devices.echo
+	test.Tap(e.button)
+	assert.Equal(t, "Cancel", e.button.Text)
+	assert.Contains(t, e.status.Text, "speak now")
+	close(gate)
+	h.q.until(t, "played back", func() bool { return strings.Contains(e.status.Text, "how you sound") })
+	assert.Equal(t, []string{"mic"}, fd.st.recorded)
+	assert.Equal(t, []string{"spk"}, fd.st.played)
+	assert.Equal(t, "Record and play back", e.button.Text)
+
+	fd.mu.Lock()
+	fd.st.recordGate = make(chan struct{}) // never opened: the person cancels
+	fd.mu.Unlock()
+	test.Tap(e.button)
+	test.Tap(e.button)
+	h.q.until(t, "cancelled", func() bool { return strings.Contains(e.status.Text, "Cancelled") })
+	assert.Equal(t, []string{"spk"}, fd.st.played, "nothing played after a cancel")
+}
+
+// A microphone that sends digital silence while not muted is said under
+// its meter, and the note goes when sound comes back.
+func TestSignalWarningUnderTheMeter(t *testing.T) {
+	fd := newFakeDevices(deskLists())
+	h := newHarness(t, fd, Config{})
+	h.start()
+	h.q.until(t, "a meter", func() bool { return fd.lastMeter() != nil })
+	m := fd.lastMeter()
+	note := h.ui.devices.signalNote
+	at := time.Unix(1000, 0)
+	for i := 0; i < 100; i++ { // 4 s of digital silence
+		at = at.Add(40 * time.Millisecond)
+		m.ch <- devices.Reading{At: at, RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS}
+	}
+	h.q.until(t, "the no-signal note", func() bool { return !note.Hidden })
+	assert.Contains(t, note.Text, "digital silence")
+	at = at.Add(40 * time.Millisecond)
+	m.ch <- devices.Reading{At: at, RMSDBFS: -20, PeakDBFS: -8}
+	h.q.until(t, "the note gone", func() bool { return note.Hidden })
 }

@@ -1,0 +1,105 @@
+package gui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// echoSeconds is how long "Record and play back" records.
+const echoSeconds = 5
+
+// echoView is "hear yourself" in the Microphone card: record a few
+// seconds from the chosen microphone, play them back on the chosen
+// speaker, cancel at any point. The recording stays in memory and is
+// discarded when the check ends.
+type echoView struct {
+	cfg     *Config
+	button  *widget.Button
+	status  *widget.Label
+	content fyne.CanvasObject
+	cancel  func()
+	// mic and speaker give the chosen devices' ids at the time of a click.
+	mic, speaker func() string
+}
+
+func newEchoView(cfg *Config, mic, speaker func() string) *echoView {
+	v := &echoView{cfg: cfg, mic: mic, speaker: speaker}
+	v.status = widget.NewLabel("")
+	v.status.Wrapping = fyne.TextWrapWord
+	v.status.Hide()
+	v.button = widget.NewButtonWithIcon("Record and play back", theme.MediaRecordIcon(), v.toggle)
+	v.content = container.NewVBox(container.NewHBox(v.button), v.status)
+	return v
+}
+
+func (v *echoView) say(s string, imp widget.Importance) {
+	v.status.SetText(s)
+	v.status.Importance = imp
+	v.status.Refresh()
+	v.status.Show()
+}
+
+// toggle starts a check, or cancels the one running.
+func (v *echoView) toggle() {
+	if v.cancel != nil {
+		v.cancel()
+		return
+	}
+	mic, spk := v.mic(), v.speaker()
+	ctx, cancel := context.WithCancel(v.cfg.Ctx)
+	v.cancel = cancel
+	v.button.SetText("Cancel")
+	v.button.SetIcon(theme.MediaStopIcon())
+	v.say("Recording 5 seconds: speak now…", widget.MediumImportance)
+	go func() {
+		defer cancel()
+		rec, err := v.cfg.Devices.Record(ctx, mic, echoSeconds*time.Second, nil)
+		if rec != nil {
+			defer rec.Discard()
+		}
+		if err == nil {
+			v.cfg.Do(func() { v.say("Playing it back…", widget.MediumImportance) })
+			err = v.cfg.Devices.Play(ctx, spk, rec)
+		}
+		cancelled := ctx.Err() != nil && v.cfg.Ctx.Err() == nil
+		v.cfg.Do(func() {
+			v.cancel = nil
+			v.button.SetText("Record and play back")
+			v.button.SetIcon(theme.MediaRecordIcon())
+			switch {
+			case cancelled:
+				v.say("Cancelled; nothing was kept.", widget.LowImportance)
+			case err != nil:
+				v.say("The check could not finish: "+plainError(err), widget.DangerImportance)
+			default:
+				v.say("That is how you sound. The recording is gone.", widget.SuccessImportance)
+			}
+		})
+	}()
+}
+
+// stop cancels a check in progress (the window closing).
+func (v *echoView) stop() {
+	if v.cancel != nil {
+		v.cancel()
+	}
+}
+
+// signalNote shows a microphone's signal warnings under its meter.
+func signalText(ps []devices.Problem) string {
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += "\n"
+		}
+		s += p.Message + " " + p.Fix + "."
+	}
+	return s
+}
