@@ -9,7 +9,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 # Build: cgo (malgo, and Fyne's GL/X11/Wayland). Tests: a private PulseAudio
 # and Xvfb.
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
-TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
+TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils pipewire pipewire-pulse wireplumber pipewire-bin xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
 .PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
 

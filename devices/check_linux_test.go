@@ -18,10 +18,12 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// record captures a source (e.g. a sink's monitor) with parec as mono
-// s16le at 48 kHz until stop is called.
+// record captures a source (e.g. a sink's monitor) with parec as s16le at
+// 48 kHz until stop is called, and returns its left channel. It records in
+// stereo because a mono recording of a stereo sink depends on the server's
+// downmix: PulseAudio averages the channels, PipeWire sums them (+3 dB).
 func record(t *testing.T, s *pulsetest.Server, source string) (stop func() []int16) {
-	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20")
+	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=20")
 	cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
 	var out bytes.Buffer
 	cmd.Stdout = &out
@@ -29,9 +31,13 @@ func record(t *testing.T, s *pulsetest.Server, source string) (stop func() []int
 	return func() []int16 {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
-		samples := make([]int16, out.Len()/2)
-		binary.Read(bytes.NewReader(out.Bytes()[:len(samples)*2]), binary.LittleEndian, samples)
-		return samples
+		frames := make([][2]int16, out.Len()/4)
+		binary.Read(bytes.NewReader(out.Bytes()[:len(frames)*4]), binary.LittleEndian, frames)
+		left := make([]int16, len(frames))
+		for i, f := range frames {
+			left[i] = f[0]
+		}
+		return left
 	}
 }
 
