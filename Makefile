@@ -38,9 +38,11 @@ tools:
 	@test -x $(GOBIN)/staticcheck || $(GO) install $(STATICCHECK)
 
 # The whole check: formatting, vet, staticcheck, and the race-enabled tests
-# against a private PulseAudio that is started here and stopped afterwards.
+# against a private PulseAudio, then the sound-server ones against a private
+# PipeWire, each started here and stopped afterwards.
 test: test-deps tools
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
+	scripts/with-pipewire.sh $(MAKE) --no-print-directory test-in-pipewire
 	$(MAKE) --no-print-directory cross-windows
 
 # A Windows break fails CI: cross-compile the app with cgo and mingw-w64.
@@ -56,6 +58,17 @@ test-in-pulse: fmt-check vet lint
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=50000x
 	$(MAKE) --no-print-directory gui-smoke
+
+# The sound-server tests again, on a private PipeWire + WirePlumber +
+# pipewire-pulse stack (run by `test` inside with-pipewire.sh; the tests
+# start stacks of their own the same way). Screenshot at
+# artifacts/pipewire/gui-smoke.png.
+.PHONY: test-in-pipewire
+SOUND_SERVER_PACKAGES := ./devices/ ./internal/cli/ ./gui/
+test-in-pipewire:
+	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.

@@ -34,7 +34,9 @@ func (s *Server) startProc(name string, env []string, argv ...string) {
 	}
 	defer log.Close()
 	cmd.Stdout, cmd.Stderr = log, log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a test binary that crashes (no cleanup runs) must not
+	// leave its servers behind.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("%s: starting %s: %v", s, name, err)
 	}
