@@ -128,7 +128,19 @@ func testMeterFollowsTheSignal(t *testing.T, inC bool) {
 	collect(500 * time.Millisecond) // settle
 	quiet := collect(time.Second)
 	mic.SetAmplitude(0.5) // a sine at -6 dBFS peak, -9 dBFS RMS
-	collect(300 * time.Millisecond)
+	// The feeder runs ahead of the clock and the server buffers: wait for
+	// the sine to arrive, then for one more reading (the first may be half
+	// silence).
+	arrived := time.After(5 * time.Second)
+	for loud := false; !loud; {
+		select {
+		case r := <-mt.Readings():
+			loud = r.RMSDBFS > -30
+		case <-arrived:
+			t.Fatal("the sine did not reach the meter within 5 s")
+		}
+	}
+	collect(100 * time.Millisecond)
 	loud := collect(time.Second)
 
 	require.GreaterOrEqual(t, len(quiet), 15, "about 25 readings a second")
@@ -182,7 +194,7 @@ func TestMeterDeviceVanishes(t *testing.T) {
 // the system default may be taken for a vanished device.
 func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
 	s := pulsetest.Start(t)
-	s.NullSink("sink_a", "Sink_A")
+	sink := s.NullSink("sink_a", "Sink_A")
 	m := newPulseManager(t, Options{})
 	require.Empty(t, m.AudioInputDevices(), "only a monitor: nothing listed")
 	for _, id := range []string{"sink_a.monitor", SystemDefault} {
@@ -195,7 +207,7 @@ func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
 	mt, err := m.OpenMeter(context.Background(), "sink_a.monitor")
 	require.NoError(t, err)
 	defer mt.Close()
-	s.Pactl("unload-module", "module-null-sink")
+	s.Unload(sink) // (waits until the sink is gone: PipeWire answers before)
 	assert.ErrorIs(t, mt.vanished(context.Background()), ErrDeviceVanished, "gone is still gone")
 }
 

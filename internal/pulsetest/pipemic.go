@@ -54,8 +54,9 @@ func (m *PipeMic) feed() {
 // feedLead is how far Feed stays ahead of the clock. A pipe source plays
 // silence whenever its FIFO runs dry (PipeWire's does; PulseAudio's waits),
 // so a feeder that only kept pace would read low whenever the machine is
-// busy. 100 ms is 9600 bytes, well inside a FIFO's 64 KiB.
-const feedLead = 100 * time.Millisecond
+// busy. 200 ms is 19200 bytes, well inside a FIFO's 64 KiB; a change of
+// signal is heard that much later, so tests wait for it to show.
+const feedLead = 200 * time.Millisecond
 
 // Feed writes s16le mono 48 kHz audio to w, sample(n) giving sample n from
 // -1 to 1, keeping feedLead ahead of real time (checked every 10 ms, and

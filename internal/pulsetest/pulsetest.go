@@ -227,8 +227,16 @@ func (s *Server) NullSink(name, description string) int {
 	return s.Load("module-null-sink", "sink_name="+name, "sink_properties=device.description="+description)
 }
 
-// Unload unloads a module by index.
+// Unload unloads a module by index and waits until its sinks and sources
+// are gone: PipeWire may answer before they are (the Pulse server learns
+// of the removal from pipewire afterwards), PulseAudio does not.
 func (s *Server) Unload(module int) {
 	s.t.Helper()
 	s.Pactl("unload-module", strconv.Itoa(module))
+	owner := fmt.Sprintf("Owner Module: %d\n", module)
+	s.waitFor(fmt.Sprintf("the devices of module %d to go", module), func() bool {
+		sinks, err1 := s.pactl("list", "sinks")
+		sources, err2 := s.pactl("list", "sources")
+		return err1 == nil && err2 == nil && !strings.Contains(sinks+"\n"+sources+"\n", owner)
+	})
 }
