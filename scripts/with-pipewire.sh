@@ -16,12 +16,13 @@
 # returned.
 set -euo pipefail
 
+t0=$(date +%s%N)
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mdpw.XXXXXX") # short: socket paths are limited to 108 bytes
 run="$dir/run" home="$dir/home"
 mkdir -m 700 "$run"
 mkdir -p "$home/.config/pipewire"
 
-pids=()
+pids=() names=()
 stop_all() {
 	# Newest first: pipewire-pulse, wireplumber, pipewire, the bus.
 	for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
@@ -52,20 +53,21 @@ start() {
 	shift
 	"${stack_env[@]}" "$@" >"$dir/$name.log" 2>&1 &
 	pids+=($!)
+	names+=("$name")
 	echo $! >"$dir/$name.pid"
 }
 
-# wait_for WHAT CMD…: poll CMD until it succeeds, for at most 15 s; fail
-# at once if a part of the stack has exited.
+# wait_for WHAT CMD…: poll CMD until it succeeds, for at most 30 s (a busy
+# 2-core machine has needed 5 s for the whole stack); fail at once if a
+# part of the stack has exited.
 wait_for() {
-	local what=$1
+	local what=$1 deadline=$((SECONDS + 30))
 	shift
-	for _ in $(seq 1 300); do
-		if "$@" >/dev/null 2>&1; then return 0; fi
-		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null || fail "a part of the stack (pid $p) exited while waiting for $what"; done
+	until "$@" >/dev/null 2>&1; do
+		for i in "${!pids[@]}"; do kill -0 "${pids[i]}" 2>/dev/null || fail "${names[i]} exited while waiting for $what"; done
+		[ $SECONDS -lt $deadline ] || fail "gave up waiting for $what after 30 s"
 		sleep 0.05
 	done
-	fail "gave up waiting for $what after 15 s"
 }
 
 # pipewire-pulse adds a "Dummy Output" sink while no other exists;
@@ -91,8 +93,11 @@ unset PULSE_SINK PULSE_SOURCE PIPEWIRE_REMOTE
 wait_for "pipewire-pulse to answer (pactl info)" pactl info
 pactl info | grep -q "on PipeWire" || fail "the Pulse socket is not pipewire-pulse's"
 
+t1=$(date +%s%N)
+echo "with-pipewire: $(pactl info | sed -n 's/^Server Name: //p') up in $(((t1 - t0) / 1000000)) ms" >&2
 set +e
 "$@"
 status=$?
 set -e
+echo "with-pipewire: the command took $((($(date +%s%N) - t1) / 1000000000)) s (status $status)" >&2
 exit $status

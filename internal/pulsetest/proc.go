@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// readyWithin bounds every wait for a server (or one of its parts) to answer.
-const readyWithin = 15 * time.Second
+// readyWithin bounds every wait for a server (or one of its parts) to
+// answer: generous, because a busy 2-core machine has needed seconds.
+const readyWithin = 30 * time.Second
 
 // proc is one process of a server; done closes when it has exited.
 type proc struct {
