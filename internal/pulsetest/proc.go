@@ -108,10 +108,12 @@ func (s *Server) waitFor(what string, ready func() bool) {
 		}
 		for name := range s.procs {
 			if !s.running(name) {
+				s.logsShown = true
 				s.t.Fatalf("%s: %s exited while waiting for %s; the logs:\n%s", s, name, what, s.logs(0))
 			}
 		}
 		if time.Now().After(deadline) {
+			s.logsShown = true
 			s.t.Fatalf("%s: gave up waiting for %s after %v; the logs:\n%s", s, what, readyWithin, s.logs(0))
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -54,8 +54,10 @@ type Server struct {
 	t    testing.TB
 	Dir  string
 	kind string
-	// One entry per process, in start order; nil while it is not running.
+	// The parts started and not yet stopped, by name.
 	procs map[string]*proc
+	// A start-up failure has printed the whole logs already.
+	logsShown bool
 }
 
 // Crash is one way the sound server can go away under a client.
@@ -100,7 +102,10 @@ func Start(t testing.TB) *Server {
 	})
 	// Runs first (cleanups run last-in first-out), while the logs exist.
 	t.Cleanup(func() {
-		if t.Failed() {
+		switch {
+		case t.Failed() && s.logsShown:
+			t.Logf("this test ran on %s", s)
+		case t.Failed():
 			t.Logf("this test ran on %s; the end of its logs:\n%s", s, s.logs(20))
 		}
 	})
