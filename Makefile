@@ -11,7 +11,9 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 # The QEMU guest with real kernel drivers (make test-guest).
 GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2
-TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
+# PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
+PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
+TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
 
@@ -40,9 +42,11 @@ tools:
 	@test -x $(GOBIN)/staticcheck || $(GO) install $(STATICCHECK)
 
 # The whole check: formatting, vet, staticcheck, and the race-enabled tests
-# against a private PulseAudio that is started here and stopped afterwards.
+# against a private PulseAudio, then the sound-server ones against a private
+# PipeWire, each started here and stopped afterwards.
 test: test-deps tools
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
+	scripts/with-pipewire.sh $(MAKE) --no-print-directory test-in-pipewire
 	$(MAKE) --no-print-directory cross-windows
 	$(MAKE) --no-print-directory test-guest
 
@@ -67,6 +71,17 @@ test-in-pulse: fmt-check vet lint
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=50000x
 	$(MAKE) --no-print-directory gui-smoke
+
+# The sound-server tests again, on a private PipeWire + WirePlumber +
+# pipewire-pulse stack (run by `test` inside with-pipewire.sh; the tests
+# start stacks of their own the same way). Screenshot at
+# artifacts/pipewire/gui-smoke.png.
+.PHONY: test-in-pipewire
+SOUND_SERVER_PACKAGES := ./devices/ ./internal/cli/ ./gui/
+test-in-pipewire:
+	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.

@@ -21,10 +21,12 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// record captures a source (e.g. a sink's monitor) with parec as mono
-// s16le at 48 kHz until stop is called.
+// record captures a source (e.g. a sink's monitor) with parec as s16le at
+// 48 kHz until stop is called, and returns its left channel. It records in
+// stereo because a mono recording of a stereo sink depends on the server's
+// downmix: PulseAudio averages the channels, PipeWire sums them (+3 dB).
 func record(t *testing.T, s *pulsetest.Server, source string) (buf *syncBuffer, stop func() []int16) {
-	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20")
+	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=20")
 	cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
 	out := &syncBuffer{}
 	cmd.Stdout = out
@@ -33,9 +35,13 @@ func record(t *testing.T, s *pulsetest.Server, source string) (buf *syncBuffer, 
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 		b := out.bytes()
-		samples := make([]int16, len(b)/2)
-		binary.Read(bytes.NewReader(b[:len(samples)*2]), binary.LittleEndian, samples)
-		return samples
+		frames := make([][2]int16, len(b)/4)
+		binary.Read(bytes.NewReader(b[:len(frames)*4]), binary.LittleEndian, frames)
+		left := make([]int16, len(frames))
+		for i, f := range frames {
+			left[i] = f[0]
+		}
+		return left
 	}
 }
 
@@ -57,10 +63,10 @@ func (s *syncBuffer) bytes() []byte {
 	return append([]byte(nil), s.b.Bytes()...)
 }
 
-// recordingFor waits until a recorder has captured d of audio (bounded).
+// waitFor waits until a recorder has captured d of audio (bounded).
 func (s *syncBuffer) waitFor(t *testing.T, d time.Duration, what string) {
 	t.Helper()
-	want := int(d.Seconds() * 48000 * 2)
+	want := int(d.Seconds()*48000) * 4 // stereo s16le
 	deadline := time.Now().Add(10 * time.Second)
 	for len(s.bytes()) < want {
 		if time.Now().After(deadline) {
@@ -101,7 +107,7 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 	start := time.Now()
 	require.NoError(t, m.PlayTone(context.Background(), "sink_a"))
 	took := time.Since(start)
-	recorded := time.Duration(len(bufA.bytes())/2) * time.Second / 48000
+	recorded := time.Duration(len(bufA.bytes())/4) * time.Second / 48000
 	bufA.waitFor(t, recorded+300*time.Millisecond, "recorder A after the tone")
 	bufB.waitFor(t, recorded+300*time.Millisecond, "recorder B after the tone")
 	a, b := stopA(), stopB()
@@ -161,7 +167,19 @@ func testMeterFollowsTheSignal(t *testing.T, inC bool) {
 	collect(500 * time.Millisecond) // settle
 	quiet := collect(time.Second)
 	mic.SetAmplitude(0.5) // a sine at -6 dBFS peak, -9 dBFS RMS
-	collect(300 * time.Millisecond)
+	// The feeder runs ahead of the clock and the server buffers: wait for
+	// the sine to arrive, then for one more reading (the first may be half
+	// silence).
+	arrived := time.After(5 * time.Second)
+	for loud := false; !loud; {
+		select {
+		case r := <-mt.Readings():
+			loud = r.RMSDBFS > -30
+		case <-arrived:
+			t.Fatal("the sine did not reach the meter within 5 s")
+		}
+	}
+	collect(100 * time.Millisecond)
 	loud := collect(time.Second)
 
 	require.GreaterOrEqual(t, len(quiet), 15, "about 25 readings a second")
@@ -220,7 +238,7 @@ func TestMeterDeviceVanishes(t *testing.T) {
 // the system default may be taken for a vanished device.
 func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
 	s := pulsetest.Start(t)
-	s.NullSink("sink_a", "Sink_A")
+	sink := s.NullSink("sink_a", "Sink_A")
 	m := newPulseManager(t, Options{})
 	require.Empty(t, m.AudioInputDevices(), "only a monitor: nothing listed")
 	for _, id := range []string{"sink_a.monitor", SystemDefault} {
@@ -233,7 +251,7 @@ func TestMeterOnMonitorAndDefaultDoesNotVanish(t *testing.T) {
 	mt, err := m.OpenMeter(context.Background(), "sink_a.monitor")
 	require.NoError(t, err)
 	defer mt.Close()
-	s.Pactl("unload-module", "module-null-sink")
+	s.Unload(sink) // (waits until the sink is gone: PipeWire answers before)
 	assert.ErrorIs(t, mt.vanished(context.Background()), ErrDeviceVanished, "gone is still gone")
 }
 

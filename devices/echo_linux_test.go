@@ -45,7 +45,7 @@ func TestRecordAndPlayBack(t *testing.T) {
 	bufA.waitFor(t, 100*time.Millisecond, "recorder A started")
 	bufB.waitFor(t, 100*time.Millisecond, "recorder B started")
 	require.NoError(t, m.Play(context.Background(), "speakers", rec))
-	recorded := time.Duration(len(bufA.bytes())/2) * time.Second / 48000
+	recorded := time.Duration(len(bufA.bytes())/4) * time.Second / 48000
 	bufA.waitFor(t, recorded+200*time.Millisecond, "recorder A after playback")
 	a, b := stopA(), stopB()
 	ampA, ampB := goertzel(a, 440), goertzel(b, 440)

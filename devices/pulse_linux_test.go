@@ -36,7 +36,7 @@ func TestPulseListing(t *testing.T) {
 	s := pulsetest.Start(t)
 	headset(s)
 	s.NullSink("hdmi", "HDMI_Output")
-	s.Load("module-virtual-source", "source_name=desk_mic", "master=hdmi.monitor", "source_properties=device.description=Desk_Mic")
+	s.Load("module-remap-source", "source_name=desk_mic", "master=hdmi.monitor", "source_properties=device.description=Desk_Mic")
 	s.Pactl("set-default-sink", "usb_headset")
 	s.Pactl("set-default-source", "desk_mic")
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # gui-smoke.sh BINARY OUTDIR: open the real MediaDesk window under Xvfb,
-# against the private PulseAudio (run this inside with-pulse.sh) with two
-# null sinks and a sample history; wait for the window, screenshot it into
+# against the private sound server (run this inside with-pulse.sh or
+# with-pipewire.sh) with two null sinks, a microphone and a sample
+# history; wait for the window, screenshot it into
 # OUTDIR/gui-smoke.png, check the process is alive, then close it with
 # SIGTERM and require a clean exit. Prints the startup figures.
 set -euo pipefail
 bin=$(realpath "$1")
 out=$(realpath -m "$2")
 mkdir -p "$out"
-: "${PULSE_SERVER:?run gui-smoke.sh inside scripts/with-pulse.sh}"
+: "${PULSE_SERVER:?run gui-smoke.sh inside scripts/with-pulse.sh or scripts/with-pipewire.sh}"
+# Named in every message: the same window runs on PulseAudio and PipeWire.
+export SMOKE_SERVER=${MEDIADESK_SOUND_SERVER:-pulseaudio}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-smoke.XXXXXX")
 mods=()
@@ -22,7 +25,9 @@ trap cleanup EXIT
 sink() { mods+=("$(pactl load-module module-null-sink "sink_name=$1" "sink_properties='device.description=\"$2\"'")"); }
 sink smoke_desk "Desk Speakers"
 sink smoke_headset "USB Headset"
-mods+=("$(pactl load-module module-null-source source_name=smoke_mic "description='Desk Microphone'")")
+# A microphone both servers offer (PipeWire has no module-null-source): a
+# remap of the headset's monitor.
+mods+=("$(pactl load-module module-remap-source source_name=smoke_mic master=smoke_headset.monitor "source_properties='device.description=\"Desk Microphone\"'")")
 pactl set-default-sink smoke_desk
 
 # SMOKE_DB: use this history instead of a fresh sample (the 1M-call RSS
@@ -47,17 +52,17 @@ pid=$!
 mapped=""
 for _ in $(seq 1 200); do
 	if xwininfo -root -tree 2>/dev/null | grep -q "\"MediaDesk\""; then mapped=$(date +%s%N); break; fi
-	kill -0 $pid 2>/dev/null || { echo "gui-smoke: the app exited early; its log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
+	kill -0 $pid 2>/dev/null || { echo "gui-smoke on $SMOKE_SERVER: the app exited early; its log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
 	sleep 0.05
 done
-[ -n "$mapped" ] || { echo "gui-smoke: no MediaDesk window after 10 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
+[ -n "$mapped" ] || { echo "gui-smoke on $SMOKE_SERVER: no MediaDesk window after 10 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
 # The history opens in the background (a big store takes seconds to
 # open): wait until the list shows calls, then let it settle.
 for _ in $(seq 1 1200); do grep -q "history shown after" "$SMOKE_WORK/app.log" && break; sleep 0.05; done
-grep -q "history shown after" "$SMOKE_WORK/app.log" || { echo "gui-smoke: the history did not show within 60 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
+grep -q "history shown after" "$SMOKE_WORK/app.log" || { echo "gui-smoke on $SMOKE_SERVER: the history did not show within 60 s; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
 sleep ${SMOKE_SETTLE:-2}
 import -window root "$SMOKE_OUT/gui-smoke.png"
-kill -0 $pid || { echo "gui-smoke: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
+kill -0 $pid || { echo "gui-smoke on $SMOKE_SERVER: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
 rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
 anon=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
 kill -TERM $pid
@@ -67,7 +72,7 @@ wait $pid
 code=$?
 set -e
 cp "$SMOKE_WORK/app.log" "$SMOKE_OUT/gui-smoke.log"
-if [ $code -ne 0 ]; then echo "gui-smoke: exit status $code after SIGTERM; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
-if grep -q -i "panic\|fatal error\|DATA RACE" "$SMOKE_WORK/app.log"; then echo "gui-smoke: the log shows a crash:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
-echo "gui-smoke: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); $(grep -o "history shown after [0-9]* ms" "$SMOKE_WORK/app.log"); RSS $((rss / 1024)) MB ($((anon / 1024)) MB anonymous, the rest mapped libraries: Mesa, LLVM); clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
+if [ $code -ne 0 ]; then echo "gui-smoke on $SMOKE_SERVER: exit status $code after SIGTERM; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
+if grep -q -i "panic\|fatal error\|DATA RACE" "$SMOKE_WORK/app.log"; then echo "gui-smoke on $SMOKE_SERVER: the log shows a crash:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; fi
+echo "gui-smoke on $SMOKE_SERVER: window mapped after $(( (mapped - start) / 1000000 )) ms; $(grep -o "window ready after [0-9]* ms" "$SMOKE_WORK/app.log" || echo "no first-frame trace"); $(grep -o "history shown after [0-9]* ms" "$SMOKE_WORK/app.log"); RSS $((rss / 1024)) MB ($((anon / 1024)) MB anonymous, the rest mapped libraries: Mesa, LLVM); clean exit; screenshot $SMOKE_OUT/gui-smoke.png"
 '

@@ -14,7 +14,7 @@ import (
 func TestDevicesJSON(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("usb_headset", "USB_Headset")
-	s.Load("module-virtual-source", "source_name=desk_mic", "master=usb_headset.monitor", "source_properties=device.description=Desk_Mic")
+	s.Load("module-remap-source", "source_name=desk_mic", "master=usb_headset.monitor", "source_properties=device.description=Desk_Mic")
 
 	code, out, errOut := run("devices", "--json")
 	// Cameras: none on a CI machine, and that is not an error.

@@ -14,9 +14,15 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-func TestWatchJSON(t *testing.T) {
-	s := pulsetest.Start(t)
-	s.NullSink("speakers", "Speakers")
+// watching is `mediadesk watch --json` running in this process, read one
+// JSON line at a time.
+type watching struct {
+	t     *testing.T
+	lines chan map[string]any
+	stop  func() int
+}
+
+func startWatch(t *testing.T) *watching {
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -24,33 +30,56 @@ func TestWatchJSON(t *testing.T) {
 		done <- Run(ctx, Env{Stdout: pw, Stderr: io.Discard}, []string{"watch", "--json"})
 		pw.Close()
 	}()
-	lines := bufio.NewScanner(pr)
-	next := func() map[string]any {
-		t.Helper()
-		got := make(chan map[string]any, 1)
-		go func() {
+	w := &watching{t: t, lines: make(chan map[string]any, 100)}
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
 			var v map[string]any
-			if lines.Scan() {
-				json.Unmarshal(lines.Bytes(), &v)
-			}
-			got <- v
-		}()
-		select {
-		case v := <-got:
-			require.NotNil(t, v, "a JSON line")
-			return v
-		case <-time.After(5 * time.Second):
-			t.Fatal("no line within 5s")
+			json.Unmarshal(sc.Bytes(), &v)
+			w.lines <- v
 		}
-		return nil
+		close(w.lines)
+		io.Copy(io.Discard, pr) // keep the pipe flowing while it shuts down
+	}()
+	w.stop = func() int {
+		cancel() // as SIGINT does
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(5 * time.Second):
+			t.Fatal("watch did not exit on cancel")
+		}
+		return -1
 	}
+	t.Cleanup(func() { cancel() })
+	return w
+}
 
-	first := next()
+// next returns the next line, failing the test if none comes within d.
+func (w *watching) next(d time.Duration, what string) map[string]any {
+	w.t.Helper()
+	select {
+	case v, ok := <-w.lines:
+		require.True(w.t, ok, "watch ended while waiting for %s", what)
+		require.NotNil(w.t, v, "a JSON line (waiting for %s)", what)
+		return v
+	case <-time.After(d):
+		w.t.Fatalf("no line within %v: waiting for %s", d, what)
+	}
+	return nil
+}
+
+func TestWatchJSON(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("speakers", "Speakers")
+	w := startWatch(t)
+
+	first := w.next(5*time.Second, "the initial list")
 	assert.Equal(t, "initial", first["event"])
 	assert.Len(t, first["audioOutputDevices"], 1)
 
 	mod := s.NullSink("usb_headset", "USB_Headset")
-	ev := next()
+	ev := w.next(5*time.Second, "sink added")
 	assert.Equal(t, "onMediaDeviceListUpdated", ev["event"])
 	_, err := time.Parse(time.RFC3339, ev["at"].(string))
 	assert.NoError(t, err)
@@ -60,33 +89,78 @@ func TestWatchJSON(t *testing.T) {
 	assert.Empty(t, ev["removed"])
 
 	s.Unload(mod)
-	ev = next()
+	ev = w.next(5*time.Second, "sink removed")
 	require.Len(t, ev["removed"], 1)
 
 	// A mute is not a list change: its own event, then the problem it makes.
 	s.Pactl("set-sink-mute", "speakers", "1")
-	ev = next()
+	ev = w.next(5*time.Second, "the mute")
 	assert.Equal(t, "onDeviceStateChanged", ev["event"])
 	require.Len(t, ev["changed"], 1)
 	changed := ev["changed"].([]any)[0].(map[string]any)
 	assert.Equal(t, "speakers", changed["deviceId"])
 	assert.Equal(t, true, changed["muted"])
-	ev = next()
+	ev = w.next(5*time.Second, "the problem")
 	assert.Equal(t, "onProblemsChanged", ev["event"])
 	require.Len(t, ev["problems"], 1)
 	assert.Equal(t, "SPEAKER_MUTED", ev["problems"].([]any)[0].(map[string]any)["code"])
 
 	s.Kill()
-	ev = next()
+	ev = w.next(5*time.Second, "the server killed")
 	assert.Equal(t, "onError", ev["event"])
 	assert.Equal(t, "SOUND_SERVER_LOST", ev["error"].(map[string]any)["code"])
 
-	go io.Copy(io.Discard, pr) // keep the pipe flowing while it shuts down
-	cancel()                   // as SIGINT does
-	select {
-	case code := <-done:
-		assert.Equal(t, ExitOK, code)
-	case <-time.After(5 * time.Second):
-		t.Fatal("watch did not exit on cancel")
+	assert.Equal(t, ExitOK, w.stop())
+}
+
+// Every way the server can die (on PipeWire: pipewire-pulse alone, and the
+// whole stack), twice each: watch reports SOUND_SERVER_LOST once, the
+// devices as gone, and after the restart the same list as before.
+func TestWatchSoundServerRestarts(t *testing.T) {
+	s := pulsetest.Start(t)
+	load := func() {
+		s.NullSink("speakers", "Speakers")
+		s.NullSink("usb_headset", "USB_Headset")
+		s.Pactl("set-default-sink", "usb_headset")
 	}
+	load()
+	w := startWatch(t)
+	first := w.next(5*time.Second, "the initial list")
+	require.Equal(t, "initial", first["event"])
+	want := first["audioOutputDevices"]
+	require.Len(t, want, 2)
+
+	crashes := s.Crashes()
+	for round := 0; round < 2*len(crashes); round++ {
+		crash := crashes[round%len(crashes)]
+		crash.Kill()
+		ev := w.next(10*time.Second, crash.Name)
+		require.Equal(t, "onError", ev["event"], "round %d, %s: %v", round, crash.Name, ev)
+		assert.Equal(t, "SOUND_SERVER_LOST", ev["error"].(map[string]any)["code"], "round %d, %s", round, crash.Name)
+		ev = w.next(5*time.Second, "the devices gone with the server")
+		assert.Equal(t, "onMediaDeviceListUpdated", ev["event"], "round %d, %s: %v", round, crash.Name, ev)
+		assert.Len(t, ev["removed"], 2, "round %d, %s", round, crash.Name)
+		assert.Empty(t, ev["audioOutputDevices"], "round %d, %s", round, crash.Name)
+
+		s.Restart()
+		load()
+		// The sinks and the default may be seen in one scan or several;
+		// every line until the list is whole again is a list update.
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			ev = w.next(time.Until(deadline), "the list to recover after "+crash.Name)
+			require.Equal(t, "onMediaDeviceListUpdated", ev["event"],
+				"round %d, %s: the loss is reported once, and recovery is not an error: %v", round, crash.Name, ev)
+			if assert.ObjectsAreEqual(want, ev["audioOutputDevices"]) {
+				break
+			}
+		}
+		assert.Empty(t, ev["audioInputDevices"], "round %d, %s: monitors stay hidden", round, crash.Name)
+	}
+	select {
+	case ev := <-w.lines:
+		t.Fatalf("a line after the last recovery: %v", ev)
+	case <-time.After(300 * time.Millisecond):
+	}
+	assert.Equal(t, ExitOK, w.stop())
 }

@@ -13,8 +13,8 @@ import (
 )
 
 // PipeMic is a microphone that carries a signal the test chooses: a
-// module-pipe-source (PulseAudio creates its FIFO) fed a 440 Hz sine in real
-// time, 10 ms at a time. Amplitude 0 is silence.
+// module-pipe-source (the server creates its FIFO) fed a 440 Hz sine in real
+// time (Feed). Amplitude 0 is silence.
 type PipeMic struct {
 	Module int
 	f      *os.File
@@ -51,17 +51,27 @@ func (m *PipeMic) feed() {
 	}, m.stop)
 }
 
-// Feed writes s16le mono 48 kHz audio to w in real time, 10 ms at a time,
-// sample(n) giving sample n from -1 to 1, until a write fails (the source
-// was unloaded) or stop is closed (nil: never).
+// feedLead is how far Feed stays ahead of the clock. A pipe source plays
+// silence whenever its FIFO runs dry (PipeWire's does; PulseAudio's waits),
+// so a feeder that only kept pace would read low whenever the machine is
+// busy. 200 ms is 19200 bytes, well inside a FIFO's 64 KiB; a change of
+// signal is heard that much later, so tests wait for it to show.
+const feedLead = 200 * time.Millisecond
+
+// Feed writes s16le mono 48 kHz audio to w, sample(n) giving sample n from
+// -1 to 1, keeping feedLead ahead of real time (checked every 10 ms, and
+// catching up after a late wake-up), until a write fails (the source was
+// unloaded) or stop is closed (nil: never).
 func Feed(w io.Writer, sample func(n int) float64, stop <-chan struct{}) {
-	chunk := make([]byte, 480*2)
+	start := time.Now()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	var chunk []byte
 	for n := 0; ; {
-		for i := 0; i < 480; i++ {
-			binary.LittleEndian.PutUint16(chunk[2*i:], uint16(int16(sample(n)*32767)))
-			n++
+		due := int((time.Since(start) + feedLead).Seconds() * 48000)
+		chunk = chunk[:0]
+		for ; n < due; n++ {
+			chunk = binary.LittleEndian.AppendUint16(chunk, uint16(int16(sample(n)*32767)))
 		}
 		if _, err := w.Write(chunk); err != nil {
 			return
