@@ -10,7 +10,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 # and Xvfb.
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 # The QEMU guest with real kernel drivers (make test-guest).
-GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2
+GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean

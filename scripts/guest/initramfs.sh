@@ -3,7 +3,9 @@
 # busybox (static), /init, the kernel modules the guest tests load (with
 # their dependencies), the files named (at /: programs with the shared
 # libraries ldd finds for them, and *.env settings for /init), libasound (miniaudio loads it at run time)
-# and ALSA's configuration.
+# and ALSA's configuration, and PulseAudio: the daemon, pactl, the few
+# modules the guest's profile test loads and the ALSA mixer profiles, at
+# their host paths (the daemon looks for its modules and profiles there).
 set -euo pipefail
 # ldconfig lives in /sbin, which a user's PATH may not have.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -69,6 +71,29 @@ for prog in "$@"; do
 done
 copylib "$asound"
 for lib in $(libs_of "$asound"); do copylib "$lib"; done
+# PulseAudio, for the card-profile test (guest_profiles_linux_test.go,
+# which starts it): no udev in the guest, so module-alsa-card on the card's
+# index rather than module-udev-detect. libpulse comes with it, which is
+# also what miniaudio's PulseAudio backend loads at run time.
+pa=/usr/bin/pulseaudio
+pamods=$(ls -d /usr/lib/pulse-*/modules 2>/dev/null | head -1)
+if [ ! -x "$pa" ] || [ ! -x /usr/bin/pactl ] || [ -z "$pamods" ] || [ ! -d /usr/share/pulseaudio/alsa-mixer ]; then
+	echo "guest: PulseAudio not found (install pulseaudio pulseaudio-utils)" >&2
+	exit 1
+fi
+mkdir -p "$root/usr/bin" "$root$pamods" "$root/usr/share/pulseaudio"
+for prog in "$pa" /usr/bin/pactl; do
+	cp "$prog" "$root$prog"
+	for lib in $(libs_of "$prog"); do copylib "$lib"; done
+done
+for mod in module-alsa-card module-native-protocol-unix; do
+	cp "$pamods/$mod.so" "$root$pamods/"
+	for lib in $(libs_of "$pamods/$mod.so"); do copylib "$lib"; done
+done
+cp -r /usr/share/pulseaudio/alsa-mixer "$root/usr/share/pulseaudio/"
+# libpulse reads the machine id (it names the server); a fixed one is fine.
+echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
+
 # ALSA's configuration, without alsa.conf.d (it points at plugins, such as
 # pulse, that the guest does not have).
 mkdir -p "$root/usr/share"
