@@ -62,7 +62,9 @@ copylib() {
 	cp -L "$lib" "$root$lib"
 }
 libs_of() { LC_ALL=C ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/[^ ]*ld-linux/ {print $1}'; }
-asound=$(ldconfig -p | awk '/libasound\.so\.2 .*x86-64/ {print $NF; exit}')
+# awk reads to the end: exiting at the match would leave ldconfig to die of
+# SIGPIPE now and then, which pipefail turns into a failed build.
+asound=$(ldconfig -p | awk '/libasound\.so\.2 .*x86-64/ && !found {print $NF; found = 1}')
 [ -n "$asound" ] || { echo "guest: libasound.so.2 not found (install libasound2)" >&2; exit 1; }
 for prog in "$@"; do
 	cp "$prog" "$root/"
