@@ -48,7 +48,8 @@ test: test-deps tools
 
 # The devices tests against real kernel drivers (vivid, snd-dummy,
 # snd-aloop) in a QEMU guest booted from Debian's kernel package, fetched
-# with apt into build/guest (not installed). A guest that does not boot or
+# with apt into build/guest (not installed), and card profiles under the
+# host's PulseAudio run inside the guest. A guest that does not boot or
 # hangs fails; logs in artifacts/guest/. See scripts/guest/run.sh.
 test-guest:
 	@scripts/install-deps.sh $(BUILD_PACKAGES) $(GUEST_PACKAGES)

@@ -3,7 +3,8 @@
 #
 # Builds the devices test binary, fetches Debian's kernel package through
 # apt (cached under build/guest/kernel), packs an initramfs with busybox,
-# the vivid / snd-dummy / snd-aloop modules and the binary, and boots it
+# the vivid / snd-dummy / snd-aloop modules, the binary and the host's
+# PulseAudio (for the card-profile test, which starts it), and boots it
 # under emulation (TCG: this machine's KVM cannot run Debian's kernel, see
 # reference/stacks.md §2). In the guest, /init runs the binary with
 # MEDIADESK_GUEST=1, which turns the guest tests on. The result is the line
