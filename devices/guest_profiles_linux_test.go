@@ -22,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/mediadesk/mediadesk/devices"
 )
@@ -58,7 +59,7 @@ func (l *lockedBuffer) String() string {
 // alsaCardIndex finds the index of the ALSA card whose id is id ("Dummy").
 func alsaCardIndex(t *testing.T, id string) int {
 	t.Helper()
-	var idx int = -1
+	idx := -1
 	waitFor(t, "ALSA card "+id, func() bool {
 		paths, _ := filepath.Glob("/sys/class/sound/card*/id")
 		for _, p := range paths {
@@ -88,7 +89,7 @@ func startGuestPulse(t *testing.T, card int) *guestPulse {
 	sock := filepath.Join(dir, "native")
 	p := &guestPulse{server: "unix:" + sock, log: &lockedBuffer{}}
 	var logTo io.Writer = p.log
-	if tty, err := os.OpenFile("/dev/ttyS2", os.O_WRONLY, 0); err == nil {
+	if tty, err := os.OpenFile("/dev/ttyS2", os.O_WRONLY|unix.O_NOCTTY, 0); err == nil {
 		fmt.Fprintf(tty, "=== %s: pulseaudio on ALSA card %d\n", t.Name(), card)
 		t.Cleanup(func() { tty.Close() })
 		logTo = io.MultiWriter(p.log, tty)
