@@ -10,7 +10,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 # and Xvfb.
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 # The QEMU guest with real kernel drivers (make test-guest).
-GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2
+GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
@@ -52,7 +52,8 @@ test: test-deps tools
 
 # The devices tests against real kernel drivers (vivid, snd-dummy,
 # snd-aloop) in a QEMU guest booted from Debian's kernel package, fetched
-# with apt into build/guest (not installed). A guest that does not boot or
+# with apt into build/guest (not installed), and card profiles under the
+# host's PulseAudio run inside the guest. A guest that does not boot or
 # hangs fails; logs in artifacts/guest/. See scripts/guest/run.sh.
 test-guest:
 	@scripts/install-deps.sh $(BUILD_PACKAGES) $(GUEST_PACKAGES)

@@ -3,7 +3,10 @@
 # busybox (static), /init, the kernel modules the guest tests load (with
 # their dependencies), the files named (at /: programs with the shared
 # libraries ldd finds for them, and *.env settings for /init), libasound (miniaudio loads it at run time)
-# and ALSA's configuration.
+# and ALSA's configuration; then PulseAudio (the daemon, pactl, the few
+# modules the guest's profile test loads and the ALSA mixer profiles, at
+# their host paths, where the daemon looks for them) as a second, cached
+# archive (OUT's folder/pulse.cpio.gz).
 set -euo pipefail
 # ldconfig lives in /sbin, which a user's PATH may not have.
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -60,7 +63,9 @@ copylib() {
 	cp -L "$lib" "$root$lib"
 }
 libs_of() { LC_ALL=C ldd "$1" 2>/dev/null | awk '/=> \// {print $3} /^\t\/[^ ]*ld-linux/ {print $1}'; }
-asound=$(ldconfig -p | awk '/libasound\.so\.2 .*x86-64/ {print $NF; exit}')
+# awk reads to the end: exiting at the match would leave ldconfig to die of
+# SIGPIPE now and then, which pipefail turns into a failed build.
+asound=$(ldconfig -p | awk '/libasound\.so\.2 .*x86-64/ && !found {print $NF; found = 1}')
 [ -n "$asound" ] || { echo "guest: libasound.so.2 not found (install libasound2)" >&2; exit 1; }
 for prog in "$@"; do
 	cp "$prog" "$root/"
@@ -75,6 +80,46 @@ mkdir -p "$root/usr/share"
 cp -r /usr/share/alsa "$root/usr/share/alsa"
 rm -rf "$root/usr/share/alsa/alsa.conf.d"
 
+# PulseAudio, for the card-profile test (guest_profiles_linux_test.go,
+# which starts it): no udev in the guest, so module-alsa-card on the card's
+# index rather than module-udev-detect. libpulse comes with it, which is
+# also what miniaudio's PulseAudio backend loads at run time. It is a
+# second archive after the first (the kernel unpacks concatenated archives
+# in order), cached beside OUT: about 18 MB of libraries that change only
+# with the host's PulseAudio or this script.
+pa=/usr/bin/pulseaudio
+pamods=$(ls -d /usr/lib/pulse-*/modules 2>/dev/null | head -1)
+if [ ! -x "$pa" ] || [ ! -x /usr/bin/pactl ] || [ -z "$pamods" ] || [ ! -d /usr/share/pulseaudio/alsa-mixer ]; then
+	echo "guest: PulseAudio not found (install pulseaudio pulseaudio-utils)" >&2
+	exit 1
+fi
+pamodules=(module-alsa-card module-native-protocol-unix)
+pulse="$(dirname "$out")/pulse.cpio.gz"
+key=$(stat -L -c '%n %s %Y' "$pa" /usr/bin/pactl $(printf "$pamods/%s.so " "${pamodules[@]}") | sha256sum | cut -c1-16)-$(sha256sum <"$0" | cut -c1-16)
+if [ ! -s "$pulse" ] || [ "$(cat "$pulse.key" 2>/dev/null)" != "$key" ]; then
+	base=$root
+	root="$out.pulse.root"
+	rm -rf "$root"
+	mkdir -p "$root/usr/bin" "$root$pamods" "$root/usr/share/pulseaudio" "$root/etc"
+	for prog in "$pa" /usr/bin/pactl; do
+		cp "$prog" "$root$prog"
+		for lib in $(libs_of "$prog"); do copylib "$lib"; done
+	done
+	for mod in "${pamodules[@]}"; do
+		cp "$pamods/$mod.so" "$root$pamods/"
+		for lib in $(libs_of "$pamods/$mod.so"); do copylib "$lib"; done
+	done
+	cp -r /usr/share/pulseaudio/alsa-mixer "$root/usr/share/pulseaudio/"
+	# libpulse reads the machine id (it names the server); a fixed one is fine.
+	echo 0123456789abcdef0123456789abcdef >"$root/etc/machine-id"
+	(cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$pulse.tmp"
+	mv "$pulse.tmp" "$pulse"
+	echo "$key" >"$pulse.key"
+	rm -rf "$root"
+	root=$base
+fi
+
 (cd "$root" && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 >"$out.tmp"
+cat "$pulse" >>"$out.tmp"
 mv "$out.tmp" "$out"
 rm -rf "$root"

@@ -3,12 +3,14 @@
 #
 # Builds the devices test binary, fetches Debian's kernel package through
 # apt (cached under build/guest/kernel), packs an initramfs with busybox,
-# the vivid / snd-dummy / snd-aloop modules and the binary, and boots it
+# the vivid / snd-dummy / snd-aloop modules, the binary and the host's
+# PulseAudio (for the card-profile test, which starts it), and boots it
 # under emulation (TCG: this machine's KVM cannot run Debian's kernel, see
 # reference/stacks.md §2). In the guest, /init runs the binary with
 # MEDIADESK_GUEST=1, which turns the guest tests on. The result is the line
 # the guest prints; no line (no boot, a hang, a crash) is a failure.
-# Logs: artifacts/guest/{console,tests}.log.
+# Logs: artifacts/guest/{console,tests,pulse}.log (pulse.log: the
+# PulseAudio daemon the card-profile test starts, on the third serial port).
 #
 # Settings: GO (go), GUEST_RUN (the -test.run pattern, default ^TestGuest),
 # GUEST_TIMEOUT (seconds the whole guest may take, default 300).
@@ -21,7 +23,7 @@ limit=${GUEST_TIMEOUT:-300}
 build=build/guest
 art=artifacts/guest
 mkdir -p "$build" "$art"
-rm -f "$art"/console.log "$art"/tests.log
+rm -f "$art"/console.log "$art"/tests.log "$art"/pulse.log
 
 start=$(date +%s)
 stamp() { echo "guest: $1 ($(($(date +%s) - start)) s)"; }
@@ -43,13 +45,13 @@ stamp "initramfs packed ($(du -h "$build/initrd.gz" | cut -f1))"
 status=0
 timeout --kill-after=10 "$limit" qemu-system-x86_64 -accel tcg -cpu max -m 1024 \
 	-display none -no-reboot -nodefaults -monitor none \
-	-serial "file:$art/console.log" -serial "file:$art/tests.log" \
+	-serial "file:$art/console.log" -serial "file:$art/tests.log" -serial "file:$art/pulse.log" \
 	-kernel "$kdir"/boot/vmlinuz-* -initrd "$build/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1" </dev/null || status=$?
 stamp "guest finished"
 
 # Serial lines end in \r\n.
-sed -i 's/\r$//' "$art/console.log" "$art/tests.log" 2>/dev/null || true
+sed -i 's/\r$//' "$art/console.log" "$art/tests.log" "$art/pulse.log" 2>/dev/null || true
 result=$(grep -ao 'MEDIADESK-GUEST-RESULT exit=[0-9]*' "$art/tests.log" 2>/dev/null | tail -1 || true)
 if [ "$result" = "MEDIADESK-GUEST-RESULT exit=0" ]; then
 	grep -aE '^(--- |ok|PASS)' "$art/tests.log" | sed 's/^/guest: /'
