@@ -74,6 +74,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME) ./calls/
 	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/internal/uevent/
 	$(GO) test -run XXX -fuzz '^FuzzFourCC$$' -fuzztime $(FUZZTIME) ./devices/internal/v4l2/
+	$(GO) test -run XXX -fuzz '^FuzzDecodeMJPEG$$' -fuzztime $(FUZZTIME) ./devices/internal/camera/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

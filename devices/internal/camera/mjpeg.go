@@ -25,9 +25,19 @@ type MJPEG struct {
 // dropped and counted, the stream goes on.
 var ErrBadJPEG = errors.New("corrupt JPEG frame")
 
-// Decode decodes one frame into dst (the mode's size).
+// Decode decodes one frame into dst (the mode's size). A frame whose
+// header gives another size is refused before decoding: the size decides
+// what image/jpeg allocates, and a corrupt header must not ask for
+// gigabytes.
 func (m *MJPEG) Decode(dst *image.RGBA, frame []byte) error {
-	m.r.Reset(m.WithTables(frame))
+	hdr := inspect(frame)
+	if !hdr.ok {
+		return fmt.Errorf("%w: no frame header before the scan", ErrBadJPEG)
+	}
+	if hdr.w != dst.Rect.Dx() || hdr.h != dst.Rect.Dy() {
+		return fmt.Errorf("%w: %dx%d, want %dx%d", ErrBadJPEG, hdr.w, hdr.h, dst.Rect.Dx(), dst.Rect.Dy())
+	}
+	m.r.Reset(m.withTables(frame, hdr))
 	img, err := jpeg.Decode(&m.r)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrBadJPEG, err)
@@ -50,50 +60,69 @@ func (m *MJPEG) Decode(dst *image.RGBA, frame []byte) error {
 // segment before its first scan) or cannot be parsed, else a copy with the
 // standard tables inserted before the scan. The copy is m's scratch
 // buffer, valid until the next call.
-func (m *MJPEG) WithTables(frame []byte) []byte {
-	sos := scanStart(frame)
-	if sos < 0 {
+func (m *MJPEG) WithTables(frame []byte) []byte { return m.withTables(frame, inspect(frame)) }
+
+func (m *MJPEG) withTables(frame []byte, hdr header) []byte {
+	if hdr.sos < 0 || hdr.dht {
 		return frame
 	}
-	m.scratch = append(m.scratch[:0], frame[:sos]...)
+	m.scratch = append(m.scratch[:0], frame[:hdr.sos]...)
 	m.scratch = append(m.scratch, defaultDHT...)
-	m.scratch = append(m.scratch, frame[sos:]...)
+	m.scratch = append(m.scratch, frame[hdr.sos:]...)
 	return m.scratch
 }
 
-// scanStart walks the marker segments from SOI and returns where the first
-// SOS starts when no DHT came before it, else -1.
-func scanStart(b []byte) int {
+// header is what inspect finds before the first scan.
+type header struct {
+	sos  int  // where the first SOS marker starts, -1 if none
+	dht  bool // a DHT segment came before it
+	w, h int  // from the SOF segment
+	ok   bool // SOI, a SOF and a SOS were found in order
+}
+
+// inspect walks the marker segments from SOI to the first SOS.
+func inspect(b []byte) header {
+	hd := header{sos: -1}
 	if len(b) < 4 || b[0] != 0xff || b[1] != 0xd8 {
-		return -1
+		return hd
 	}
+	sof := false
 	i := 2
 	for i+4 <= len(b) {
 		if b[i] != 0xff {
-			return -1
+			return hd
 		}
 		marker := b[i+1]
 		switch {
 		case marker == 0xff: // fill byte
 			i++
 			continue
-		case marker == 0xc4: // DHT: the frame brings its own tables
-			return -1
 		case marker == 0xda: // SOS
-			return i
+			hd.sos, hd.ok = i, sof
+			return hd
 		case marker == 0x01 || (marker >= 0xd0 && marker <= 0xd8): // no length
 			i += 2
 			continue
 		case marker == 0xd9: // EOI before any scan
-			return -1
+			return hd
 		}
 		n := int(b[i+2])<<8 | int(b[i+3])
-		if n < 2 {
-			return -1
+		if n < 2 || i+2+n > len(b) {
+			return hd
+		}
+		switch marker {
+		case 0xc4:
+			hd.dht = true
+		case 0xc0, 0xc1, 0xc2: // baseline, extended, progressive SOF
+			if n >= 7 {
+				hd.h = int(b[i+5])<<8 | int(b[i+6])
+				hd.w = int(b[i+7])<<8 | int(b[i+8])
+				sof = true
+			}
 		}
 		i += 2 + n
 	}
-	return -1
+	return hd
 }
 
 // huffmanSpec is one table of the JPEG standard, section K.3: how many
