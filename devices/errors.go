@@ -47,6 +47,10 @@ const (
 	// and the sound server came back; MediaDesk moved to it, so the stream
 	// ended. Open it again.
 	CodeAudioBackendChanged = exception.CodeAudioBackendChanged
+	// CodeCameraNoPicture (a Preview's Warning, not an error): the camera
+	// streams but sends no frame, or only black ones, for a few seconds —
+	// a closed privacy shutter, a lens cap, a camera another app stalled.
+	CodeCameraNoPicture = exception.CodeCameraNoPicture
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -65,6 +69,7 @@ var (
 	ErrDeviceBusy             = exception.Sentinel(CodeDeviceBusy)
 	ErrDeviceAccessDenied     = exception.Sentinel(CodeDeviceAccessDenied)
 	ErrAudioBackendChanged    = exception.Sentinel(CodeAudioBackendChanged)
+	ErrCameraNoPicture        = exception.Sentinel(CodeCameraNoPicture)
 )
 
 func newError(code, message, details string) *Error { return exception.New(code, message, details) }

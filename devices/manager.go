@@ -75,6 +75,11 @@ type Manager struct {
 	listeners map[string]*mailbox
 	watcher   *watcher
 	subSeq    int
+
+	// openCapture opens a camera for a Preview (camera_capture_*.go);
+	// previews are the open ones, ended by Close.
+	openCapture captureOpener
+	previews    map[*Preview]struct{}
 }
 
 // New opens the audio backend and the camera probe and takes the first
@@ -85,7 +90,7 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 }
 
 func newManager(ctx context.Context, opts Options, openAudio audioOpener, cams cameraProbe, notifiers func(func(what)) []io.Closer) (*Manager, error) {
-	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers}
+	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers, openCapture: openCapture}
 	if err := m.Refresh(ctx); err != nil && ctx.Err() != nil {
 		m.Close()
 		return nil, err
@@ -165,8 +170,8 @@ func (m *Manager) Cameras() []Camera {
 	return out
 }
 
-// Close stops watching, drops the listeners and releases the audio
-// backend. A second Close is a no-op.
+// Close stops watching, ends the camera previews, drops the listeners and
+// releases the audio backend. A second Close is a no-op.
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	if m.closed {
@@ -174,12 +179,17 @@ func (m *Manager) Close() error {
 		return nil
 	}
 	m.closed = true
+	previews := m.previews
+	m.previews = nil
 	w := m.watcher
 	for id, mb := range m.listeners {
 		mb.close()
 		delete(m.listeners, id)
 	}
 	m.mu.Unlock()
+	for p := range previews {
+		p.Close() // outside mu: its goroutine untracks itself under mu
+	}
 	if w != nil {
 		w.close() // outside mu: its loop may be in Refresh
 	}

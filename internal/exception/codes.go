@@ -20,6 +20,7 @@ const (
 	CodeDeviceBusy             = "DEVICE_BUSY"               // held exclusively by another program
 	CodeDeviceAccessDenied     = "DEVICE_ACCESS_DENIED"      // the OS refused access (privacy settings)
 	CodeAudioBackendChanged    = "AUDIO_BACKEND_CHANGED"     // the sound server came back under a meter on ALSA
+	CodeCameraNoPicture        = "CAMERA_NO_PICTURE"         // warning: a preview gets no frame, or only black ones
 
 	// Call history.
 
@@ -53,6 +54,7 @@ var Names = map[string]string{
 	CodeDeviceBusy:             "DEVICE_ERROR",
 	CodeDeviceAccessDenied:     "PERMISSION_ERROR",
 	CodeAudioBackendChanged:    "AUDIO_ERROR",
+	CodeCameraNoPicture:        "CAMERA_WARNING",
 
 	CodeRequestInProgress:   "REQUEST_IN_PROGRESS",
 	CodeNotEnoughParameters: "VALIDATION_ERROR",

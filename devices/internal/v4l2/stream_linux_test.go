@@ -143,4 +143,3 @@ func TestStreamNoConvertibleFormat(t *testing.T) {
 	fds, _ := fake.Leaks()
 	assert.Zero(t, fds)
 }
-
