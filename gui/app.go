@@ -82,6 +82,11 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 			})
 		}
 	})
+	// Fyne has no minimise event (fyne-io/fyne#5727); on the desktop the
+	// lifecycle's foreground events follow the window's focus, which it
+	// also loses when minimised or hidden. The camera is released then.
+	a.Lifecycle().SetOnEnteredForeground(func() { ui.SetVisible(true) })
+	a.Lifecycle().SetOnExitedForeground(func() { ui.SetVisible(false) })
 	// SIGINT and SIGTERM close the window through Fyne's own handler
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.

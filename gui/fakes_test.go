@@ -63,6 +63,10 @@ type fakeDevices struct {
 	tones     []string
 	meters    []*fakeMeter
 	openErr   error
+	// Cameras (camera_test.go): every preview opened, and the error the
+	// next opens return.
+	previews  []*fakeCamera
+	cameraErr error
 }
 
 func newFakeDevices(l devices.Lists) *fakeDevices {

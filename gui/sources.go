@@ -22,6 +22,7 @@ type Devices interface {
 	RemoveListener(id string)
 	OpenMeter(ctx context.Context, deviceID string) (LevelSource, error)
 	PlayTone(ctx context.Context, deviceID string) error
+	OpenCamera(ctx context.Context, deviceID string, want devices.CaptureOptions) (CameraSource, error)
 }
 
 // LevelSource is an open microphone meter.
