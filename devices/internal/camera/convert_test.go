@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -168,23 +166,4 @@ func benchConvert(b *testing.B, fourcc string) {
 		}
 	}
 	cpu.report(b)
-}
-
-// cpuClock measures the process's CPU time, reported beside the wall time
-// as cpu-ns/op: the machine running benchmarks is shared, and the wall
-// time counts the time other programs had the core.
-type cpuClock struct{ start time.Duration }
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func startCPU() cpuClock { return cpuClock{processCPU()} }
-
-func (c cpuClock) report(b *testing.B) {
-	b.ReportMetric(float64(processCPU()-c.start)/float64(b.N), "cpu-ns/op")
 }
