@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
+.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui bench-camera package clean
 
 all: build
 
@@ -108,6 +108,14 @@ bench-devices: test-deps
 		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x -count 3 ./devices/'
+
+# Camera frame conversion at 1280x720 (YUYV, NV12, MJPEG → RGBA), beside
+# Debian's ffmpeg doing the same over the same frames (installed when it
+# can be; its rows skip without it).
+bench-camera:
+	@scripts/install-deps.sh ffmpeg || echo "bench-camera: ffmpeg could not be installed; its rows will skip"
+	$(GO) test -run XXX -bench '^Benchmark(YUYV|NV12|MJPEG)ToRGBA$$' -benchtime 100x ./devices/internal/camera/
+	$(GO) test -run XXX -bench '^BenchmarkFFmpeg' -benchtime 3x ./devices/internal/camera/
 
 # The window alone with the 1M store: cold start and RSS, then what
 # scrolling and filtering ask of the store.
