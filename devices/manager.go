@@ -16,6 +16,9 @@ type Options struct {
 	IncludeMonitors bool
 	// IncludeInfrared lists greyscale-only cameras (face-login IR cameras).
 	IncludeInfrared bool
+	// TestPattern adds a synthetic camera (TestPatternID) sending moving
+	// colour bars: demos, screenshots and measurements without a camera.
+	TestPattern bool
 
 	// Coalesce is the quiet time after the last change notification before
 	// the lists are scanned again (default 30ms). MaxWait caps it from the
@@ -91,6 +94,10 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 
 func newManager(ctx context.Context, opts Options, openAudio audioOpener, cams cameraProbe, notifiers func(func(what)) []io.Closer) (*Manager, error) {
 	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers, openCapture: openCapture}
+	if opts.TestPattern {
+		m.cameras = withTestPattern{cams}
+		m.openCapture = openTestPatternOr(openCapture)
+	}
 	if err := m.Refresh(ctx); err != nil && ctx.Err() != nil {
 		m.Close()
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -39,7 +40,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("MediaDesk")
 
-	mgr, err := devices.New(ctx, devices.Options{})
+	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
+	// (screenshots and measurements where there is no camera).
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: os.Getenv("MEDIADESK_TEST_CAMERA") == "1"})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1

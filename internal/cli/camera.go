@@ -31,9 +31,10 @@ type cameraManager interface {
 }
 
 // openCameraManager opens the device manager; tests replace it with a
-// fake camera (the test machines have none).
+// fake camera (the test machines have none). MEDIADESK_TEST_CAMERA=1 adds
+// the synthetic test pattern (--device mediadesk:test-pattern).
 var openCameraManager = func(ctx context.Context) (cameraManager, error) {
-	m, err := devices.New(ctx, devices.Options{})
+	m, err := devices.New(ctx, devices.Options{TestPattern: os.Getenv("MEDIADESK_TEST_CAMERA") == "1"})
 	if err != nil {
 		return nil, err
 	}

@@ -218,3 +218,31 @@ func jsonKeys(m map[string]any) []string {
 	}
 	return out
 }
+
+// Through the real device manager and preview loop, on the synthetic
+// test-pattern camera (no camera exists on the test machines).
+func TestCheckCameraTestPattern(t *testing.T) {
+	t.Setenv("MEDIADESK_TEST_CAMERA", "1")
+	snap := filepath.Join(t.TempDir(), "bars.png")
+	code, out, errOut := run("check", "camera", "--device", devices.TestPatternID, "--seconds", "1", "--size", "320x240", "--snapshot", snap, "--json")
+	require.Equal(t, ExitOK, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &last))
+	assert.Equal(t, devices.TestPatternID, last["deviceId"])
+	assert.Equal(t, "YUYV", last["format"])
+	assert.Equal(t, 320.0, last["width"])
+	assert.Greater(t, last["frames"].(float64), 0.0)
+	assert.Zero(t, last["blackFrames"])
+
+	file, err := os.Open(snap)
+	require.NoError(t, err)
+	defer file.Close()
+	img, err := png.Decode(file)
+	require.NoError(t, err)
+	assert.Equal(t, image.Rect(0, 0, 320, 240), img.Bounds())
+
+	code, _, errOut = run("check", "camera", "--device", "no-such-camera", "--seconds", "1")
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "UNKNOWN_DEVICE")
+}

@@ -1,0 +1,49 @@
+package devices
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
+)
+
+func TestTestPatternCamera(t *testing.T) {
+	m, err := newManager(context.Background(), Options{TestPattern: true}, noAudio, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	require.Len(t, m.VideoInputDevices(), 1)
+	assert.Equal(t, TestPatternID, m.VideoInputDevices()[0].DeviceID)
+	assert.Equal(t, "MediaDesk test pattern", m.VideoInputDevices()[0].Label)
+
+	for _, want := range []CaptureOptions{{FPS: 200}, {Width: 1280, Height: 720, Format: "NV12", FPS: 200}} {
+		p, err := m.OpenCamera(context.Background(), SystemDefault, want)
+		require.NoError(t, err)
+		assert.Equal(t, TestPatternID, p.DeviceID())
+		var first, img []byte
+		for i := range 3 {
+			select {
+			case f, ok := <-p.Frames():
+				require.True(t, ok, "ended: %v", p.Err())
+				if i == 0 {
+					first = append([]byte(nil), f.Pix...)
+				}
+				img = f.Pix
+				if i == 2 {
+					w := f.Rect.Dx()
+					for b, c := range camera.Bars {
+						got := f.RGBAAt((2*b+1)*w/16, f.Rect.Dy()/2)
+						assert.LessOrEqual(t, absDiff(got.R, c.R)+absDiff(got.G, c.G)+absDiff(got.B, c.B), 9, "bar %d", b)
+					}
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no frame from the test pattern")
+			}
+		}
+		assert.NotEqual(t, first, img, "the bars move")
+		require.NoError(t, p.Close())
+	}
+}
