@@ -125,6 +125,7 @@ bench-gui: test-deps
 	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
 	MEDIADESK_BENCH_DB=$(BENCH_DB) $(GO) test -run XXX -bench History1M -benchtime 1x ./gui/
 	scripts/with-pulse.sh scripts/gui-meter-cpu.sh ./$(BIN)
+	scripts/with-pulse.sh scripts/gui-camera-cpu.sh ./$(BIN)
 
 # The Linux package (MediaDesk.tar.xz: binary, .desktop file, icon, and a
 # Makefile that installs them) with Fyne's packager at a pinned version.

@@ -47,3 +47,21 @@ func TestTestPatternCamera(t *testing.T) {
 		require.NoError(t, p.Close())
 	}
 }
+
+// BenchmarkFirstFrame: from OpenCamera to the first picture on Frames(),
+// on the test pattern (its first frame is due at once), 640x480 YUYV.
+func BenchmarkFirstFrame(b *testing.B) {
+	m, err := newManager(context.Background(), Options{TestPattern: true}, noAudio, fixedCameras(nil), nil)
+	require.NoError(b, err)
+	defer m.Close()
+	for b.Loop() {
+		p, err := m.OpenCamera(context.Background(), TestPatternID, CaptureOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-p.Frames()
+		b.StopTimer() // Close waits out the pattern's sleep to the next frame: not part of the figure
+		p.Close()
+		b.StartTimer()
+	}
+}

@@ -101,7 +101,8 @@ func newCameraView(cfg *Config) *cameraView {
 	bg := canvas.NewRectangle(color.Black)
 	v.content = container.NewVBox(
 		container.NewStack(bg, v.image),
-		container.NewBorder(nil, nil, v.mirror, v.size, v.info),
+		container.NewBorder(nil, nil, v.mirror, nil, v.size),
+		v.info,
 		v.note,
 	)
 	return v
@@ -119,6 +120,9 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 	}
 	v.id = id
 	v.want = devices.CaptureOptions{}
+	if w, h, ok := parseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
+		v.want.Width, v.want.Height = w, h
+	}
 	v.sizes = nil
 	var opts []string
 	if c != nil {
@@ -157,7 +161,18 @@ func (v *cameraView) sizePicked() {
 		return
 	}
 	v.want.Width, v.want.Height = w, h
+	v.cfg.Prefs.SetString(cameraSizeKey(v.id), fmt.Sprintf("%dx%d", w, h))
 	v.restart()
+}
+
+// cameraSizeKey is where the size chosen for a camera is kept.
+func cameraSizeKey(id string) string { return "camera.size." + id }
+
+func parseSize(s string) (w, h int, ok bool) {
+	if _, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return 0, 0, false
+	}
+	return w, h, true
 }
 
 // stop releases the camera (in the preview's goroutine: Close waits for
