@@ -98,8 +98,6 @@ func assertBarsSomewhere(t *testing.T, img *image.RGBA, tol int) {
 	assert.Equal(t, len(camera.Bars), found, "every bar's colour is on screen")
 }
 
-func absDiff(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
-
 func TestPreviewStreamsColourBars(t *testing.T) {
 	r := newCaptureRig(t, map[string]*v4l2.FakeNode{"/dev/video0": {Formats: yuyvAndNV12}},
 		fakeCamera("cam-a", "/dev/video0", yuyvAndNV12...))

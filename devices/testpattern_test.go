@@ -65,3 +65,5 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+func absDiff(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
