@@ -76,8 +76,9 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// assertBarsAt checks the middle of each colour bar on one row; the fake
-// moves the bars right a pixel a frame, so it looks for them shifted.
+// assertBarsSomewhere checks that each colour bar shows on the middle row;
+// the fake moves the bars right a pixel a frame, so it looks a little
+// either side of where each bar starts out.
 func assertBarsSomewhere(t *testing.T, img *image.RGBA, tol int) {
 	t.Helper()
 	w := img.Rect.Dx()

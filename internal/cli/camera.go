@@ -34,12 +34,16 @@ type cameraManager interface {
 // fake camera (the test machines have none). MEDIADESK_TEST_CAMERA=1 adds
 // the synthetic test pattern (--device mediadesk:test-pattern).
 var openCameraManager = func(ctx context.Context) (cameraManager, error) {
-	m, err := devices.New(ctx, devices.Options{TestPattern: os.Getenv("MEDIADESK_TEST_CAMERA") == "1"})
+	m, err := devices.New(ctx, devices.Options{TestPattern: testPattern()})
 	if err != nil {
 		return nil, err
 	}
 	return managerCameras{m}, nil
 }
+
+// testPattern: MEDIADESK_TEST_CAMERA=1 lists the synthetic test-pattern
+// camera in devices, watch and check camera.
+func testPattern() bool { return os.Getenv("MEDIADESK_TEST_CAMERA") == "1" }
 
 type managerCameras struct{ *devices.Manager }
 
