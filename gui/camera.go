@@ -73,6 +73,10 @@ type cameraView struct {
 
 const previewWidth, previewHeight = 320, 240
 
+// maxPreviewRate caps the preview's redraws, as maxMeterRate does the
+// meter's: each costs a repaint of the window under a software renderer.
+const maxPreviewRate = 31 // a hair above 30 so a 30 fps camera's jitter skips none
+
 func newCameraView(cfg *Config) *cameraView {
 	v := &cameraView{cfg: cfg, visible: true, mirrored: true}
 	v.blank = image.NewRGBA(image.Rect(0, 0, 4, 3))
@@ -227,6 +231,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 	})
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	var lastOffer time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -245,7 +250,13 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				})
 				return
 			}
-			v.offer(gen, img)
+			// At most maxPreviewRate redraws a second (a 60 fps camera
+			// would otherwise repaint the window twice as often as the eye
+			// needs); a drawn frame still waiting for the UI also skips.
+			if now := time.Now(); now.Sub(lastOffer) >= time.Second/maxPreviewRate {
+				lastOffer = now
+				v.offer(gen, img)
+			}
 		case <-tick.C:
 			st, warn := src.Stats(), src.Warning()
 			v.cfg.Do(func() {

@@ -126,6 +126,19 @@ func send(t *testing.T, h *harness, c *fakeCamera, img *image.RGBA) {
 	})
 }
 
+// streamUntil sends img again and again, as a camera streams, while
+// running the UI queue, until cond holds (bounded by the queue's wait).
+func streamUntil(t *testing.T, h *harness, c *fakeCamera, img *image.RGBA, what string, cond func() bool) {
+	t.Helper()
+	h.q.until(t, what, func() bool {
+		select {
+		case c.frames <- img:
+		default:
+		}
+		return cond()
+	})
+}
+
 func shownAt(v *cameraView, x, y int) color.RGBA { return v.shown.RGBAAt(x, y) }
 
 var (
@@ -156,8 +169,7 @@ func TestCameraPreviewShowsMirroredFramesAndToggles(t *testing.T) {
 
 	test.Tap(v.mirror) // off
 	first := v.shown
-	send(t, h, c, halves(8, 6))
-	h.q.until(t, "the next frame shown", func() bool { return v.shown != first })
+	streamUntil(t, h, c, halves(8, 6), "the next frame shown", func() bool { return v.shown != first })
 	assert.Equal(t, white, shownAt(v, 0, 0), "not mirrored")
 
 	// A size picked from the list reopens the camera at that size.
