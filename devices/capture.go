@@ -97,6 +97,7 @@ type Preview struct {
 	mjpeg      camera.MJPEG
 	use        func([]byte) // p.deliver, bound once so Next does not allocate
 	lastGood   time.Time    // the last frame with a picture, or the start
+	lastBlack  bool         // the last converted frame was black
 
 	mu      sync.Mutex
 	stats   PreviewStats
@@ -309,6 +310,12 @@ func (p *Preview) deliver(frame []byte) {
 	}
 	p.mu.Unlock()
 	if behind {
+		// Not converted, so not looked at: a camera that was showing a
+		// picture still is, as far as the warning goes (a slow reader must
+		// not make it say "no picture").
+		if !p.lastBlack {
+			p.lastGood = now
+		}
 		return
 	}
 	i := 0
@@ -337,6 +344,7 @@ func (p *Preview) deliver(frame []byte) {
 	if err != nil {
 		return
 	}
+	p.lastBlack = black
 	if !black {
 		p.lastGood = now
 	}

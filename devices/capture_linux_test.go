@@ -309,3 +309,21 @@ func TestPreviewDeliverAllocatesNothing(t *testing.T) {
 	assert.Zero(t, allocs)
 	assert.Equal(t, uint64(21), p.Stats().Frames)
 }
+
+// A reader that does not keep up skips frames unconverted; that is not
+// "no picture".
+func TestPreviewSlowReaderIsNoWarning(t *testing.T) {
+	p := &Preview{raw: camera.Mode{FourCC: "YUYV", Width: 64, Height: 48}, frames: make(chan *image.RGBA, 1), last: -1, prev: -1,
+		opts: CaptureOptions{NoPictureAfter: time.Second}}
+	for i := range p.imgs {
+		p.imgs[i] = image.NewRGBA(image.Rect(0, 0, 64, 48))
+	}
+	buf := make([]byte, camera.FrameBytes("YUYV", 64, 48, 0))
+	camera.FillBars(buf, "YUYV", 64, 48, 0, 0)
+	p.deliver(buf) // converted, waiting in the channel: nobody reads it
+	p.lastGood = time.Now().Add(-time.Hour)
+	p.deliver(buf) // skipped: the reader is behind
+	p.checkPicture(time.Now())
+	assert.NoError(t, p.Warning())
+	assert.Equal(t, uint64(1), p.Stats().Dropped)
+}
