@@ -65,18 +65,6 @@ func frame(t *testing.T, p *Preview) *image.RGBA {
 	}
 }
 
-// waitUntil polls a condition, bounded, and fails saying what it waited for.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting after 5s for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // assertBarsSomewhere checks that each colour bar shows on the middle row;
 // the fake moves the bars right a pixel a frame, so it looks a little
 // either side of where each bar starts out.
@@ -232,7 +220,7 @@ func TestPreviewWarnsWithoutPicture(t *testing.T) {
 			for range p.Frames() { // a reader keeping up
 			}
 		}()
-		waitUntil(t, "the no-picture warning of "+id, func() bool { return p.Warning() != nil })
+		waitFor(t, "the no-picture warning of "+id, func() bool { return p.Warning() != nil })
 		require.ErrorIs(t, p.Warning(), ErrCameraNoPicture)
 		assert.Contains(t, p.Warning().Error(), "the camera sends no picture — is its shutter closed?")
 		assert.Contains(t, p.Warning().Error(), what)
@@ -290,7 +278,7 @@ func TestPreviewMJPEGDropsCorruptFrames(t *testing.T) {
 		got := img.RGBAAt((2*i+1)*1280/16, 360)
 		assert.LessOrEqual(t, absDiff(got.R, want.R)+absDiff(got.G, want.G)+absDiff(got.B, want.B), 24, "bar %d: %v", i, got)
 	}
-	waitUntil(t, "a truncated frame counted as dropped", func() bool { return p.Dropped() > 0 })
+	waitFor(t, "a truncated frame counted as dropped", func() bool { return p.Dropped() > 0 })
 }
 
 // The steady state allocates nothing per frame: the conversion writes into
