@@ -15,7 +15,7 @@ GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudi
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
-.PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
+.PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui bench-camera package clean
 
 all: build
 
@@ -101,6 +101,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzParseFilter$$' -fuzztime $(FUZZTIME) ./calls/
 	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/internal/uevent/
 	$(GO) test -run XXX -fuzz '^FuzzFourCC$$' -fuzztime $(FUZZTIME) ./devices/internal/v4l2/
+	$(GO) test -run XXX -fuzz '^FuzzDecodeMJPEG$$' -fuzztime $(FUZZTIME) ./devices/internal/camera/
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -135,6 +136,14 @@ bench-devices: test-deps
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x -count 3 ./devices/'
 
+# Camera frame conversion at 1280x720 (YUYV, NV12, MJPEG → RGBA), beside
+# Debian's ffmpeg doing the same over the same frames (installed when it
+# can be; its rows skip without it).
+bench-camera:
+	@scripts/install-deps.sh ffmpeg || echo "bench-camera: ffmpeg could not be installed; its rows will skip"
+	$(GO) test -run XXX -bench '^Benchmark(YUYV|NV12|MJPEG)ToRGBA$$' -benchtime 100x ./devices/internal/camera/
+	$(GO) test -run XXX -bench '^BenchmarkFFmpeg' -benchtime 3x ./devices/internal/camera/
+
 # The window alone with the 1M store: cold start and RSS, then what
 # scrolling and filtering ask of the store.
 bench-gui: test-deps
@@ -143,6 +152,7 @@ bench-gui: test-deps
 	for i in 1 2 3; do scripts/with-pulse.sh env SMOKE_DB=$(BENCH_DB) scripts/gui-smoke.sh ./$(BIN) artifacts/bench || exit 1; done
 	MEDIADESK_BENCH_DB=$(BENCH_DB) $(GO) test -run XXX -bench History1M -benchtime 1x ./gui/
 	scripts/with-pulse.sh scripts/gui-meter-cpu.sh ./$(BIN)
+	scripts/with-pulse.sh scripts/gui-camera-cpu.sh ./$(BIN)
 
 # The Linux package (MediaDesk.tar.xz: binary, .desktop file, icon, and a
 # Makefile that installs them) with Fyne's packager at a pinned version.

@@ -58,6 +58,10 @@ const (
 	CodeNoAutomaticFix = exception.CodeNoAutomaticFix
 	// CodeInvalidDuration: a recording or listen of zero or less.
 	CodeInvalidDuration = exception.CodeInvalidDuration
+	// CodeCameraNoPicture (a Preview's Warning, not an error): the camera
+	// streams but sends no frame, or only black ones, for a few seconds —
+	// a closed privacy shutter, a lens cap, a camera another app stalled.
+	CodeCameraNoPicture = exception.CodeCameraNoPicture
 )
 
 // Sentinels for errors.Is; an *Error matches the sentinel with its Code.
@@ -81,6 +85,7 @@ var (
 	ErrUnknownProfile         = exception.Sentinel(CodeUnknownProfile)
 	ErrNoAutomaticFix         = exception.Sentinel(CodeNoAutomaticFix)
 	ErrInvalidDuration        = exception.Sentinel(CodeInvalidDuration)
+	ErrCameraNoPicture        = exception.Sentinel(CodeCameraNoPicture)
 )
 
 func newError(code, message, details string) *Error { return exception.New(code, message, details) }

@@ -44,3 +44,16 @@ func ids(list []Info) []string {
 	}
 	return out
 }
+
+// waitFor polls cond until it holds, failing with what it waited for
+// after 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}

@@ -16,6 +16,9 @@ type Options struct {
 	IncludeMonitors bool
 	// IncludeInfrared lists greyscale-only cameras (face-login IR cameras).
 	IncludeInfrared bool
+	// TestPattern adds a synthetic camera (TestPatternID) sending moving
+	// colour bars: demos, screenshots and measurements without a camera.
+	TestPattern bool
 
 	// Coalesce is the quiet time after the last change notification before
 	// the lists are scanned again (default 30ms). MaxWait caps it from the
@@ -84,6 +87,11 @@ type Manager struct {
 	listeners map[string]*mailbox
 	watcher   *watcher
 	subSeq    int
+
+	// openCapture opens a camera for a Preview (camera_capture_*.go);
+	// previews are the open ones, ended by Close.
+	openCapture captureOpener
+	previews    map[*Preview]struct{}
 }
 
 // New opens the audio backend and the camera probe and takes the first
@@ -94,7 +102,11 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 }
 
 func newManager(ctx context.Context, opts Options, openAudio audioOpener, cams cameraProbe, notifiers func(func(what)) []io.Closer) (*Manager, error) {
-	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers}
+	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers, openCapture: openCapture}
+	if opts.TestPattern {
+		m.cameras = withTestPattern{cams}
+		m.openCapture = openTestPatternOr(openCapture)
+	}
 	if err := m.Refresh(ctx); err != nil && ctx.Err() != nil {
 		m.Close()
 		return nil, err
@@ -189,8 +201,8 @@ func (m *Manager) Cameras() []Camera {
 	return out
 }
 
-// Close stops watching, drops the listeners and releases the audio
-// backend. A second Close is a no-op.
+// Close stops watching, ends the camera previews, drops the listeners and
+// releases the audio backend. A second Close is a no-op.
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	if m.closed {
@@ -198,12 +210,17 @@ func (m *Manager) Close() error {
 		return nil
 	}
 	m.closed = true
+	previews := m.previews
+	m.previews = nil
 	w := m.watcher
 	for id, mb := range m.listeners {
 		mb.close()
 		delete(m.listeners, id)
 	}
 	m.mu.Unlock()
+	for p := range previews {
+		p.Close() // outside mu: its goroutine untracks itself under mu
+	}
 	if w != nil {
 		w.close() // outside mu: its loop may be in Refresh
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -39,7 +40,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("MediaDesk")
 
-	mgr, err := devices.New(ctx, devices.Options{})
+	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
+	// (screenshots and measurements where there is no camera).
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: os.Getenv("MEDIADESK_TEST_CAMERA") == "1"})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1
@@ -82,6 +85,11 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 			})
 		}
 	})
+	// Fyne has no minimise event (fyne-io/fyne#5727); on the desktop the
+	// lifecycle's foreground events follow the window's focus, which it
+	// also loses when minimised or hidden. The camera is released then.
+	a.Lifecycle().SetOnEnteredForeground(func() { ui.SetVisible(true) })
+	a.Lifecycle().SetOnExitedForeground(func() { ui.SetVisible(false) })
 	// SIGINT and SIGTERM close the window through Fyne's own handler
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.

@@ -32,6 +32,7 @@ type devicesPanel struct {
 	testButton  *widget.Button
 	testNote    *widget.Label
 	cameraInfo  *widget.Label
+	camera      *cameraView
 	lists       devices.Lists
 	loaded      bool
 	content     fyne.CanvasObject
@@ -90,6 +91,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.cameraInfo = widget.NewLabel("")
 	p.cameraInfo.Wrapping = fyne.TextWrapWord
 	p.cameraInfo.Importance = widget.LowImportance
+	p.camera = newCameraView(cfg)
 
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
@@ -101,7 +103,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 			p.echo.content)),
 		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
 			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
-		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.cameraInfo)),
+		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.camera.content, p.cameraInfo)),
 	))
 	return p
 }
@@ -135,11 +137,12 @@ func (p *devicesPanel) start() {
 	p.showError(p.cfg.Devices.Err())
 }
 
-// stop ends the listener and the meter.
+// stop ends the listener, the meter and the camera preview.
 func (p *devicesPanel) stop() {
 	p.cfg.Devices.RemoveListener("gui")
 	p.stopMeter()
 	p.echo.stop()
+	p.camera.stop()
 }
 
 func (p *devicesPanel) showError(err error) {
@@ -219,15 +222,18 @@ func (p *devicesPanel) updateCamera() {
 	id := activeID(p.lists.VideoInputDevices)
 	if id == "" {
 		p.cameraInfo.SetText("No camera found.")
+		p.camera.setCamera(nil)
 		return
 	}
 	for _, c := range p.cfg.Devices.Cameras() {
 		if c.DeviceID == id {
 			p.cameraInfo.SetText(formatSummary(c))
+			p.camera.setCamera(&c)
 			return
 		}
 	}
 	p.cameraInfo.SetText("")
+	p.camera.setCamera(&devices.Camera{Info: devices.Info{DeviceID: id}})
 }
 
 // picked applies a choice made in a picker and saves it.

@@ -64,6 +64,10 @@ type fakeDevices struct {
 	meters    []*fakeMeter
 	openErr   error
 	st        fakeState // OS state: see state_test.go
+	// Cameras (camera_test.go): every preview opened, and the error the
+	// next opens return.
+	previews  []*fakeCamera
+	cameraErr error
 }
 
 func newFakeDevices(l devices.Lists) *fakeDevices {

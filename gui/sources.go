@@ -30,6 +30,7 @@ type Devices interface {
 	// Hear yourself: record from a microphone, play it on a speaker.
 	Record(ctx context.Context, micID string, d time.Duration, onLevel func(devices.Reading)) (*devices.Recording, error)
 	Play(ctx context.Context, speakerID string, rec *devices.Recording) error
+	OpenCamera(ctx context.Context, deviceID string, want devices.CaptureOptions) (CameraSource, error)
 }
 
 // LevelSource is an open microphone meter.

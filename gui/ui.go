@@ -101,7 +101,12 @@ func (u *UI) shortcuts() []shortcut {
 	}
 }
 
-// Stop ends the listeners, the meter and any running sync.
+// SetVisible tells the window whether it is in front: the camera preview
+// runs only then, so the camera's light goes off when MediaDesk is
+// minimised or in the background. Call on the UI goroutine.
+func (u *UI) SetVisible(on bool) { u.devices.camera.setVisible(on) }
+
+// Stop ends the listeners, the meter, the camera preview and any running sync.
 func (u *UI) Stop() {
 	u.devices.stop()
 	u.history.stop()

@@ -18,6 +18,7 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintln(w, "Usage: mediadesk check speaker --device ID [--seconds S]")
 		fmt.Fprintln(w, "       mediadesk check mic --device ID [--seconds S] [--json]")
 		fmt.Fprintln(w, "       mediadesk check echo --mic ID --speaker ID [--seconds S]")
+		fmt.Fprintln(w, "       mediadesk check camera [--device ID] [--seconds S] [--size WxH] [--snapshot FILE.png] [--json]")
 		fmt.Fprintln(w, "\nIDs are those `mediadesk devices` prints; an empty --device means the system default.")
 		if len(args) == 0 {
 			return ExitUsage
@@ -31,8 +32,10 @@ func runCheck(ctx context.Context, env Env, args []string) int {
 		return checkMic(ctx, env, args[1:])
 	case "echo":
 		return checkEcho(ctx, env, args[1:])
+	case "camera":
+		return checkCamera(ctx, env, args[1:])
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk check: unknown check %q (speaker or mic)\n", args[0])
+	fmt.Fprintf(env.Stderr, "mediadesk check: unknown check %q (speaker, mic or camera)\n", args[0])
 	return ExitUsage
 }
 

@@ -27,7 +27,7 @@ func runDevices(ctx context.Context, env Env, args []string) int {
 		only = k
 	}
 
-	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors})
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: testPattern()})
 	if err != nil {
 		return fail(env, err)
 	}

@@ -25,6 +25,7 @@ const (
 	CodeUnknownProfile         = "UNKNOWN_PROFILE"           // no such card, or no such profile on it
 	CodeNoAutomaticFix         = "NO_AUTOMATIC_FIX"          // a problem only a person can fix
 	CodeInvalidDuration        = "INVALID_DURATION"          // a recording or listen of zero or less
+	CodeCameraNoPicture        = "CAMERA_NO_PICTURE"         // warning: a preview gets no frame, or only black ones
 
 	// Call history.
 
@@ -66,6 +67,7 @@ var Names = map[string]string{
 	CodeUnknownProfile:         "VALIDATION_ERROR",
 	CodeNoAutomaticFix:         "USAGE_ERROR",
 	CodeInvalidDuration:        "VALIDATION_ERROR",
+	CodeCameraNoPicture:        "CAMERA_WARNING",
 
 	CodeRequestInProgress:   "REQUEST_IN_PROGRESS",
 	CodeNotEnoughParameters: "VALIDATION_ERROR",

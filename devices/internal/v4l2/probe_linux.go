@@ -110,7 +110,7 @@ func (p *Probe) probeNode(name string, links map[string]nodeLinks) (camera.Found
 	default:
 		return camera.Found{}, false, nil // e.g. a UVC metadata node (META_CAPTURE only)
 	}
-	formats := p.formats(fd, bufType)
+	formats := enumFormats(p.IO, fd, bufType)
 	if len(formats) == 0 {
 		return camera.Found{}, false, nil
 	}
@@ -140,17 +140,18 @@ func (p *Probe) probeNode(name string, links map[string]nodeLinks) (camera.Found
 	return cam, true, nil
 }
 
-func (p *Probe) formats(fd int, bufType uint32) []camera.Format {
+// enumFormats lists a node's pixel formats and their frame sizes.
+func enumFormats(io IO, fd int, bufType uint32) []camera.Format {
 	var out []camera.Format
 	for i := uint32(0); i < 256; i++ {
 		desc := v4l2FmtDesc{Index: i, Type: bufType}
-		if p.IO.Ioctl(fd, vidiocEnumFmt, unsafe.Pointer(&desc)) != nil {
+		if io.Ioctl(fd, vidiocEnumFmt, unsafe.Pointer(&desc)) != nil {
 			break // EINVAL ends the list
 		}
 		f := camera.Format{FourCC: FourCC(desc.PixelFormat), Description: cString(desc.Description[:])}
 		for j := uint32(0); j < 256; j++ {
 			fs := v4l2FrmSizeEnum{Index: j, PixelFormat: desc.PixelFormat}
-			if p.IO.Ioctl(fd, vidiocEnumFrameSizes, unsafe.Pointer(&fs)) != nil {
+			if io.Ioctl(fd, vidiocEnumFrameSizes, unsafe.Pointer(&fs)) != nil {
 				break
 			}
 			if fs.Type == v4l2FrmSizeTypeDiscrete {

@@ -1,0 +1,52 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mediadesk/mediadesk/devices/internal/avfoundation"
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
+)
+
+// openCapture streams a camera through an AVCaptureSession on the
+// uniqueID the probe reported as its id. Never compiled here (README).
+func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, error) {
+	k, err := avfoundation.Open(cam.DeviceID, want)
+	if err != nil {
+		return nil, avError(cam, err)
+	}
+	return avSource{k, cam}, nil
+}
+
+type avSource struct {
+	*avfoundation.Capture
+	cam Camera
+}
+
+func (s avSource) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
+	ok, lost, err := s.Capture.Next(timeout, use)
+	if err != nil {
+		err = avError(s.cam, err)
+	}
+	return ok, lost, err
+}
+
+func avError(cam Camera, err error) error {
+	name := cam.Label
+	switch {
+	case errors.Is(err, avfoundation.ErrDenied):
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("macOS does not let MediaDesk use %s", name),
+			"allow MediaDesk in System Settings › Privacy & Security › Camera, then reopen the preview", err)
+	case errors.Is(err, avfoundation.ErrNoUsageDescription):
+		return wrapError(CodeDeviceAccessDenied, "MediaDesk cannot ask for camera access when run outside its app bundle",
+			"run MediaDesk.app (its Info.plist explains why it wants the camera)", err)
+	case errors.Is(err, avfoundation.ErrBusy):
+		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
+			"close the other application using the camera and try again", err)
+	case errors.Is(err, avfoundation.ErrGone):
+		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+	}
+	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "try again; if it persists, restart the Mac", err)
+}

@@ -1,0 +1,65 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
+	"github.com/mediadesk/mediadesk/devices/internal/v4l2"
+)
+
+// openCapture streams a camera through V4L2.
+func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, error) {
+	return openV4L2(v4l2.Kernel{}, cam, want)
+}
+
+func openV4L2(io v4l2.StreamIO, cam Camera, want camera.Want) (frameSource, error) {
+	s, err := v4l2.Open(io, cam.Node, want, camera.Supported)
+	if err != nil {
+		return nil, v4l2Error(cam, err)
+	}
+	return v4l2Source{s, cam}, nil
+}
+
+// v4l2Source types the errors of a V4L2 stream.
+type v4l2Source struct {
+	*v4l2.Stream
+	cam Camera
+}
+
+func (s v4l2Source) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
+	ok, lost, err := s.Stream.Next(timeout, use)
+	if err != nil {
+		err = v4l2Error(s.cam, err)
+	}
+	return ok, lost, err
+}
+
+// v4l2Error says in words what an errno from opening or streaming a
+// camera means for the person in front of it.
+func v4l2Error(cam Camera, err error) error {
+	name := cam.Label
+	switch {
+	case errors.Is(err, unix.EBUSY):
+		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
+			"close the other application using the camera (a browser tab, a video-call app, OBS) and try again", err)
+	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("MediaDesk may not open %s (%s)", name, cam.Node),
+			"add yourself to the video group (sudo usermod -aG video $USER), then log out and in again", err)
+	case errors.Is(err, unix.ENODEV), errors.Is(err, unix.ENOENT), errors.Is(err, unix.ENXIO):
+		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+	case errors.Is(err, v4l2.ErrNoFormat), errors.Is(err, v4l2.ErrNotSinglePlanar):
+		var offered []string
+		for _, f := range cam.Formats {
+			offered = append(offered, f.FourCC)
+		}
+		return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s sends no picture format MediaDesk can show", name),
+			"it offers "+strings.Join(offered, ", ")+"; MediaDesk shows YUYV, UYVY, NV12, YU12, GREY and MJPEG", err)
+	}
+	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "unplug it and plug it in again; if it persists, check dmesg", err)
+}

@@ -1,0 +1,56 @@
+package devices
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
+	"github.com/mediadesk/mediadesk/devices/internal/mediafoundation"
+)
+
+// openCapture streams a camera through a Media Foundation source reader,
+// on the symbolic link the probe reported as its id.
+func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, error) {
+	k, err := mediafoundation.Open(cam.DeviceID, want)
+	if err != nil {
+		return nil, mfError(cam, err)
+	}
+	return mfSource{k, cam}, nil
+}
+
+type mfSource struct {
+	*mediafoundation.Capture
+	cam Camera
+}
+
+func (s mfSource) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
+	ok, lost, err := s.Capture.Next(timeout, use)
+	if err != nil {
+		err = mfError(s.cam, err)
+	}
+	return ok, lost, err
+}
+
+func mfError(cam Camera, err error) error {
+	name := cam.Label
+	var e *mediafoundation.ErrCapture
+	switch {
+	case errors.Is(err, mediafoundation.ErrMissing):
+		return wrapError(CodeDeviceOpenFailed, "Media Foundation is not installed, so the camera cannot be shown",
+			"on Windows N editions, install the Media Feature Pack", err)
+	case errors.Is(err, mediafoundation.ErrNoFormat):
+		return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s sends no picture format MediaDesk can show", name),
+			"MediaDesk shows YUY2, UYVY, NV12, RGB32 and MJPEG", err)
+	case errors.As(err, &e) && e.Busy():
+		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
+			"close the other application using the camera (a browser tab, a video-call app) and try again", err)
+	case errors.As(err, &e) && e.Denied():
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("Windows does not let MediaDesk use %s", name),
+			"turn on Settings › Privacy & security › Camera › Let desktop apps access your camera", err)
+	case errors.As(err, &e) && e.Vanished():
+		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+	}
+	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "unplug it and plug it in again", err)
+}

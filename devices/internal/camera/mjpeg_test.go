@@ -1,0 +1,163 @@
+package camera
+
+import (
+	"bytes"
+	"image"
+	"image/jpeg"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// barsImage draws the colour bars as an RGBA image.
+func barsImage(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetRGBA(x, y, BarAt(x, w))
+		}
+	}
+	return img
+}
+
+// encodeJPEG is a frame as image/jpeg writes it: 4:2:0, with the standard
+// Huffman tables in a DHT segment.
+func encodeJPEG(t testing.TB, img image.Image) []byte {
+	var b bytes.Buffer
+	require.NoError(t, jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}))
+	return b.Bytes()
+}
+
+// stripDHT removes every DHT segment, as UVC cameras send MJPEG.
+func stripDHT(t testing.TB, frame []byte) []byte {
+	out := append([]byte(nil), frame[:2]...)
+	i := 2
+	for i+4 <= len(frame) && frame[i+1] != 0xda {
+		n := int(frame[i+2])<<8 | int(frame[i+3])
+		if frame[i+1] != 0xc4 {
+			out = append(out, frame[i:i+2+n]...)
+		}
+		i += 2 + n
+	}
+	require.Less(t, len(out), i, "the frame had a DHT segment")
+	return append(out, frame[i:]...)
+}
+
+func TestMJPEGDecodesBars(t *testing.T) {
+	frame := encodeJPEG(t, barsImage(320, 240))
+	var m MJPEG
+	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	require.NoError(t, m.Decode(dst, frame))
+	assertBars(t, dst, 12)
+}
+
+// 4:2:2, as most UVC cameras encode (written by ImageMagick with
+// -sampling-factor 2x1, and its own optimised Huffman tables).
+func TestMJPEGDecodes422(t *testing.T) {
+	frame, err := os.ReadFile("testdata/bars-422.jpg")
+	require.NoError(t, err)
+	img, err := jpeg.Decode(bytes.NewReader(frame))
+	require.NoError(t, err)
+	require.Equal(t, image.YCbCrSubsampleRatio422, img.(*image.YCbCr).SubsampleRatio)
+
+	var m MJPEG
+	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	require.NoError(t, m.Decode(dst, frame))
+	assertBars(t, dst, 12)
+}
+
+func TestMJPEGWithoutHuffmanTables(t *testing.T) {
+	frame := encodeJPEG(t, barsImage(320, 240))
+	bare := stripDHT(t, frame)
+	_, err := jpeg.Decode(bytes.NewReader(bare))
+	require.Error(t, err, "image/jpeg alone cannot decode a frame without tables")
+
+	var m MJPEG
+	want := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	require.NoError(t, m.Decode(want, frame))
+	got := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	require.NoError(t, m.Decode(got, bare))
+	assert.Equal(t, want.Pix, got.Pix, "the inserted tables are the ones the encoder used")
+	assert.Equal(t, frame, m.WithTables(frame), "a frame with tables is left alone")
+}
+
+func TestMJPEGCorruptFramesFail(t *testing.T) {
+	frame := encodeJPEG(t, barsImage(320, 240))
+	bare := stripDHT(t, frame)
+	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	var m MJPEG
+	for name, f := range map[string][]byte{
+		"empty":            nil,
+		"not a JPEG":       []byte("hello, this is not a picture at all"),
+		"truncated header": frame[:100],
+		"truncated scan":   frame[:len(frame)/2],
+		"truncated bare":   bare[:len(bare)*2/3],
+		"other size":       encodeJPEG(t, barsImage(160, 120)),
+		"garbage scan":     append(append([]byte(nil), frame[:len(frame)-400]...), bytes.Repeat([]byte{0xff, 0x00, 0x13}, 50)...),
+	} {
+		err := m.Decode(dst, f)
+		assert.ErrorIs(t, err, ErrBadJPEG, name)
+	}
+	require.NoError(t, m.Decode(dst, frame), "the decoder recovers after bad frames")
+}
+
+func TestInspect(t *testing.T) {
+	frame := encodeJPEG(t, barsImage(64, 32))
+	h := inspect(frame)
+	assert.True(t, h.ok)
+	assert.True(t, h.dht)
+	assert.Equal(t, [2]int{64, 32}, [2]int{h.w, h.h})
+	assert.Greater(t, h.sos, 0)
+	assert.False(t, inspect(stripDHT(t, frame)).dht)
+	assert.False(t, inspect([]byte{0xff, 0xd8, 0xff, 0xda, 0, 2}).ok, "a scan without a frame header")
+}
+
+func FuzzDecodeMJPEG(f *testing.F) {
+	frame := encodeJPEG(f, barsImage(32, 16))
+	f.Add(frame)
+	f.Add(stripDHT(f, frame))
+	f.Add(frame[:len(frame)/2])
+	if b, err := os.ReadFile("testdata/bars-422.jpg"); err == nil {
+		f.Add(b)
+	}
+	var m MJPEG
+	dst := image.NewRGBA(image.Rect(0, 0, 32, 16))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		// Never a panic; an error is fine. The header check keeps every
+		// allocation to the mode's size whatever the input claims.
+		_ = m.Decode(dst, b)
+	})
+}
+
+// benchPhoto is bars under smooth gradients with a little texture: at
+// quality 95 about the size (100–200 KB) of a webcam's 720p frame of a
+// room; flat bars compress to almost nothing and decode unrealistically
+// fast.
+func benchPhoto() *image.RGBA {
+	img := barsImage(1280, 720)
+	for y := range 720 {
+		for x := range 1280 {
+			o := img.PixOffset(x, y)
+			img.Pix[o] = byte(int(img.Pix[o])*3/4 + y/12 + (x*y)%7)
+			img.Pix[o+1] = byte(int(img.Pix[o+1])*3/4 + x/24 + (x^y)%5)
+		}
+	}
+	return img
+}
+
+func BenchmarkMJPEGToRGBA(b *testing.B) {
+	frame := stripDHT(b, encodeJPEG(b, benchPhoto()))
+	dst := image.NewRGBA(image.Rect(0, 0, 1280, 720))
+	var m MJPEG
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	cpu := startCPU()
+	for b.Loop() {
+		if err := m.Decode(dst, frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu.report(b)
+}

@@ -1,0 +1,218 @@
+// Media Foundation camera capture for package mediafoundation: a
+// synchronous source reader on the device source of one symbolic link.
+#define WINVER 0x0A00
+#define _WIN32_WINNT 0x0A00
+#define COBJMACROS
+#include <windows.h>
+#include <mfapi.h>
+#include <mfidl.h>
+#include <mfreadwrite.h>
+#include <mferror.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mediafoundation_windows.h"
+
+// Our own copies of the GUIDs (values from the mingw-w64 headers), as in
+// mediafoundation_windows.c.
+static const GUID mc_SOURCE_TYPE = {0xc60ac5fe, 0x252a, 0x478f, {0xa0, 0xef, 0xbc, 0x8f, 0xa5, 0xf7, 0xca, 0xd3}};
+static const GUID mc_SOURCE_TYPE_VIDCAP = {0x8ac3587a, 0x4ae7, 0x42d8, {0x99, 0xe0, 0x0a, 0x60, 0x13, 0xee, 0xf9, 0x0f}};
+static const GUID mc_SYMBOLIC_LINK = {0x58f0aad8, 0x22bf, 0x4f8a, {0xbb, 0x3d, 0xd2, 0xc4, 0x97, 0x8c, 0x6e, 0x2f}};
+static const GUID mc_MT_SUBTYPE = {0xf7e34c9a, 0x42e8, 0x4714, {0xb7, 0x4b, 0xcb, 0x29, 0xd7, 0x2c, 0x35, 0xe5}};
+static const GUID mc_MT_FRAME_SIZE = {0x1652c33d, 0xd6b2, 0x4012, {0xb8, 0x34, 0x72, 0x03, 0x08, 0x49, 0xa3, 0x7d}};
+static const GUID mc_MT_FRAME_RATE = {0xc459a2e8, 0x3d2c, 0x4e44, {0xb1, 0x32, 0xfe, 0xe5, 0x15, 0x6c, 0x7b, 0xb0}};
+static const GUID mc_IID_IMF2DBuffer = {0x7dc9d5f9, 0x9ed9, 0x44ec, {0x9b, 0xbf, 0x06, 0x00, 0xbb, 0x58, 0x9f, 0xbb}};
+// The tail every MFVideoFormat_* GUID shares: {XXXXXXXX-0000-0010-8000-00AA00389B71}.
+static const BYTE mc_FORMAT_TAIL[8] = {0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71};
+
+#define FIRST_VIDEO ((DWORD)MF_SOURCE_READER_FIRST_VIDEO_STREAM)
+
+// Loaded at run time, like the probe's functions: Windows N editions
+// lack Media Foundation until the Media Feature Pack is installed.
+typedef HRESULT(WINAPI *fn_MFStartup)(ULONG, DWORD);
+typedef HRESULT(WINAPI *fn_MFShutdown)(void);
+typedef HRESULT(WINAPI *fn_MFCreateAttributes)(IMFAttributes **, UINT32);
+typedef HRESULT(WINAPI *fn_MFCreateDeviceSource)(IMFAttributes *, IMFMediaSource **);
+typedef HRESULT(WINAPI *fn_MFCreateSourceReaderFromMediaSource)(IMFMediaSource *, IMFAttributes *, IMFSourceReader **);
+static fn_MFStartup c_MFStartup;
+static fn_MFShutdown c_MFShutdown;
+static fn_MFCreateAttributes c_MFCreateAttributes;
+static fn_MFCreateDeviceSource c_MFCreateDeviceSource;
+static fn_MFCreateSourceReaderFromMediaSource c_MFCreateSourceReader;
+
+static HRESULT load_capture(void) {
+	if (c_MFCreateSourceReader) return S_OK;
+	HMODULE plat = LoadLibraryW(L"mfplat.dll");
+	HMODULE mf = LoadLibraryW(L"mf.dll");
+	HMODULE rw = LoadLibraryW(L"mfreadwrite.dll");
+	if (!plat || !mf || !rw) return HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND);
+	c_MFStartup = (fn_MFStartup)(void *)GetProcAddress(plat, "MFStartup");
+	c_MFShutdown = (fn_MFShutdown)(void *)GetProcAddress(plat, "MFShutdown");
+	c_MFCreateAttributes = (fn_MFCreateAttributes)(void *)GetProcAddress(plat, "MFCreateAttributes");
+	c_MFCreateDeviceSource = (fn_MFCreateDeviceSource)(void *)GetProcAddress(mf, "MFCreateDeviceSource");
+	fn_MFCreateSourceReaderFromMediaSource r =
+	    (fn_MFCreateSourceReaderFromMediaSource)(void *)GetProcAddress(rw, "MFCreateSourceReaderFromMediaSource");
+	if (!c_MFStartup || !c_MFShutdown || !c_MFCreateAttributes || !c_MFCreateDeviceSource || !r)
+		return HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
+	c_MFCreateSourceReader = r; // last: it marks the table complete
+	return S_OK;
+}
+
+struct md_capture {
+	IMFMediaSource *source;
+	IMFSourceReader *reader;
+	HRESULT com; // CoInitializeEx's result, to balance it
+	int started; // MFStartup succeeded
+};
+
+long md_capture_open(const uint16_t *link, md_capture **out, md_mode **modes, int *n) {
+	*out = NULL;
+	*modes = NULL;
+	*n = 0;
+	HRESULT hr = load_capture();
+	if (FAILED(hr)) return hr;
+	md_capture *c = calloc(1, sizeof(md_capture));
+	if (!c) return E_OUTOFMEMORY;
+	c->com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+	hr = c_MFStartup(MF_VERSION, MFSTARTUP_LITE);
+	if (FAILED(hr)) goto fail;
+	c->started = 1;
+
+	IMFAttributes *attrs = NULL;
+	hr = c_MFCreateAttributes(&attrs, 2);
+	if (SUCCEEDED(hr)) hr = IMFAttributes_SetGUID(attrs, &mc_SOURCE_TYPE, &mc_SOURCE_TYPE_VIDCAP);
+	if (SUCCEEDED(hr)) hr = IMFAttributes_SetString(attrs, &mc_SYMBOLIC_LINK, (LPCWSTR)link);
+	// Busy, denied (camera privacy) and gone are reported here or at the
+	// first read, as HRESULTs the Go side names.
+	if (SUCCEEDED(hr)) hr = c_MFCreateDeviceSource(attrs, &c->source);
+	if (attrs) IMFAttributes_Release(attrs);
+	if (FAILED(hr)) goto fail;
+	hr = c_MFCreateSourceReader(c->source, NULL, &c->reader);
+	if (FAILED(hr)) goto fail;
+
+	int cap = 0;
+	for (DWORD i = 0;; i++) {
+		IMFMediaType *t = NULL;
+		if (FAILED(IMFSourceReader_GetNativeMediaType(c->reader, FIRST_VIDEO, i, &t))) break; // MF_E_NO_MORE_TYPES
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			md_mode *m = realloc(*modes, cap * sizeof(md_mode));
+			if (!m) {
+				IMFMediaType_Release(t);
+				hr = E_OUTOFMEMORY;
+				goto fail;
+			}
+			*modes = m;
+		}
+		md_mode *m = &(*modes)[*n];
+		memset(m, 0, sizeof *m);
+		GUID sub;
+		UINT64 size = 0, rate = 0;
+		if (SUCCEEDED(IMFMediaType_GetGUID(t, &mc_MT_SUBTYPE, &sub)) && memcmp(sub.Data4, mc_FORMAT_TAIL, 8) == 0 &&
+		    sub.Data2 == 0 && sub.Data3 == 0x0010)
+			m->subtype = sub.Data1;
+		if (SUCCEEDED(IMFMediaType_GetUINT64(t, &mc_MT_FRAME_SIZE, &size))) {
+			m->width = (uint32_t)(size >> 32);
+			m->height = (uint32_t)size;
+		}
+		if (SUCCEEDED(IMFMediaType_GetUINT64(t, &mc_MT_FRAME_RATE, &rate))) {
+			m->rate_num = (uint32_t)(rate >> 32);
+			m->rate_den = (uint32_t)rate;
+		}
+		(*n)++; // every native type keeps its index, usable or not
+		IMFMediaType_Release(t);
+	}
+	*out = c;
+	return S_OK;
+fail:
+	free(*modes);
+	*modes = NULL;
+	*n = 0;
+	md_capture_close(c);
+	return hr;
+}
+
+long md_capture_start(md_capture *c, int index) {
+	IMFMediaType *t = NULL;
+	HRESULT hr = IMFSourceReader_GetNativeMediaType(c->reader, FIRST_VIDEO, (DWORD)index, &t);
+	if (FAILED(hr)) return hr;
+	hr = IMFSourceReader_SetCurrentMediaType(c->reader, FIRST_VIDEO, NULL, t);
+	IMFMediaType_Release(t);
+	if (SUCCEEDED(hr)) hr = IMFSourceReader_SetStreamSelection(c->reader, (DWORD)MF_SOURCE_READER_ALL_STREAMS, FALSE);
+	if (SUCCEEDED(hr)) hr = IMFSourceReader_SetStreamSelection(c->reader, FIRST_VIDEO, TRUE);
+	return hr;
+}
+
+// copy2d copies rows from a 2D buffer top-down (its pitch is negative
+// for bottom-up RGB).
+static HRESULT copy2d(IMFMediaBuffer *b, uint8_t *buf, int len, int rows, int rowbytes, int *n) {
+	IMF2DBuffer *b2 = NULL;
+	HRESULT hr = IMFMediaBuffer_QueryInterface(b, &mc_IID_IMF2DBuffer, (void **)&b2);
+	if (FAILED(hr)) return hr;
+	BYTE *scan0 = NULL;
+	LONG pitch = 0;
+	hr = IMF2DBuffer_Lock2D(b2, &scan0, &pitch);
+	if (SUCCEEDED(hr)) {
+		if ((LONG)rowbytes > (pitch < 0 ? -pitch : pitch) || rows * rowbytes > len) {
+			hr = E_INVALIDARG;
+		} else {
+			for (int r = 0; r < rows; r++) memcpy(buf + r * rowbytes, scan0 + (LONG_PTR)r * pitch, rowbytes);
+			*n = rows * rowbytes;
+		}
+		IMF2DBuffer_Unlock2D(b2);
+	}
+	IMF2DBuffer_Release(b2);
+	return hr;
+}
+
+long md_capture_read(md_capture *c, uint8_t *buf, int len, int rows, int rowbytes, int *n, uint32_t *flags) {
+	*n = 0;
+	*flags = 0;
+	DWORD index = 0, fl = 0;
+	LONGLONG ts = 0;
+	IMFSample *s = NULL;
+	HRESULT hr = IMFSourceReader_ReadSample(c->reader, FIRST_VIDEO, 0, &index, &fl, &ts, &s);
+	*flags = fl;
+	if (FAILED(hr) || !s) return hr;
+	IMFMediaBuffer *b = NULL;
+	hr = IMFSample_ConvertToContiguousBuffer(s, &b);
+	if (SUCCEEDED(hr)) {
+		HRESULT h2 = rows > 0 ? copy2d(b, buf, len, rows, rowbytes, n) : E_NOINTERFACE;
+		if (FAILED(h2)) { // not a 2D buffer, or compressed: the bytes as they are
+			BYTE *p = NULL;
+			DWORD cur = 0;
+			hr = IMFMediaBuffer_Lock(b, &p, NULL, &cur);
+			if (SUCCEEDED(hr)) {
+				if ((int)cur > len) {
+					hr = MF_E_BUFFERTOOSMALL;
+				} else {
+					memcpy(buf, p, cur);
+					*n = (int)cur;
+				}
+				IMFMediaBuffer_Unlock(b);
+			}
+		}
+		IMFMediaBuffer_Release(b);
+	}
+	IMFSample_Release(s);
+	return hr;
+}
+
+void md_capture_shutdown(md_capture *c) {
+	if (c && c->source) {
+		HRESULT com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+		IMFMediaSource_Shutdown(c->source);
+		if (SUCCEEDED(com)) CoUninitialize();
+	}
+}
+
+void md_capture_close(md_capture *c) {
+	if (!c) return;
+	if (c->reader) IMFSourceReader_Release(c->reader);
+	if (c->source) {
+		IMFMediaSource_Shutdown(c->source); // releases the camera now, not when the last reference goes
+		IMFMediaSource_Release(c->source);
+	}
+	if (c->started) c_MFShutdown();
+	if (SUCCEEDED(c->com)) CoUninitialize();
+	free(c);
+}

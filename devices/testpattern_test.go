@@ -1,0 +1,69 @@
+package devices
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
+)
+
+func TestTestPatternCamera(t *testing.T) {
+	m, err := newManager(context.Background(), Options{TestPattern: true}, noAudio, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	defer m.Close()
+	require.Len(t, m.VideoInputDevices(), 1)
+	assert.Equal(t, TestPatternID, m.VideoInputDevices()[0].DeviceID)
+	assert.Equal(t, "MediaDesk test pattern", m.VideoInputDevices()[0].Label)
+
+	for _, want := range []CaptureOptions{{FPS: 200}, {Width: 1280, Height: 720, Format: "NV12", FPS: 200}} {
+		p, err := m.OpenCamera(context.Background(), SystemDefault, want)
+		require.NoError(t, err)
+		assert.Equal(t, TestPatternID, p.DeviceID())
+		var first, img []byte
+		for i := range 3 {
+			select {
+			case f, ok := <-p.Frames():
+				require.True(t, ok, "ended: %v", p.Err())
+				if i == 0 {
+					first = append([]byte(nil), f.Pix...)
+				}
+				img = f.Pix
+				if i == 2 {
+					w := f.Rect.Dx()
+					for b, c := range camera.Bars {
+						got := f.RGBAAt((2*b+1)*w/16, f.Rect.Dy()/2)
+						assert.LessOrEqual(t, absDiff(got.R, c.R)+absDiff(got.G, c.G)+absDiff(got.B, c.B), 9, "bar %d", b)
+					}
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no frame from the test pattern")
+			}
+		}
+		assert.NotEqual(t, first, img, "the bars move")
+		require.NoError(t, p.Close())
+	}
+}
+
+// BenchmarkFirstFrame: from OpenCamera to the first picture on Frames(),
+// on the test pattern (its first frame is due at once), 640x480 YUYV.
+func BenchmarkFirstFrame(b *testing.B) {
+	m, err := newManager(context.Background(), Options{TestPattern: true}, noAudio, fixedCameras(nil), nil)
+	require.NoError(b, err)
+	defer m.Close()
+	for b.Loop() {
+		p, err := m.OpenCamera(context.Background(), TestPatternID, CaptureOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		<-p.Frames()
+		b.StopTimer() // Close waits out the pattern's sleep to the next frame: not part of the figure
+		p.Close()
+		b.StartTimer()
+	}
+}
+
+func absDiff(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }

@@ -1,0 +1,395 @@
+package gui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"sort"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// CameraSource is an open camera preview; *devices.Preview provides it.
+type CameraSource interface {
+	Frames() <-chan *image.RGBA
+	Mode() devices.Mode
+	Stats() devices.PreviewStats
+	Warning() error
+	Err() error
+	Close() error
+}
+
+// OpenCamera opens a camera preview.
+func (m ManagerDevices) OpenCamera(ctx context.Context, id string, want devices.CaptureOptions) (CameraSource, error) {
+	p, err := m.Manager.OpenCamera(ctx, id, want)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// cameraView is the Camera card's live preview: mirrored by default (as
+// people expect to see themselves), the mode and measured rate under it,
+// and a size choice from the camera's own sizes. The camera is open only
+// while the window is in front and a camera is chosen; opening, switching
+// and closing happen off the UI goroutine.
+type cameraView struct {
+	cfg *Config
+
+	image   *canvas.Image
+	info    *widget.Label
+	note    *widget.Label
+	mirror  *widget.Check
+	size    *widget.Select
+	content fyne.CanvasObject
+
+	// UI goroutine only.
+	id      string // the chosen camera, "" for none
+	visible bool
+	sizes   [][2]int // behind size's options
+	want    devices.CaptureOptions
+	gen     int // bumped on every open and close: late news from an old preview is dropped
+	cancel  context.CancelFunc
+	shown   *image.RGBA // the image on screen
+	blank   *image.RGBA
+	running bool
+
+	// Shared with the preview goroutine: the image it may draw into next,
+	// and whether a drawn frame still waits for the UI.
+	mu       sync.Mutex
+	back     *image.RGBA
+	pending  bool
+	mirrored bool
+}
+
+const previewWidth, previewHeight = 320, 240
+
+// maxPreviewRate caps the preview's redraws, as maxMeterRate does the
+// meter's: each costs a repaint of the window under a software renderer.
+const maxPreviewRate = 31 // a hair above 30 so a 30 fps camera's jitter skips none
+
+func newCameraView(cfg *Config) *cameraView {
+	v := &cameraView{cfg: cfg, visible: true, mirrored: true}
+	v.blank = image.NewRGBA(image.Rect(0, 0, 4, 3))
+	for i := 3; i < len(v.blank.Pix); i += 4 {
+		v.blank.Pix[i] = 0xff
+	}
+	v.shown = v.blank
+	v.image = canvas.NewImageFromImage(v.blank)
+	v.image.FillMode = canvas.ImageFillContain
+	v.image.ScaleMode = canvas.ImageScaleFastest // a preview, not a photo: keep the software renderer's cost down
+	v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
+	v.info = widget.NewLabel("")
+	v.info.Importance = widget.LowImportance
+	v.note = widget.NewLabel("")
+	v.note.Wrapping = fyne.TextWrapWord
+	v.note.Importance = widget.WarningImportance
+	v.note.Hide()
+	v.mirror = widget.NewCheck("Mirror", func(on bool) {
+		v.mu.Lock()
+		v.mirrored = on
+		v.mu.Unlock()
+	})
+	v.mirror.SetChecked(true)
+	v.size = widget.NewSelect(nil, func(string) { v.sizePicked() })
+	v.size.PlaceHolder = "Size"
+	bg := canvas.NewRectangle(color.Black)
+	v.content = container.NewVBox(
+		container.NewStack(bg, v.image),
+		container.NewBorder(nil, nil, v.mirror, nil, v.size),
+		v.info,
+		v.note,
+	)
+	return v
+}
+
+// setCamera shows the chosen camera (nil for none), reopening the preview
+// when it changed.
+func (v *cameraView) setCamera(c *devices.Camera) {
+	id := ""
+	if c != nil {
+		id = c.DeviceID
+	}
+	if id == v.id && v.running == (id != "" && v.visible) {
+		return
+	}
+	v.id = id
+	v.want = devices.CaptureOptions{}
+	if w, h, ok := parseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
+		v.want.Width, v.want.Height = w, h
+	}
+	v.sizes = nil
+	var opts []string
+	if c != nil {
+		v.sizes = cameraSizes(*c)
+		for _, s := range v.sizes {
+			opts = append(opts, fmt.Sprintf("%d×%d", s[0], s[1]))
+		}
+	}
+	v.size.SetOptions(opts)
+	v.size.ClearSelected()
+	if len(opts) == 0 {
+		v.size.Disable()
+	} else {
+		v.size.Enable()
+	}
+	v.restart()
+}
+
+// setVisible opens the camera when the window comes to the front and
+// releases it when the window goes to the back or is minimised.
+func (v *cameraView) setVisible(on bool) {
+	if on == v.visible {
+		return
+	}
+	v.visible = on
+	v.restart()
+}
+
+func (v *cameraView) sizePicked() {
+	i := v.size.SelectedIndex()
+	if i < 0 || i >= len(v.sizes) {
+		return
+	}
+	w, h := v.sizes[i][0], v.sizes[i][1]
+	if w == v.want.Width && h == v.want.Height {
+		return
+	}
+	v.want.Width, v.want.Height = w, h
+	v.cfg.Prefs.SetString(cameraSizeKey(v.id), fmt.Sprintf("%dx%d", w, h))
+	v.restart()
+}
+
+// cameraSizeKey is where the size chosen for a camera is kept.
+func cameraSizeKey(id string) string { return "camera.size." + id }
+
+func parseSize(s string) (w, h int, ok bool) {
+	if _, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return 0, 0, false
+	}
+	return w, h, true
+}
+
+// stop releases the camera (in the preview's goroutine: Close waits for
+// the device, the UI does not).
+func (v *cameraView) stop() {
+	v.gen++
+	if v.cancel != nil {
+		v.cancel()
+		v.cancel = nil
+	}
+	v.running = false
+}
+
+func (v *cameraView) restart() {
+	v.stop()
+	v.showImage(v.blank)
+	switch {
+	case v.id == "":
+		v.info.SetText("")
+		v.note.Hide()
+		return
+	case !v.visible:
+		v.info.SetText("Paused while MediaDesk is in the background.")
+		return
+	}
+	v.info.SetText("Opening the camera…")
+	v.note.Hide()
+	ctx, cancel := context.WithCancel(v.cfg.Ctx)
+	v.cancel, v.running = cancel, true
+	go v.stream(ctx, v.gen, v.id, v.want)
+}
+
+// stream runs one preview until ctx ends or the camera does.
+func (v *cameraView) stream(ctx context.Context, gen int, id string, want devices.CaptureOptions) {
+	src, err := v.cfg.Devices.OpenCamera(ctx, id, want)
+	if err != nil {
+		v.cfg.Do(func() {
+			if v.gen == gen {
+				v.running = false
+				v.problem(err)
+			}
+		})
+		return
+	}
+	defer src.Close()
+	mode := src.Mode()
+	v.cfg.Do(func() {
+		if v.gen == gen {
+			v.info.SetText(mode.String())
+			v.selectSize(mode)
+		}
+	})
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var lastOffer time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case img, ok := <-src.Frames():
+			if !ok {
+				err := src.Err()
+				v.cfg.Do(func() {
+					if v.gen == gen {
+						v.running = false
+						v.showImage(v.blank)
+						if err != nil {
+							v.problem(err)
+						}
+					}
+				})
+				return
+			}
+			// At most maxPreviewRate redraws a second (a 60 fps camera
+			// would otherwise repaint the window twice as often as the eye
+			// needs); a drawn frame still waiting for the UI also skips.
+			if now := time.Now(); now.Sub(lastOffer) >= time.Second/maxPreviewRate {
+				lastOffer = now
+				v.offer(gen, img)
+			}
+		case <-tick.C:
+			st, warn := src.Stats(), src.Warning()
+			v.cfg.Do(func() {
+				if v.gen != gen {
+					return
+				}
+				v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+				if warn != nil {
+					v.problem(warn)
+				} else {
+					v.note.Hide()
+				}
+			})
+		}
+	}
+}
+
+// offer draws a frame into the free image and hands it to the UI, unless
+// the UI has not shown the last one yet (then the frame is skipped: the
+// UI sets the pace, never the camera).
+func (v *cameraView) offer(gen int, img *image.RGBA) {
+	v.mu.Lock()
+	if v.pending {
+		v.mu.Unlock()
+		return
+	}
+	back, mirror := v.back, v.mirrored
+	v.back, v.pending = nil, true
+	v.mu.Unlock()
+	if back == nil || back.Rect != img.Rect {
+		back = image.NewRGBA(img.Rect) // only when the size changes
+	}
+	copyFrame(back, img, mirror)
+	v.cfg.Do(func() {
+		old := back
+		if v.gen == gen {
+			old = v.shown
+			v.showImage(back)
+		}
+		v.mu.Lock()
+		if old != v.blank {
+			v.back = old
+		}
+		v.pending = false
+		v.mu.Unlock()
+	})
+}
+
+func (v *cameraView) showImage(img *image.RGBA) {
+	if v.shown == img {
+		return
+	}
+	v.shown = img
+	v.image.Image = img
+	v.image.Refresh()
+}
+
+// copyFrame copies src into dst (the same size), mirrored left to right
+// when asked.
+func copyFrame(dst, src *image.RGBA, mirror bool) {
+	w, h := src.Rect.Dx(), src.Rect.Dy()
+	for y := range h {
+		s := src.Pix[y*src.Stride : y*src.Stride+w*4]
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+w*4]
+		if !mirror {
+			copy(d, s)
+			continue
+		}
+		for x, o := 0, (w-1)*4; x < len(s) && o >= 0; x, o = x+4, o-4 {
+			p, q := s[x:x+4:x+4], d[o:o+4:o+4]
+			q[0], q[1], q[2], q[3] = p[0], p[1], p[2], p[3]
+		}
+	}
+}
+
+// selectSize shows the size the camera runs at in the size choice.
+func (v *cameraView) selectSize(m devices.Mode) {
+	for i, s := range v.sizes {
+		if s[0] == m.Width && s[1] == m.Height && v.size.SelectedIndex() != i {
+			v.want.Width, v.want.Height = m.Width, m.Height // so selecting it does not reopen
+			v.size.SetSelectedIndex(i)
+			return
+		}
+	}
+}
+
+// problem says what is wrong with the camera in words.
+func (v *cameraView) problem(err error) {
+	v.note.SetText(cameraProblem(err))
+	v.note.Show()
+}
+
+func cameraProblem(err error) string {
+	var e *devices.Error
+	if !errors.As(err, &e) {
+		return plainError(err)
+	}
+	switch e.Code {
+	case devices.CodeDeviceBusy:
+		return "The camera is in use by another application — close it (a browser tab, a video-call app) and pick the camera again."
+	case devices.CodeDeviceAccessDenied:
+		if e.Details != "" {
+			return "MediaDesk may not use the camera — " + e.Details + "."
+		}
+		return "MediaDesk may not use the camera — allow it in the system's privacy settings."
+	case devices.CodeDeviceVanished:
+		return "The camera was unplugged."
+	case devices.CodeCameraNoPicture:
+		return "The camera sends no picture — is its shutter closed?"
+	}
+	return plainError(err)
+}
+
+// cameraSizes are the camera's frame sizes in the formats MediaDesk
+// shows, largest first, each once.
+func cameraSizes(c devices.Camera) [][2]int {
+	seen := map[[2]int]bool{}
+	var out [][2]int
+	for _, f := range c.Formats {
+		switch f.FourCC {
+		case "YUYV", "UYVY", "NV12", "YU12", "GREY", "MJPG", "JPEG", "BGRA", "BGR4":
+		default:
+			continue
+		}
+		for _, s := range f.Sizes {
+			k := [2]int{int(s.Width), int(s.Height)}
+			if s.MaxWidth > 0 || seen[k] {
+				continue
+			}
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0]*out[i][1] > out[j][0]*out[j][1] })
+	return out
+}
