@@ -15,6 +15,17 @@ import (
 const (
 	problemSoundServer    = "SOUND_SERVER_UNAVAILABLE"
 	problemHistoryDamaged = "HISTORY_DAMAGED"
+	problemCameraBusy     = "CAMERA_BUSY"
+	problemCameraDenied   = "CAMERA_DENIED"
+	problemCameraNoPic    = "CAMERA_NO_PICTURE"
+	problemCameraFailed   = "CAMERA_FAILED"
+)
+
+// cameraNoPicture and cameraLook: doctor watches the chosen camera long
+// enough for a first frame and for the no-picture warning to be decided.
+const (
+	cameraNoPicture = 2 * time.Second
+	cameraLook      = cameraNoPicture + 500*time.Millisecond
 )
 
 // doctorReport is `doctor --json`; README documents the schema.
@@ -38,10 +49,11 @@ type soundServer struct {
 // listen on the chosen microphone, and the call history. Exit 0 when
 // ready, 1 when something needs fixing (--fix fixes what it can first).
 func runDoctor(ctx context.Context, env Env, args []string) int {
-	fs := newFlags(env, "doctor", "[--json] [--fix] [--listen S]")
+	fs := newFlags(env, "doctor", "[--json] [--fix] [--listen S] [--no-camera]")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	fix := fs.Bool("fix", false, "fix what can be fixed (unmute, raise a volume, switch a headset's profile) before reporting")
 	listen := fs.Float64("listen", 3, "seconds to listen to the chosen microphone (0: skip)")
+	noCamera := fs.Bool("no-camera", false, "do not open the chosen camera")
 	db := dbFlag(fs)
 	if code, done := parse(fs, env, args); done {
 		return code
@@ -50,7 +62,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "mediadesk doctor: --listen %v is not between 0 and 60\n", *listen)
 		return ExitUsage
 	}
-	m, err := devices.New(ctx, devices.Options{})
+	m, err := devices.New(ctx, devices.Options{TestPattern: testPattern()})
 	if err != nil {
 		return fail(env, err)
 	}
@@ -74,6 +86,12 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	if len(rep.Devices.VideoInputDevices) == 0 {
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
+	} else if !*noCamera {
+		if p := cameraProblem(ctx, m); p != nil {
+			rep.Problems = append(rep.Problems, *p)
+		} else {
+			rep.Notes = append(rep.Notes, "The camera sends a picture.")
+		}
 	}
 	if *listen > 0 {
 		rep.Problems = append(rep.Problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
@@ -122,6 +140,50 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) []
 		ps = check.Add(r)
 	}
 	return ps
+}
+
+// cameraProblem opens the chosen camera briefly: busy, denied and no
+// picture are what people meet.
+func cameraProblem(ctx context.Context, m *devices.Manager) *devices.Problem {
+	cam, ok := m.CurrentVideoInputDevice()
+	if !ok {
+		return nil
+	}
+	prob := func(code, msg, fix string) *devices.Problem {
+		return &devices.Problem{Code: code, Kind: devices.VideoInput, DeviceID: cam.DeviceID, Message: msg, Fix: fix}
+	}
+	cctx, cancel := context.WithTimeout(ctx, cameraLook)
+	defer cancel()
+	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{Width: 640, Height: 480, NoPictureAfter: cameraNoPicture})
+	switch {
+	case errors.Is(err, devices.ErrDeviceBusy):
+		return prob(problemCameraBusy, fmt.Sprintf("%s is in use by another application.", cam.Label), "Close the other application (a browser tab, a call app) and run doctor again")
+	case errors.Is(err, devices.ErrDeviceAccessDenied):
+		return prob(problemCameraDenied, fmt.Sprintf("The system denies MediaDesk the camera %s.", cam.Label), "Allow camera access (Linux: add yourself to the video group; Windows and macOS: the privacy settings)")
+	case err != nil:
+		return prob(problemCameraFailed, fmt.Sprintf("%s could not be opened: %v.", cam.Label, err), "Plug it in again, or pick another camera")
+	}
+	defer pv.Close()
+	frames := 0
+look:
+	for {
+		select {
+		case _, ok := <-pv.Frames():
+			if !ok {
+				if err := pv.Err(); err != nil {
+					return prob(problemCameraFailed, fmt.Sprintf("%s stopped: %v.", cam.Label, err), "Plug it in again, or pick another camera")
+				}
+				break look
+			}
+			frames++
+		case <-cctx.Done():
+			break look
+		}
+	}
+	if frames == 0 || pv.Warning() != nil {
+		return prob(problemCameraNoPic, fmt.Sprintf("%s sends no picture.", cam.Label), "Is its shutter closed, or its cover on?")
+	}
+	return nil
 }
 
 // historyCheck opens the call history if there is one: a damaged file is a

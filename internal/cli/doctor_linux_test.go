@@ -119,3 +119,15 @@ func BenchmarkDoctor(b *testing.B) {
 		run("doctor", "--json", "--db", db)
 	}
 }
+
+// The chosen camera is opened briefly: the synthetic test-pattern camera
+// sends a picture, so it is a note, not a problem.
+func TestDoctorCamera(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("speakers", "Speakers")
+	t.Setenv("MEDIADESK_TEST_CAMERA", "1")
+	code, rep := doctorJSON(t, "--listen", "0", "--db", filepath.Join(t.TempDir(), "h.db"))
+	assert.Equal(t, ExitOK, code, "%+v", rep.Problems)
+	assert.Contains(t, rep.Notes, "The camera sends a picture.")
+	require.NotEmpty(t, rep.Devices.VideoInputDevices)
+}
