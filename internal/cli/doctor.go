@@ -84,17 +84,25 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 			Message: "No sound server answers, so microphones and speakers cannot be used for a call.",
 			Fix:     "Start PulseAudio or PipeWire (pipewire-pulse), then run doctor again"})
 	}
-	if len(rep.Devices.VideoInputDevices) == 0 {
+	// The camera is looked at while the microphone is listened to, so the
+	// report takes the longer of the two, not their sum.
+	camDone := make(chan *devices.Problem, 1)
+	hasCamera := len(rep.Devices.VideoInputDevices) > 0 && !*noCamera
+	if hasCamera {
+		go func() { camDone <- cameraProblem(ctx, m) }()
+	}
+	if *listen > 0 {
+		rep.Problems = append(rep.Problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
+	}
+	switch {
+	case len(rep.Devices.VideoInputDevices) == 0:
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
-	} else if !*noCamera {
-		if p := cameraProblem(ctx, m); p != nil {
+	case hasCamera:
+		if p := <-camDone; p != nil {
 			rep.Problems = append(rep.Problems, *p)
 		} else {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
-	}
-	if *listen > 0 {
-		rep.Problems = append(rep.Problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
 	}
 	if p, note := historyCheck(ctx, *db); p != nil {
 		rep.Problems = append(rep.Problems, *p)
