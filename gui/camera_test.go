@@ -175,7 +175,7 @@ func TestCameraPreviewShowsMirroredFramesAndToggles(t *testing.T) {
 	// A size picked from the list reopens the camera at that size.
 	v.size.SetSelected("320×240")
 	h.q.until(t, "the camera reopened", func() bool { return fd.previewCount() == 2 })
-	assert.True(t, c.isClosed(), "the old preview is released")
+	h.q.until(t, "the old preview released", c.isClosed)
 	assert.Equal(t, devices.CaptureOptions{Width: 320, Height: 240}, fd.preview(1).want)
 	assert.Equal(t, "320x240", h.app.Preferences().String(cameraSizeKey("cam1")), "kept for the next start")
 }

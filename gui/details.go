@@ -66,10 +66,27 @@ func (d *detailsView) clear() {
 	d.call = calls.CallLog{}
 	d.body.Hide()
 	d.placeholder.Show()
+	d.setOpen(false)
+}
+
+// setOpen shows or hides the details beside the list.
+func (d *detailsView) setOpen(open bool) {
+	if d.content.Visible() == open {
+		return
+	}
+	if open {
+		d.content.Show()
+	} else {
+		d.content.Hide()
+	}
+	if d.h.split != nil {
+		d.h.split.Refresh()
+	}
 }
 
 // show fills the view for c.
 func (d *detailsView) show(c calls.CallLog) {
+	d.setOpen(true)
 	me := d.h.me
 	d.call = c
 	_, name := c.OtherParty(me)

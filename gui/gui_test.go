@@ -269,6 +269,8 @@ func TestDetailsTabsAndKeyboard(t *testing.T) {
 	hp := h.ui.history
 	h.q.until(t, "the list", func() bool { return hp.pager.total == 200 })
 
+	// The list has the whole column until a call is picked.
+	assert.False(t, hp.details.content.Visible(), "no details pane before a call is picked")
 	// Ctrl+F focuses the search; arrows move in the list, Enter opens.
 	h.press(fyne.KeyF)
 	assert.Equal(t, hp.search, h.w.Canvas().Focused())
@@ -279,6 +281,7 @@ func TestDetailsTabsAndKeyboard(t *testing.T) {
 	d := hp.details
 	assert.Equal(t, want.SessionID, d.call.SessionID)
 	assert.True(t, d.body.Visible())
+	assert.True(t, d.content.Visible(), "the details open beside the list")
 	_, name := want.OtherParty(calls.SampleMe)
 	assert.True(t, strings.HasPrefix(d.title.Text, name+" · "))
 	assert.Equal(t, statusLabel(want, calls.SampleMe), d.status.Text)

@@ -43,6 +43,7 @@ type historyPanel struct {
 	failed     *fyne.Container
 	failedText *widget.Label
 	details    *detailsView
+	split      *container.Split
 	account    *accountPanel
 	content    fyne.CanvasObject
 
@@ -98,8 +99,12 @@ func newHistoryPanel(cfg *Config) *historyPanel {
 		h.search)
 	top := container.NewVBox(h.account.toolbar(h.countLabel), h.account.syncRow, h.chart, filters)
 	listSide := container.NewBorder(top, nil, nil, nil, h.listArea)
-	split := container.NewVSplit(listSide, h.details.content)
-	split.Offset = 0.66
+	// The list has the whole column; a call's details open beside it when
+	// one is picked, and close again with the selection.
+	split := container.NewHSplit(listSide, h.details.content)
+	split.Offset = 0.55
+	h.split = split
+	h.details.content.Hide()
 	h.content = split
 	return h
 }
