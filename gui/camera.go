@@ -60,6 +60,7 @@ type cameraView struct {
 	gen     int // bumped on every open and close: late news from an old preview is dropped
 	cancel  context.CancelFunc
 	shown   *image.RGBA // the image on screen
+	stage   *fyne.Container
 	blank   *image.RGBA
 	running bool
 
@@ -103,12 +104,14 @@ func newCameraView(cfg *Config) *cameraView {
 	v.size = widget.NewSelect(nil, func(string) { v.sizePicked() })
 	v.size.PlaceHolder = "Size"
 	bg := canvas.NewRectangle(color.Black)
-	v.content = container.NewVBox(
+	// The picture and its controls show only while there is a camera: no
+	// black box when none is plugged in.
+	v.stage = container.NewVBox(
 		container.NewStack(bg, v.image),
 		container.NewBorder(nil, nil, v.mirror, nil, v.size),
-		v.info,
-		v.note,
 	)
+	v.stage.Hide()
+	v.content = container.NewVBox(v.stage, v.info, v.note)
 	return v
 }
 
@@ -134,6 +137,11 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 		for _, s := range v.sizes {
 			opts = append(opts, fmt.Sprintf("%d×%d", s[0], s[1]))
 		}
+	}
+	if id == "" {
+		v.stage.Hide()
+	} else {
+		v.stage.Show()
 	}
 	v.size.SetOptions(opts)
 	v.size.ClearSelected()
