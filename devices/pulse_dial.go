@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -85,9 +86,11 @@ func pulseAddrs(server string) []pulseAddr {
 	if server == "" {
 		dir := os.Getenv("XDG_RUNTIME_DIR")
 		if dir == "" {
-			dir = filepath.Join("/run/user", itoa(os.Getuid()))
+			dir = path.Join("/run/user", itoa(os.Getuid()))
 		}
-		return []pulseAddr{{"unix", filepath.Join(dir, "pulse", "native")}, {"unix", "/run/pulse/native"}}
+		// A socket path in the server's (Unix) syntax, also from a Windows
+		// build (Wine): path, not filepath.
+		return []pulseAddr{{"unix", path.Join(dir, "pulse", "native")}, {"unix", "/run/pulse/native"}}
 	}
 	host, _ := os.Hostname()
 	var out []pulseAddr
