@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -98,10 +99,25 @@ func mdNativeChanged(token C.uintptr_t) { fireNative(uintptr(token)) }
 // default changes; property-value changes are ignored) and
 // CM_Register_Notification for camera and audio device interfaces. Both
 // only mark the pipeline dirty. If neither starts, the safety rescan
-// covers changes.
+// covers changes. A system without CM_Register_Notification (before
+// Windows 8, and Wine 8) gets the endpoint callbacks only, and a note on
+// stderr once per process saying what that means.
 func startDirtySources(dirty func()) []dirtySource {
-	return startNative(dirty, func(token uintptr) (func(), bool) {
+	sources := startNative(dirty, func(token uintptr) (func(), bool) {
 		h := C.md_watch(C.uintptr_t(token))
 		return func() { C.md_unwatch(h) }, h != nil
 	})
+	if C.md_cm_notifications() == 0 {
+		cmNote.Do(func() {
+			what := "audio endpoints are still followed as they change"
+			if len(sources) == 0 {
+				what = "no change notifications could start at all"
+			}
+			fmt.Fprintf(stderr, "mediadesk: note: this Windows has no CM_Register_Notification (cfgmgr32.dll): "+
+				"cameras plugged in or out show up at the next periodic rescan (every %v by default); %s\n", defaultRescan, what)
+		})
+	}
+	return sources
 }
+
+var cmNote sync.Once
