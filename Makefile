@@ -11,7 +11,7 @@ GOBIN         := $(shell $(GO) env GOPATH)/bin
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64
 
-.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows fuzz bench bench-devices bench-gui package clean
+.PHONY: all build run deps test-deps tools test test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui package clean
 
 all: build
 
@@ -42,6 +42,7 @@ tools:
 test: test-deps tools
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
 	$(MAKE) --no-print-directory cross-windows
+	$(MAKE) --no-print-directory test-wine
 
 # A Windows break fails CI: cross-compile the app with cgo and mingw-w64.
 # (-w: miniaudio's own gcc warnings under mingw are noise here.)
@@ -49,6 +50,17 @@ cross-windows:
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="-O2 -w" \
 		$(GO) build -tags $(TAGS) -o $(BIN).exe .
 	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFLAGS="-O2 -w" $(GO) vet ./...
+
+# The Windows build run under Wine 8 (Debian's, 64-bit only) in a private
+# prefix made for the run, against a private PulseAudio: the Go test
+# packages' Windows executables, the CLI driven from Linux, and the window
+# under Xvfb. Logs and the screenshot in artifacts/wine/. See
+# scripts/with-wine.sh and scripts/wine/.
+WINE_PACKAGES := wine wine64 gcc-mingw-w64-x86-64 pulseaudio pulseaudio-utils xvfb xauth x11-utils imagemagick
+test-wine:
+	@scripts/install-deps.sh $(WINE_PACKAGES)
+	scripts/wine/build.sh build/wine $(TAGS)
+	scripts/with-pulse.sh scripts/with-wine.sh scripts/wine/run.sh build/wine artifacts/wine
 
 # Run by `test` inside the private sound server. MEDIADESK_REQUIRE_PULSE
 # turns "no sound server" from a skip into a failure.

@@ -4,7 +4,7 @@
 # The prefix is made for this run (wineboot, 8-10 s) in a temporary
 # directory, with the Wine 8 gaps that the project closes itself:
 # bcryptprimitives.dll (ProcessPrng, which every Go ≥ 1.22 program needs)
-# is built from scripts/wine/processprng.c with mingw-w64 and copied into
+# is built from scripts/wine/processprng/processprng.c with mingw-w64 and copied into
 # this prefix's system32 only. Run it inside with-pulse.sh: Wine's
 # winepulse driver reaches the private PulseAudio through PULSE_SERVER.
 # The prefix, its wineserver and every Wine process in it are stopped when
@@ -34,7 +34,7 @@ wineboot -i >"$dir/wineboot.log" 2>&1 || { echo "with-wine: wineboot failed; its
 wineserver -w
 sys32="$WINEPREFIX/drive_c/windows/system32"
 [ -d "$sys32" ] || { echo "with-wine: wineboot made no $sys32" >&2; exit 1; }
-x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$sys32/bcryptprimitives.dll" "$here/wine/processprng.c" -ladvapi32
+x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$sys32/bcryptprimitives.dll" "$here/wine/processprng/processprng.c" -ladvapi32
 echo "with-wine: private prefix $WINEPREFIX ready in $(( ($(date +%s%N) - start) / 1000000 )) ms ($(wine --version))" >&2
 
 set +e
