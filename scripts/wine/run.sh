@@ -47,7 +47,7 @@ for exe in "$build"/*.test.exe; do
 		echo "$left" >&2
 		failed+=("$pkg (temp files left)")
 	fi
-	grep -- "--- SKIP" -A1 "$out/$name.log" | sed "s/^/wine: $pkg: /" || true
+	grep -- "--- SKIP" "$out/$name.log" | sed "s|^|wine: $pkg: |" || true
 done
 
 MEDIADESK_WINE_EXE="$build/mediadesk.exe" MEDIADESK_REQUIRE_PULSE=1 \
