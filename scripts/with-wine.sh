@@ -14,18 +14,20 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-wine.XXXXXX")
-# No Mono or Gecko install prompts (nothing may be downloaded); quiet
-# unless the caller asks for a WINEDEBUG channel.
-export WINEPREFIX="$dir/prefix" WINEARCH=win64 WINEDEBUG="${WINEDEBUG:--all}" WINEDLLOVERRIDES="mscoree,mshtml="
-# Wine keeps its per-user files under HOME's .cache and .local otherwise.
-export XDG_CACHE_HOME="$dir/cache" XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config"
+# No Mono or Gecko install prompts (nothing may be downloaded), no menu
+# entries or icons written into the user's home (winemenubuilder); quiet
+# unless the caller asks for a WINEDEBUG channel. HOME and the XDG
+# directories stay the caller's: Go's build cache and settings live there.
+export WINEPREFIX="$dir/prefix" WINEARCH=win64 WINEDEBUG="${WINEDEBUG:--all}" WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 
 stop_wine() {
 	# -k kills every process of this prefix's wineserver (a test that
 	# failed half-way may leave one); the prefix goes with the directory.
+	local t=$SECONDS
 	wineserver -k 2>/dev/null || true
 	wineserver -w 2>/dev/null || true
 	rm -rf "$dir"
+	echo "with-wine: prefix stopped and removed in $((SECONDS - t)) s" >&2
 }
 trap stop_wine EXIT
 

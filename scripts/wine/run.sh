@@ -18,6 +18,7 @@ mkdir -p "$out"
 : "${WINEPREFIX:?run inside scripts/with-wine.sh}" "${PULSE_SERVER:?run inside scripts/with-pulse.sh}"
 root=$(pwd)
 failed=()
+SECONDS=0
 
 # Where Go's os.TempDir (and so t.TempDir) points under Wine.
 wintemp=$(winepath -u "$(wine cmd /c echo %TEMP% 2>/dev/null | tr -d '\r')" 2>/dev/null)
@@ -50,11 +51,16 @@ for exe in "$build"/*.test.exe; do
 	grep -- "--- SKIP" "$out/$name.log" | sed "s|^|wine: $pkg: |" || true
 done
 
+echo "wine: the test executables took $SECONDS s"
+SECONDS=0
 MEDIADESK_WINE_EXE="$build/mediadesk.exe" MEDIADESK_REQUIRE_PULSE=1 \
 	go test -count=1 -v -timeout 10m ./scripts/wine/ 2>&1 | tee "$out/cli.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("CLI under Wine (scripts/wine)")
 
+echo "wine: the CLI tests took $SECONDS s"
+SECONDS=0
 scripts/wine/gui-smoke.sh "$build/mediadesk.exe" "$out" || failed+=("window under Wine")
+echo "wine: the window smoke test took $SECONDS s"
 
 if [ ${#failed[@]} -gt 0 ]; then
 	printf 'wine: FAILED: %s\n' "${failed[@]}" >&2
