@@ -139,4 +139,4 @@ package: deps
 		status=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$status
 
 clean:
-	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz
+	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz build/wine

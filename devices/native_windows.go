@@ -18,8 +18,11 @@ import (
 )
 
 // Untested on Windows itself: this file is compiled, linked and vetted by
-// the mingw-w64 cross-build in `make test`, and its portable half
-// (windowsCamera, windowsAudioInstance) is unit-tested on Linux.
+// the mingw-w64 cross-build in `make test` and run under Wine 8 by
+// `make test-wine` (which has the endpoint callbacks and Media Foundation,
+// but no cameras, container ids or CM_Register_Notification), and its
+// portable half (windowsCamera, windowsAudioInstance) is unit-tested on
+// Linux.
 
 func utf16Ptr(p *C.uint16_t) string {
 	if p == nil {
