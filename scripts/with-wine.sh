@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # with-wine.sh CMD [ARGS…]: run CMD with a private Wine prefix in WINEPREFIX.
 #
-# The prefix is made for this run (wineboot, 8-10 s) in a temporary
-# directory, with the Wine 8 gaps that the project closes itself:
-# bcryptprimitives.dll (ProcessPrng, which every Go ≥ 1.22 program needs)
-# is built from scripts/wine/processprng/processprng.c with mingw-w64 and copied into
-# this prefix's system32 only. Run it inside with-pulse.sh: Wine's
+# The prefix is made for this run (wineboot: 8-10 s on an idle machine,
+# 20-40 s on a busy one) in a temporary directory, with the Wine 8 gap that
+# the project closes itself: bcryptprimitives.dll (ProcessPrng, which every
+# Go ≥ 1.22 program needs) is built from scripts/wine/processprng/ with
+# mingw-w64 and copied into this prefix's system32 only. (The other two
+# gaps are closed in devices/native_windows.c and scripts/wine/build.sh.)
+# Run it inside with-pulse.sh: Wine's
 # winepulse driver reaches the private PulseAudio through PULSE_SERVER.
 # The prefix, its wineserver and every Wine process in it are stopped when
 # CMD ends, whatever its exit status, and CMD's status is returned.
