@@ -20,11 +20,38 @@ static const IID md_IID_IMMDeviceEnumerator = {0xa95664d2, 0x9614, 0x4f35, {0xa7
 static const IID md_IID_IMMNotificationClient = {0x7991eec9, 0x7e89, 0x4d85, {0x83, 0x90, 0x6c, 0x70, 0x3c, 0xec, 0x60, 0xc0}};
 static const IID md_IID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 
-// Not declared by mingw-w64's cfgmgr32.h (Windows 8+), present in its
-// import library.
-CMAPI CONFIGRET WINAPI CM_Register_Notification(PCM_NOTIFY_FILTER pFilter, PVOID pContext, PCM_NOTIFY_CALLBACK pCallback, PHCMNOTIFICATION pNotifyContext);
-CMAPI CONFIGRET WINAPI CM_Unregister_Notification(HCMNOTIFICATION NotifyContext);
-CMAPI CONFIGRET WINAPI CM_Get_Device_Interface_PropertyW(LPCWSTR pszDeviceInterface, const DEVPROPKEY *PropertyKey, DEVPROPTYPE *PropertyType, PBYTE PropertyBuffer, PULONG PropertyBufferSize, ULONG ulFlags);
+// The configuration manager's Windows 8+ calls are loaded at run time, not
+// linked: a system without them (Wine 8's cfgmgr32 has none of the three)
+// would otherwise refuse to start the program at all. Without them,
+// cameras have no container id and device-interface arrivals are left to
+// the periodic rescan (md_cm_notifications says so to Go).
+typedef CONFIGRET(WINAPI *fn_CM_Register_Notification)(PCM_NOTIFY_FILTER, PVOID, PCM_NOTIFY_CALLBACK, PHCMNOTIFICATION);
+typedef CONFIGRET(WINAPI *fn_CM_Unregister_Notification)(HCMNOTIFICATION);
+typedef CONFIGRET(WINAPI *fn_CM_Get_Device_Interface_PropertyW)(LPCWSTR, const DEVPROPKEY *, DEVPROPTYPE *, PBYTE, PULONG, ULONG);
+static fn_CM_Register_Notification p_CM_Register_Notification;
+static fn_CM_Unregister_Notification p_CM_Unregister_Notification;
+static fn_CM_Get_Device_Interface_PropertyW p_CM_Get_Device_Interface_PropertyW;
+static INIT_ONCE cm_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK load_cm_once(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+	HMODULE cm = LoadLibraryW(L"cfgmgr32.dll");
+	if (!cm) return TRUE;
+	fn_CM_Register_Notification reg = (fn_CM_Register_Notification)(void *)GetProcAddress(cm, "CM_Register_Notification");
+	fn_CM_Unregister_Notification unreg = (fn_CM_Unregister_Notification)(void *)GetProcAddress(cm, "CM_Unregister_Notification");
+	if (reg && unreg) { // one is no use without the other
+		p_CM_Register_Notification = reg;
+		p_CM_Unregister_Notification = unreg;
+	}
+	p_CM_Get_Device_Interface_PropertyW = (fn_CM_Get_Device_Interface_PropertyW)(void *)GetProcAddress(cm, "CM_Get_Device_Interface_PropertyW");
+	return TRUE;
+}
+
+static void load_cm(void) { InitOnceExecuteOnce(&cm_once, load_cm_once, NULL, NULL); }
+
+int md_cm_notifications(void) {
+	load_cm();
+	return p_CM_Register_Notification != NULL;
+}
 
 // Implemented in Go (mmdevice_windows.go).
 extern void mdNativeChanged(uintptr_t token);
@@ -44,8 +71,10 @@ unsigned long md_container_id(const uint16_t *id, int isInterface, uint16_t out[
 	ULONG size;
 	CONFIGRET cr;
 	if (isInterface) {
+		load_cm();
+		if (!p_CM_Get_Device_Interface_PropertyW) return CR_CALL_NOT_IMPLEMENTED;
 		size = sizeof(instance);
-		cr = CM_Get_Device_Interface_PropertyW((LPCWSTR)id, &md_INSTANCE_ID, &type, (PBYTE)instance, &size, 0);
+		cr = p_CM_Get_Device_Interface_PropertyW((LPCWSTR)id, &md_INSTANCE_ID, &type, (PBYTE)instance, &size, 0);
 		if (cr != CR_SUCCESS) return cr;
 		inst = instance;
 	}
@@ -138,13 +167,13 @@ void *md_watch(uintptr_t token) {
 
 	// Camera and audio device interfaces coming and going.
 	const GUID *classes[2] = {&md_KSCATEGORY_VIDEO_CAMERA, &md_KSCATEGORY_AUDIO};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; md_cm_notifications() && i < 2; i++) {
 		CM_NOTIFY_FILTER f;
 		memset(&f, 0, sizeof(f));
 		f.cbSize = sizeof(f);
 		f.FilterType = CM_NOTIFY_FILTER_TYPE_DEVICEINTERFACE;
 		f.u.DeviceInterface.ClassGuid = *classes[i];
-		if (CM_Register_Notification(&f, w, cm_callback, &w->cm[i]) == CR_SUCCESS) started++;
+		if (p_CM_Register_Notification(&f, w, cm_callback, &w->cm[i]) == CR_SUCCESS) started++;
 		else w->cm[i] = NULL;
 	}
 	if (!started) {
@@ -158,7 +187,7 @@ void md_unwatch(void *h) {
 	md_watcher *w = h;
 	if (!w) return;
 	for (int i = 0; i < 2; i++)
-		if (w->cm[i]) CM_Unregister_Notification(w->cm[i]); // waits for running callbacks
+		if (w->cm[i]) p_CM_Unregister_Notification(w->cm[i]); // waits for running callbacks
 	if (w->enumerator) {
 		HRESULT init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
 		IMMDeviceEnumerator_UnregisterEndpointNotificationCallback(w->enumerator, &w->client);

@@ -14,9 +14,10 @@ import (
 	"github.com/mediadesk/mediadesk/devices/internal/nativecb"
 )
 
-// Compiled, linked and vetted by the mingw-w64 cross-build in `make test`;
-// its portable half (ContainerKey, endpointInstance) is unit-tested on
-// Linux.
+// Compiled, linked and vetted by the mingw-w64 cross-build in `make test`
+// and run under Wine 8 by `make test-wine` (which has the endpoint
+// callbacks, but no container ids or CM_Register_Notification); its
+// portable half (ContainerKey, endpointInstance) is unit-tested on Linux.
 
 // ContainerID is the container id of a device interface path (cameras) or
 // device instance id (audio endpoints), "" when the system has none.
@@ -51,9 +52,16 @@ func mdNativeChanged(token C.uintptr_t) { nativecb.Fire(uintptr(token)) }
 // property-value changes are ignored) and CM_Register_Notification for
 // camera and audio device interfaces. Both only call dirty. nil when
 // neither starts (the caller's safety rescan covers changes then).
+//
+// A system without CM_Register_Notification (before Windows 8, and Wine
+// 8) gets the endpoint callbacks only; DeviceNotifications says so.
 func Watch(dirty func()) io.Closer {
 	return nativecb.Start(dirty, func(token uintptr) (func(), bool) {
 		h := C.md_watch(C.uintptr_t(token))
 		return func() { C.md_unwatch(h) }, h != nil
 	})
 }
+
+// DeviceNotifications reports whether this system has the configuration
+// manager's device-interface notifications (cameras plugged in or out).
+func DeviceNotifications() bool { return C.md_cm_notifications() != 0 }

@@ -9,6 +9,12 @@
 // CONFIGRET (0 is success).
 unsigned long md_container_id(const uint16_t *id, int isInterface, uint16_t out[40]);
 
+// md_cm_notifications reports whether this system has the configuration
+// manager's notifications (CM_Register_Notification, Windows 8+; Wine 8
+// lacks it). Without them md_watch starts the audio-endpoint callbacks
+// only.
+int md_cm_notifications(void);
+
 // md_watch starts change notifications; each calls mdNativeChanged(token).
 // Returns an opaque handle for md_unwatch (NULL if nothing could start).
 void *md_watch(uintptr_t token);
