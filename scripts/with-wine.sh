@@ -6,7 +6,7 @@
 # the project closes itself: bcryptprimitives.dll (ProcessPrng, which every
 # Go ≥ 1.22 program needs) is built from scripts/wine/processprng/ with
 # mingw-w64 and copied into this prefix's system32 only. (The other two
-# gaps are closed in devices/native_windows.c and scripts/wine/build.sh.)
+# gaps are closed in devices/internal/mmdevice/mmdevice_windows.c and scripts/wine/build.sh.)
 # Run it inside with-pulse.sh: Wine's
 # winepulse driver reaches the private PulseAudio through PULSE_SERVER.
 # The prefix, its wineserver and every Wine process in it are stopped when
