@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,9 @@ var sampleNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 func TestOpenStoreOddFileNames(t *testing.T) {
 	for _, name := range []string{"x#1.db", "what?.db", "q?mode=ro&_txlock=deferred.db", "100%.db", "a%20b.db",
 		"with space.db", "ünïcødé-日本.db", "#.db", "semi;colon,comma'quote\".db", "plus+amp&eq=.db"} {
+		if runtime.GOOS == "windows" && strings.ContainsAny(name, `<>:"|?*`) {
+			continue // not a file name Windows allows
+		}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, name)

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -208,7 +209,11 @@ func TestCallsSyncAppIDIsUsageError(t *testing.T) {
 // --db is a file name, whatever it holds (issue #13, point 6).
 func TestCallsDBPathIsAFileName(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"x#1.db", "a?b%20c.db", "ünï code.db"} {
+	names := []string{"x#1.db", "a?b%20c.db", "ünï code.db"}
+	if runtime.GOOS == "windows" {
+		names[1] = "a%3Fb%20c.db" // Windows allows no '?' in a file name
+	}
+	for _, name := range names {
 		db := filepath.Join(dir, name)
 		code, _, errOut := run("calls", "sample", "--count", "3", "--db", db)
 		require.Equal(t, ExitOK, code, errOut)
@@ -223,13 +228,13 @@ func TestCallsDBPathIsAFileName(t *testing.T) {
 	}
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
-	var names []string
+	var got []string
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), "-wal") && !strings.HasSuffix(e.Name(), "-shm") {
-			names = append(names, e.Name())
+			got = append(got, e.Name())
 		}
 	}
-	assert.ElementsMatch(t, []string{"x#1.db", "a?b%20c.db", "ünï code.db"}, names)
+	assert.ElementsMatch(t, names, got)
 }
 
 // A call with a non-finite number is skipped with a warning that names it;
