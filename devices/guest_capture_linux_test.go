@@ -137,8 +137,14 @@ var vividBar75 = [8][3]int{
 var barNames = [8]string{"white", "yellow", "cyan", "green", "magenta", "red", "blue", "black"}
 
 // colourTolerance allows for BT.601 rounding, one colour-space
-// conversion in vivid and one in the preview.
-const colourTolerance = 12
+// conversion in vivid and one in the preview (measured: off by 3 at most).
+const colourTolerance = 8
+
+// vividLuma is a bar's level in vivid's GREY: vivid weighs the channels
+// as BT.709 does (measured: 190 176 149 136 54 40 13 0), in full range.
+func vividLuma(c [3]int) int {
+	return int(0.2126*float64(c[0]) + 0.7152*float64(c[1]) + 0.0722*float64(c[2]) + 0.5)
+}
 
 // barColours samples the middle of each of the eight bars on rows a
 // quarter, a half and three quarters down.
@@ -167,20 +173,15 @@ func checkBars(t *testing.T, img *image.RGBA, format string) {
 	rows := barColours(img)
 	t.Logf("%s %dx%d bar centres (middle row): %v", format, img.Rect.Dx(), img.Rect.Dy(), rows[1])
 	for r, row := range rows {
-		if format == "GREY" {
-			for i, c := range row {
-				assert.True(t, c[0] == c[1] && c[1] == c[2], "row %d, %s bar: grey is grey: %v", r, barNames[i], c)
-				if i > 0 {
-					// 75% bars' luma steps are 22 to 35 of 255 apart.
-					assert.Greater(t, row[i-1][0]-c[0], 10, "row %d: %s is darker than %s: %v", r, barNames[i], barNames[i-1], row)
-				}
-			}
-			assert.InDelta(t, 191, row[0][0], colourTolerance+16, "row %d: the white bar (limited or full range)", r)
-			assert.InDelta(t, 0, row[7][0], colourTolerance+16, "row %d: the black bar", r)
-			continue
-		}
 		for i, c := range row {
 			want := vividBar75[i]
+			if format == "GREY" {
+				l := vividLuma(want)
+				want = [3]int{l, l, l}
+				if i > 0 {
+					assert.Greater(t, row[i-1][0], c[0], "GREY row %d: %s is darker than %s: %v", r, barNames[i], barNames[i-1], row)
+				}
+			}
 			if absInt(c[0]-want[0]) > colourTolerance || absInt(c[1]-want[1]) > colourTolerance || absInt(c[2]-want[2]) > colourTolerance {
 				assert.Fail(t, "wrong bar colour", "%s row %d: the %s bar is %v, want %v ±%d", format, r, barNames[i], c, want, colourTolerance)
 			}
@@ -210,6 +211,7 @@ func TestGuestCaptureColourBars(t *testing.T) {
 				mode := p.Mode()
 				assert.Equal(t, format, mode.Format)
 				assert.Equal(t, size, [2]int{mode.Width, mode.Height}, "the size asked for, which vivid offers")
+				assert.InDelta(t, guestFPS, mode.FPS, 0.01, "vivid offers 1 to 60 fps: the rate asked for")
 				// The second frame: the first shows the pattern too, but a
 				// later one proves the buffers go round.
 				nextFrame(t, p, name)
@@ -233,10 +235,13 @@ func TestGuestCaptureColourBars(t *testing.T) {
 func TestGuestCaptureSecondOpenBusy(t *testing.T) {
 	requireGuest(t)
 	m, cam := vividCamera(t)
-	small := devices.CaptureOptions{Width: 320, Height: 180, FPS: guestFPS}
+	small := devices.CaptureOptions{Width: 320, Height: 240, FPS: guestFPS}
 	first, err := m.OpenCamera(context.Background(), cam.DeviceID, small)
 	require.NoError(t, err)
 	defer first.Close()
+	// No format asked for: raw YUYV first at small sizes; 320x240 is not
+	// offered, so the nearest size by area, 320x180.
+	assert.Equal(t, devices.Mode{Format: "YUYV", Width: 320, Height: 180, FPS: guestFPS}, first.Mode())
 	nextFrame(t, first, "the first preview")
 
 	second, err := m.OpenCamera(context.Background(), cam.DeviceID, small)
@@ -342,4 +347,6 @@ func TestGuestCaptureVanished(t *testing.T) {
 	}
 	// The camera left the list too (through the uevent).
 	refreshUntil(t, m, "vivid gone from the list", func() bool { return len(m.Cameras()) == 0 })
+	_, err = m.OpenCamera(context.Background(), cam.DeviceID, devices.CaptureOptions{})
+	assert.ErrorIs(t, err, devices.ErrUnknownDevice, "an unplugged camera is not listed, so not opened")
 }
