@@ -4,8 +4,9 @@ package devices_test
 // guest_linux_test.go): frames in every raw format the preview converts
 // show vivid's colour bars, a second open is DEVICE_BUSY, and the camera
 // going away mid-preview is DEVICE_VANISHED with nothing left behind.
-// Emulation is slow (a frame takes a few hundred ms), so these tests ask
-// for small sizes and few frames and prove behaviour, never speed.
+// Emulation is slow (stacks.md §2: ~190 ms a frame), so these tests ask
+// for small sizes, a low rate and few frames, and prove behaviour, never
+// speed.
 
 import (
 	"bytes"
@@ -227,6 +228,42 @@ func TestGuestCaptureColourBars(t *testing.T) {
 			})
 		}
 	}
+}
+
+// vivid's "100% Black" pattern is a camera with its shutter closed: the
+// frames count as black and the preview warns CAMERA_NO_PICTURE; the
+// colour bars coming back (the pattern set while it streams) clear it.
+func TestGuestCaptureBlackPictureWarns(t *testing.T) {
+	requireGuest(t)
+	m, cam := vividCamera(t)
+	vividControl(t, cam.Node, "Test Pattern", 5) // "100% Black" (0 is "75% Colorbar")
+	p, err := m.OpenCamera(context.Background(), cam.DeviceID,
+		devices.CaptureOptions{Width: 320, Height: 180, FPS: guestFPS, NoPictureAfter: time.Second})
+	require.NoError(t, err)
+	defer p.Close()
+
+	// until reads frames until cond holds, bounded.
+	until := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(guestWait)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited %v for %s (stats %+v, warning %v)", guestWait, what, p.Stats(), p.Warning())
+			}
+			nextFrame(t, p, what)
+		}
+	}
+	until("the no-picture warning", func() bool { return p.Warning() != nil })
+	t.Logf("warning: %v (stats %+v)", p.Warning(), p.Stats())
+	assert.ErrorIs(t, p.Warning(), devices.ErrCameraNoPicture)
+	assert.Contains(t, p.Warning().Error(), "only black frames", "frames come, all black")
+	assert.Positive(t, p.Stats().BlackFrames)
+
+	vividControl(t, cam.Node, "Test Pattern", 0)
+	until("the warning to clear", func() bool { return p.Warning() == nil })
+	checkBars(t, nextFrame(t, p, "the bars back"), "YUYV")
+	require.NoError(t, p.Close())
+	assert.NoError(t, p.Err())
 }
 
 // vivid lets several file handles open the node, but only one stream:
