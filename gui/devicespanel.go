@@ -96,6 +96,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
 	cam := p.pickers[devices.VideoInput]
+	p.echo.relayout = func() { p.content.Refresh() }
 	p.content = container.NewVScroll(container.NewVBox(
 		p.banner,
 		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
@@ -213,8 +214,15 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 // showState redraws the microphone's and speaker's OS state and problems.
 func (p *devicesPanel) showState() {
 	problems := p.cfg.Devices.Problems()
+	changed := false
 	for _, v := range p.states {
-		v.show(p.lists, problems)
+		changed = v.show(p.lists, problems) || changed
+	}
+	if changed {
+		// A slider or banner that appeared or went changes the cards'
+		// heights: lay the column out again (else the next card covers
+		// the end of this one until something else redraws it).
+		p.content.Refresh()
 	}
 }
 
@@ -311,8 +319,12 @@ func (p *devicesPanel) ensureMeter() {
 							return
 						}
 						p.signalNote.SetText(text)
-						p.signalNote.Hidden = text == ""
-						p.signalNote.Refresh()
+						if text == "" {
+							p.signalNote.Hide()
+						} else {
+							p.signalNote.Show()
+						}
+						p.content.Refresh() // its height changed
 					})
 				}
 			case <-ctx.Done():

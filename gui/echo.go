@@ -27,6 +27,8 @@ type echoView struct {
 	cancel  func()
 	// mic and speaker give the chosen devices' ids at the time of a click.
 	mic, speaker func() string
+	// relayout lays the column out again when the status line appears.
+	relayout func()
 }
 
 func newEchoView(cfg *Config, mic, speaker func() string) *echoView {
@@ -42,8 +44,12 @@ func newEchoView(cfg *Config, mic, speaker func() string) *echoView {
 func (v *echoView) say(s string, imp widget.Importance) {
 	v.status.SetText(s)
 	v.status.Importance = imp
-	v.status.Refresh()
+	shown := v.status.Visible()
 	v.status.Show()
+	v.status.Refresh()
+	if !shown && v.relayout != nil {
+		v.relayout()
+	}
 }
 
 // toggle starts a check, or cancels the one running.

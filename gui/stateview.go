@@ -55,8 +55,14 @@ func newStateView(cfg *Config, k devices.Kind) *stateView {
 	return v
 }
 
-// show draws the state of the active device of the kind and its problem.
-func (v *stateView) show(lists devices.Lists, problems []devices.Problem) {
+// show draws the state of the active device of the kind and its problem,
+// and reports whether what is shown changed size (a row or banner came or
+// went).
+func (v *stateView) show(lists devices.Lists, problems []devices.Problem) bool {
+	rowWas, bannerWas, fixWas := v.row.Visible(), v.banner.Visible(), v.fix.Visible()
+	changed := func() bool {
+		return rowWas != v.row.Visible() || bannerWas != v.banner.Visible() || fixWas != v.fix.Visible()
+	}
 	v.id = activeID(lists.Of(v.kind))
 	st, ok := v.cfg.Devices.State(v.kind, v.id)
 	if v.id == "" || !ok {
@@ -80,7 +86,7 @@ func (v *stateView) show(lists devices.Lists, problems []devices.Problem) {
 	}
 	if v.current.Code == "" {
 		v.banner.Hide()
-		return
+		return changed()
 	}
 	v.problem.SetText(v.current.Message)
 	v.fix.SetText(fixLabel(v.current))
@@ -90,6 +96,7 @@ func (v *stateView) show(lists devices.Lists, problems []devices.Problem) {
 		v.fix.Show()
 	}
 	v.banner.Show()
+	return true // the sentence may wrap differently
 }
 
 // fixLabel is the button's word for a problem's fix.
