@@ -168,7 +168,8 @@ func (mt *Meter) watch(ctx context.Context) {
 func (mt *Meter) vanished(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if err := mt.m.Refresh(rctx); err != nil && errors.Is(err, ErrClosed) {
+	// Audio only: a stalled microphone is no reason to open every camera.
+	if err := mt.m.refresh(rctx, dirtyAudio); err != nil && errors.Is(err, ErrClosed) {
 		return err
 	}
 	b, err := mt.m.backend()

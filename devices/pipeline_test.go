@@ -19,16 +19,6 @@ type fakeClock struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers []*fakeTimer
-	fired  int // fires from Reset, not yet counted by the test
-}
-
-// takeFired returns and clears the fires Reset made.
-func (c *fakeClock) takeFired() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := c.fired
-	c.fired = 0
-	return n
 }
 
 type fakeTimer struct {
@@ -57,29 +47,34 @@ func (c *fakeClock) newTimer(d, period time.Duration) *fakeTimer {
 func (c *fakeClock) NewTimer(d time.Duration) clockTimer  { return c.newTimer(d, 0) }
 func (c *fakeClock) NewTicker(d time.Duration) clockTimer { return c.newTimer(d, d) }
 
-// set moves the clock to now and fires what is due. It returns how many
-// fires went into a timer's channel (each one the loop will take).
-func (c *fakeClock) set(now time.Time) int {
+// set moves the clock to now and fires what is due.
+func (c *fakeClock) set(now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = now
-	n := 0
 	for _, t := range c.timers {
-		if t.fireLocked() {
-			n++
-		}
+		t.fireLocked()
 	}
-	return n
 }
 
-func (t *fakeTimer) fireLocked() bool {
-	if !t.armed || t.at.After(t.clk.now) {
-		return false
+// pending reports whether a fired timer has not been read yet.
+func (c *fakeClock) pending() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.timers {
+		if len(t.ch) > 0 {
+			return true
+		}
 	}
-	sent := false
+	return false
+}
+
+func (t *fakeTimer) fireLocked() {
+	if !t.armed || t.at.After(t.clk.now) {
+		return
+	}
 	select {
 	case t.ch <- t.at:
-		sent = true
 	default:
 	}
 	if t.period > 0 {
@@ -87,32 +82,31 @@ func (t *fakeTimer) fireLocked() bool {
 	} else {
 		t.armed = false
 	}
-	return sent
 }
 
 func (t *fakeTimer) C() <-chan time.Time { return t.ch }
+
+// drainLocked drops a fire not yet read.
+func (t *fakeTimer) drainLocked() {
+	select {
+	case <-t.ch:
+	default:
+	}
+}
 
 // Reset and Stop drop a value not yet read, as Go's timers do since 1.23.
 func (t *fakeTimer) Reset(d time.Duration) {
 	t.clk.mu.Lock()
 	defer t.clk.mu.Unlock()
-	select {
-	case <-t.ch:
-	default:
-	}
+	t.drainLocked()
 	t.at, t.armed = t.clk.now.Add(d), true
-	if t.fireLocked() {
-		t.clk.fired++ // a zero Reset fires at once, inside the loop
-	}
+	t.fireLocked() // a zero Reset fires at once, as Go's timers do
 }
 
 func (t *fakeTimer) Stop() {
 	t.clk.mu.Lock()
 	defer t.clk.mu.Unlock()
-	select {
-	case <-t.ch:
-	default:
-	}
+	t.drainLocked()
 	t.armed = false
 }
 
@@ -136,38 +130,24 @@ func (a *scriptedAudio) OpenStream(Kind, string, streamCallbacks) (audioStream, 
 // runPipeline drives the real watcher loop (watch.go) on a fake clock:
 // audio notifications at the given offsets, scans that take scanDur
 // (signals that come during one wait in the loop's dirty channel, as real
-// ones do). The test and the loop take turns: after each millisecond the
-// test waits until the loop has handled what it was given. It returns when
+// ones do). The test and the loop take turns (watcher.idle): after each
+// millisecond the test lets the loop handle what it was given. It returns when
 // scans started.
 func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals []time.Duration) []time.Duration {
 	t0 := time.Unix(0, 0)
 	clk := &fakeClock{now: t0}
 	var scans []time.Duration
 	var w *watcher
-	// owed counts the inputs put in the loop's channels and not yet
-	// handled: the loop tells idle once per input it has handled.
-	var owed atomic.Int64
 	next := 0
-	// signal marks the pipeline dirty as a notifier would (dirty's own
-	// steps, so the test knows whether the send queued).
-	signal := func() {
-		w.mu.Lock()
-		w.pending |= dirtyAudio
-		w.mu.Unlock()
-		select {
-		case w.dirtyCh <- struct{}{}:
-			owed.Add(1)
-		default:
-		}
-	}
-	// deliver sends the signals due by at, moving the clock to each.
+	// deliver sends the signals due by at, moving the clock to each. The
+	// loop is parked (or is the caller, inside a scan) whenever it runs.
 	deliver := func(at time.Duration) {
 		for next < len(signals) && signals[next] <= at {
-			owed.Add(int64(clk.set(t0.Add(signals[next]))))
-			signal()
+			clk.set(t0.Add(signals[next]))
+			w.dirty(dirtyAudio)
 			next++
 		}
-		owed.Add(int64(clk.set(t0.Add(at))))
+		clk.set(t0.Add(at))
 	}
 	recording := false
 	audio := &scriptedAudio{onScan: func() {
@@ -187,22 +167,23 @@ func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals [
 	sub := m.Subscribe()
 	defer sub.Close()
 	w = m.watcher
-	// settle waits until the loop has handled every input it was given.
-	settle := func() {
-		for {
-			owed.Add(int64(clk.takeFired()))
-			if owed.Load() == 0 {
-				return
-			}
-			select {
-			case <-m.idle:
-				owed.Add(-1)
-			case <-time.After(10 * time.Second):
-				t.Fatal("the watcher loop did not come back to wait")
-			}
+	parked := func() {
+		select {
+		case <-m.idle:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the watcher loop did not come back to wait")
 		}
 	}
-	<-m.idle // the loop is up
+	// settle lets the loop handle what waits in its channels, one input a
+	// round, until nothing does. While it is parked nothing moves, so the
+	// check is exact.
+	settle := func() {
+		for len(w.dirtyCh) > 0 || clk.pending() {
+			m.idle <- struct{}{} // go on
+			parked()
+		}
+	}
+	parked() // the loop is up
 	for now := time.Duration(0); now <= 10*time.Second; now += time.Millisecond {
 		if clk.Now().Sub(t0) > now {
 			continue // a scan took the clock past now
@@ -210,6 +191,7 @@ func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals [
 		deliver(now)
 		settle()
 	}
+	m.idle <- struct{}{} // let it go, so Close can stop it
 	return scans
 }
 

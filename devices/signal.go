@@ -57,6 +57,7 @@ type SignalCheck struct {
 	window   []Reading // the last signalSpan of readings
 	silent   time.Duration
 	muted    bool
+	rms      []float64 // reused by Problems: it runs on every reading
 }
 
 // NewSignalCheck starts a check of the microphone id (label is for the
@@ -65,6 +66,10 @@ type SignalCheck struct {
 func NewSignalCheck(id, label string, muted bool) *SignalCheck {
 	return &SignalCheck{deviceID: id, label: label, muted: muted}
 }
+
+// SetMuted tells the check that the system muted or unmuted the
+// microphone (a mute's silence is MIC_MUTED, not NO_SIGNAL).
+func (c *SignalCheck) SetMuted(muted bool) { c.muted = muted }
 
 // Add takes one reading and returns the signal problems now, in a stable
 // order (nil when none).
@@ -99,7 +104,7 @@ func (c *SignalCheck) Problems() []Problem {
 	}
 	span := c.window[len(c.window)-1].At.Sub(c.window[0].At)
 	clipped, loudest := 0, SilenceDBFS
-	var rms []float64
+	rms := c.rms[:0]
 	sound := false
 	for _, r := range c.window {
 		if r.PeakDBFS >= clipPeak {
@@ -122,6 +127,7 @@ func (c *SignalCheck) Problems() []Problem {
 		p(ProblemTooQuiet, fmt.Sprintf("%s is too quiet: your voice peaks at %.0f dBFS.", c.label, loudest),
 			"Raise the input volume or move closer to the microphone")
 	}
+	c.rms = rms
 	slices.Sort(rms)
 	if floor := rms[len(rms)/5]; floor > noisyRMS {
 		p(ProblemNoisy, fmt.Sprintf("%s hears a lot of noise even in pauses (%.0f dBFS).", c.label, floor),

@@ -114,6 +114,10 @@ func statesFrom(raw []rawAudio) map[string]DeviceState {
 // refreshState reads mute, volume and cards alone: what a volume or mute
 // change needs, without a listing.
 func (m *Manager) refreshState(ctx context.Context) error {
+	// One at a time with the scans, so an older state read never lands
+	// after a newer listing's.
+	m.scanMu.Lock()
+	defer m.scanMu.Unlock()
 	b, err := m.backend()
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package devices
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +109,11 @@ func BenchmarkStateLatency(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		mute := i%2 == 0
 		start := time.Now()
-		s.Pactl("set-sink-mute", "speakers", fmt.Sprint(map[bool]int{true: 1, false: 0}[mute]))
+		arg := "0"
+		if mute {
+			arg = "1"
+		}
+		s.Pactl("set-sink-mute", "speakers", arg)
 	wait:
 		for {
 			select {

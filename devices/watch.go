@@ -41,8 +41,9 @@ const (
 type watcher struct {
 	m   *Manager
 	clk clock
-	// idle, when set (tests), is told each time the loop is about to wait,
-	// so a fake clock can step it deterministically.
+	// idle, when set (tests), makes the loop take turns with a test: at
+	// the top of each round it says it is parked (a send) and waits to be
+	// let go (a receive), so a fake clock can step it deterministically.
 	idle      chan struct{}
 	mu        sync.Mutex
 	pending   what
@@ -96,6 +97,10 @@ func (w *watcher) loop() {
 		if w.idle != nil {
 			select {
 			case w.idle <- struct{}{}:
+			case <-w.stop:
+			}
+			select {
+			case <-w.idle:
 			case <-w.stop:
 			}
 		}

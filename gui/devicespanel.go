@@ -96,7 +96,10 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
 	cam := p.pickers[devices.VideoInput]
-	p.echo.relayout = func() { p.content.Refresh() }
+	p.echo.relayout = p.relayout
+	for _, v := range p.states {
+		v.relayout = p.relayout
+	}
 	p.content = container.NewVScroll(container.NewVBox(
 		p.banner,
 		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
@@ -219,10 +222,7 @@ func (p *devicesPanel) showState() {
 		changed = v.show(p.lists, problems) || changed
 	}
 	if changed {
-		// A slider or banner that appeared or went changes the cards'
-		// heights: lay the column out again (else the next card covers
-		// the end of this one until something else redraws it).
-		p.content.Refresh()
+		p.relayout()
 	}
 }
 
@@ -310,7 +310,11 @@ func (p *devicesPanel) ensureMeter() {
 					return
 				}
 				th.Put(r)
-				// Signal warnings, shown when the set changes.
+				// Signal warnings, shown when the set changes; the mute
+				// is read again, as the OS (or the banner's Unmute) changes it.
+				if st, ok := p.cfg.Devices.State(devices.AudioInput, id); ok {
+					check.SetMuted(st.Muted)
+				}
 				ps := check.Add(r)
 				if text := signalText(ps); text != said {
 					said = text
@@ -324,7 +328,7 @@ func (p *devicesPanel) ensureMeter() {
 						} else {
 							p.signalNote.Show()
 						}
-						p.content.Refresh() // its height changed
+						p.relayout()
 					})
 				}
 			case <-ctx.Done():
@@ -352,8 +356,16 @@ func (p *devicesPanel) stopMeter() {
 		p.meterCancel = nil
 	}
 	p.meterOpen = false
-	p.signalNote.Hide()
+	if p.signalNote.Visible() {
+		p.signalNote.Hide()
+		p.relayout()
+	}
 }
+
+// relayout lays the column out again after a row, banner or note appeared
+// or went: the cards' heights changed, and without it the next card covers
+// the end of this one until something else redraws it.
+func (p *devicesPanel) relayout() { p.content.Refresh() }
 
 // test plays the test tone on the active speaker.
 func (p *devicesPanel) test() {

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -63,7 +64,7 @@ func (v *echoView) toggle() {
 	v.cancel = cancel
 	v.button.SetText("Cancel")
 	v.button.SetIcon(theme.MediaStopIcon())
-	v.say("Recording 5 seconds: speak now…", widget.MediumImportance)
+	v.say(fmt.Sprintf("Recording %d seconds: speak now…", echoSeconds), widget.MediumImportance)
 	go func() {
 		defer cancel()
 		rec, err := v.cfg.Devices.Record(ctx, mic, echoSeconds*time.Second, nil)
@@ -98,7 +99,7 @@ func (v *echoView) stop() {
 	}
 }
 
-// signalNote shows a microphone's signal warnings under its meter.
+// signalText is a microphone's signal warnings, as shown under its meter.
 func signalText(ps []devices.Problem) string {
 	s := ""
 	for i, p := range ps {

@@ -18,18 +18,20 @@ import (
 // banner for what would ruin the call (muted, volume near zero, a headset
 // in its music mode) with the one-click fix.
 type stateView struct {
-	cfg     *Config
-	kind    devices.Kind
-	id      string // the device the slider shows
-	slider  *widget.Slider
-	value   *widget.Label
-	row     *fyne.Container
-	problem *widget.Label
-	fix     *widget.Button
-	banner  *fyne.Container
-	content fyne.CanvasObject
-	current devices.Problem
-	setting bool // the slider is being moved by the program, not a person
+	cfg  *Config
+	kind devices.Kind
+	// relayout lays the column out again when the banner appears.
+	relayout func()
+	id       string // the device the slider shows
+	slider   *widget.Slider
+	value    *widget.Label
+	row      *fyne.Container
+	problem  *widget.Label
+	fix      *widget.Button
+	banner   *fyne.Container
+	content  fyne.CanvasObject
+	current  devices.Problem
+	setting  bool // the slider is being moved by the program, not a person
 }
 
 func newStateView(cfg *Config, k devices.Kind) *stateView {
@@ -139,6 +141,9 @@ func (v *stateView) setVolume(f float64) {
 			v.cfg.Do(func() {
 				v.problem.SetText(plainError(err))
 				v.banner.Show()
+				if v.relayout != nil {
+					v.relayout()
+				}
 			})
 		}
 	}()

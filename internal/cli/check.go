@@ -106,7 +106,7 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 				}{nonNil(ps)})
 			} else {
 				for _, p := range ps {
-					out.line("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+					out.line("%s", problemLine(p))
 				}
 			}
 		}

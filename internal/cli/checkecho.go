@@ -30,7 +30,11 @@ func checkEcho(ctx context.Context, env Env, args []string) int {
 	defer m.Close()
 	out := &lineWriter{w: env.Stdout}
 	out.line("Recording %.0f s: speak now…", *secs)
-	check := devices.NewSignalCheck(*mic, "The microphone", false)
+	muted := false
+	if st, ok := m.State(devices.AudioInput, *mic); ok {
+		muted = st.Muted
+	}
+	check := devices.NewSignalCheck(*mic, "The microphone", muted)
 	var last []devices.Problem
 	rec, err := m.Record(ctx, *mic, time.Duration(*secs*float64(time.Second)), func(r devices.Reading) {
 		out.line("%6.1f dBFS  %s", r.RMSDBFS, bar(r.RMSDBFS))
@@ -47,7 +51,7 @@ func checkEcho(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	for _, p := range last {
-		out.line("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+		out.line("%s", problemLine(p))
 	}
 	out.line("Playing it back…")
 	if err := m.Play(ctx, *spk, rec); err != nil {

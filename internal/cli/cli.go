@@ -11,8 +11,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mediadesk/mediadesk/calls"
-	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/exception"
 )
 
 // Exit codes.
@@ -108,10 +107,9 @@ func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
 // fail prints an error so that a script can match its code, and a person can
 // read what to do. It returns the runtime exit code.
 func fail(env Env, err error) int {
-	var de *devices.Error
-	var ce *calls.Error
+	var e *exception.Error // devices.Error and calls.Error alike
 	switch {
-	case errors.As(err, &de), errors.As(err, &ce):
+	case errors.As(err, &e):
 		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nmediadesk: "))
 	default:
 		fmt.Fprintf(env.Stderr, "mediadesk: %v\n", err)

@@ -122,8 +122,13 @@ func document(m *devices.Manager, l devices.Lists) devicesDoc {
 
 func printProblems(env Env, ps []devices.Problem) {
 	for _, p := range ps {
-		fmt.Fprintf(env.Stdout, "! %s: %s Fix: %s.\n", p.Code, p.Message, p.Fix)
+		fmt.Fprintln(env.Stdout, problemLine(p))
 	}
+}
+
+// problemLine is how every command prints a problem: code, sentence, fix.
+func problemLine(p devices.Problem) string {
+	return fmt.Sprintf("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
 }
 
 func printTable(env Env, l devices.Lists, m *devices.Manager) {

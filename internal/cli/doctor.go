@@ -13,11 +13,11 @@ import (
 
 // Doctor problem codes beyond the devices package's.
 const (
-	problemSoundServer    = "SOUND_SERVER_UNAVAILABLE"
+	problemSoundServer    = devices.CodeSoundServerUnavailable
 	problemHistoryDamaged = "HISTORY_DAMAGED"
 	problemCameraBusy     = "CAMERA_BUSY"
 	problemCameraDenied   = "CAMERA_DENIED"
-	problemCameraNoPic    = "CAMERA_NO_PICTURE"
+	problemCameraNoPic    = devices.CodeCameraNoPicture
 	problemCameraFailed   = "CAMERA_FAILED"
 )
 
@@ -249,7 +249,7 @@ func printDoctor(env Env, rep doctorReport) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintf(w, "! %s: %s Fix: %s.\n", p.Code, p.Message, p.Fix)
+		fmt.Fprintln(w, problemLine(p))
 	}
 	if rep.Ready {
 		fmt.Fprintln(w, "Ready for a call.")

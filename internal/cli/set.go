@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/exception"
 )
 
 // runSet changes what the OS says about a device: `set mute --device ID
@@ -130,11 +131,11 @@ func kindOf(m *devices.Manager, id, kindFlag string) (devices.Kind, error) {
 		return found[0], nil
 	}
 	if len(found) > 1 {
-		return "", &devices.Error{Code: devices.CodeUnknownDevice, Name: "VALIDATION_ERROR",
-			Message: fmt.Sprintf("%q is both a microphone and a speaker", id), Details: "add --kind audioinput or --kind audiooutput"}
+		return "", exception.New(devices.CodeUnknownDevice, fmt.Sprintf("%q is both a microphone and a speaker", id),
+			"add --kind audioinput or --kind audiooutput")
 	}
-	return "", &devices.Error{Code: devices.CodeUnknownDevice, Name: "VALIDATION_ERROR",
-		Message: fmt.Sprintf("no microphone or speaker with id %q", id), Details: "list the devices again (mediadesk devices) and use one of the ids shown"}
+	return "", exception.New(devices.CodeUnknownDevice, fmt.Sprintf("no microphone or speaker with id %q", id),
+		"list the devices again (mediadesk devices) and use one of the ids shown")
 }
 
 func setProfile(ctx context.Context, env Env, args []string) int {

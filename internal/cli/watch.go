@@ -94,7 +94,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				out.line("! no problems")
 			}
 			for _, p := range e.Problems {
-				out.line("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+				out.line("%s", problemLine(p))
 			}
 		}
 	}

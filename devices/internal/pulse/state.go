@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/jfreymuth/pulse/proto"
 )
@@ -129,15 +128,6 @@ func (p *Props) SetVolume(ctx context.Context, input bool, name string, v float6
 // SetProfile switches a card to a profile by name.
 func (p *Props) SetProfile(ctx context.Context, card, profile string) error {
 	return p.request(ctx, &proto.SetCardProfile{CardIndex: proto.Undefined, CardName: card, ProfileName: profile}, nil)
-}
-
-// HeadsetProfile reports whether a profile name is a Bluetooth headset's
-// call mode (PulseAudio: headset_head_unit, handsfree_head_unit; PipeWire:
-// headset-head-unit, …), in which the microphone works and sound is
-// phone quality.
-func HeadsetProfile(name string) bool {
-	n := strings.ReplaceAll(name, "-", "_")
-	return strings.Contains(n, "head_unit") || strings.Contains(n, "headset") || strings.Contains(n, "handsfree")
 }
 
 // Server names the server and its version as it reports them
