@@ -145,8 +145,11 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 
 	test.Tap(mic.fix)
 	h.q.until(t, "the fix applied", func() bool { return !mic.banner.Visible() })
-	require.Len(t, fd.st.fixed, 1)
-	assert.Equal(t, devices.ProblemMicMuted, fd.st.fixed[0].Code)
+	fd.mu.Lock()
+	fixed := append([]devices.Problem(nil), fd.st.fixed...)
+	fd.mu.Unlock()
+	require.Len(t, fixed, 1)
+	assert.Equal(t, devices.ProblemMicMuted, fixed[0].Code)
 
 	// The system settings move the speaker's volume: the slider follows.
 	fd.setState(devices.DeviceState{DeviceID: "spk", Kind: devices.AudioOutput, Volume: 0.2})
@@ -155,12 +158,14 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 	// Moving the slider sets the speaker's volume.
 	spk.slider.SetValue(35)
 	spk.slider.OnChangeEnded(35)
+	var volumes []float64
 	h.q.until(t, "the volume set", func() bool {
 		fd.mu.Lock()
 		defer fd.mu.Unlock()
-		return len(fd.st.volumes) > 0
+		volumes = append([]float64(nil), fd.st.volumes...)
+		return len(volumes) > 0
 	})
-	assert.InDelta(t, 0.35, fd.st.volumes[0], 1e-9)
+	assert.InDelta(t, 0.35, volumes[0], 1e-9)
 }
 
 // Record and play back: records from the chosen microphone, plays on the
@@ -181,8 +186,11 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 	assert.Contains(t, e.status.Text, "speak now")
 	close(gate)
 	h.q.until(t, "played back", func() bool { return strings.Contains(e.status.Text, "how you sound") })
-	assert.Equal(t, []string{"mic"}, fd.st.recorded)
-	assert.Equal(t, []string{"spk"}, fd.st.played)
+	fd.mu.Lock()
+	recorded, played := fd.st.recorded, fd.st.played
+	fd.mu.Unlock()
+	assert.Equal(t, []string{"mic"}, recorded)
+	assert.Equal(t, []string{"spk"}, played)
 	assert.Equal(t, "Record and play back", e.button.Text)
 
 	fd.mu.Lock()
@@ -191,7 +199,10 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 	test.Tap(e.button)
 	test.Tap(e.button)
 	h.q.until(t, "cancelled", func() bool { return strings.Contains(e.status.Text, "Cancelled") })
-	assert.Equal(t, []string{"spk"}, fd.st.played, "nothing played after a cancel")
+	fd.mu.Lock()
+	played = fd.st.played
+	fd.mu.Unlock()
+	assert.Equal(t, []string{"spk"}, played, "nothing played after a cancel")
 }
 
 // A microphone that sends digital silence while not muted is said under
