@@ -4,13 +4,17 @@ package miniaudio
 import "C"
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/gen2brain/malgo"
+
+	"github.com/mediadesk/mediadesk/devices/internal/pulse"
 )
 
 // Rate is the rate every stream runs at; miniaudio converts from whatever
@@ -24,6 +28,17 @@ const Rate = 48000
 // Errors match ErrClosed, ErrUnknownDevice, ErrBusy, ErrAccessDenied or
 // ErrOpenFailed, with miniaudio's cause.
 func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, error) {
+	if id != "" {
+		b.mu.Lock()
+		_, ok := b.native[key(input, id)]
+		b.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownDevice, id)
+		}
+	}
+	if err := b.checkDevice(input, id); err != nil {
+		return nil, err
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -79,6 +94,34 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 		return nil, openError("start", err)
 	}
 	return s, nil
+}
+
+// checkDevice asks the sound server whether the device (or its default)
+// is there before miniaudio looks it up itself, which crashes when the
+// answer is an error (see pulse.Props.Check). A server that is busy
+// settling (a device just closed or moved) gets a few tries within a
+// second. Other backends have nothing to check.
+func (b *Backend) checkDevice(input bool, id string) error {
+	if b.props == nil {
+		return nil
+	}
+	var err error
+	for try := 0; try < 5; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err = b.props.Check(ctx, input, id)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, pulse.ErrNoSuchEntity) {
+			break // not an answer about the device: let miniaudio say what it finds
+		}
+		time.Sleep(200 * time.Millisecond) // bounded: five tries
+	}
+	if errors.Is(err, pulse.ErrNoSuchEntity) {
+		return fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
+	}
+	return nil
 }
 
 // openError sorts miniaudio's result into our sentinels: busy and access
