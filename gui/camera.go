@@ -52,9 +52,15 @@ type cameraView struct {
 	size    *widget.Select
 	content fyne.CanvasObject
 
+	// onProblem, if set, hears the camera's finding for the Check (nil:
+	// the camera sends a picture, or there is none).
+	onProblem func(*devices.Problem)
+
 	// UI goroutine only.
 	id      string // the chosen camera, "" for none
-	visible bool
+	cam     devices.Info
+	visible bool // the window is in front
+	inView  bool // the Camera card is shown
 	sizes   [][2]int // behind size's options
 	want    devices.CaptureOptions
 	gen     int // bumped on every open and close: late news from an old preview is dropped
@@ -79,7 +85,7 @@ const previewWidth, previewHeight = 320, 240
 const maxPreviewRate = 31 // a hair above 30 so a 30 fps camera's jitter skips none
 
 func newCameraView(cfg *Config) *cameraView {
-	v := &cameraView{cfg: cfg, visible: true, mirrored: true}
+	v := &cameraView{cfg: cfg, visible: true, inView: true, mirrored: true}
 	v.blank = image.NewRGBA(image.Rect(0, 0, 4, 3))
 	for i := 3; i < len(v.blank.Pix); i += 4 {
 		v.blank.Pix[i] = 0xff
@@ -118,14 +124,17 @@ func newCameraView(cfg *Config) *cameraView {
 // setCamera shows the chosen camera (nil for none), reopening the preview
 // when it changed.
 func (v *cameraView) setCamera(c *devices.Camera) {
-	id := ""
+	id, cam := "", devices.Info{}
 	if c != nil {
-		id = c.DeviceID
+		id, cam = c.DeviceID, c.Info
 	}
-	if id == v.id && v.running == (id != "" && v.visible) {
+	if id == v.id && v.running == (id != "" && v.visible && v.inView) {
 		return
 	}
-	v.id = id
+	if id != v.id {
+		v.report(nil) // a finding was the old camera's
+	}
+	v.id, v.cam = id, cam
 	v.want = devices.CaptureOptions{}
 	if w, h, ok := parseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
 		v.want.Width, v.want.Height = w, h
@@ -160,6 +169,16 @@ func (v *cameraView) setVisible(on bool) {
 		return
 	}
 	v.visible = on
+	v.restart()
+}
+
+// setInView opens the camera when its card is shown and releases it when
+// the card is hidden (the Check shows one card at a time).
+func (v *cameraView) setInView(on bool) {
+	if on == v.inView {
+		return
+	}
+	v.inView = on
 	v.restart()
 }
 
@@ -208,6 +227,9 @@ func (v *cameraView) restart() {
 		return
 	case !v.visible:
 		v.info.SetText("Paused while MediaDesk is in the background.")
+		return
+	case !v.inView:
+		v.info.SetText("")
 		return
 	}
 	v.info.SetText("Opening the camera…")
@@ -276,6 +298,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 					v.problem(warn)
 				} else {
 					v.note.Hide()
+					v.report(nil)
 				}
 			})
 		}
@@ -355,6 +378,15 @@ func (v *cameraView) selectSize(m devices.Mode) {
 func (v *cameraView) problem(err error) {
 	v.note.SetText(cameraProblem(err))
 	v.note.Show()
+	p := devices.CameraProblem(v.cam, err)
+	v.report(&p)
+}
+
+// report tells the Check what the camera shows.
+func (v *cameraView) report(p *devices.Problem) {
+	if v.onProblem != nil {
+		v.onProblem(p)
+	}
 }
 
 func cameraProblem(err error) string {

@@ -42,6 +42,8 @@ type devicesPanel struct {
 	states      map[devices.Kind]*stateView
 	echo        *echoView
 	signalNote  *widget.Label
+	check       *checkView
+	cards       map[devices.Kind]*widget.Card
 }
 
 // devicePicker is one kind's Select with the ids behind its options.
@@ -92,6 +94,11 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.cameraInfo.Wrapping = fyne.TextWrapWord
 	p.cameraInfo.Importance = widget.LowImportance
 	p.camera = newCameraView(cfg)
+	p.camera.onProblem = func(pr *devices.Problem) { p.check.setCamera(pr) }
+	p.check = newCheckView(cfg)
+	p.check.relayout = p.relayout
+	p.check.showStep = p.showStep
+	p.check.present = func(k devices.Kind) bool { return len(p.lists.Of(k)) > 0 }
 
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
@@ -100,14 +107,20 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	for _, v := range p.states {
 		v.relayout = p.relayout
 	}
-	p.content = container.NewVScroll(container.NewVBox(
-		p.banner,
-		widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
+	p.cards = map[devices.Kind]*widget.Card{
+		devices.AudioInput: widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
 			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote, p.signalNote,
 			p.echo.content)),
-		widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
+		devices.AudioOutput: widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
 			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
-		widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.camera.content, p.cameraInfo)),
+		devices.VideoInput: widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.camera.content, p.cameraInfo)),
+	}
+	p.content = container.NewVScroll(container.NewVBox(
+		p.banner,
+		p.check.content,
+		p.cards[devices.AudioInput],
+		p.cards[devices.AudioOutput],
+		p.cards[devices.VideoInput],
 	))
 	return p
 }
@@ -150,6 +163,11 @@ func (p *devicesPanel) stop() {
 }
 
 func (p *devicesPanel) showError(err error) {
+	if pr, ok := devices.SoundServerProblem(err); ok {
+		p.check.setServer(&pr)
+	} else {
+		p.check.setServer(nil)
+	}
 	if err == nil {
 		p.banner.Hide()
 		return
@@ -217,6 +235,7 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 // showState redraws the microphone's and speaker's OS state and problems.
 func (p *devicesPanel) showState() {
 	problems := p.cfg.Devices.Problems()
+	p.check.setOS(problems)
 	changed := false
 	for _, v := range p.states {
 		changed = v.show(p.lists, problems) || changed
@@ -241,7 +260,13 @@ func (p *devicesPanel) updateCamera() {
 		}
 	}
 	p.cameraInfo.SetText("")
-	p.camera.setCamera(&devices.Camera{Info: devices.Info{DeviceID: id}})
+	c := devices.Camera{Info: devices.Info{DeviceID: id}}
+	for _, d := range p.lists.VideoInputDevices {
+		if d.DeviceID == id {
+			c.Info = d
+		}
+	}
+	p.camera.setCamera(&c)
 }
 
 // picked applies a choice made in a picker and saves it.
@@ -318,10 +343,12 @@ func (p *devicesPanel) ensureMeter() {
 				ps := check.Add(r)
 				if text := signalText(ps); text != said {
 					said = text
+					found := append([]devices.Problem(nil), ps...) // Add reuses its slice
 					p.cfg.Do(func() {
 						if ctx.Err() != nil {
 							return
 						}
+						p.check.setSignal(found)
 						p.signalNote.SetText(text)
 						if text == "" {
 							p.signalNote.Hide()
@@ -356,10 +383,26 @@ func (p *devicesPanel) stopMeter() {
 		p.meterCancel = nil
 	}
 	p.meterOpen = false
+	p.check.setSignal(nil)
 	if p.signalNote.Visible() {
 		p.signalNote.Hide()
 		p.relayout()
 	}
+}
+
+// showStep shows the card of the Check's step, or all of them; the
+// camera is released while its card is hidden.
+func (p *devicesPanel) showStep(step int) {
+	only := map[int]devices.Kind{stepMic: devices.AudioInput, stepSpeaker: devices.AudioOutput, stepCamera: devices.VideoInput}
+	k, one := only[step]
+	for kind, c := range p.cards {
+		if !one || kind == k {
+			c.Show()
+		} else {
+			c.Hide()
+		}
+	}
+	p.camera.setInView(!one || k == devices.VideoInput)
 }
 
 // relayout lays the column out again after a row, banner or note appeared

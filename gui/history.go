@@ -28,6 +28,9 @@ var (
 type historyPanel struct {
 	cfg *Config
 	me  string
+	// onFailed, if set, hears why the history could not be opened (the
+	// Check lists it).
+	onFailed func(error)
 
 	countLabel *widget.Label
 	chart      *minutesChart
@@ -141,6 +144,9 @@ func (h *historyPanel) start() {
 		h.failedText.SetText(msg)
 		h.show(h.failed)
 		h.account.disable()
+		if h.onFailed != nil && h.cfg.StoreErr != nil {
+			h.onFailed(h.cfg.StoreErr)
+		}
 		return
 	}
 	h.me, _ = h.cfg.History.Meta(h.cfg.Ctx, calls.MetaMe)

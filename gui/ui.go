@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/devices"
 )
 
 // Config is what the window is built from. Devices, Prefs, Window and Do
@@ -70,6 +71,10 @@ func New(cfg Config) *UI {
 	u := &UI{cfg: &cfg}
 	u.devices = newDevicesPanel(u.cfg)
 	u.history = newHistoryPanel(u.cfg)
+	u.history.onFailed = func(err error) {
+		f := devices.HistoryProblem("", err)
+		u.devices.check.setHistory(&f)
+	}
 	u.split = container.NewHSplit(u.devices.content, u.history.content)
 	u.split.Offset = 0.36
 	return u

@@ -11,16 +11,6 @@ import (
 	"github.com/mediadesk/mediadesk/devices"
 )
 
-// Doctor problem codes beyond the devices package's.
-const (
-	problemSoundServer    = devices.CodeSoundServerUnavailable
-	problemHistoryDamaged = "HISTORY_DAMAGED"
-	problemCameraBusy     = "CAMERA_BUSY"
-	problemCameraDenied   = "CAMERA_DENIED"
-	problemCameraNoPic    = devices.CodeCameraNoPicture
-	problemCameraFailed   = "CAMERA_FAILED"
-)
-
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
 // enough for a first frame and for the no-picture warning to be decided.
 const (
@@ -79,10 +69,8 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	rep.SoundServer.Available = rep.SoundServer.Server != "" || (rep.SoundServer.Backend != "" && rep.SoundServer.Backend != "alsa")
 	rep.Devices = document(m, m.Devices())
 	rep.Problems = append(rep.Problems, m.Problems()...)
-	if err := m.Err(); errors.Is(err, devices.ErrSoundServerUnavailable) || errors.Is(err, devices.ErrAudioUnavailable) {
-		rep.Problems = append(rep.Problems, devices.Problem{Code: problemSoundServer, Kind: devices.AudioInput,
-			Message: "No sound server answers, so microphones and speakers cannot be used for a call.",
-			Fix:     "Start PulseAudio or PipeWire (pipewire-pulse), then run doctor again"})
+	if p, ok := devices.SoundServerProblem(m.Err()); ok {
+		rep.Problems = append(rep.Problems, p)
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
@@ -157,19 +145,15 @@ func cameraProblem(ctx context.Context, m *devices.Manager) *devices.Problem {
 	if !ok {
 		return nil
 	}
-	prob := func(code, msg, fix string) *devices.Problem {
-		return &devices.Problem{Code: code, Kind: devices.VideoInput, DeviceID: cam.DeviceID, Message: msg, Fix: fix}
+	prob := func(err error) *devices.Problem {
+		p := devices.CameraProblem(cam, err)
+		return &p
 	}
 	cctx, cancel := context.WithTimeout(ctx, cameraLook)
 	defer cancel()
 	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{Width: 640, Height: 480, NoPictureAfter: cameraNoPicture})
-	switch {
-	case errors.Is(err, devices.ErrDeviceBusy):
-		return prob(problemCameraBusy, fmt.Sprintf("%s is in use by another application.", cam.Label), "Close the other application (a browser tab, a call app) and run doctor again")
-	case errors.Is(err, devices.ErrDeviceAccessDenied):
-		return prob(problemCameraDenied, fmt.Sprintf("The system denies MediaDesk the camera %s.", cam.Label), "Allow camera access (Linux: add yourself to the video group; Windows and macOS: the privacy settings)")
-	case err != nil:
-		return prob(problemCameraFailed, fmt.Sprintf("%s could not be opened: %v.", cam.Label, err), "Plug it in again, or pick another camera")
+	if err != nil {
+		return prob(err)
 	}
 	defer pv.Close()
 	frames := 0
@@ -179,7 +163,7 @@ look:
 		case _, ok := <-pv.Frames():
 			if !ok {
 				if err := pv.Err(); err != nil {
-					return prob(problemCameraFailed, fmt.Sprintf("%s stopped: %v.", cam.Label, err), "Plug it in again, or pick another camera")
+					return prob(err)
 				}
 				break look
 			}
@@ -188,8 +172,11 @@ look:
 			break look
 		}
 	}
-	if frames == 0 || pv.Warning() != nil {
-		return prob(problemCameraNoPic, fmt.Sprintf("%s sends no picture.", cam.Label), "Is its shutter closed, or its cover on?")
+	if w := pv.Warning(); w != nil {
+		return prob(w)
+	}
+	if frames == 0 {
+		return prob(devices.ErrCameraNoPicture)
 	}
 	return nil
 }
@@ -202,14 +189,14 @@ func historyCheck(ctx context.Context, path string) (*devices.Problem, string) {
 	}
 	st, err := calls.OpenStore(ctx, path)
 	if err != nil {
-		return &devices.Problem{Code: problemHistoryDamaged, Message: fmt.Sprintf("The call history (%s) cannot be read: %v.", path, err),
-			Fix: "Move the file aside and sync again (mediadesk calls sync)"}, ""
+		p := devices.HistoryProblem(path, err)
+		return &p, ""
 	}
 	defer st.Close()
 	n, err := st.Count(ctx, calls.Filter{})
 	if err != nil {
-		return &devices.Problem{Code: problemHistoryDamaged, Message: fmt.Sprintf("The call history (%s) cannot be read: %v.", path, err),
-			Fix: "Move the file aside and sync again (mediadesk calls sync)"}, ""
+		p := devices.HistoryProblem(path, err)
+		return &p, ""
 	}
 	return nil, fmt.Sprintf("Call history: %d calls.", n)
 }

@@ -1,0 +1,185 @@
+package gui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/devices"
+)
+
+// checkCodes are the codes the Check lists now.
+func checkCodes(v *checkView) []string {
+	var out []string
+	for _, p := range v.shown {
+		out = append(out, p.Code)
+	}
+	return out
+}
+
+// rowButton is the fix button of the Check's i-th row, or nil.
+func rowButton(v *checkView, i int) *widget.Button {
+	var b *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			b = o
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(v.rows.Objects[i])
+	return b
+}
+
+// The verdict follows the findings live, without a click: the OS muting
+// the microphone, a microphone that sends silence, a busy camera, a dead
+// sound server; a fix from the list clears its row; nothing left reads
+// "Ready for a call."
+func TestCheckVerdictFollowsFindingsLive(t *testing.T) {
+	fd := newFakeDevices(deskLists())
+	fd.cameraErr = &devices.Error{Code: devices.CodeDeviceBusy, Message: "Integrated Camera is in use by another application"}
+	h := newHarness(t, fd, Config{})
+	h.start()
+	v := h.ui.devices.check
+	h.q.until(t, "the busy camera listed", func() bool { return len(v.shown) == 1 })
+	assert.Equal(t, []string{devices.ProblemCameraBusy}, checkCodes(v))
+	assert.Equal(t, "One thing to fix before a call:", v.title.Text)
+	assert.Nil(t, rowButton(v, 0), "MediaDesk cannot close the other application")
+	assert.Contains(t, v.rows.Objects[0].(*widget.Label).Text, "Integrated Camera is in use by another application.")
+
+	// The other application lets go and the camera is picked again.
+	fd.mu.Lock()
+	fd.cameraErr = nil
+	fd.mu.Unlock()
+	h.ui.devices.camera.setCamera(nil)
+	h.ui.devices.updateCamera()
+	h.q.until(t, "the camera opened", func() bool { return fd.previewCount() == 1 })
+	streamUntil(t, h, fd.preview(0), halves(8, 6), "the camera's row gone", func() bool { return len(v.shown) == 0 })
+	assert.Equal(t, "Ready for a call.", v.title.Text)
+
+	// The OS mutes the microphone: listed with its Unmute button.
+	fd.setState(devices.DeviceState{DeviceID: "builtin-mic", Kind: devices.AudioInput, Muted: true, Volume: 1},
+		devices.Problem{Code: devices.ProblemMicMuted, Kind: devices.AudioInput, DeviceID: "builtin-mic",
+			Message: "Your microphone (Built-in Microphone) is muted in the system settings: nobody will hear you.", Fix: "Unmute it"})
+	h.q.until(t, "the muted mic listed", func() bool { return len(v.shown) == 1 })
+	assert.Equal(t, []string{devices.ProblemMicMuted}, checkCodes(v))
+	b := rowButton(v, 0)
+	require.NotNil(t, b)
+	assert.Equal(t, "Unmute", b.Text)
+	test.Tap(b)
+	h.q.until(t, "the mic unmuted", func() bool { return len(v.shown) == 0 })
+	fd.mu.Lock()
+	fixed := append([]devices.Problem(nil), fd.st.fixed...)
+	fd.mu.Unlock()
+	require.Len(t, fixed, 1)
+	assert.Equal(t, devices.ProblemMicMuted, fixed[0].Code)
+
+	// The microphone sends digital silence: NO_SIGNAL, gone with sound.
+	h.q.until(t, "a meter", func() bool { return fd.lastMeter() != nil })
+	m := fd.lastMeter()
+	at := time.Unix(1000, 0)
+	for range 100 { // 4 s of digital silence
+		at = at.Add(40 * time.Millisecond)
+		m.ch <- devices.Reading{At: at, RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS}
+	}
+	h.q.until(t, "no signal listed", func() bool { return len(v.shown) == 1 })
+	assert.Equal(t, []string{devices.ProblemNoSignal}, checkCodes(v))
+	m.ch <- devices.Reading{At: at.Add(40 * time.Millisecond), RMSDBFS: -20, PeakDBFS: -8}
+	h.q.until(t, "no signal gone", func() bool { return len(v.shown) == 0 })
+
+	// The sound server goes away: listed first, and gone with Retry's success.
+	fd.mu.Lock()
+	fd.err = &devices.Error{Code: devices.CodeSoundServerUnavailable, Message: "the sound server does not answer"}
+	fd.mu.Unlock()
+	h.ui.devices.showError(fd.Err())
+	assert.Equal(t, []string{devices.ProblemSoundServer}, checkCodes(v))
+	fd.mu.Lock()
+	fd.err = nil
+	fd.mu.Unlock()
+	h.ui.devices.retry()
+	h.q.until(t, "the server back", func() bool { return len(v.shown) == 0 })
+}
+
+// "Check step by step" shows one card at a time — the camera is released
+// while its card is hidden — and ends on the verdict with every card back.
+func TestCheckWalksOneCardAtATime(t *testing.T) {
+	fd := newFakeDevices(deskLists())
+	h := newHarness(t, fd, Config{})
+	h.start()
+	p := h.ui.devices
+	v := p.check
+	h.q.until(t, "the camera opened", func() bool { return fd.previewCount() == 1 })
+	shown := func() (out []devices.Kind) {
+		for _, k := range devices.Kinds {
+			if p.cards[k].Visible() {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	assert.Equal(t, devices.Kinds, shown())
+
+	test.Tap(v.start)
+	assert.Equal(t, []devices.Kind{devices.AudioInput}, shown())
+	assert.Contains(t, v.guide.Text, "Step 1 of 3")
+	assert.True(t, v.back.Disabled())
+	h.q.until(t, "the camera released while its card is hidden", fd.preview(0).isClosed)
+
+	test.Tap(v.next)
+	assert.Equal(t, []devices.Kind{devices.AudioOutput}, shown())
+	assert.Contains(t, v.guide.Text, "press Test")
+	test.Tap(p.testButton)
+	h.q.until(t, "the chime played", func() bool {
+		fd.mu.Lock()
+		defer fd.mu.Unlock()
+		return len(fd.tones) == 1
+	})
+
+	test.Tap(v.next)
+	assert.Equal(t, []devices.Kind{devices.VideoInput}, shown())
+	assert.Equal(t, "Finish", v.next.Text)
+	h.q.until(t, "the camera opened again", func() bool { return fd.previewCount() == 2 })
+
+	test.Tap(v.next)
+	assert.Equal(t, devices.Kinds, shown(), "the verdict with every card")
+	assert.Equal(t, "All checked: you are ready for a call.", v.guide.Text)
+	// A problem raised now changes the last step's words too.
+	fd.setState(devices.DeviceState{DeviceID: "builtin-spk", Kind: devices.AudioOutput, Muted: true},
+		devices.Problem{Code: devices.ProblemSpeakerMuted, Kind: devices.AudioOutput, DeviceID: "builtin-spk",
+			Message: "Your speaker is muted.", Fix: "Unmute it"})
+	h.q.until(t, "the muted speaker", func() bool { return strings.Contains(v.guide.Text, "Fix what is listed") })
+
+	test.Tap(v.next) // Done
+	assert.True(t, v.guide.Hidden)
+	assert.True(t, v.start.Visible())
+}
+
+// With no camera and no microphone the walk says so in its steps; a
+// history that cannot be opened is a finding.
+func TestCheckSaysWhatIsMissingAndADamagedHistory(t *testing.T) {
+	fd := newFakeDevices(devices.Lists{
+		AudioInputDevices:  []devices.Info{},
+		AudioOutputDevices: []devices.Info{dev(spk, "builtin-spk", "Built-in Speakers", "g", true)},
+		VideoInputDevices:  []devices.Info{},
+	})
+	h := newHarness(t, fd, Config{StoreErr: &calls.Error{Code: calls.CodeStoreCorrupt, Message: "the history file is damaged"}})
+	h.start()
+	v := h.ui.devices.check
+	assert.Equal(t, []string{devices.ProblemHistoryDamaged}, checkCodes(v))
+	test.Tap(v.start)
+	assert.Contains(t, v.guide.Text, "Microphone: none is connected")
+	test.Tap(v.next)
+	test.Tap(v.next)
+	assert.Contains(t, v.guide.Text, "Audio-only calls are fine")
+}
