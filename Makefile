@@ -13,7 +13,7 @@ BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-d
 GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
-TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
+TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean
 
@@ -94,13 +94,13 @@ SOUND_SERVER_PACKAGES := ./devices/ ./internal/cli/ ./gui/
 test-in-pipewire:
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
 	$(GO) build -tags $(TAGS) -o $(BIN) .
-	scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
+	SMOKE_CHECK=1 scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.
 gui-smoke:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
-	scripts/gui-smoke.sh ./$(BIN) artifacts
+	SMOKE_CHECK=1 scripts/gui-smoke.sh ./$(BIN) artifacts
 
 # Fuzz targets, briefly in `make test`; run longer by hand with
 # `make fuzz FUZZTIME=10m`. make test gives each a number of executions,

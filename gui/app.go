@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -49,13 +50,21 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	}
 	defer mgr.Close()
 	var onHistory func()
+	var onCheck func(int, []string)
 	if trace {
 		onHistory = func() {
 			fmt.Fprintf(stderr, "mediadesk: history shown after %d ms\n", time.Since(started).Milliseconds())
 		}
+		onCheck = func(step int, codes []string) {
+			if len(codes) == 0 {
+				codes = []string{"ready"}
+			}
+			fmt.Fprintf(stderr, "mediadesk: check: step %d: %s\n", step, strings.Join(codes, " "))
+		}
 	}
 	ui := New(Config{
 		OnHistoryShown: onHistory,
+		OnCheck:        onCheck,
 		Ctx:            ctx,
 		Devices:        ManagerDevices{mgr},
 		OpenStore: func(ctx context.Context) (*calls.Store, error) {

@@ -59,8 +59,8 @@ type cameraView struct {
 	// UI goroutine only.
 	id      string // the chosen camera, "" for none
 	cam     devices.Info
-	visible bool // the window is in front
-	inView  bool // the Camera card is shown
+	visible bool     // the window is in front
+	inView  bool     // the Camera card is shown
 	sizes   [][2]int // behind size's options
 	want    devices.CaptureOptions
 	gen     int // bumped on every open and close: late news from an old preview is dropped
@@ -149,8 +149,10 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 	}
 	if id == "" {
 		v.stage.Hide()
+		v.info.Hide() // no empty line under the picker
 	} else {
 		v.stage.Show()
+		v.info.Show()
 	}
 	v.size.SetOptions(opts)
 	v.size.ClearSelected()

@@ -32,6 +32,7 @@ type checkView struct {
 	icon    *widget.Icon
 	title   *widget.Label
 	rows    *fyne.Container // one row a finding
+	verdict *fyne.Container // title and rows; hidden on a step (its card says its own)
 	guide   *widget.Label   // the step's instruction
 	start   *widget.Button
 	back    *widget.Button
@@ -53,6 +54,7 @@ type checkView struct {
 	server  *devices.Problem
 	history *devices.Problem
 	shown   []devices.Problem // what rows shows
+	drawn   bool              // rows shows shown
 	fixing  map[string]bool   // fixes running, by problem key
 }
 
@@ -73,9 +75,9 @@ func newCheckView(cfg *Config) *checkView {
 	v.next.Importance = widget.HighImportance
 	v.back.Hide()
 	v.next.Hide()
+	v.verdict = container.NewVBox(container.NewBorder(nil, nil, v.icon, nil, v.title), v.rows)
 	v.content = widget.NewCard("", "", container.NewVBox(
-		container.NewBorder(nil, nil, v.icon, nil, v.title),
-		v.rows,
+		v.verdict,
 		v.guide,
 		container.NewHBox(v.start, v.back, v.next),
 	))
@@ -108,7 +110,9 @@ func (v *checkView) findings() []devices.Problem {
 	return out
 }
 
-func problemKey(p devices.Problem) string { return p.Code + "\x00" + string(p.Kind) + "\x00" + p.DeviceID }
+func problemKey(p devices.Problem) string {
+	return p.Code + "\x00" + string(p.Kind) + "\x00" + p.DeviceID
+}
 
 // redraw shows the verdict and, when the findings changed, their rows.
 func (v *checkView) redraw() {
@@ -127,10 +131,11 @@ func (v *checkView) redraw() {
 	if v.step == stepDone {
 		v.guide.SetText(v.instruction(stepDone))
 	}
-	if sameProblems(ps, v.shown) {
+	if v.drawn && sameProblems(ps, v.shown) {
 		return
 	}
-	v.shown = ps
+	v.shown, v.drawn = ps, true
+	v.trace()
 	objs := make([]fyne.CanvasObject, 0, len(ps))
 	for _, p := range ps {
 		objs = append(objs, v.row(p))
@@ -152,6 +157,18 @@ func sameProblems(a, b []devices.Problem) bool {
 		}
 	}
 	return true
+}
+
+// trace tells Config.OnCheck the step and the findings.
+func (v *checkView) trace() {
+	if v.cfg.OnCheck == nil {
+		return
+	}
+	codes := make([]string, len(v.shown))
+	for i, p := range v.shown {
+		codes[i] = p.Code
+	}
+	v.cfg.OnCheck(v.step, codes)
 }
 
 // row is one finding: its sentence and what to do, with a button when
@@ -207,6 +224,11 @@ func (v *checkView) walk(step int) {
 	if v.showStep != nil {
 		v.showStep(step)
 	}
+	if step == stepOff || step == stepDone {
+		v.verdict.Show()
+	} else {
+		v.verdict.Hide()
+	}
 	if step == stepOff {
 		v.guide.Hide()
 		v.back.Hide()
@@ -236,6 +258,7 @@ func (v *checkView) walk(step int) {
 	if v.relayout != nil {
 		v.relayout()
 	}
+	v.trace()
 }
 
 // instruction is what a step asks of the person.

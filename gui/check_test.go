@@ -134,6 +134,7 @@ func TestCheckWalksOneCardAtATime(t *testing.T) {
 	assert.Equal(t, []devices.Kind{devices.AudioInput}, shown())
 	assert.Contains(t, v.guide.Text, "Step 1 of 3")
 	assert.True(t, v.back.Disabled())
+	assert.True(t, v.verdict.Hidden, "on a step its card says its own findings")
 	h.q.until(t, "the camera released while its card is hidden", fd.preview(0).isClosed)
 
 	test.Tap(v.next)
@@ -153,6 +154,7 @@ func TestCheckWalksOneCardAtATime(t *testing.T) {
 
 	test.Tap(v.next)
 	assert.Equal(t, devices.Kinds, shown(), "the verdict with every card")
+	assert.True(t, v.verdict.Visible())
 	assert.Equal(t, "All checked: you are ready for a call.", v.guide.Text)
 	// A problem raised now changes the last step's words too.
 	fd.setState(devices.DeviceState{DeviceID: "builtin-spk", Kind: devices.AudioOutput, Muted: true},

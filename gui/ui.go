@@ -41,6 +41,10 @@ type Config struct {
 	// OnHistoryShown, if set, runs once on the UI goroutine when the
 	// history list first shows its calls (start-up tracing).
 	OnHistoryShown func()
+	// OnCheck, if set, hears the Check's step (stepOff=-1 when no walk
+	// goes, 0-2 the cards, 3 the verdict) and its findings' codes (none:
+	// ready) whenever either changes, on the UI goroutine (tracing).
+	OnCheck func(step int, codes []string)
 }
 
 // UI is the whole window content.
@@ -98,11 +102,13 @@ type shortcut struct {
 }
 
 // shortcuts are the window's keys: Ctrl+F (Cmd+F on macOS) searches the
-// history, Ctrl+R looks for devices again. Arrows and Enter are the list's.
+// history, Ctrl+R looks for devices again, Ctrl+K walks the pre-call
+// check. Arrows and Enter are the list's.
 func (u *UI) shortcuts() []shortcut {
 	return []shortcut{
 		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.history.focusSearch() }},
 		{&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.devices.retry() }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.devices.check.walk(stepMic) }},
 	}
 }
 

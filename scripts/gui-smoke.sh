@@ -63,6 +63,26 @@ grep -q "history shown after" "$SMOKE_WORK/app.log" || { echo "gui-smoke on $SMO
 sleep ${SMOKE_SETTLE:-2}
 import -window root "$SMOKE_OUT/gui-smoke.png"
 kill -0 $pid || { echo "gui-smoke on $SMOKE_SERVER: the app died after the screenshot; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; exit 1; }
+# SMOKE_CHECK=1: the Check, live. The system mutes the microphone while
+# the window is open: the Check must list MIC_MUTED without a click. Then
+# Ctrl+K walks the check: its first step shows the Microphone card alone.
+if [ -n "${SMOKE_CHECK:-}" ]; then
+	waitlog() {
+		for _ in $(seq 1 200); do grep -q "$1" "$SMOKE_WORK/app.log" && return 0; sleep 0.05; done
+		echo "gui-smoke on $SMOKE_SERVER: no \"$1\" in the log within 10 s ($2); log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1
+	}
+	waitlog "check: step -1: " "the Check never reported"
+	pactl set-source-mute smoke_mic 1
+	waitlog "check: step -1: .*MIC_MUTED" "the muted microphone was not listed"
+	wid=$(xdotool search --name "^MediaDesk\$" | head -1)
+	xdotool mousemove --window "$wid" 400 300 key --window "$wid" ctrl+k
+	waitlog "check: step 0: .*MIC_MUTED" "Ctrl+K did not start the walk"
+	sleep ${SMOKE_SETTLE:-2}
+	import -window root "$SMOKE_OUT/gui-check.png"
+	pactl set-source-mute smoke_mic 0
+	for _ in $(seq 1 200); do grep "check: " "$SMOKE_WORK/app.log" | tail -1 | grep -v -q MIC_MUTED && break; sleep 0.05; done
+	grep "check: " "$SMOKE_WORK/app.log" | tail -1 | grep -v -q MIC_MUTED || { echo "gui-smoke on $SMOKE_SERVER: unmuting in the system did not clear MIC_MUTED; log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill $pid; exit 1; }
+fi
 rss=$(awk "/VmRSS/ {print \$2}" /proc/$pid/status)
 anon=$(awk "/RssAnon/ {print \$2}" /proc/$pid/status)
 kill -TERM $pid
