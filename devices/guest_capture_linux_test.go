@@ -27,6 +27,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/guesttest"
 )
 
 // previewFormats are the raw formats the preview converts (README: YUYV,
@@ -89,7 +90,7 @@ func vividControl(t *testing.T, dev, name string, value int32) {
 // and control values over the picture's top rows) and returns the camera.
 func vividCamera(t *testing.T) (*devices.Manager, devices.Camera) {
 	t.Helper()
-	modprobe(t, "vivid")
+	guesttest.Modprobe(t, "vivid")
 	m := guestManager(t)
 	cams := m.Cameras()
 	require.Len(t, cams, 1, "one vivid instance is one camera: %+v", cams)
@@ -191,7 +192,7 @@ func checkBars(t *testing.T, img *image.RGBA, format string) {
 }
 
 func TestGuestCaptureColourBars(t *testing.T) {
-	requireGuest(t)
+	guesttest.Require(t)
 	m, cam := vividCamera(t)
 	offered := map[string]bool{}
 	for _, f := range cam.Formats {
@@ -234,7 +235,7 @@ func TestGuestCaptureColourBars(t *testing.T) {
 // frames count as black and the preview warns CAMERA_NO_PICTURE; the
 // colour bars coming back (the pattern set while it streams) clear it.
 func TestGuestCaptureBlackPictureWarns(t *testing.T) {
-	requireGuest(t)
+	guesttest.Require(t)
 	m, cam := vividCamera(t)
 	vividControl(t, cam.Node, "Test Pattern", 5) // "100% Black" (0 is "75% Colorbar")
 	p, err := m.OpenCamera(context.Background(), cam.DeviceID,
@@ -270,7 +271,7 @@ func TestGuestCaptureBlackPictureWarns(t *testing.T) {
 // the second preview's VIDIOC_S_FMT (or REQBUFS) on a busy queue fails
 // with EBUSY, which must say DEVICE_BUSY and leave the first running.
 func TestGuestCaptureSecondOpenBusy(t *testing.T) {
-	requireGuest(t)
+	guesttest.Require(t)
 	m, cam := vividCamera(t)
 	small := devices.CaptureOptions{Width: 320, Height: 240, FPS: guestFPS}
 	first, err := m.OpenCamera(context.Background(), cam.DeviceID, small)
@@ -335,7 +336,7 @@ func mappedNode(t *testing.T, node string) bool {
 // USB camera is: by unbinding the driver from its device, which
 // unregisters the nodes under the open stream.
 func TestGuestCaptureVanished(t *testing.T) {
-	requireGuest(t)
+	guesttest.Require(t)
 	m, cam := vividCamera(t)
 	goroutinesBefore := runtime.NumGoroutine()
 	fdsBefore, fdList := fdsNow(t)

@@ -28,6 +28,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/guesttest"
 )
 
 // The ALSA ids of the guest's cards: snd-dummy is card "Dummy" with one
@@ -37,52 +38,9 @@ const (
 	dummyID     = "hw:CARD=Dummy,DEV=0"
 	loopPlayID  = "hw:CARD=Loopback,DEV=0"
 	loopRecID   = "hw:CARD=Loopback,DEV=1"
-	guestWait   = 30 * time.Second // emulation is slow: generous, never a speed claim
+	guestWait   = guesttest.Wait
 	hotplugWait = 30 * time.Second
 )
-
-func requireGuest(t *testing.T) {
-	t.Helper()
-	if os.Getenv("MEDIADESK_GUEST") != "1" {
-		t.Skip("needs real kernel drivers and module loading: runs in the QEMU guest of `make test-guest` (MEDIADESK_GUEST=1)")
-	}
-}
-
-// sysModule is the module's /sys/module name (dashes become underscores).
-func sysModule(name string) string { return "/sys/module/" + strings.ReplaceAll(name, "-", "_") }
-
-func loaded(name string) bool {
-	_, err := os.Stat(sysModule(name))
-	return err == nil
-}
-
-// modprobe loads a module (unloading it first if a failed test left it
-// behind) and unloads it when the test ends.
-func modprobe(t *testing.T, name string, params ...string) {
-	t.Helper()
-	rmmod(t, name)
-	out, err := exec.Command("modprobe", append([]string{name}, params...)...).CombinedOutput()
-	require.NoError(t, err, "modprobe %s %v: %s", name, params, out)
-	require.True(t, loaded(name), "modprobe %s succeeded but %s is missing", name, sysModule(name))
-	t.Cleanup(func() { rmmod(t, name) })
-}
-
-// rmmod unloads a module if it is loaded, retrying while it is busy: a
-// scan that is still running holds a device open for a moment.
-func rmmod(t *testing.T, name string) {
-	t.Helper()
-	deadline := time.Now().Add(guestWait)
-	for loaded(name) {
-		out, err := exec.Command("rmmod", name).CombinedOutput()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rmmod %s: still failing after %v: %v: %s", name, guestWait, err, out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 func guestManager(t *testing.T) *devices.Manager {
 	t.Helper()
@@ -171,8 +129,8 @@ func enumFormats(t *testing.T, dev string) []uint32 {
 }
 
 func TestGuestCameraListed(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "vivid")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "vivid")
 	m := guestManager(t)
 
 	cams := m.Cameras()
@@ -231,8 +189,8 @@ func TestGuestCameraListed(t *testing.T) {
 	if assert.Len(t, second, 1) {
 		assert.Equal(t, c.DeviceID, second[0].DeviceID, "same id from a second scan")
 	}
-	rmmod(t, "vivid")
-	modprobe(t, "vivid", "vid_cap_nr=7")
+	guesttest.Rmmod(t, "vivid")
+	guesttest.Modprobe(t, "vivid", "vid_cap_nr=7")
 	refreshUntil(t, m, "vivid back at /dev/video7", func() bool {
 		cs := m.Cameras()
 		return len(cs) == 1 && cs[0].Node == "/dev/video7"
@@ -246,8 +204,8 @@ func TestGuestCameraListed(t *testing.T) {
 // and two pixel formats never share a name (issue #13 point 15: the
 // big-endian flag, bit 31, was read as a byte: "Y16\xa0").
 func TestGuestCameraFourCCNames(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "vivid")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "vivid")
 	m := guestManager(t)
 	cams := m.Cameras()
 	require.Len(t, cams, 1)
@@ -278,8 +236,8 @@ func TestGuestCameraFourCCNames(t *testing.T) {
 }
 
 func TestGuestCamerasDistinctIDs(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "vivid", "n_devs=2")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "vivid", "n_devs=2")
 	m := guestManager(t)
 	cams := m.Cameras()
 	require.Len(t, cams, 2, "two vivid instances are two cameras: %+v", cams)
@@ -341,27 +299,27 @@ func expectChange(t *testing.T, sub *devices.Subscription, what string, added, r
 }
 
 func TestGuestCameraHotplug(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "vivid")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "vivid")
 	m := guestManager(t)
 	cams := m.VideoInputDevices()
 	require.Len(t, cams, 1)
 	sub := m.Subscribe()
 	defer sub.Close()
 
-	rmmod(t, "vivid")
+	guesttest.Rmmod(t, "vivid")
 	e := expectChange(t, sub, "rmmod vivid", nil, cams)
 	assert.Empty(t, e.VideoInputDevices)
 
-	modprobe(t, "vivid")
+	guesttest.Modprobe(t, "vivid")
 	e = expectChange(t, sub, "modprobe vivid", cams, nil)
 	assert.Equal(t, cams, e.VideoInputDevices, "the same camera, same id and group, is back")
 }
 
 func TestGuestALSAHotplug(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-dummy")
-	modprobe(t, "snd-aloop")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-dummy")
+	guesttest.Modprobe(t, "snd-aloop")
 	m := guestManager(t)
 	all := append(m.AudioInputDevices(), m.AudioOutputDevices()...)
 	of := func(card string) []devices.Info {
@@ -379,21 +337,21 @@ func TestGuestALSAHotplug(t *testing.T) {
 	sub := m.Subscribe()
 	defer sub.Close()
 
-	rmmod(t, "snd-dummy")
+	guesttest.Rmmod(t, "snd-dummy")
 	expectChange(t, sub, "rmmod snd-dummy", nil, dummy)
-	modprobe(t, "snd-dummy")
+	guesttest.Modprobe(t, "snd-dummy")
 	expectChange(t, sub, "modprobe snd-dummy", dummy, nil)
-	rmmod(t, "snd-aloop")
+	guesttest.Rmmod(t, "snd-aloop")
 	expectChange(t, sub, "rmmod snd-aloop", nil, loop)
-	modprobe(t, "snd-aloop")
+	guesttest.Modprobe(t, "snd-aloop")
 	e := expectChange(t, sub, "modprobe snd-aloop", loop, nil)
 	assert.ElementsMatch(t, deviceKeys(all), deviceKeys(append(e.AudioInputDevices, e.AudioOutputDevices...)), "back to where it started")
 }
 
 func TestGuestALSAFallbackListing(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-dummy")
-	modprobe(t, "snd-aloop")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-dummy")
+	guesttest.Modprobe(t, "snd-aloop")
 	m := guestManager(t)
 	require.Equal(t, "alsa", m.AudioBackend(), "no sound server in the guest: raw ALSA")
 	if err := m.Err(); err != nil {
@@ -483,8 +441,8 @@ func toneIsHeard(t *testing.T, m *devices.Manager, mt *devices.Meter, exact bool
 }
 
 func TestGuestToneThroughLoopback(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-aloop")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-aloop")
 	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), loopRecID)
 	require.NoError(t, err)
@@ -498,8 +456,8 @@ func TestGuestToneThroughLoopback(t *testing.T) {
 // uevent run one (issue #13 point 11: each Refresh used to close the ALSA
 // fallback backend and its meters).
 func TestGuestMeterSurvivesRescans(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-aloop")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-aloop")
 	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), loopRecID)
 	require.NoError(t, err)
@@ -525,8 +483,8 @@ func TestGuestMeterSurvivesRescans(t *testing.T) {
 // taken away as a hot-unplug does it: by unbinding the driver from the
 // device, which disconnects the card under the open stream.
 func TestGuestMeterCardUnplugged(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-dummy")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-dummy")
 	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), dummyID)
 	require.NoError(t, err)

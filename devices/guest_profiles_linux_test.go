@@ -25,6 +25,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/guesttest"
 )
 
 // pulseWait bounds the daemon's start under emulation (a few seconds
@@ -252,8 +253,8 @@ func codesOf(ps []devices.Problem) []string {
 // (MIC_OFF_IN_PROFILE, as a headset in its music mode), and the fix brings
 // the microphone back, in the list and as the active microphone.
 func TestGuestCardProfiles(t *testing.T) {
-	requireGuest(t)
-	modprobe(t, "snd-dummy")
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-dummy")
 	srv := startGuestPulse(t, alsaCardIndex(t, "Dummy"))
 	t.Setenv("PULSE_SERVER", srv.server)
 	// The first protocol request (bounded by guestWait), and a record of

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: run the real-driver tests in a QEMU guest (make test-guest).
 #
-# Builds the devices test binary, fetches Debian's kernel package through
+# Builds the devices and cli test binaries, fetches Debian's kernel package through
 # apt (cached under build/guest/kernel), packs an initramfs with busybox,
 # the vivid / snd-dummy / snd-aloop modules, the binary and the host's
 # PulseAudio (for the card-profile test, which starts it), and boots it
@@ -29,7 +29,8 @@ start=$(date +%s)
 stamp() { echo "guest: $1 ($(($(date +%s) - start)) s)"; }
 
 $GO test -c -o "$build/devices.test" ./devices
-stamp "test binary built"
+$GO test -c -o "$build/cli.test" ./internal/cli # doctor on a real camera
+stamp "test binaries built"
 kdir=$(scripts/guest/kernel.sh "$build/kernel")
 stamp "kernel ready: $(basename "$kdir")"
 
@@ -39,7 +40,7 @@ cat >"$build/guest.env" <<EOF
 MEDIADESK_GUEST_RUN='$run'
 MEDIADESK_GUEST_TIMEOUT='$((limit * 2 / 3))s'
 EOF
-scripts/guest/initramfs.sh "$kdir" "$build/initrd.gz" "$build/devices.test" "$build/guest.env"
+scripts/guest/initramfs.sh "$kdir" "$build/initrd.gz" "$build/devices.test" "$build/cli.test" "$build/guest.env"
 stamp "initramfs packed ($(du -h "$build/initrd.gz" | cut -f1))"
 
 status=0
