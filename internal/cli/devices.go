@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/mediadesk/mediadesk/devices"
@@ -128,7 +129,34 @@ func printProblems(env Env, ps []devices.Problem) {
 
 // problemLine is how every command prints a problem: code, sentence, fix.
 func problemLine(p devices.Problem) string {
-	return fmt.Sprintf("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+	line := fmt.Sprintf("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+	if c := fixCommand(p); c != "" {
+		line += " Or run: " + c
+	}
+	return line
+}
+
+// fixCommand is the mediadesk command line that fixes p, or "" when the
+// fix is not MediaDesk's to make (close another application, plug a
+// device in).
+func fixCommand(p devices.Problem) string {
+	switch p.Code {
+	case devices.ProblemMicMuted, devices.ProblemSpeakerMuted:
+		return "mediadesk set mute --device " + shellQuote(p.DeviceID) + " off"
+	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
+		return fmt.Sprintf("mediadesk set volume --device %s %.2f", shellQuote(p.DeviceID), p.Volume)
+	case devices.ProblemMicOffInProfile:
+		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
+	}
+	return ""
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:,=/@+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func printTable(env Env, l devices.Lists, m *devices.Manager) {

@@ -23,9 +23,16 @@ type doctorReport struct {
 	Ready       bool              `json:"ready"`
 	SoundServer soundServer       `json:"soundServer"`
 	Devices     devicesDoc        `json:"devices"`
-	Problems    []devices.Problem `json:"problems"`
+	Problems    []problemDoc      `json:"problems"`
 	Fixed       []devices.Problem `json:"fixed"`
 	Notes       []string          `json:"notes"`
+}
+
+// problemDoc is a problem in doctor's report, with the command that fixes
+// it when MediaDesk can.
+type problemDoc struct {
+	devices.Problem
+	Command string `json:"command,omitempty"`
 }
 
 type soundServer struct {
@@ -68,9 +75,9 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	rep.SoundServer = soundServer{Backend: m.AudioBackend(), Server: m.SoundServer(ctx)}
 	rep.SoundServer.Available = rep.SoundServer.Server != "" || (rep.SoundServer.Backend != "" && rep.SoundServer.Backend != "alsa")
 	rep.Devices = document(m, m.Devices())
-	rep.Problems = append(rep.Problems, m.Problems()...)
+	problems := m.Problems()
 	if p, ok := devices.SoundServerProblem(m.Err()); ok {
-		rep.Problems = append(rep.Problems, p)
+		problems = append(problems, p)
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
@@ -80,24 +87,27 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		go func() { camDone <- cameraProblem(ctx, m) }()
 	}
 	if *listen > 0 {
-		rep.Problems = append(rep.Problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
+		problems = append(problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
 	}
 	switch {
 	case len(rep.Devices.VideoInputDevices) == 0:
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
 	case hasCamera:
 		if p := <-camDone; p != nil {
-			rep.Problems = append(rep.Problems, *p)
+			problems = append(problems, *p)
 		} else {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
 	}
 	if p, note := historyCheck(ctx, *db); p != nil {
-		rep.Problems = append(rep.Problems, *p)
+		problems = append(problems, *p)
 	} else if note != "" {
 		rep.Notes = append(rep.Notes, note)
 	}
-	rep.Problems = nonNil(rep.Problems)
+	rep.Problems = []problemDoc{}
+	for _, p := range problems {
+		rep.Problems = append(rep.Problems, problemDoc{Problem: p, Command: fixCommand(p)})
+	}
 	rep.Ready = len(rep.Problems) == 0
 	if *asJSON {
 		out := &lineWriter{w: env.Stdout}
@@ -236,7 +246,7 @@ func printDoctor(env Env, rep doctorReport) {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	for _, p := range rep.Problems {
-		fmt.Fprintln(w, problemLine(p))
+		fmt.Fprintln(w, problemLine(p.Problem))
 	}
 	if rep.Ready {
 		fmt.Fprintln(w, "Ready for a call.")

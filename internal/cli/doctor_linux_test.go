@@ -67,6 +67,7 @@ func TestDoctor(t *testing.T) {
 	assert.False(t, rep.Ready)
 	assert.Equal(t, []string{"MIC_MUTED"}, problemCodes(rep))
 	assert.Equal(t, "pipe_mic", rep.Problems[0].DeviceID)
+	assert.Equal(t, "mediadesk set mute --device pipe_mic off", rep.Problems[0].Command, "the command that fixes it")
 	code, rep = doctorJSON(t, "--listen", "0", "--db", db, "--fix")
 	assert.Equal(t, ExitOK, code)
 	require.Len(t, rep.Fixed, 1)
