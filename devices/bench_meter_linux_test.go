@@ -69,13 +69,28 @@ func BenchmarkMeterCPU(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				miniaudio.MeterInC = inC
 				defer func() { miniaudio.MeterInC = true }()
-				benchMeterCPU(b, src, inC)
+				benchMeterCPU(b, src, inC, false)
 			})
 		}
 	}
+	// The signal warnings on every reading, as the window, check mic and
+	// doctor run them (issue 19: they must add nothing measurable).
+	b.Run("pipe/C-callback/signal-check", func(b *testing.B) { benchMeterCPU(b, "pipe", true, true) })
 }
 
-func benchMeterCPU(b *testing.B, src string, inC bool) {
+// BenchmarkSignalCheckAdd is one reading through the signal warnings (25
+// a second on a meter).
+func BenchmarkSignalCheckAdd(b *testing.B) {
+	c := NewSignalCheck("mic", "The microphone", false)
+	at := time.Unix(0, 0)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		at = at.Add(40 * time.Millisecond)
+		c.Add(Reading{At: at, RMSDBFS: -30 - float64(i%7), PeakDBFS: -12 - float64(i%5)})
+	}
+}
+
+func benchMeterCPU(b *testing.B, src string, inC, signal bool) {
 	s := pulsetest.Start(b)
 	id := "pipe_mic"
 	if src == "monitor" {
@@ -114,7 +129,11 @@ func benchMeterCPU(b *testing.B, src string, inC bool) {
 		count := make(chan int)
 		go func() {
 			n := 0
-			for range mt.Readings() {
+			check := NewSignalCheck(id, "The microphone", false)
+			for r := range mt.Readings() {
+				if signal {
+					check.Add(r)
+				}
 				n++
 			}
 			count <- n
