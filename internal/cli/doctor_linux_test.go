@@ -116,8 +116,19 @@ func BenchmarkDoctor(b *testing.B) {
 	s.PipeMic("pipe_mic").SetAmplitude(0.3)
 	s.Pactl("set-default-source", "pipe_mic")
 	db := filepath.Join(b.TempDir(), "history.db")
-	for i := 0; i < b.N; i++ {
-		run("doctor", "--json", "--db", db)
+	for _, cam := range []string{"", "1"} {
+		name := "no-camera"
+		if cam != "" {
+			name = "test-pattern-camera" // looked at for 2.5 s during the listen
+		}
+		b.Run(name, func(b *testing.B) {
+			b.Setenv("MEDIADESK_TEST_CAMERA", cam)
+			for i := 0; i < b.N; i++ {
+				if code, out, errOut := run("doctor", "--json", "--db", db); code != ExitOK {
+					b.Fatalf("doctor: exit %d: %s %s", code, out, errOut)
+				}
+			}
+		})
 	}
 }
 
