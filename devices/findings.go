@@ -65,3 +65,26 @@ func HistoryProblem(path string, err error) Problem {
 	return Problem{Code: ProblemHistoryDamaged, Message: fmt.Sprintf("%s cannot be read: %v.", where, err),
 		Fix: "Move the file aside and sync again (mediadesk calls sync)"}
 }
+
+// The findings for a kind with no device at all.
+const (
+	ProblemNoMicrophone = "NO_MICROPHONE"
+	ProblemNoSpeaker    = "NO_SPEAKER"
+)
+
+// MissingProblems are the findings for what is not there: no microphone
+// (nobody will hear you) or no speaker (you will hear nobody). No camera
+// is not one: audio-only calls are fine. Only meaningful when the audio
+// system answers (else SoundServerProblem says why the lists are empty).
+func MissingProblems(l Lists) []Problem {
+	var out []Problem
+	if len(l.AudioInputDevices) == 0 {
+		out = append(out, Problem{Code: ProblemNoMicrophone, Kind: AudioInput,
+			Message: "No microphone is connected: nobody will hear you.", Fix: "Plug in a microphone or a headset"})
+	}
+	if len(l.AudioOutputDevices) == 0 {
+		out = append(out, Problem{Code: ProblemNoSpeaker, Kind: AudioOutput,
+			Message: "No speaker or headphones are connected: you will not hear the others.", Fix: "Plug in headphones or a speaker"})
+	}
+	return out
+}

@@ -52,6 +52,7 @@ type checkView struct {
 	signal  []devices.Problem
 	camera  *devices.Problem
 	server  *devices.Problem
+	missing []devices.Problem // no microphone, no speaker
 	history *devices.Problem
 	shown   []devices.Problem // what rows shows
 	drawn   bool              // rows shows shown
@@ -87,18 +88,21 @@ func newCheckView(cfg *Config) *checkView {
 
 // setOS, setSignal, setCamera, setServer and setHistory take the latest
 // findings of each source and redraw the verdict.
-func (v *checkView) setOS(ps []devices.Problem)     { v.os = ps; v.redraw() }
-func (v *checkView) setSignal(ps []devices.Problem) { v.signal = ps; v.redraw() }
-func (v *checkView) setCamera(p *devices.Problem)   { v.camera = p; v.redraw() }
-func (v *checkView) setServer(p *devices.Problem)   { v.server = p; v.redraw() }
-func (v *checkView) setHistory(p *devices.Problem)  { v.history = p; v.redraw() }
+func (v *checkView) setOS(ps []devices.Problem)      { v.os = ps; v.redraw() }
+func (v *checkView) setSignal(ps []devices.Problem)  { v.signal = ps; v.redraw() }
+func (v *checkView) setCamera(p *devices.Problem)    { v.camera = p; v.redraw() }
+func (v *checkView) setServer(p *devices.Problem)    { v.server = p; v.redraw() }
+func (v *checkView) setHistory(p *devices.Problem)   { v.history = p; v.redraw() }
+func (v *checkView) setMissing(ps []devices.Problem) { v.missing = ps; v.redraw() }
 
 // findings are everything to fix now, the sound server first and the rest
 // in the walk's order.
 func (v *checkView) findings() []devices.Problem {
 	var out []devices.Problem
 	if v.server != nil {
-		out = append(out, *v.server)
+		out = append(out, *v.server) // and the lists are empty for its sake
+	} else {
+		out = append(out, v.missing...)
 	}
 	out = append(out, v.os...)
 	out = append(out, v.signal...)

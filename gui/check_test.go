@@ -167,8 +167,9 @@ func TestCheckWalksOneCardAtATime(t *testing.T) {
 	assert.True(t, v.start.Visible())
 }
 
-// With no camera and no microphone the walk says so in its steps; a
-// history that cannot be opened is a finding.
+// No microphone is a finding (no camera is not: audio-only calls are
+// fine), and the walk says so in its steps; a history that cannot be
+// opened is a finding.
 func TestCheckSaysWhatIsMissingAndADamagedHistory(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{
 		AudioInputDevices:  []devices.Info{},
@@ -178,7 +179,7 @@ func TestCheckSaysWhatIsMissingAndADamagedHistory(t *testing.T) {
 	h := newHarness(t, fd, Config{StoreErr: &calls.Error{Code: calls.CodeStoreCorrupt, Message: "the history file is damaged"}})
 	h.start()
 	v := h.ui.devices.check
-	assert.Equal(t, []string{devices.ProblemHistoryDamaged}, checkCodes(v))
+	assert.Equal(t, []string{devices.ProblemNoMicrophone, devices.ProblemHistoryDamaged}, checkCodes(v))
 	test.Tap(v.start)
 	assert.Contains(t, v.guide.Text, "Microphone: none is connected")
 	test.Tap(v.next)

@@ -203,6 +203,7 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 		}
 	}
 	p.lists, p.loaded = lists, true
+	p.check.setMissing(devices.MissingProblems(lists))
 	for _, k := range devices.Kinds {
 		dp := p.pickers[k]
 		dp.model = buildPicker(lists.Of(k), p.cfg.Devices.Preference(k))

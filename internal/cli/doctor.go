@@ -78,6 +78,8 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	problems := m.Problems()
 	if p, ok := devices.SoundServerProblem(m.Err()); ok {
 		problems = append(problems, p)
+	} else {
+		problems = append(problems, devices.MissingProblems(m.Devices())...)
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
