@@ -147,15 +147,20 @@ func benchPhoto() *image.RGBA {
 	return img
 }
 
-func BenchmarkMJPEGToRGBA(b *testing.B) {
+// Decode (libjpeg-turbo on Linux with cgo), and image/jpeg alone.
+func BenchmarkMJPEGToRGBA(b *testing.B)   { benchMJPEG(b, (*MJPEG).Decode) }
+func BenchmarkMJPEGToRGBAGo(b *testing.B) { benchMJPEG(b, (*MJPEG).decodePure) }
+
+func benchMJPEG(b *testing.B, decode func(*MJPEG, *image.RGBA, []byte) error) {
 	frame := stripDHT(b, encodeJPEG(b, benchPhoto()))
 	dst := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	var m MJPEG
+	defer m.Close()
 	b.SetBytes(int64(len(frame)))
 	b.ReportAllocs()
 	cpu := startCPU()
 	for b.Loop() {
-		if err := m.Decode(dst, frame); err != nil {
+		if err := decode(&m, dst, frame); err != nil {
 			b.Fatal(err)
 		}
 	}
