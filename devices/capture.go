@@ -248,6 +248,7 @@ func (p *Preview) run(ctx context.Context) {
 	defer p.m.untrack(p)
 	defer close(p.frames)
 	defer p.src.Close()
+	defer p.mjpeg.Close() // the native decoder, if MJPEG started one
 	start := time.Now()
 	p.lastGood = start
 	for {
