@@ -274,6 +274,30 @@ func (p *Preview) run(ctx context.Context) {
 	}
 }
 
+// The camera errors said the same way on every platform; each
+// camera_capture_* file adds what is its own (the examples, what to do).
+
+// cameraBusy: another application streams from the camera; examples, if
+// any, name such applications (" (a browser tab, …)").
+func cameraBusy(cam Camera, examples string, err error) error {
+	return wrapError(CodeDeviceBusy, cam.Label+" is in use by another application",
+		"close the other application using the camera"+examples+" and try again", err)
+}
+
+func cameraUnplugged(cam Camera, err error) error {
+	return wrapError(CodeDeviceVanished, cam.Label+" was unplugged", "plug it in again and reopen the preview", err)
+}
+
+// cameraNoFormat: details say what MediaDesk shows.
+func cameraNoFormat(cam Camera, details string, err error) error {
+	return wrapError(CodeDeviceOpenFailed, cam.Label+" sends no picture format MediaDesk can show", details, err)
+}
+
+// cameraOpenFailed: any other reason; details say what to try.
+func cameraOpenFailed(cam Camera, details string, err error) error {
+	return wrapError(CodeDeviceOpenFailed, cam.Label+" could not be opened", details, err)
+}
+
 func (p *Preview) setErr(err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
