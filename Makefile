@@ -6,9 +6,10 @@ BIN           ?= mediadesk
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOBIN         := $(shell $(GO) env GOPATH)/bin
 
-# Build: cgo (malgo, and Fyne's GL/X11/Wayland). Tests: a private PulseAudio
-# and Xvfb.
-BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev
+# Build: cgo (malgo, and Fyne's GL/X11/Wayland; libyuv and libjpeg-turbo's
+# TurboJPEG for camera frames, linked statically). Tests: a private
+# PulseAudio and Xvfb.
+BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev libyuv-dev libturbojpeg0-dev
 # The QEMU guest with real kernel drivers (make test-guest).
 GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
@@ -148,12 +149,14 @@ bench-devices: test-deps
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x -count 3 ./devices/'
 
-# Camera frame conversion at 1280x720 (YUYV, NV12, MJPEG → RGBA), beside
-# Debian's ffmpeg doing the same over the same frames (installed when it
-# can be; its rows skip without it).
+# Camera frame conversion at 1280x720 (YUYV, NV12, MJPEG → RGBA; libyuv
+# and libjpeg-turbo, then our Go code alone), beside Debian's ffmpeg doing
+# the same over the same frames (installed when it can be; its rows skip
+# without it).
 bench-camera:
+	@scripts/install-deps.sh $(BUILD_PACKAGES)
 	@scripts/install-deps.sh ffmpeg || echo "bench-camera: ffmpeg could not be installed; its rows will skip"
-	$(GO) test -run XXX -bench '^Benchmark(YUYV|NV12|MJPEG)ToRGBA$$' -benchtime 100x ./devices/internal/camera/
+	$(GO) test -run XXX -bench '^Benchmark(YUYV|NV12|MJPEG)ToRGBA(Go)?$$' -benchtime 100x ./devices/internal/camera/
 	$(GO) test -run XXX -bench '^BenchmarkFFmpeg' -benchtime 3x ./devices/internal/camera/
 
 # The window alone with the 1M store: cold start and RSS, then what

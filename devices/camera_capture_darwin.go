@@ -34,19 +34,17 @@ func (s avSource) Next(timeout time.Duration, use func([]byte)) (bool, int, erro
 }
 
 func avError(cam Camera, err error) error {
-	name := cam.Label
 	switch {
 	case errors.Is(err, avfoundation.ErrDenied):
-		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("macOS does not let MediaDesk use %s", name),
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("macOS does not let MediaDesk use %s", cam.Label),
 			"allow MediaDesk in System Settings › Privacy & Security › Camera, then reopen the preview", err)
 	case errors.Is(err, avfoundation.ErrNoUsageDescription):
 		return wrapError(CodeDeviceAccessDenied, "MediaDesk cannot ask for camera access when run outside its app bundle",
 			"run MediaDesk.app (its Info.plist explains why it wants the camera)", err)
 	case errors.Is(err, avfoundation.ErrBusy):
-		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
-			"close the other application using the camera and try again", err)
+		return cameraBusy(cam, "", err)
 	case errors.Is(err, avfoundation.ErrGone):
-		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+		return cameraUnplugged(cam, err)
 	}
-	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "try again; if it persists, restart the Mac", err)
+	return cameraOpenFailed(cam, "try again; if it persists, restart the Mac", err)
 }

@@ -43,23 +43,20 @@ func (s v4l2Source) Next(timeout time.Duration, use func([]byte)) (bool, int, er
 // v4l2Error says in words what an errno from opening or streaming a
 // camera means for the person in front of it.
 func v4l2Error(cam Camera, err error) error {
-	name := cam.Label
 	switch {
 	case errors.Is(err, unix.EBUSY):
-		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
-			"close the other application using the camera (a browser tab, a video-call app, OBS) and try again", err)
+		return cameraBusy(cam, " (a browser tab, a video-call app, OBS)", err)
 	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
-		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("MediaDesk may not open %s (%s)", name, cam.Node),
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("MediaDesk may not open %s (%s)", cam.Label, cam.Node),
 			"add yourself to the video group (sudo usermod -aG video $USER), then log out and in again", err)
 	case errors.Is(err, unix.ENODEV), errors.Is(err, unix.ENOENT), errors.Is(err, unix.ENXIO):
-		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+		return cameraUnplugged(cam, err)
 	case errors.Is(err, v4l2.ErrNoFormat), errors.Is(err, v4l2.ErrNotSinglePlanar):
 		var offered []string
 		for _, f := range cam.Formats {
 			offered = append(offered, f.FourCC)
 		}
-		return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s sends no picture format MediaDesk can show", name),
-			"it offers "+strings.Join(offered, ", ")+"; MediaDesk shows YUYV, UYVY, NV12, YU12, GREY and MJPEG", err)
+		return cameraNoFormat(cam, "it offers "+strings.Join(offered, ", ")+"; MediaDesk shows YUYV, UYVY, NV12, YU12, GREY and MJPEG", err)
 	}
-	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "unplug it and plug it in again; if it persists, check dmesg", err)
+	return cameraOpenFailed(cam, "unplug it and plug it in again; if it persists, check dmesg", err)
 }

@@ -34,23 +34,20 @@ func (s mfSource) Next(timeout time.Duration, use func([]byte)) (bool, int, erro
 }
 
 func mfError(cam Camera, err error) error {
-	name := cam.Label
 	var e *mediafoundation.ErrCapture
 	switch {
 	case errors.Is(err, mediafoundation.ErrMissing):
 		return wrapError(CodeDeviceOpenFailed, "Media Foundation is not installed, so the camera cannot be shown",
 			"on Windows N editions, install the Media Feature Pack", err)
 	case errors.Is(err, mediafoundation.ErrNoFormat):
-		return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s sends no picture format MediaDesk can show", name),
-			"MediaDesk shows YUY2, UYVY, NV12, RGB32 and MJPEG", err)
+		return cameraNoFormat(cam, "MediaDesk shows YUY2, UYVY, NV12, RGB32 and MJPEG", err)
 	case errors.As(err, &e) && e.Busy():
-		return wrapError(CodeDeviceBusy, fmt.Sprintf("%s is in use by another application", name),
-			"close the other application using the camera (a browser tab, a video-call app) and try again", err)
+		return cameraBusy(cam, " (a browser tab, a video-call app)", err)
 	case errors.As(err, &e) && e.Denied():
-		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("Windows does not let MediaDesk use %s", name),
+		return wrapError(CodeDeviceAccessDenied, fmt.Sprintf("Windows does not let MediaDesk use %s", cam.Label),
 			"turn on Settings › Privacy & security › Camera › Let desktop apps access your camera", err)
 	case errors.As(err, &e) && e.Vanished():
-		return wrapError(CodeDeviceVanished, fmt.Sprintf("%s was unplugged", name), "plug it in again and reopen the preview", err)
+		return cameraUnplugged(cam, err)
 	}
-	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("%s could not be opened", name), "unplug it and plug it in again", err)
+	return cameraOpenFailed(cam, "unplug it and plug it in again", err)
 }

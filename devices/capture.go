@@ -248,6 +248,7 @@ func (p *Preview) run(ctx context.Context) {
 	defer p.m.untrack(p)
 	defer close(p.frames)
 	defer p.src.Close()
+	defer p.mjpeg.Close() // the native decoder, if MJPEG started one
 	start := time.Now()
 	p.lastGood = start
 	for {
@@ -271,6 +272,30 @@ func (p *Preview) run(ctx context.Context) {
 		}
 		p.checkPicture(time.Now())
 	}
+}
+
+// The camera errors said the same way on every platform; each
+// camera_capture_* file adds what is its own (the examples, what to do).
+
+// cameraBusy: another application streams from the camera; examples, if
+// any, name such applications (" (a browser tab, …)").
+func cameraBusy(cam Camera, examples string, err error) error {
+	return wrapError(CodeDeviceBusy, cam.Label+" is in use by another application",
+		"close the other application using the camera"+examples+" and try again", err)
+}
+
+func cameraUnplugged(cam Camera, err error) error {
+	return wrapError(CodeDeviceVanished, cam.Label+" was unplugged", "plug it in again and reopen the preview", err)
+}
+
+// cameraNoFormat: details say what MediaDesk shows.
+func cameraNoFormat(cam Camera, details string, err error) error {
+	return wrapError(CodeDeviceOpenFailed, cam.Label+" sends no picture format MediaDesk can show", details, err)
+}
+
+// cameraOpenFailed: any other reason; details say what to try.
+func cameraOpenFailed(cam Camera, details string, err error) error {
+	return wrapError(CodeDeviceOpenFailed, cam.Label+" could not be opened", details, err)
 }
 
 func (p *Preview) setErr(err error) {

@@ -6,11 +6,13 @@ import (
 	"image"
 )
 
-// Converters from the pixel formats cameras send to RGBA, our own code:
-// BT.601 integer arithmetic through lookup tables, written into a buffer
-// the caller reuses, so a steady stream allocates nothing per frame.
-// Raw YUV from V4L2 and Media Foundation is limited range (16–235);
-// JPEG (JFIF) is full range.
+// Converters from the pixel formats cameras send to RGBA, written into a
+// buffer the caller reuses, so a steady stream allocates nothing per
+// frame. On Linux with cgo, Convert hands the common formats to libyuv
+// (native_linux.go: SIMD, BT.601 limited range like ours); everywhere else,
+// and for what libyuv does not take, our own code below does it: BT.601
+// integer arithmetic through lookup tables. Raw YUV from V4L2 and Media
+// Foundation is limited range (16–235); JPEG (JFIF) is full range.
 
 // ErrShortFrame is returned when a frame holds fewer bytes than its mode
 // needs (a driver that hands over a partial buffer).
@@ -72,35 +74,107 @@ func Supported(fourcc string) bool {
 // frame's size at (0,0). stride is the source's bytes per line of its
 // first plane; 0 means tightly packed.
 func Convert(dst *image.RGBA, fourcc string, src []byte, stride int) error {
+	stride, err := checkFrame(dst, fourcc, src, stride)
+	if err != nil {
+		return err
+	}
+	if nativeConvert != nil && nativeConvert(dst, fourcc, src, stride) {
+		return nil
+	}
+	convertGo(dst, fourcc, src, stride)
+	return nil
+}
+
+// nativeConvert, when set (native_linux.go), converts a frame checkFrame
+// passed, or returns false to leave it to our code.
+var nativeConvert func(dst *image.RGBA, fourcc string, src []byte, stride int) bool
+
+// convertPure is Convert with our own code only, whatever the platform:
+// the reference the native path is tested against.
+func convertPure(dst *image.RGBA, fourcc string, src []byte, stride int) error {
+	stride, err := checkFrame(dst, fourcc, src, stride)
+	if err != nil {
+		return err
+	}
+	convertGo(dst, fourcc, src, stride)
+	return nil
+}
+
+// checkFrame returns the source stride (the packed one for 0) once src
+// holds a whole frame of dst's size and dst holds the picture: the native
+// converters write through raw pointers, so nothing past here may index
+// outside either buffer.
+func checkFrame(dst *image.RGBA, fourcc string, src []byte, stride int) (int, error) {
+	w, h := size(dst)
+	if w < 1 || h < 1 || dst.Stride < w*4 || len(dst.Pix) < dst.Stride*(h-1)+w*4 {
+		return 0, fmt.Errorf("%w: destination %dx%d with %d bytes", ErrShortFrame, w, h, len(dst.Pix))
+	}
+	var need int
+	switch fourcc {
+	case "YUYV", "UYVY":
+		stride = orStride(stride, w*2)
+		if w < 2 || stride < w*2 {
+			return 0, ErrShortFrame
+		}
+		need = stride*(h-1) + w*2
+	case "NV12":
+		stride = orStride(stride, w)
+		cw, ch := (w+1)/2, (h+1)/2
+		if stride < w {
+			return 0, ErrShortFrame
+		}
+		need = stride*h + stride*(ch-1) + cw*2
+	case "YU12":
+		stride = orStride(stride, w)
+		if stride < w {
+			return 0, ErrShortFrame
+		}
+		need = stride*h + 2*((stride+1)/2)*((h+1)/2)
+	case "GREY":
+		stride = orStride(stride, w)
+		if stride < w {
+			return 0, ErrShortFrame
+		}
+		need = stride*(h-1) + w
+	case "BGRA", "BGR4":
+		stride = orStride(stride, w*4)
+		if stride < w*4 {
+			return 0, ErrShortFrame
+		}
+		need = stride*(h-1) + w*4
+	default:
+		return 0, fmt.Errorf("pixel format %q is not supported", fourcc)
+	}
+	if len(src) < need {
+		return 0, ErrShortFrame
+	}
+	return stride, nil
+}
+
+// convertGo converts a frame checkFrame passed, stride resolved.
+func convertGo(dst *image.RGBA, fourcc string, src []byte, stride int) {
 	switch fourcc {
 	case "YUYV":
-		return packed422(dst, src, stride, 0, 1, 2, 3)
+		packed422(dst, src, stride, 0, 1, 2, 3)
 	case "UYVY":
-		return packed422(dst, src, stride, 1, 0, 3, 2)
+		packed422(dst, src, stride, 1, 0, 3, 2)
 	case "NV12":
-		return nv12(dst, src, stride)
+		nv12(dst, src, stride)
 	case "YU12":
-		return i420(dst, src, stride)
+		i420(dst, src, stride)
 	case "GREY":
-		return grey(dst, src, stride)
+		grey(dst, src, stride)
 	case "BGRA", "BGR4":
-		return bgra(dst, src, stride)
+		bgra(dst, src, stride)
 	}
-	return fmt.Errorf("pixel format %q is not supported", fourcc)
 }
 
 func size(dst *image.RGBA) (w, h int) { return dst.Rect.Dx(), dst.Rect.Dy() }
 
 // packed422 converts YUYV-like formats: two pixels in four bytes, with the
 // given offsets of Y0, U, Y1 and V.
-func packed422(dst *image.RGBA, src []byte, stride, oy0, ou, oy1, ov int) error {
+func packed422(dst *image.RGBA, src []byte, stride, oy0, ou, oy1, ov int) {
 	w, h := size(dst)
-	if stride <= 0 {
-		stride = w * 2
-	}
-	if w < 2 || h < 1 || stride < w*2 || len(src) < stride*(h-1)+w*2 {
-		return ErrShortFrame
-	}
 	c := limited
 	pairs := w / 2
 	for y := range h {
@@ -116,7 +190,6 @@ func packed422(dst *image.RGBA, src []byte, stride, oy0, ou, oy1, ov int) error 
 			put(dst.Pix[y*dst.Stride+(w-1)*4:], c.y[p[oy1]], c.rv[p[ov]], c.gu[p[ou]]+c.gv[p[ov]], c.bu[p[ou]])
 		}
 	}
-	return nil
 }
 
 // yuyvRow converts one row of Y0 U Y1 V; the loop is written so the
@@ -146,15 +219,9 @@ func uyvyRow(d, s []byte, c *ycc) {
 
 // nv12: a Y plane, then one plane of interleaved U,V at half size both
 // ways, with the same stride.
-func nv12(dst *image.RGBA, src []byte, stride int) error {
+func nv12(dst *image.RGBA, src []byte, stride int) {
 	w, h := size(dst)
-	if stride <= 0 {
-		stride = w
-	}
-	cw, ch := (w+1)/2, (h+1)/2
-	if w < 1 || h < 1 || stride < w || len(src) < stride*h+stride*(ch-1)+cw*2 {
-		return ErrShortFrame
-	}
+	cw := (w + 1) / 2
 	c := limited
 	uvPlane := src[stride*h:]
 	for y := range h {
@@ -168,7 +235,6 @@ func nv12(dst *image.RGBA, src []byte, stride int) error {
 			put(d[x*4:x*4+4], c.y[ys[x]], c.rv[v], c.gu[u]+c.gv[v], c.bu[u])
 		}
 	}
-	return nil
 }
 
 // semiPlanarRow converts one row of Y with its interleaved U,V row.
@@ -185,15 +251,9 @@ func semiPlanarRow(d, ys, uv []byte, c *ycc) {
 
 // i420 (V4L2's YU12): a Y plane, then U and V planes at half size both
 // ways with half the stride.
-func i420(dst *image.RGBA, src []byte, stride int) error {
+func i420(dst *image.RGBA, src []byte, stride int) {
 	w, h := size(dst)
-	if stride <= 0 {
-		stride = w
-	}
 	cs, cw, ch := (stride+1)/2, (w+1)/2, (h+1)/2
-	if w < 1 || h < 1 || stride < w || len(src) < stride*h+2*cs*ch {
-		return ErrShortFrame
-	}
 	c := limited
 	up, vp := src[stride*h:stride*h+cs*ch], src[stride*h+cs*ch:stride*h+2*cs*ch]
 	for y := range h {
@@ -206,19 +266,12 @@ func i420(dst *image.RGBA, src []byte, stride int) error {
 			put(d[x*4:x*4+4], c.y[ys[x]], c.rv[v], c.gu[u]+c.gv[v], c.bu[u])
 		}
 	}
-	return nil
 }
 
 // grey: luma only, full range (the IR and monochrome cameras that send it
 // do not reserve foot- and headroom).
-func grey(dst *image.RGBA, src []byte, stride int) error {
+func grey(dst *image.RGBA, src []byte, stride int) {
 	w, h := size(dst)
-	if stride <= 0 {
-		stride = w
-	}
-	if w < 1 || h < 1 || stride < w || len(src) < stride*(h-1)+w {
-		return ErrShortFrame
-	}
 	for y := range h {
 		ys := src[y*stride : y*stride+w]
 		d := dst.Pix[y*dst.Stride : y*dst.Stride+w*4]
@@ -227,18 +280,11 @@ func grey(dst *image.RGBA, src []byte, stride int) error {
 			o[0], o[1], o[2], o[3] = v, v, v, 0xff
 		}
 	}
-	return nil
 }
 
 // bgra: what AVFoundation and Media Foundation's RGB32 give.
-func bgra(dst *image.RGBA, src []byte, stride int) error {
+func bgra(dst *image.RGBA, src []byte, stride int) {
 	w, h := size(dst)
-	if stride <= 0 {
-		stride = w * 4
-	}
-	if w < 1 || h < 1 || stride < w*4 || len(src) < stride*(h-1)+w*4 {
-		return ErrShortFrame
-	}
 	for y := range h {
 		s := src[y*stride : y*stride+w*4]
 		d := dst.Pix[y*dst.Stride : y*dst.Stride+w*4]
@@ -247,7 +293,6 @@ func bgra(dst *image.RGBA, src []byte, stride int) error {
 			o[0], o[1], o[2], o[3] = p[2], p[1], p[0], 0xff
 		}
 	}
-	return nil
 }
 
 // FromYCbCr converts a decoded JPEG (full range) into dst, which must be
@@ -295,7 +340,7 @@ func FromGray(dst *image.RGBA, src *image.Gray) error {
 	if src.Rect.Dx() != w || src.Rect.Dy() != h {
 		return fmt.Errorf("decoded %dx%d, want %dx%d", src.Rect.Dx(), src.Rect.Dy(), w, h)
 	}
-	return grey(dst, src.Pix, src.Stride)
+	return convertPure(dst, "GREY", src.Pix, src.Stride)
 }
 
 // IsBlack reports whether a frame is (nearly) all black: a grid of 16x12

@@ -150,10 +150,13 @@ func TestChoose(t *testing.T) {
 	assert.Zero(t, ClosestRate(nil, 30))
 }
 
-func BenchmarkYUYVToRGBA(b *testing.B) { benchConvert(b, "YUYV") }
-func BenchmarkNV12ToRGBA(b *testing.B) { benchConvert(b, "NV12") }
+// Convert (libyuv on Linux with cgo), and our Go code alone.
+func BenchmarkYUYVToRGBA(b *testing.B)   { benchConvert(b, "YUYV", Convert) }
+func BenchmarkNV12ToRGBA(b *testing.B)   { benchConvert(b, "NV12", Convert) }
+func BenchmarkYUYVToRGBAGo(b *testing.B) { benchConvert(b, "YUYV", convertPure) }
+func BenchmarkNV12ToRGBAGo(b *testing.B) { benchConvert(b, "NV12", convertPure) }
 
-func benchConvert(b *testing.B, fourcc string) {
+func benchConvert(b *testing.B, fourcc string, convert func(*image.RGBA, string, []byte, int) error) {
 	buf := make([]byte, FrameBytes(fourcc, 1280, 720, 0))
 	FillBars(buf, fourcc, 1280, 720, 0, 0)
 	dst := image.NewRGBA(image.Rect(0, 0, 1280, 720))
@@ -161,7 +164,7 @@ func benchConvert(b *testing.B, fourcc string) {
 	b.ReportAllocs()
 	cpu := startCPU()
 	for b.Loop() {
-		if err := Convert(dst, fourcc, buf, 0); err != nil {
+		if err := convert(dst, fourcc, buf, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

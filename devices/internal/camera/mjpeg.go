@@ -8,17 +8,21 @@ import (
 	"image/jpeg"
 )
 
-// MJPEG decodes the JPEG frames cameras send, with Go's image/jpeg (the
-// standard library's baseline decoder: BSD licence, fuzzed upstream, no
-// cgo). UVC cameras usually leave the Huffman tables out of each frame,
-// relying on the defaults of the JPEG standard (AVI1 MJPEG); image/jpeg
-// refuses such a frame, so Decode inserts those tables first.
+// MJPEG decodes the JPEG frames cameras send. On Linux with cgo that is
+// libjpeg-turbo (native_linux.go), straight into the RGBA image; elsewhere
+// Go's image/jpeg (the standard library's baseline decoder: BSD licence,
+// fuzzed upstream, no cgo) and FromYCbCr. UVC cameras usually leave the
+// Huffman tables out of each frame, relying on the defaults of the JPEG
+// standard (AVI1 MJPEG); libjpeg-turbo supplies those itself, image/jpeg
+// refuses such a frame, so the Go path inserts them first.
 //
-// One MJPEG belongs to one capture goroutine: its scratch buffer is reused
-// from frame to frame.
+// One MJPEG belongs to one capture goroutine: its decoder and scratch
+// buffer are reused from frame to frame. Close releases the native
+// decoder when the stream ends.
 type MJPEG struct {
 	scratch []byte
 	r       bytes.Reader
+	native  nativeJPEG
 }
 
 // ErrBadJPEG wraps every reason a frame could not be decoded: the frame is
@@ -27,16 +31,45 @@ var ErrBadJPEG = errors.New("corrupt JPEG frame")
 
 // Decode decodes one frame into dst (the mode's size). A frame whose
 // header gives another size is refused before decoding: the size decides
-// what image/jpeg allocates, and a corrupt header must not ask for
+// what the decoder allocates, and a corrupt header must not ask for
 // gigabytes.
 func (m *MJPEG) Decode(dst *image.RGBA, frame []byte) error {
+	hdr, err := check(dst, frame)
+	if err != nil {
+		return err
+	}
+	if handled, err := m.native.decode(dst, frame); handled {
+		return err
+	}
+	return m.decodeGo(dst, frame, hdr)
+}
+
+// Close releases the native decoder, if one was started; the MJPEG can
+// still be used (a new one is started).
+func (m *MJPEG) Close() { m.native.close() }
+
+// decodePure is Decode with image/jpeg only, whatever the platform: the
+// reference the native path is tested against.
+func (m *MJPEG) decodePure(dst *image.RGBA, frame []byte) error {
+	hdr, err := check(dst, frame)
+	if err != nil {
+		return err
+	}
+	return m.decodeGo(dst, frame, hdr)
+}
+
+func check(dst *image.RGBA, frame []byte) (header, error) {
 	hdr := inspect(frame)
 	if !hdr.ok {
-		return fmt.Errorf("%w: no frame header before the scan", ErrBadJPEG)
+		return hdr, fmt.Errorf("%w: no frame header before the scan", ErrBadJPEG)
 	}
 	if hdr.w != dst.Rect.Dx() || hdr.h != dst.Rect.Dy() {
-		return fmt.Errorf("%w: %dx%d, want %dx%d", ErrBadJPEG, hdr.w, hdr.h, dst.Rect.Dx(), dst.Rect.Dy())
+		return hdr, fmt.Errorf("%w: %dx%d, want %dx%d", ErrBadJPEG, hdr.w, hdr.h, dst.Rect.Dx(), dst.Rect.Dy())
 	}
+	return hdr, nil
+}
+
+func (m *MJPEG) decodeGo(dst *image.RGBA, frame []byte, hdr header) error {
 	m.r.Reset(m.withTables(frame, hdr))
 	img, err := jpeg.Decode(&m.r)
 	if err != nil {

@@ -123,11 +123,15 @@ func FuzzDecodeMJPEG(f *testing.F) {
 		f.Add(b)
 	}
 	var m MJPEG
+	defer m.Close()
 	dst := image.NewRGBA(image.Rect(0, 0, 32, 16))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		// Never a panic; an error is fine. The header check keeps every
-		// allocation to the mode's size whatever the input claims.
+		// Never a panic (nor, for libjpeg-turbo on Linux, a crash); an
+		// error is fine. The header check keeps every allocation to the
+		// mode's size whatever the input claims. Both paths: the native
+		// one where there is one, and image/jpeg.
 		_ = m.Decode(dst, b)
+		_ = m.decodePure(dst, b)
 	})
 }
 
@@ -147,15 +151,20 @@ func benchPhoto() *image.RGBA {
 	return img
 }
 
-func BenchmarkMJPEGToRGBA(b *testing.B) {
+// Decode (libjpeg-turbo on Linux with cgo), and image/jpeg alone.
+func BenchmarkMJPEGToRGBA(b *testing.B)   { benchMJPEG(b, (*MJPEG).Decode) }
+func BenchmarkMJPEGToRGBAGo(b *testing.B) { benchMJPEG(b, (*MJPEG).decodePure) }
+
+func benchMJPEG(b *testing.B, decode func(*MJPEG, *image.RGBA, []byte) error) {
 	frame := stripDHT(b, encodeJPEG(b, benchPhoto()))
 	dst := image.NewRGBA(image.Rect(0, 0, 1280, 720))
 	var m MJPEG
+	defer m.Close()
 	b.SetBytes(int64(len(frame)))
 	b.ReportAllocs()
 	cpu := startCPU()
 	for b.Loop() {
-		if err := m.Decode(dst, frame); err != nil {
+		if err := decode(&m, dst, frame); err != nil {
 			b.Fatal(err)
 		}
 	}
