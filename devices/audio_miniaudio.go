@@ -68,7 +68,7 @@ func rawFrom(d miniaudio.Device) rawAudio {
 		k = AudioInput
 	}
 	return rawAudio{ID: d.ID, Kind: k, Label: d.Label, Default: d.Default, Monitor: d.Monitor, GroupKey: d.GroupKey,
-		HasState: d.HasState, Muted: d.Muted, Volume: d.Volume, Card: d.Card}
+		HasState: d.HasState, Muted: d.Muted, Volume: d.Volume, Card: d.Card, Profile: d.Profile}
 }
 
 func cardsFrom(cards []pulse.Card) []Card {
@@ -82,6 +82,10 @@ func cardsFrom(cards []pulse.Card) []Card {
 	}
 	return out
 }
+
+// WatchState has f called when the OS says a listed device's mute or
+// volume changed (Windows' per-endpoint callbacks); see stateWatcher.
+func (a miniaudioBackend) WatchState(f func()) { a.b.SetStateListener(f) }
 
 func (a miniaudioBackend) Cards() []Card { return cardsFrom(a.b.Cards()) }
 

@@ -11,7 +11,13 @@ import (
 // Off Windows, device state comes from the sound server alone (raw ALSA
 // has none here; CoreAudio's is not written yet).
 
+type platformData struct{}
+
 func platformDeviceState(string, string) (bool, bool, float64) { return false, false, 0 }
+
+func (b *Backend) platformListed(out []Device) []Device { return out }
+
+func (b *Backend) platformClose() {}
 
 func (b *Backend) platformState(context.Context) ([]Device, []pulse.Card, error) {
 	return nil, nil, ErrUnsupported
@@ -20,3 +26,5 @@ func (b *Backend) platformState(context.Context) ([]Device, []pulse.Card, error)
 func platformSetMute(string, string, bool) error { return ErrUnsupported }
 
 func platformSetVolume(string, string, float64) error { return ErrUnsupported }
+
+func platformSetProfile(string, string, string) error { return ErrUnsupported }
