@@ -337,13 +337,6 @@ func (b *Backend) SetStateListener(f func()) {
 	b.stateFn.Store(&f)
 }
 
-// fireState tells the state listener, if any.
-func (b *Backend) fireState() {
-	if f := b.stateFn.Load(); f != nil {
-		(*f)()
-	}
-}
-
 // Knows reports whether the last listing had this device, monitors
 // included.
 func (b *Backend) Knows(input bool, id string) bool {

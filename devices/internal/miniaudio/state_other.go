@@ -17,7 +17,8 @@ func platformDeviceState(string, string) (bool, bool, float64) { return false, f
 
 func (b *Backend) platformListed(out []Device) []Device { return out }
 
-func (b *Backend) platformClose() {}
+// platformClose: nothing registered here.
+func (b *Backend) platformClose() { b.plat = platformData{} }
 
 func (b *Backend) platformState(context.Context) ([]Device, []pulse.Card, error) {
 	return nil, nil, ErrUnsupported
