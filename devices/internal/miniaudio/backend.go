@@ -251,7 +251,7 @@ func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) 
 		r.GroupKey = alsaGroupKey(r.ID)
 	default:
 		r.GroupKey = platformGroupKey(id) // WASAPI container id, CoreAudio model
-		r.HasState, r.Muted, r.Volume = platformDeviceState(b.name, id)
+		r.HasState, r.Muted, r.Volume = platformDeviceState(b.name, id, input)
 	}
 	if r.Label == "" {
 		r.Label = r.ID
@@ -303,7 +303,7 @@ func (b *Backend) Server(ctx context.Context) string {
 // SetMute mutes or unmutes a device.
 func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool) error {
 	if b.props == nil {
-		return platformSetMute(b.name, id, mute)
+		return platformSetMute(b.name, id, input, mute)
 	}
 	return b.props.SetMute(ctx, input, id, mute)
 }
@@ -311,7 +311,7 @@ func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool)
 // SetVolume sets a device's volume (1 at 0 dB).
 func (b *Backend) SetVolume(ctx context.Context, input bool, id string, v float64) error {
 	if b.props == nil {
-		return platformSetVolume(b.name, id, v)
+		return platformSetVolume(b.name, id, input, v)
 	}
 	return b.props.SetVolume(ctx, input, id, v)
 }

@@ -28,7 +28,7 @@ type platformData struct {
 
 type link struct{ card, profile string }
 
-func platformDeviceState(backend, id string) (bool, bool, float64) {
+func platformDeviceState(backend, id string, _ bool) (bool, bool, float64) {
 	if backend != NameWASAPI {
 		return false, false, 0
 	}
@@ -136,7 +136,7 @@ func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, er
 		if !input {
 			id = strings.TrimPrefix(k, "out\x00")
 		}
-		if ok, muted, level := platformDeviceState(b.name, id); ok {
+		if ok, muted, level := platformDeviceState(b.name, id, input); ok {
 			l := links[k]
 			out = append(out, Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: level, Card: l.card, Profile: l.profile})
 		}
@@ -154,14 +154,14 @@ func endpointErr(err error) error {
 	return err
 }
 
-func platformSetMute(backend, id string, mute bool) error {
+func platformSetMute(backend, id string, _, mute bool) error {
 	if backend != NameWASAPI {
 		return ErrUnsupported
 	}
 	return endpointErr(mmdevice.SetEndpointMute(id, mute))
 }
 
-func platformSetVolume(backend, id string, v float64) error {
+func platformSetVolume(backend, id string, _ bool, v float64) error {
 	if backend != NameWASAPI {
 		return ErrUnsupported
 	}
