@@ -126,8 +126,8 @@ func stateError(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, miniaudio.ErrUnsupported):
-		return wrapError(CodeStateUnsupported, "this audio backend cannot read or change mute, volume or profiles",
-			"use the system's sound settings; MediaDesk does it through PulseAudio or PipeWire", err)
+		return wrapError(CodeStateUnsupported, "this audio backend cannot make that change",
+			"use the system's sound settings", err)
 	case errors.Is(err, miniaudio.ErrNoSuchEntity):
 		return wrapError(CodeUnknownDevice, what+": the sound server has no such device", "list the devices again and retry", err)
 	}
