@@ -41,9 +41,10 @@ func micOffInEndpoint(d Info, s DeviceState, cards []Card, states map[string]Dev
 			}
 		}
 		return Problem{Code: ProblemMicOffInStereoEndpoint, Kind: AudioOutput, DeviceID: d.DeviceID,
-			Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone.", c.Label, cur.Label),
-			Fix:     fmt.Sprintf("Use %s's %s speaker and microphone; calls will sound like a phone call (Windows cannot switch the headset for us)", c.Label, label),
-			Card:    c.Name, Profile: profile}, true
+			Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone. "+
+				"Its %s endpoints have one (calls sound like a phone call); Windows cannot switch the headset for us.", c.Label, cur.Label, label),
+			Fix:  fmt.Sprintf("Use %s's Hands-Free devices", c.Label),
+			Card: c.Name, Profile: profile}, true
 	}
 	return Problem{}, false
 }
