@@ -1,6 +1,9 @@
 package devices
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Cards whose profiles are live side by side: on Windows a Bluetooth
 // headset is two endpoints at once, Hands-Free (with the microphone) and
@@ -42,11 +45,18 @@ func micOffInEndpoint(d Info, s DeviceState, cards []Card, states map[string]Dev
 		}
 		return Problem{Code: ProblemMicOffInStereoEndpoint, Kind: AudioOutput, DeviceID: d.DeviceID,
 			Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone. "+
-				"Its %s endpoints have one (calls sound like a phone call); Windows cannot switch the headset for us.", c.Label, cur.Label, label),
+				"Its %s endpoints have one (calls sound like a phone call); Windows cannot switch the headset for us.", c.Label, shortLabel(cur.Label), shortLabel(label)),
 			Fix:  fmt.Sprintf("Use %s's Hands-Free devices", c.Label),
 			Card: c.Name, Profile: profile}, true
 	}
 	return Problem{}, false
+}
+
+// shortLabel is a profile's label without its parenthesis: "Stereo" for
+// "Stereo (music; no microphone)".
+func shortLabel(l string) string {
+	s, _, _ := strings.Cut(l, " (")
+	return s
 }
 
 // endpointsWithMic finds a listed microphone of card c in a profile with
