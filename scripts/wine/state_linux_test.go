@@ -141,8 +141,11 @@ func TestEndpointVolumeUnderWine(t *testing.T) {
 func TestHeadsetEndpointsLinkedUnderWine(t *testing.T) {
 	exe(t)
 	s := pulsetest.Start(t)
-	s.Load("module-null-sink", "sink_name=hs_hf", `sink_properties=device.description="Test Headset Hands-Free AG Audio"`)
-	s.Load("module-null-sink", "sink_name=hs_stereo", `sink_properties=device.description="Test Headset Stereo"`)
+	// A proplist inside a module argument: the spaces escaped, so
+	// PulseAudio's module-argument parser keeps the description whole.
+	spaced := func(desc string) string { return `device.description="` + strings.ReplaceAll(desc, " ", `\ `) + `"` }
+	s.Load("module-null-sink", "sink_name=hs_hf", "sink_properties="+spaced("Test Headset Hands-Free AG Audio"))
+	s.Load("module-null-sink", "sink_name=hs_stereo", "sink_properties="+spaced("Test Headset Stereo"))
 	s.Load("module-null-source", "source_name=hs_mic", `description="Test Headset Hands-Free AG Audio"`)
 	s.NullSink("wine_other", "Wine_Other")
 
