@@ -121,6 +121,7 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+	scripts/darwin/cgo-typecheck.sh
 
 lint:
 	$(GOBIN)/staticcheck ./...
