@@ -122,6 +122,7 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+	scripts/darwin/cgo-typecheck.sh
 
 lint:
 	$(GOBIN)/staticcheck ./...

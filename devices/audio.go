@@ -16,6 +16,7 @@ type rawAudio struct {
 	Muted    bool
 	Volume   float64
 	Card     string
+	Profile  string // the card profile it belongs to, where profiles are live side by side (Windows)
 }
 
 // audioBackend is what the Manager needs from an audio system: list the

@@ -68,7 +68,7 @@ func rawFrom(d miniaudio.Device) rawAudio {
 		k = AudioInput
 	}
 	return rawAudio{ID: d.ID, Kind: k, Label: d.Label, Default: d.Default, Monitor: d.Monitor, GroupKey: d.GroupKey,
-		HasState: d.HasState, Muted: d.Muted, Volume: d.Volume, Card: d.Card}
+		HasState: d.HasState, Muted: d.Muted, Volume: d.Volume, Card: d.Card, Profile: d.Profile}
 }
 
 func cardsFrom(cards []pulse.Card) []Card {
@@ -82,6 +82,10 @@ func cardsFrom(cards []pulse.Card) []Card {
 	}
 	return out
 }
+
+// WatchState has f called when the OS says a listed device's mute or
+// volume changed (Windows' per-endpoint callbacks); see stateWatcher.
+func (a miniaudioBackend) WatchState(f func()) { a.b.SetStateListener(f) }
 
 func (a miniaudioBackend) Cards() []Card { return cardsFrom(a.b.Cards()) }
 
@@ -122,8 +126,8 @@ func stateError(err error, what string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, miniaudio.ErrUnsupported):
-		return wrapError(CodeStateUnsupported, "this audio backend cannot read or change mute, volume or profiles",
-			"use the system's sound settings; MediaDesk does it through PulseAudio or PipeWire", err)
+		return wrapError(CodeStateUnsupported, "this audio backend cannot make that change",
+			"use the system's sound settings", err)
 	case errors.Is(err, miniaudio.ErrNoSuchEntity):
 		return wrapError(CodeUnknownDevice, what+": the sound server has no such device", "list the devices again and retry", err)
 	}

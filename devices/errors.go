@@ -48,7 +48,10 @@ const (
 	// ended. Open it again.
 	CodeAudioBackendChanged = exception.CodeAudioBackendChanged
 	// CodeStateUnsupported: this audio backend cannot read or change mute,
-	// volume or card profiles (raw ALSA; WASAPI and CoreAudio for now).
+	// volume or card profiles: raw ALSA; a Windows headset's profile
+	// (Windows has no API for it); a control the OS does not implement or
+	// will not let us set (Wine 8's endpoint volume, a CoreAudio control
+	// that is not settable).
 	CodeStateUnsupported = exception.CodeStateUnsupported
 	// CodeInvalidVolume: a volume outside 0–1.
 	CodeInvalidVolume = exception.CodeInvalidVolume

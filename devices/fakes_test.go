@@ -71,6 +71,24 @@ type fakeAudio struct {
 	scans   int
 	known   []rawAudio
 	streams []*fakeStream
+	stateFn func() // WatchState's: what an OS volume callback would call
+}
+
+// WatchState makes the fake a stateWatcher, as WASAPI's backend is.
+func (a *fakeAudio) WatchState(f func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.stateFn = f
+}
+
+// osStateChanged is an OS volume callback firing.
+func (a *fakeAudio) osStateChanged() {
+	a.mu.Lock()
+	f := a.stateFn
+	a.mu.Unlock()
+	if f != nil {
+		f()
+	}
 }
 
 func (a *fakeAudio) Name() string   { return a.name }

@@ -212,7 +212,7 @@ func waitCardEvent(t *testing.T, sub *devices.Subscription, card, profile string
 
 // expectVanished reads onMediaDeviceListUpdated events until gone is
 // removed (nothing added, nothing else removed) and onError until it says
-// that the chosen gone was disconnected (DEVICE_VANISHED: it was the
+// that the chosen gone is no longer available (DEVICE_VANISHED: it was the
 // selection and no device of its kind is left), failing on any other
 // error or after hotplugWait.
 func expectVanished(t *testing.T, sub *devices.Subscription, what string, gone devices.Info) {
@@ -231,7 +231,7 @@ func expectVanished(t *testing.T, sub *devices.Subscription, what string, gone d
 		case err := <-sub.Errors():
 			t.Logf("%s: onError %v", what, err)
 			require.ErrorIs(t, err, devices.ErrDeviceVanished, what)
-			require.Contains(t, err.Error(), fmt.Sprintf("%s (%s) was disconnected", gone.Label, gone.Kind), what)
+			require.Contains(t, err.Error(), fmt.Sprintf("%s (%s) is no longer available: it was unplugged, or its card switched to a profile without it", gone.Label, gone.Kind), what)
 			told = true
 		case <-deadline:
 			t.Fatalf("%s: within %v, removed %v, onError DEVICE_VANISHED %v", what, hotplugWait, removed, told)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -86,7 +87,10 @@ type Manager struct {
 
 	listeners map[string]*mailbox
 	watcher   *watcher
-	subSeq    int
+	// watching is watcher, for OS callback threads that must not take mu
+	// (stateChanged).
+	watching atomic.Pointer[watcher]
+	subSeq   int
 
 	// openCapture opens a camera for a Preview (camera_capture_*.go);
 	// previews are the open ones, ended by Close.

@@ -31,6 +31,10 @@ const (
 	ProblemSpeakerVolumeLow  = "SPEAKER_VOLUME_LOW"
 	ProblemMicOffInProfile   = "MIC_OFF_IN_PROFILE"
 	ProblemDefaultMicMonitor = "DEFAULT_MIC_IS_MONITOR"
+	// ProblemMicOffInStereoEndpoint: Windows' MIC_OFF_IN_PROFILE. The
+	// chosen speaker is a Bluetooth headset's Stereo endpoint while its
+	// Hands-Free microphone is listed (endpointprofiles.go).
+	ProblemMicOffInStereoEndpoint = "MIC_OFF_IN_STEREO_ENDPOINT"
 )
 
 // The thresholds, in one place.
@@ -63,6 +67,9 @@ func (m *Manager) computeProblemsLocked() []Problem {
 			out = append(out, stateProblems(d, s)...)
 			if k == AudioOutput {
 				if p, ok := micOffInProfile(d, s, m.cards); ok {
+					out = append(out, p)
+				}
+				if p, ok := micOffInEndpoint(d, s, m.cards, m.states, m.lists); ok {
 					out = append(out, p)
 				}
 			}
@@ -182,6 +189,8 @@ func (m *Manager) Fix(ctx context.Context, p Problem) error {
 		return m.SetVolume(ctx, p.Kind, p.DeviceID, p.Volume)
 	case ProblemMicOffInProfile:
 		return m.SetCardProfile(ctx, p.Card, p.Profile)
+	case ProblemMicOffInStereoEndpoint:
+		return m.fixMicOffInEndpoint(p)
 	}
 	return newError(CodeNoAutomaticFix, fmt.Sprintf("%s has no automatic fix", p.Code), p.Fix)
 }

@@ -79,10 +79,21 @@ func (m *Manager) vanishedLocked(cur Lists) []*Error {
 			}
 		}
 		if now != "" {
-			errs = append(errs, newError(CodeDeviceVanished, fmt.Sprintf("%s (%s) was disconnected", was.Label, k), now))
+			errs = append(errs, newError(CodeDeviceVanished, vanishedMessage(was), now))
 		}
 	}
 	return errs
+}
+
+// vanishedMessage says that a chosen device is gone without guessing
+// why: a microphone or speaker also goes when its card switches to a
+// profile without it (a headset into its music mode), not only when it is
+// unplugged.
+func vanishedMessage(d Info) string {
+	if d.Kind == VideoInput {
+		return fmt.Sprintf("%s (%s) is no longer available: it was unplugged or switched off", d.Label, d.Kind)
+	}
+	return fmt.Sprintf("%s (%s) is no longer available: it was unplugged, or its card switched to a profile without it", d.Label, d.Kind)
 }
 
 func errCode(err error) string {

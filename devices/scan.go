@@ -51,6 +51,7 @@ func (m *Manager) refresh(ctx context.Context, d what) error {
 		}
 		m.audio = next
 		m.mu.Unlock()
+		watchState(next, m.stateChanged)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

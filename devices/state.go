@@ -19,9 +19,18 @@ type DeviceState struct {
 	Muted    bool    `json:"muted"`
 	Volume   float64 `json:"volume"`
 	Card     string  `json:"card,omitempty"`
+	// Profile is the card profile the device belongs to where a card's
+	// profiles are live side by side: on Windows a Bluetooth headset's
+	// "hands-free" (has the microphone) or "stereo" endpoint. Empty where
+	// a card runs one profile at a time (the sound server: see the card's
+	// ActiveProfile).
+	Profile string `json:"profile,omitempty"`
 }
 
-// Card is a sound card and the profiles it can run in.
+// Card is a sound card and the profiles it can run in. On Windows a
+// Bluetooth headset's endpoints are linked into one Card whose profiles
+// ("hands-free", "stereo") are live side by side: ActiveProfile is empty
+// and each device's DeviceState.Profile says which it is.
 type Card struct {
 	Name          string    `json:"name"`
 	Label         string    `json:"label"`
@@ -105,7 +114,7 @@ func statesFrom(raw []rawAudio) map[string]DeviceState {
 	out := map[string]DeviceState{}
 	for _, r := range raw {
 		if r.HasState {
-			out[stateKey(r.Kind, r.ID)] = DeviceState{DeviceID: r.ID, Kind: r.Kind, Muted: r.Muted, Volume: r.Volume, Card: r.Card}
+			out[stateKey(r.Kind, r.ID)] = DeviceState{DeviceID: r.ID, Kind: r.Kind, Muted: r.Muted, Volume: r.Volume, Card: r.Card, Profile: r.Profile}
 		}
 	}
 	return out

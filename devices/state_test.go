@@ -124,3 +124,12 @@ func TestNoStateOnFallback(t *testing.T) {
 	assert.Empty(t, m.Problems())
 	assert.ErrorIs(t, m.SetMute(context.Background(), AudioInput, fakeMic.ID, false), ErrStateUnsupported)
 }
+
+// A chosen microphone or speaker can go because it was unplugged or
+// because its card switched profile: the message claims neither.
+func TestVanishedMessage(t *testing.T) {
+	msg := vanishedMessage(Info{Kind: AudioOutput, Label: "Headset"})
+	assert.Equal(t, "Headset (audiooutput) is no longer available: it was unplugged, or its card switched to a profile without it", msg)
+	assert.NotContains(t, msg, "disconnected")
+	assert.NotContains(t, vanishedMessage(Info{Kind: VideoInput, Label: "Cam"}), "profile")
+}

@@ -59,6 +59,7 @@ func (m *Manager) startWatching() {
 		w.clk = realClock{}
 	}
 	m.watcher = w
+	m.watching.Store(w)
 	if m.notifiers != nil {
 		w.notifiers = m.notifiers(w.dirty)
 	}

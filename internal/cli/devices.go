@@ -86,6 +86,9 @@ type withState struct {
 	Muted  *bool    `json:"muted,omitempty"`
 	Volume *float64 `json:"volume,omitempty"`
 	Card   string   `json:"card,omitempty"`
+	// Profile: which of its card's side-by-side profiles the device is
+	// (Windows: a Bluetooth headset's "hands-free" or "stereo" endpoint).
+	Profile string `json:"profile,omitempty"`
 }
 
 // devicesDoc is `devices --json`: the three lists, the cards and the
@@ -104,7 +107,7 @@ func document(m *devices.Manager, l devices.Lists) devicesDoc {
 		for _, d := range list {
 			w := withState{Info: d}
 			if s, ok := m.State(d.Kind, d.DeviceID); ok {
-				w.Muted, w.Volume, w.Card = &s.Muted, &s.Volume, s.Card
+				w.Muted, w.Volume, w.Card, w.Profile = &s.Muted, &s.Volume, s.Card, s.Profile
 			}
 			out = append(out, w)
 		}

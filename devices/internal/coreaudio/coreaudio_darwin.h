@@ -12,3 +12,34 @@ void *md_ca_watch(uintptr_t token);
 void md_ca_unwatch(void *h);
 
 void md_ca_free(void *p);
+
+// Mute and volume (kAudioDevicePropertyMute, kAudioDevicePropertyVolumeScalar)
+// of the device with this UID, in the input scope (input) or the output
+// scope. The calls return 0, an OSStatus, or one of these:
+#define MD_CA_NO_DEVICE (-1)    // no device with that UID
+#define MD_CA_NOT_SETTABLE (-2) // no settable control in that scope
+#define MD_CA_MAX_CHANNELS 32
+
+// md_ca_levels is what the main element (0) and, where it lacks a
+// control, the channel elements 1..channels carry.
+typedef struct {
+	int has_main_mute, main_mute;
+	int has_main_volume;
+	float main_volume;
+	int channels;
+	int has_mute[MD_CA_MAX_CHANNELS], mute[MD_CA_MAX_CHANNELS];
+	int has_volume[MD_CA_MAX_CHANNELS];
+	float volume[MD_CA_MAX_CHANNELS];
+} md_ca_levels;
+
+int32_t md_ca_levels_get(const char *uid, int input, md_ca_levels *out);
+// The setters check AudioObjectIsPropertySettable: the main element when
+// settable there, else each settable channel element.
+int32_t md_ca_set_mute(const char *uid, int input, int mute);
+int32_t md_ca_set_volume(const char *uid, int input, float volume);
+
+// md_ca_watch_device adds property listeners on the device's mute and
+// volume (main and channel elements that have them) in that scope; each
+// change calls mdCoreAudioChanged(token). NULL if none could be added.
+void *md_ca_watch_device(const char *uid, int input, uintptr_t token);
+void md_ca_unwatch_device(void *h);

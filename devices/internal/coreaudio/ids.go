@@ -1,6 +1,7 @@
 // Package coreaudio wraps macOS' CoreAudio: the model UID of an audio
-// device (to group a USB webcam's microphone with its camera) and
-// listeners on the device list and the default input and output.
+// device (to group a USB webcam's microphone with its camera),
+// listeners on the device list and the default input and output, and each
+// device's mute and volume (read, set where settable, and listened to).
 package coreaudio
 
 import (

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gen2brain/malgo"
 
@@ -61,6 +62,10 @@ type Device struct {
 	Muted    bool
 	Volume   float64 // 1 at 0 dB
 	Card     string  // the card's name, "" when none
+	// Profile is the card profile the device belongs to, where a card's
+	// profiles are live side by side (a Bluetooth headset's Hands-Free and
+	// Stereo endpoints on Windows); "" elsewhere.
+	Profile string
 }
 
 // Backend lists audio devices and opens streams through one long-lived
@@ -75,7 +80,12 @@ type Backend struct {
 	fallback bool
 	closed   bool
 	streams  map[*Stream]bool // open meters and tones
-	cards    []pulse.Card     // from the last listing, on Pulse
+	cards    []pulse.Card     // from the last listing, on Pulse; linked headsets on WASAPI
+	plat     platformData     // per-OS state (state_*.go)
+	// stateFn, when set, is called (on an OS thread, never blocking) when
+	// the OS says a listed device's mute or volume changed; see
+	// SetStateListener.
+	stateFn atomic.Pointer[func()]
 }
 
 type choice struct {
@@ -212,7 +222,7 @@ func (b *Backend) Enumerate(ctx context.Context) ([]Device, error) {
 		}
 	}
 	b.native = native
-	return out, nil
+	return b.platformListed(out), nil
 }
 
 func key(input bool, id string) string {
@@ -241,7 +251,7 @@ func (b *Backend) describe(input bool, d *malgo.DeviceInfo, meta pulse.Devices) 
 		r.GroupKey = alsaGroupKey(r.ID)
 	default:
 		r.GroupKey = platformGroupKey(id) // WASAPI container id, CoreAudio model
-		r.HasState, r.Muted, r.Volume = platformDeviceState(b.name, id)
+		r.HasState, r.Muted, r.Volume = platformDeviceState(b.name, id, input)
 	}
 	if r.Label == "" {
 		r.Label = r.ID
@@ -293,7 +303,7 @@ func (b *Backend) Server(ctx context.Context) string {
 // SetMute mutes or unmutes a device.
 func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool) error {
 	if b.props == nil {
-		return platformSetMute(b.name, id, mute)
+		return platformSetMute(b.name, id, input, mute)
 	}
 	return b.props.SetMute(ctx, input, id, mute)
 }
@@ -301,7 +311,7 @@ func (b *Backend) SetMute(ctx context.Context, input bool, id string, mute bool)
 // SetVolume sets a device's volume (1 at 0 dB).
 func (b *Backend) SetVolume(ctx context.Context, input bool, id string, v float64) error {
 	if b.props == nil {
-		return platformSetVolume(b.name, id, v)
+		return platformSetVolume(b.name, id, input, v)
 	}
 	return b.props.SetVolume(ctx, input, id, v)
 }
@@ -309,9 +319,22 @@ func (b *Backend) SetVolume(ctx context.Context, input bool, id string, v float6
 // SetProfile switches a card to a profile.
 func (b *Backend) SetProfile(ctx context.Context, card, profile string) error {
 	if b.props == nil {
-		return ErrUnsupported
+		return platformSetProfile(b.name, card, profile)
 	}
 	return b.props.SetProfile(ctx, card, profile)
+}
+
+// SetStateListener sets what to call when the OS itself says that a
+// listed device's mute or volume changed (WASAPI's per-endpoint
+// IAudioEndpointVolumeCallback; the sound server's subscription is
+// watched elsewhere, in package pulse). f runs on an OS thread and must
+// not block; nil stops the calls.
+func (b *Backend) SetStateListener(f func()) {
+	if f == nil {
+		b.stateFn.Store(nil)
+		return
+	}
+	b.stateFn.Store(&f)
 }
 
 // Knows reports whether the last listing had this device, monitors
@@ -333,6 +356,7 @@ func (b *Backend) Close() error {
 	}
 	b.closed = true
 	b.closeStreamsLocked()
+	b.platformClose()
 	if b.props != nil {
 		b.props.Close()
 	}

@@ -1,4 +1,4 @@
-//go:build !windows
+//go:build !windows && !darwin
 
 package miniaudio
 
@@ -8,15 +8,24 @@ import (
 	"github.com/mediadesk/mediadesk/devices/internal/pulse"
 )
 
-// Off Windows, device state comes from the sound server alone (raw ALSA
-// has none here; CoreAudio's is not written yet).
+// On Linux (and the rest), device state comes from the sound server alone
+// (raw ALSA has none here).
 
-func platformDeviceState(string, string) (bool, bool, float64) { return false, false, 0 }
+type platformData struct{}
+
+func platformDeviceState(string, string, bool) (bool, bool, float64) { return false, false, 0 }
+
+func (b *Backend) platformListed(out []Device) []Device { return out }
+
+// platformClose: nothing registered here.
+func (b *Backend) platformClose() { b.plat = platformData{} }
 
 func (b *Backend) platformState(context.Context) ([]Device, []pulse.Card, error) {
 	return nil, nil, ErrUnsupported
 }
 
-func platformSetMute(string, string, bool) error { return ErrUnsupported }
+func platformSetMute(string, string, bool, bool) error { return ErrUnsupported }
 
-func platformSetVolume(string, string, float64) error { return ErrUnsupported }
+func platformSetVolume(string, string, bool, float64) error { return ErrUnsupported }
+
+func platformSetProfile(string, string, string) error { return ErrUnsupported }

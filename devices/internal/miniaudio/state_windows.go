@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/mediadesk/mediadesk/devices/internal/mmdevice"
@@ -11,10 +12,23 @@ import (
 )
 
 // On Windows the state of an endpoint comes from its IAudioEndpointVolume
-// (mute and the master volume scalar). There are no cards: a Bluetooth
-// headset shows as two endpoints (Hands-free and Stereo).
+// (mute and the master volume scalar), and each listed endpoint has an
+// IAudioEndpointVolumeCallback registered, so a change made anywhere
+// reaches the state listener without a listing. A Bluetooth headset shows
+// as two endpoints at once (Hands-Free, with the microphone, and Stereo,
+// without): they are linked into one card whose "profiles" are those two
+// modes (mmdevice.LinkHeadsets). Windows has no API to switch a headset's
+// profile; the fix is to use the Hands-Free endpoints.
 
-func platformDeviceState(backend, id string) (bool, bool, float64) {
+// platformData is what the WASAPI backend keeps beside the listing.
+type platformData struct {
+	links   map[string]link      // by key(input, id): the linked headset's card and mode
+	watches map[string]io.Closer // by key(input, id): the endpoint's volume callback (nil: it would not register)
+}
+
+type link struct{ card, profile string }
+
+func platformDeviceState(backend, id string, _ bool) (bool, bool, float64) {
 	if backend != NameWASAPI {
 		return false, false, 0
 	}
@@ -23,6 +37,83 @@ func platformDeviceState(backend, id string) (bool, bool, float64) {
 		return false, false, 0
 	}
 	return true, muted, level
+}
+
+// platformListed links the Bluetooth headsets' endpoints into cards and
+// keeps one volume callback per listed endpoint: new ones registered, the
+// gone ones' unregistered. b.mu is held.
+func (b *Backend) platformListed(out []Device) []Device {
+	if b.name != NameWASAPI {
+		return out
+	}
+	eps := make([]mmdevice.Endpoint, 0, len(out))
+	for _, d := range out {
+		p, err := mmdevice.Props(d.ID)
+		if err != nil {
+			continue
+		}
+		eps = append(eps, mmdevice.Endpoint{ID: d.ID, Input: d.Input, EndpointProps: p, Container: d.GroupKey})
+	}
+	links := map[string]link{}
+	var cards []pulse.Card
+	for _, h := range mmdevice.LinkHeadsets(eps) {
+		c := pulse.Card{Name: h.Name, Label: h.Label}
+		for _, m := range []mmdevice.Mode{mmdevice.ModeHandsFree, mmdevice.ModeStereo} {
+			in, outs := h.Count(m)
+			c.Profiles = append(c.Profiles, pulse.Profile{Name: string(m), Label: mmdevice.ModeLabel(m), Inputs: in, Outputs: outs, Available: true})
+		}
+		cards = append(cards, c)
+		for _, mb := range h.Members {
+			links[key(mb.Input, mb.ID)] = link{card: h.Name, profile: string(mb.Mode)}
+		}
+	}
+	for i := range out {
+		if l, ok := links[key(out[i].Input, out[i].ID)]; ok {
+			out[i].Card, out[i].Profile = l.card, l.profile
+			if out[i].GroupKey == "" {
+				out[i].GroupKey = l.card // linked by name (no container id): one group all the same
+			}
+		}
+	}
+	b.cards, b.plat.links = cards, links
+	b.syncWatchesLocked(out)
+	return out
+}
+
+func (b *Backend) syncWatchesLocked(out []Device) {
+	listed := map[string]bool{}
+	if b.plat.watches == nil {
+		b.plat.watches = map[string]io.Closer{}
+	}
+	for _, d := range out {
+		k := key(d.Input, d.ID)
+		listed[k] = true
+		if _, ok := b.plat.watches[k]; ok {
+			continue
+		}
+		// A failure is kept as nil, so it is not retried every scan; the
+		// periodic rescan still reads the state.
+		w, _ := mmdevice.WatchEndpointVolume(d.ID, b.fireState)
+		b.plat.watches[k] = w
+	}
+	for k, w := range b.plat.watches {
+		if !listed[k] {
+			if w != nil {
+				w.Close()
+			}
+			delete(b.plat.watches, k)
+		}
+	}
+}
+
+// platformClose unregisters every volume callback. b.mu is held.
+func (b *Backend) platformClose() {
+	for k, w := range b.plat.watches {
+		if w != nil {
+			w.Close()
+		}
+		delete(b.plat.watches, k)
+	}
 }
 
 func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, error) {
@@ -34,6 +125,7 @@ func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, er
 	for k := range b.native {
 		keys = append(keys, k)
 	}
+	links, cards := b.plat.links, b.cards
 	b.mu.Unlock()
 	var out []Device
 	for _, k := range keys {
@@ -44,30 +136,40 @@ func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, er
 		if !input {
 			id = strings.TrimPrefix(k, "out\x00")
 		}
-		if ok, muted, level := platformDeviceState(b.name, id); ok {
-			out = append(out, Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: level})
+		if ok, muted, level := platformDeviceState(b.name, id, input); ok {
+			l := links[k]
+			out = append(out, Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: level, Card: l.card, Profile: l.profile})
 		}
 	}
-	return out, nil, nil
+	return out, cards, nil
 }
 
 func endpointErr(err error) error {
-	if errors.Is(err, mmdevice.ErrNotFound) {
+	switch {
+	case errors.Is(err, mmdevice.ErrNotFound):
 		return fmt.Errorf("%w: %w", ErrNoSuchEntity, err)
+	case errors.Is(err, mmdevice.ErrNotImplemented):
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
 	}
 	return err
 }
 
-func platformSetMute(backend, id string, mute bool) error {
+func platformSetMute(backend, id string, _, mute bool) error {
 	if backend != NameWASAPI {
 		return ErrUnsupported
 	}
 	return endpointErr(mmdevice.SetEndpointMute(id, mute))
 }
 
-func platformSetVolume(backend, id string, v float64) error {
+func platformSetVolume(backend, id string, _ bool, v float64) error {
 	if backend != NameWASAPI {
 		return ErrUnsupported
 	}
 	return endpointErr(mmdevice.SetEndpointVolume(id, v))
 }
+
+// ErrProfileSwitch: Windows has no API for a program to switch a
+// Bluetooth headset between its Hands-Free and Stereo profiles.
+var ErrProfileSwitch = fmt.Errorf("%w: Windows has no API to switch a Bluetooth headset's profile; use its Hands-Free endpoints (speaker and microphone) instead", ErrUnsupported)
+
+func platformSetProfile(string, string, string) error { return ErrProfileSwitch }

@@ -1,7 +1,11 @@
 // Package mmdevice wraps Windows' device identity and change
 // notifications: the MMDevice API (IMMNotificationClient) for audio
 // endpoints, and the configuration manager (cfgmgr32) for container ids
-// and device-interface arrivals of cameras and audio devices. cfgmgr32's
+// and device-interface arrivals of cameras and audio devices; each
+// endpoint's IAudioEndpointVolume (mute, volume, and an
+// IAudioEndpointVolumeCallback for their changes) and the properties that
+// link a Bluetooth headset's Hands-Free and Stereo endpoints (the linking
+// itself is portable: headset.go). cfgmgr32's
 // functions are looked up at run time, so a Windows (or Wine) without them
 // still starts.
 package mmdevice
