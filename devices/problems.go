@@ -177,6 +177,17 @@ func defaultMicIsMonitor(raw []rawAudio) (Problem, bool) {
 		Fix:     "Choose a real microphone"}, true
 }
 
+// Fixable reports whether Manager.Fix can fix p (else p.Fix is for a
+// person: close another application, plug a device in).
+func (p Problem) Fixable() bool {
+	switch p.Code {
+	case ProblemMicMuted, ProblemSpeakerMuted, ProblemMicVolumeLow, ProblemSpeakerVolumeLow,
+		ProblemMicOffInProfile, ProblemMicOffInStereoEndpoint:
+		return true
+	}
+	return false
+}
+
 // Fix carries out a problem's fix: unmute, raise the volume, or switch the
 // card's profile. DEFAULT_MIC_IS_MONITOR has no automatic fix (which
 // microphone is a person's choice): it is an error matching

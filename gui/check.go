@@ -181,7 +181,7 @@ func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
 	text := widget.NewLabel(p.Message + " " + p.Fix + ".")
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.DangerImportance
-	if !fixable(p) {
+	if !p.Fixable() {
 		return text
 	}
 	key := problemKey(p)
@@ -207,16 +207,6 @@ func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
 	}
 	b.Importance = widget.HighImportance
 	return container.NewVBox(text, container.NewHBox(b))
-}
-
-// fixable: the problems Manager.Fix carries out.
-func fixable(p devices.Problem) bool {
-	switch p.Code {
-	case devices.ProblemMicMuted, devices.ProblemSpeakerMuted, devices.ProblemMicVolumeLow,
-		devices.ProblemSpeakerVolumeLow, devices.ProblemMicOffInProfile:
-		return true
-	}
-	return false
 }
 
 // walk goes to a step of the check (stepOff ends it).

@@ -110,6 +110,8 @@ func fixLabel(p devices.Problem) string {
 		return "Raise volume"
 	case devices.ProblemMicOffInProfile:
 		return "Switch to headset mode"
+	case devices.ProblemMicOffInStereoEndpoint:
+		return "Use its Hands-Free mode"
 	}
 	return p.Fix
 }

@@ -67,6 +67,11 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}}
 	if *fix {
 		for _, p := range m.Problems() {
+			if p.Code == devices.ProblemMicOffInStereoEndpoint {
+				// Its fix selects devices, and a selection ends with
+				// this process: it is the window's (and the call app's).
+				continue
+			}
 			if err := m.Fix(ctx, p); err == nil {
 				rep.Fixed = append(rep.Fixed, p)
 			}
