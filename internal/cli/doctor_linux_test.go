@@ -137,9 +137,20 @@ func BenchmarkDoctor(b *testing.B) {
 func TestDoctorCamera(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("speakers", "Speakers")
+	s.PipeMic("pipe_mic").SetAmplitude(0.3)
 	t.Setenv("MEDIADESK_TEST_CAMERA", "1")
 	code, rep := doctorJSON(t, "--listen", "0", "--db", filepath.Join(t.TempDir(), "h.db"))
 	assert.Equal(t, ExitOK, code, "%+v", rep.Problems)
 	assert.Contains(t, rep.Notes, "The camera sends a picture.")
 	require.NotEmpty(t, rep.Devices.VideoInputDevices)
+}
+
+// A sound server with a speaker and no microphone (a sink's monitor is
+// not one): NO_MICROPHONE, not ready.
+func TestDoctorNoMicrophone(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("speakers", "Speakers")
+	code, rep := doctorJSON(t, "--listen", "0", "--no-camera", "--db", filepath.Join(t.TempDir(), "h.db"))
+	assert.Equal(t, ExitRuntime, code)
+	assert.Equal(t, []string{"NO_MICROPHONE"}, problemCodes(rep))
 }
