@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 
@@ -35,25 +33,6 @@ func runSet(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume or profile)\n", what)
 	return ExitUsage
-}
-
-// parseOne parses flags and exactly one positional value.
-func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (string, int, bool) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(env.Stdout)
-		fs.Usage()
-		return "", ExitOK, true
-	}
-	if err != nil {
-		return "", ExitUsage, true
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(env.Stderr, "mediadesk %s: give %s after the flags\n", fs.Name(), what)
-		fs.Usage()
-		return "", ExitUsage, true
-	}
-	return fs.Arg(0), ExitOK, false
 }
 
 func setDevice(ctx context.Context, env Env, what string, args []string) int {
