@@ -95,14 +95,11 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 			*v.dst = os.Getenv(v.env)
 		}
 	}
-	// With a base URL the app id is only a header and may be left out.
-	if a.AppID != "" || a.BaseURL == "" {
-		if err := calls.CheckAppID(a.AppID); err != nil {
-			var e *calls.Error
-			errors.As(err, &e)
-			fmt.Fprintf(env.Stderr, "mediadesk calls sync: %s: %s (--app-id or MEDIADESK_APP_ID)\n", e.Message, e.Details)
-			return ExitUsage
-		}
+	if err := a.CheckAppID(); err != nil {
+		var e *calls.Error
+		errors.As(err, &e)
+		fmt.Fprintf(env.Stderr, "mediadesk calls sync: %s: %s (--app-id or MEDIADESK_APP_ID)\n", e.Message, e.Details)
+		return ExitUsage
 	}
 	client, err := calls.NewClient(a)
 	if err != nil {
