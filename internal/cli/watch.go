@@ -19,7 +19,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	if code, done := parse(fs, env, args); done {
 		return code
 	}
-	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: testPattern()})
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		return fail(env, err)
 	}
