@@ -154,8 +154,7 @@ func streamError(k Kind, id string, err error) *Error {
 	case errors.Is(err, miniaudio.ErrClosed):
 		return wrapError(CodeAudioUnavailable, "the audio backend is closed", "retry", err)
 	case errors.Is(err, miniaudio.ErrUnknownDevice):
-		return wrapError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-			"list the devices again (mediadesk devices) and use one of the ids shown", err)
+		return unknownDevice(k, id, err)
 	case errors.Is(err, miniaudio.ErrBusy):
 		return wrapError(CodeDeviceBusy, msg+": another program is using it exclusively",
 			"close the program using it (or turn off its exclusive mode), or pick another device", err)
