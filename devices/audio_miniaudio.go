@@ -141,10 +141,7 @@ func (a miniaudioBackend) OpenStream(k Kind, id string, cb streamCallbacks) (aud
 // streamError says why a stream could not be opened, in our codes: busy
 // and access denied are things a person can act on.
 func streamError(k Kind, id string, err error) *Error {
-	what := "microphone"
-	if k == AudioOutput {
-		what = "speaker"
-	}
+	what := deviceNoun(k)
 	name := id
 	if name == SystemDefault {
 		name = "(system default)"
