@@ -64,6 +64,21 @@ func Run(ctx context.Context, env Env, args []string) int {
 
 func isHelp(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "help" }
 
+// subcommandHelp answers a command that takes a subcommand when args has
+// none (its usage on stderr, a usage error) or asks for help (on stdout);
+// done is false otherwise.
+func subcommandHelp(env Env, args []string, usage string) (code int, done bool) {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage, true
+	case isHelp(args[0]):
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK, true
+	}
+	return ExitOK, false
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "MediaDesk: your microphone, speaker and camera, before the call.")
 	fmt.Fprintln(w, "\nUsage: mediadesk <command> [flags]\n\nCommands:")

@@ -13,16 +13,8 @@ import (
 // on|off`, `set volume --device ID V` (0–1), `set profile --card NAME
 // PROFILE`. Unknown ids or profiles exit 1 with their code; usage errors 2.
 func runSet(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		w := env.Stderr
-		if len(args) > 0 {
-			w = env.Stdout
-		}
-		fmt.Fprintln(w, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE")
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
+	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"); done {
+		return code
 	}
 	what, rest := args[0], args[1:]
 	switch what {
