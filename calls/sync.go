@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -143,29 +144,21 @@ func (s *Store) storePage(ctx context.Context, a Account, first bool, calls []Ca
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := s.upsertTx(ctx, tx, prepared); err != nil {
-		return err
-	}
-	if first {
-		err = setMeta(ctx, tx, metaAccount, a.accountKey())
-		if err == nil && a.Self() != "" {
-			err = setMeta(ctx, tx, MetaMe, a.Self())
+	return s.upsertPrepared(ctx, prepared, func(tx *sql.Tx) error {
+		if first {
+			if err := setMeta(ctx, tx, metaAccount, a.accountKey()); err != nil {
+				return err
+			}
+			if a.Self() != "" {
+				if err := setMeta(ctx, tx, MetaMe, a.Self()); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	if err == nil {
 		if last {
-			_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
-		} else {
-			err = setMeta(ctx, tx, metaResume, strconv.Itoa(page+1))
+			_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
+			return err
 		}
-	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+		return setMeta(ctx, tx, metaResume, strconv.Itoa(page+1))
+	})
 }
