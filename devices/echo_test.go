@@ -16,9 +16,7 @@ func TestRecordAndPlayExplainAStoppedStream(t *testing.T) {
 	serverSpeaker := rawAudio{ID: "alsa_output.pci", Kind: AudioOutput, Label: "Speakers", Default: true}
 	both := []rawAudio{serverMic, serverSpeaker}
 	sys := &fakeSystem{serverUp: true, server: both, alsa: []rawAudio{fakeMic, fakeSpeaker}}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	srv := sys.last()
 
 	record := func() error {
