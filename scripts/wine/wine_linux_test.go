@@ -28,25 +28,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// The JSON the CLI prints (devices.Info and devices.Lists, as other
-// scripts read them).
-type info struct {
-	DeviceID string `json:"deviceId"`
-	Kind     string `json:"kind"`
-	Label    string `json:"label"`
-	GroupID  string `json:"groupId"`
-	Default  bool   `json:"default"`
-	Active   bool   `json:"active"`
-}
-
-type lists struct {
-	AudioInputDevices  []info `json:"audioInputDevices"`
-	AudioOutputDevices []info `json:"audioOutputDevices"`
-	VideoInputDevices  []info `json:"videoInputDevices"`
-}
+// The JSON the CLI prints is devices.Info and devices.Lists; decoding it
+// into them also refuses a kind that is not one of the three.
+type (
+	info  = devices.Info
+	lists = devices.Lists
+)
 
 // WASAPI endpoint ids as Wine makes them: a render or capture prefix and
 // a GUID.
@@ -161,14 +152,14 @@ func TestDevicesListsPulseAsWASAPIEndpoints(t *testing.T) {
 	for _, label := range []string{"Wine_Desk", "Wine_Headset"} {
 		d := must(t, l.AudioOutputDevices, label)
 		assert.Regexp(t, renderID, d.DeviceID, "%s is a WASAPI render endpoint", label)
-		assert.Equal(t, "audiooutput", d.Kind)
+		assert.Equal(t, devices.AudioOutput, d.Kind)
 		assert.NotEmpty(t, d.GroupID)
 		assert.False(t, seen[d.DeviceID], "ids are unique")
 		seen[d.DeviceID] = true
 	}
 	mic := must(t, l.AudioInputDevices, "Wine_Mic")
 	assert.Regexp(t, captureID, mic.DeviceID, "the source is a WASAPI capture endpoint")
-	assert.Equal(t, "audioinput", mic.Kind)
+	assert.Equal(t, devices.AudioInput, mic.Kind)
 	for _, d := range l.AudioInputDevices {
 		assert.Regexp(t, captureID, d.DeviceID, "%s", d.Label)
 	}
