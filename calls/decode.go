@@ -285,52 +285,65 @@ func decodeRest(r restCall) (CallLog, error) {
 // checkNums refuses a call with a number that is not finite or too big,
 // naming the call and the first such field.
 func (r restCall) checkNums() error {
-	id := string(r.SessionID)
-	for _, f := range []struct {
-		name string
-		n    num
-	}{
-		{"initiatedAt", r.InitiatedAt}, {"startedAt", r.StartedAt}, {"endedAt", r.EndedAt},
-		{"totalAudioMinutes", r.TotalAudioMinutes}, {"totalVideoMinutes", r.TotalVideoMinutes},
-		{"totalDurationInMinutes", r.TotalDurationInMinutes}, {"totalParticipants", r.TotalParticipants},
-	} {
-		if f.n.bad != "" {
-			return badValue(id, f.name, f.n.bad)
-		}
-	}
+	nc := numCheck[num]{id: string(r.SessionID), refused: func(n num) bool { return n.bad != "" }, sent: func(n num) string { return n.bad }}
 	// totalDuration is "HH:MM:SS" or seconds; a number out of range
 	// (1e400 does not even decode as a float64) is refused too.
+	var total num
 	if raw := bytes.TrimSpace(r.TotalDuration); len(raw) > 0 && (raw[0] == '-' || '0' <= raw[0] && raw[0] <= '9') {
 		var secs float64
 		if err := json.Unmarshal(raw, &secs); err != nil || !finite(secs) {
-			return badValue(id, "totalDuration", string(raw))
+			total.bad = string(raw)
 		}
 	}
+	nc.part("", 0, []numField[num]{
+		{"initiatedAt", r.InitiatedAt}, {"startedAt", r.StartedAt}, {"endedAt", r.EndedAt},
+		{"totalAudioMinutes", r.TotalAudioMinutes}, {"totalVideoMinutes", r.TotalVideoMinutes},
+		{"totalDurationInMinutes", r.TotalDurationInMinutes}, {"totalParticipants", r.TotalParticipants},
+		{"totalDuration", total},
+	})
 	for i, p := range r.Participants {
-		for _, f := range []struct {
-			name string
-			n    num
-		}{
+		nc.part("participants", i, []numField[num]{
 			{"totalAudioMinutes", p.TotalAudioMinutes}, {"totalVideoMinutes", p.TotalVideoMinutes},
 			{"totalDuration", p.TotalDuration}, {"totalDurationInMinutes", p.TotalDurationInMinutes},
 			{"joinedAt", p.JoinedAt}, {"leftAt", p.LeftAt},
-		} {
-			if f.n.bad != "" {
-				return badValue(id, fmt.Sprintf("participants[%d].%s", i, f.name), f.n.bad)
-			}
-		}
+		})
 	}
 	for i, rec := range r.Recordings {
-		for _, f := range []struct {
-			name string
-			n    num
-		}{{"startTime", rec.StartTime}, {"endTime", rec.EndTime}, {"duration", rec.Duration}} {
-			if f.n.bad != "" {
-				return badValue(id, fmt.Sprintf("recordings[%d].%s", i, f.name), f.n.bad)
+		nc.part("recordings", i, []numField[num]{{"startTime", rec.StartTime}, {"endTime", rec.EndTime}, {"duration", rec.Duration}})
+	}
+	return nc.err
+}
+
+// numField is one number of a call, named as in the JSON.
+type numField[T any] struct {
+	name string
+	v    T
+}
+
+// numCheck finds the first number of a call that refused refuses, and
+// keeps its BAD_VALUE error (with the value as sent says it) in err.
+type numCheck[T any] struct {
+	id      string
+	refused func(T) bool
+	sent    func(T) string
+	err     error
+}
+
+// part checks the numbers of the call itself (list "") or of the i-th
+// element of one of its lists ("participants", "recordings").
+func (nc *numCheck[T]) part(list string, i int, fields []numField[T]) {
+	for _, f := range fields {
+		if nc.err != nil {
+			return
+		}
+		if nc.refused(f.v) {
+			name := f.name
+			if list != "" {
+				name = fmt.Sprintf("%s[%d].%s", list, i, f.name)
 			}
+			nc.err = badValue(nc.id, name, nc.sent(f.v))
 		}
 	}
-	return nil
 }
 
 // badValue is the BAD_VALUE error for one field of one call.
@@ -347,45 +360,22 @@ func badValue(sessionID, field, value string) *Error {
 // caller) to the rule checkNums applies to the REST shape, so the store
 // never meets a number json.Marshal refuses.
 func (c CallLog) check() error {
-	bad := func(field string, v float64) error {
-		return badValue(c.SessionID, field, strconv.FormatFloat(v, 'g', -1, 64))
-	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{
+	nc := numCheck[float64]{id: c.SessionID, refused: func(v float64) bool { return !finite(v) }, sent: func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }}
+	nc.part("", 0, []numField[float64]{
 		{"initiatedAt", float64(c.InitiatedAt)}, {"endedAt", float64(c.EndedAt)},
 		{"totalAudioMinutes", c.TotalAudioMinutes}, {"totalVideoMinutes", c.TotalVideoMinutes},
 		{"totalDurationInMinutes", c.TotalDurationInMinutes}, {"totalParticipants", float64(c.TotalParticipants)},
-	} {
-		if !finite(f.v) {
-			return bad(f.name, f.v)
-		}
-	}
+	})
 	for i, p := range c.Participants {
-		for _, f := range []struct {
-			name string
-			v    float64
-		}{
+		nc.part("participants", i, []numField[float64]{
 			{"totalAudioMinutes", p.TotalAudioMinutes}, {"totalVideoMinutes", p.TotalVideoMinutes},
 			{"totalDurationInMinutes", p.TotalDurationInMinutes}, {"joinedAt", float64(p.JoinedAt)}, {"leftAt", float64(p.LeftAt)},
-		} {
-			if !finite(f.v) {
-				return bad(fmt.Sprintf("participants[%d].%s", i, f.name), f.v)
-			}
-		}
+		})
 	}
 	for i, r := range c.Recordings {
-		for _, f := range []struct {
-			name string
-			v    float64
-		}{{"startTime", float64(r.StartTime)}, {"endTime", float64(r.EndTime)}, {"duration", r.Duration}} {
-			if !finite(f.v) {
-				return bad(fmt.Sprintf("recordings[%d].%s", i, f.name), f.v)
-			}
-		}
+		nc.part("recordings", i, []numField[float64]{{"startTime", float64(r.StartTime)}, {"endTime", float64(r.EndTime)}, {"duration", r.Duration}})
 	}
-	return nil
+	return nc.err
 }
 
 func decodeParticipant(p restParticipant) Participant {

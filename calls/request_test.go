@@ -10,9 +10,7 @@ import (
 )
 
 func TestRequestPaging(t *testing.T) {
-	st := newStore(t)
-	all := Sample(75, 5, sampleNow)
-	require.NoError(t, st.Upsert(ctx, all))
+	st, all := sampleStore(t, 75, 5)
 	req, err := NewRequest(st, Filter{})
 	require.NoError(t, err)
 

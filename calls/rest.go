@@ -65,6 +65,15 @@ func CheckAppID(id string) error {
 	return nil
 }
 
+// CheckAppID checks the account's app id (the function CheckAppID). With
+// a base URL the app id is only a header, and may be left out.
+func (a Account) CheckAppID() error {
+	if a.AppID == "" && a.BaseURL != "" {
+		return nil
+	}
+	return CheckAppID(a.AppID)
+}
+
 // base checks the account and returns the API's base URL.
 func (a Account) base() (*url.URL, error) {
 	switch {
@@ -73,11 +82,8 @@ func (a Account) base() (*url.URL, error) {
 	case a.APIKey != "" && a.AuthToken != "":
 		return nil, settingsErr("both an API key and an auth token were given", "use one of them")
 	}
-	// With a base URL the app id is only a header, and may be left out.
-	if a.AppID != "" || a.BaseURL == "" {
-		if err := CheckAppID(a.AppID); err != nil {
-			return nil, err
-		}
+	if err := a.CheckAppID(); err != nil {
+		return nil, err
 	}
 	raw := a.BaseURL
 	if raw == "" {

@@ -122,8 +122,18 @@ func (s *Store) Meta(ctx context.Context, key string) (string, error) {
 
 // SetMeta stores a setting.
 func (s *Store) SetMeta(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
-	return s.corrupt(err)
+	return s.corrupt(setMeta(ctx, s.db, key, value))
+}
+
+// execer is a *sql.DB or a *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// setMeta stores a setting through db: the store's, or a transaction.
+func setMeta(ctx context.Context, db execer, key, value string) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
 }
 
 // MetaMe is where the account's own uid is kept (for direction filters).

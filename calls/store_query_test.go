@@ -8,9 +8,7 @@ import (
 )
 
 func TestStoreFiltersMatchReference(t *testing.T) {
-	st := newStore(t)
-	all := Sample(2000, 7, sampleNow)
-	require.NoError(t, st.Upsert(ctx, all))
+	st, all := sampleStore(t, 2000, 7)
 
 	var filters []Filter
 	for _, typ := range []string{"", "audio", "video"} {
@@ -79,8 +77,7 @@ func TestFilterValidation(t *testing.T) {
 }
 
 func TestCallsFromEndMatchesCalls(t *testing.T) {
-	st := newStore(t)
-	require.NoError(t, st.Upsert(ctx, Sample(237, 9, sampleNow)))
+	st, _ := sampleStore(t, 237, 9)
 	for _, f := range []Filter{{}, {CallType: "video"}, {Search: "ada"}} {
 		n, err := st.Count(ctx, f)
 		require.NoError(t, err)

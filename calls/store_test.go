@@ -25,6 +25,16 @@ func newStore(t testing.TB) *Store {
 
 var sampleNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
+// sampleStore is a new store holding n sample calls (seed picks them),
+// and the calls.
+func sampleStore(t testing.TB, n int, seed uint64) (*Store, []CallLog) {
+	t.Helper()
+	st := newStore(t)
+	all := Sample(n, seed, sampleNow)
+	require.NoError(t, st.Upsert(ctx, all))
+	return st, all
+}
+
 // --db takes any file name: #, ?, % and the rest are part of the name, not
 // of a URI (issue #13, point 6).
 func TestOpenStoreOddFileNames(t *testing.T) {

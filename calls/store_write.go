@@ -15,10 +15,12 @@ func (s *Store) Upsert(ctx context.Context, calls []CallLog) error {
 	if err != nil {
 		return err
 	}
-	return s.corrupt(s.upsertPrepared(ctx, prepared))
+	return s.corrupt(s.upsertPrepared(ctx, prepared, nil))
 }
 
-func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall) error {
+// upsertPrepared stores calls in one transaction, together with what more
+// writes in it (nil for nothing more).
+func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall, more func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -26,6 +28,11 @@ func (s *Store) upsertPrepared(ctx context.Context, calls []storedCall) error {
 	defer tx.Rollback()
 	if err := s.upsertTx(ctx, tx, calls); err != nil {
 		return err
+	}
+	if more != nil {
+		if err := more(tx); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

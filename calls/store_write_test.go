@@ -8,9 +8,7 @@ import (
 )
 
 func TestUpsertIsIdempotent(t *testing.T) {
-	st := newStore(t)
-	calls := Sample(50, 1, sampleNow)
-	require.NoError(t, st.Upsert(ctx, calls))
+	st, calls := sampleStore(t, 50, 1)
 	require.NoError(t, st.Upsert(ctx, calls))
 	n, _ := st.Count(ctx, Filter{})
 	assert.Equal(t, 50, n)

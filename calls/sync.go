@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 			next = fetch(page + 1)
 		}
 		last := lp.TotalPages <= page || len(lp.Calls)+len(lp.Skipped) == 0
-		if err := st.storePage(ctx, c.acct, lp.Calls, page, last); err != nil {
+		if err := st.storePage(ctx, c.acct, page == start, lp.Calls, page, last); err != nil {
 			return p, st.corrupt(err)
 		}
 		p.Page, p.TotalPages, p.Total = page, lp.TotalPages, lp.Total
@@ -136,38 +137,28 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 	}
 }
 
-// storePage stores one synced page, the account and the resume point in
-// one transaction.
-func (s *Store) storePage(ctx context.Context, a Account, calls []CallLog, page int, last bool) error {
+// storePage stores one synced page and the resume point in one
+// transaction; the first page of a run also stores the account.
+func (s *Store) storePage(ctx context.Context, a Account, first bool, calls []CallLog, page int, last bool) error {
 	prepared, err := prepareAll(calls)
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := s.upsertTx(ctx, tx, prepared); err != nil {
-		return err
-	}
-	set := func(key, value string) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
-		return err
-	}
-	err = set(metaAccount, a.accountKey())
-	if err == nil && a.Self() != "" {
-		err = set(MetaMe, a.Self())
-	}
-	if err == nil {
-		if last {
-			_, err = tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
-		} else {
-			err = set(metaResume, strconv.Itoa(page+1))
+	return s.upsertPrepared(ctx, prepared, func(tx *sql.Tx) error {
+		if first {
+			if err := setMeta(ctx, tx, metaAccount, a.accountKey()); err != nil {
+				return err
+			}
+			if a.Self() != "" {
+				if err := setMeta(ctx, tx, MetaMe, a.Self()); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+		if last {
+			_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, metaResume)
+			return err
+		}
+		return setMeta(ctx, tx, metaResume, strconv.Itoa(page+1))
+	})
 }

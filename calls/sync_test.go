@@ -106,6 +106,8 @@ func TestSyncRefusesAnotherAccount(t *testing.T) {
 	require.Error(t, err)
 	before, _ := st.Count(ctx, Filter{})
 	require.Equal(t, 100, before)
+	stored, _ := st.Meta(ctx, metaAccount)
+	require.Equal(t, alice.accountKey(), stored, "the first page stored the account")
 
 	for name, other := range map[string]func(a *Account){
 		"another user":     func(a *Account) { a.OnBehalfOf = "bob" },

@@ -145,10 +145,7 @@ func (a miniaudioBackend) OpenStream(k Kind, id string, cb streamCallbacks) (aud
 // streamError says why a stream could not be opened, in our codes: busy
 // and access denied are things a person can act on.
 func streamError(k Kind, id string, err error) *Error {
-	what := "microphone"
-	if k == AudioOutput {
-		what = "speaker"
-	}
+	what := deviceNoun(k)
 	name := id
 	if name == SystemDefault {
 		name = "(system default)"
@@ -158,8 +155,7 @@ func streamError(k Kind, id string, err error) *Error {
 	case errors.Is(err, miniaudio.ErrClosed):
 		return wrapError(CodeAudioUnavailable, "the audio backend is closed", "retry", err)
 	case errors.Is(err, miniaudio.ErrUnknownDevice):
-		return wrapError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-			"list the devices again (mediadesk devices) and use one of the ids shown", err)
+		return unknownDevice(k, id, err)
 	case errors.Is(err, miniaudio.ErrBusy):
 		return wrapError(CodeDeviceBusy, msg+": another program is using it exclusively",
 			"close the program using it (or turn off its exclusive mode), or pick another device", err)

@@ -23,11 +23,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 // listener's event, on a private daemon. The clock starts before pactl is
 // spawned, so process start-up (a few ms) is counted against us.
 func BenchmarkHotplugLatency(b *testing.B) {
-	s := pulsetest.Start(b)
-	s.NullSink("speakers", "Speakers")
-	m := benchManager(b)
-	sub := m.Subscribe()
-	defer sub.Close()
+	s, sub := benchSubscription(b)
 	time.Sleep(200 * time.Millisecond) // let the subscription go live
 	drain(sub)
 
@@ -50,8 +46,23 @@ func BenchmarkHotplugLatency(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// reportLatency reports the median and the 99th percentile of lat.
+func reportLatency(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+}
+
+// benchSubscription starts a private sound server with one sink
+// ("speakers") and subscribes to a Manager on it.
+func benchSubscription(b *testing.B) (*pulsetest.Server, *Subscription) {
+	s := pulsetest.Start(b)
+	s.NullSink("speakers", "Speakers")
+	sub := benchManager(b).Subscribe()
+	b.Cleanup(func() { sub.Close() })
+	return s, sub
 }
 
 // benchManager opens a Manager on the benchmark's private sound server,
@@ -81,11 +92,7 @@ func drain(sub *Subscription) {
 // same storm `make bench` makes) and counts the events delivered, and whether the
 // last one matches the server's final state.
 func BenchmarkStorm(b *testing.B) {
-	s := pulsetest.Start(b)
-	s.NullSink("speakers", "Speakers")
-	m := benchManager(b)
-	sub := m.Subscribe()
-	defer sub.Close()
+	s, sub := benchSubscription(b)
 	time.Sleep(200 * time.Millisecond)
 	drain(sub)
 	events, exact := 0, 0
@@ -114,11 +121,7 @@ func BenchmarkStorm(b *testing.B) {
 // nothing changes, as a percentage of one core. MEDIADESK_IDLE_SECONDS sets
 // the span (default 5; BENCHMARKS.md uses 60).
 func BenchmarkIdleWatcher(b *testing.B) {
-	s := pulsetest.Start(b)
-	s.NullSink("speakers", "Speakers")
-	m := benchManager(b)
-	sub := m.Subscribe()
-	defer sub.Close()
+	benchSubscription(b) // a watching Manager with a listener
 	time.Sleep(300 * time.Millisecond)
 	secs := 5
 	if v, err := strconv.Atoi(os.Getenv("MEDIADESK_IDLE_SECONDS")); err == nil && v > 0 {

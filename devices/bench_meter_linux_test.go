@@ -43,8 +43,7 @@ func BenchmarkMeterLatency(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+	reportLatency(b, lat)
 }
 
 // BenchmarkMeterCPU measures what one open meter costs, as a percentage of

@@ -1,15 +1,9 @@
 package devices
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"math"
-	"os"
-	"os/exec"
 	"runtime"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,76 +15,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// record captures a source (e.g. a sink's monitor) with parec as s16le at
-// 48 kHz until stop is called, and returns its left channel. It records in
-// stereo because a mono recording of a stereo sink depends on the server's
-// downmix: PulseAudio averages the channels, PipeWire sums them (+3 dB).
-func record(t *testing.T, s *pulsetest.Server, source string) (buf *syncBuffer, stop func() []int16) {
-	cmd := exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=20")
-	cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
-	out := &syncBuffer{}
-	cmd.Stdout = out
-	require.NoError(t, cmd.Start())
-	return out, func() []int16 {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-		b := out.bytes()
-		frames := make([][2]int16, len(b)/4)
-		binary.Read(bytes.NewReader(b[:len(frames)*4]), binary.LittleEndian, frames)
-		left := make([]int16, len(frames))
-		for i, f := range frames {
-			left[i] = f[0]
-		}
-		return left
-	}
-}
-
-// syncBuffer collects a recorder's output while the test reads its length.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]byte(nil), s.b.Bytes()...)
-}
-
-// waitFor waits until a recorder has captured d of audio (bounded).
-func (s *syncBuffer) waitFor(t *testing.T, d time.Duration, what string) {
-	t.Helper()
-	want := int(d.Seconds()*48000) * 4 // stereo s16le
-	deadline := time.Now().Add(10 * time.Second)
-	for len(s.bytes()) < want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the recorder captured %d bytes, want %d", what, len(s.bytes()), want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// goertzel returns the amplitude (0..1) of one frequency in a signal.
-func goertzel(x []int16, freq float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	k := 2 * math.Cos(2*math.Pi*freq/48000)
-	var s1, s2 float64
-	for _, v := range x {
-		s := float64(v)/32768 + k*s1 - s2
-		s2, s1 = s1, s
-	}
-	power := s1*s1 + s2*s2 - k*s1*s2
-	return 2 * math.Sqrt(power) / float64(len(x))
-}
-
 func TestToneOnChosenOutputOnly(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("sink_a", "Sink_A")
@@ -98,31 +22,26 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 	s.Pactl("set-default-sink", "sink_b") // the tone must not follow the default
 	m := newPulseManager(t, Options{})
 
-	bufA, stopA := record(t, s, "sink_a.monitor")
-	bufB, stopB := record(t, s, "sink_b.monitor")
+	recA, recB := s.Record(t, "sink_a.monitor"), s.Record(t, "sink_b.monitor")
 	// Both recorders are running before the tone starts, and capture
 	// 300 ms past its end (the monitors run in real time).
-	bufA.waitFor(t, 100*time.Millisecond, "recorder A started")
-	bufB.waitFor(t, 100*time.Millisecond, "recorder B started")
+	recA.WaitFor(t, 100*time.Millisecond, "recorder A started")
+	recB.WaitFor(t, 100*time.Millisecond, "recorder B started")
 	start := time.Now()
 	require.NoError(t, m.PlayTone(context.Background(), "sink_a"))
 	took := time.Since(start)
-	recorded := time.Duration(len(bufA.bytes())/4) * time.Second / 48000
-	bufA.waitFor(t, recorded+300*time.Millisecond, "recorder A after the tone")
-	bufB.waitFor(t, recorded+300*time.Millisecond, "recorder B after the tone")
-	a, b := stopA(), stopB()
+	recorded := time.Duration(recA.Len()) * time.Second / pulsetest.Rate
+	recA.WaitFor(t, recorded+300*time.Millisecond, "recorder A after the tone")
+	recB.WaitFor(t, recorded+300*time.Millisecond, "recorder B after the tone")
+	a, b := recA.Stop(), recB.Stop()
 
-	ampA, ampB := goertzel(a, ToneFrequency), goertzel(b, ToneFrequency)
+	ampA, ampB := pulsetest.Goertzel(a, ToneFrequency), pulsetest.Goertzel(b, ToneFrequency)
 	t.Logf("880 Hz amplitude: chosen %.5f, other %.5f; %d/%d samples; played in %v", ampA, ampB, len(a), len(b), took)
 	require.Greater(t, len(a), 48000, "the recorder ran")
 	assert.Greater(t, ampA, 0.005, "the tone is on the chosen output")
 	assert.Less(t, ampB, 0.0005, "and not on the other")
 	assert.Greater(t, ampA, 20*ampB)
-	peak := 0.0
-	for _, v := range a {
-		peak = math.Max(peak, math.Abs(float64(v)/32768))
-	}
-	assert.Less(t, peak, 0.4, "a safe level (about -10 dBFS)")
+	assert.Less(t, pulsetest.Peak(a), 0.4, "a safe level (about -10 dBFS)")
 
 	assert.ErrorIs(t, m.PlayTone(context.Background(), "no_such_sink"), ErrUnknownDevice)
 	ctx, cancel := context.WithCancel(context.Background())

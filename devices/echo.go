@@ -54,11 +54,11 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		return nil, newError(CodeInvalidDuration, fmt.Sprintf("cannot record %v", d), "give a duration above zero")
 	}
 	rec := &Recording{samples: make([]float32, 0, want)}
-	lv := miniaudio.NewLevels()
-	if lv == nil {
-		return nil, newError(CodeDeviceOpenFailed, "out of memory opening the microphone", "")
+	tap, err := newLevelTap("the microphone")
+	if err != nil {
+		return nil, err
 	}
-	defer lv.Free()
+	defer tap.lv.Free()
 	full := make(chan struct{})
 	stopped := make(chan struct{})
 	var fullOnce, stopOnce sync.Once
@@ -73,7 +73,7 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 			rec.samples = append(rec.samples, x...)
 			done := len(rec.samples) >= want
 			rec.mu.Unlock()
-			lv.Feed(in)
+			tap.lv.Feed(in)
 			if done {
 				fullOnce.Do(func() { close(full) })
 			}
@@ -86,14 +86,13 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 	defer s.Close()
 	tick := time.NewTicker(meterPoll)
 	defer tick.Stop()
-	st := stamper{last: time.Now()}
 	for {
 		select {
 		case <-full:
 			s.Close() // before the levels are freed
 			return rec, nil
 		case <-stopped:
-			return rec, newError(CodeDeviceVanished, "the microphone went away while recording", "plug it back in, or pick another microphone")
+			return rec, streamUse{m: m, backend: b, kind: AudioInput, id: micID, doing: "recording", again: "record again"}.stopped(ctx)
 		case <-ctx.Done():
 			s.Close()
 			return rec, ctx.Err()
@@ -101,9 +100,7 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 			if onLevel == nil {
 				continue
 			}
-			for _, r := range st.readings(lv.Drain(), now) {
-				onLevel(r)
-			}
+			tap.collect(now, onLevel)
 		}
 	}
 }
@@ -149,7 +146,7 @@ func (m *Manager) playSamples(ctx context.Context, deviceID string, samples []fl
 		}
 		return nil
 	case <-stopped:
-		return newError(CodeDeviceVanished, "the speaker went away while playing", "plug it back in, or pick another speaker")
+		return streamUse{m: m, backend: b, kind: AudioOutput, id: deviceID, doing: "playing", again: "play it again"}.stopped(ctx)
 	case <-ctx.Done():
 		return ctx.Err()
 	}

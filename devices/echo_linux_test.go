@@ -11,13 +11,13 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// goertzelF is goertzel for float32 samples.
+// goertzelF is pulsetest.Goertzel for float32 samples.
 func goertzelF(x []float32, freq float64) float64 {
 	s := make([]int16, len(x))
 	for i, v := range x {
 		s[i] = int16(max(-1, min(1, v)) * 32767)
 	}
-	return goertzel(s, freq)
+	return pulsetest.Goertzel(s, freq)
 }
 
 // Hear yourself, end to end on the sound server: a microphone carrying a
@@ -40,15 +40,14 @@ func TestRecordAndPlayBack(t *testing.T) {
 	got := rec.Samples()
 	assert.InDelta(t, 0.3, goertzelF(got[len(got)/2:], 440), 0.1, "the recording carries the microphone's tone")
 
-	bufA, stopA := record(t, s, "speakers.monitor")
-	bufB, stopB := record(t, s, "other.monitor")
-	bufA.waitFor(t, 100*time.Millisecond, "recorder A started")
-	bufB.waitFor(t, 100*time.Millisecond, "recorder B started")
+	recA, recB := s.Record(t, "speakers.monitor"), s.Record(t, "other.monitor")
+	recA.WaitFor(t, 100*time.Millisecond, "recorder A started")
+	recB.WaitFor(t, 100*time.Millisecond, "recorder B started")
 	require.NoError(t, m.Play(context.Background(), "speakers", rec))
-	recorded := time.Duration(len(bufA.bytes())/4) * time.Second / 48000
-	bufA.waitFor(t, recorded+200*time.Millisecond, "recorder A after playback")
-	a, b := stopA(), stopB()
-	ampA, ampB := goertzel(a, 440), goertzel(b, 440)
+	recorded := time.Duration(recA.Len()) * time.Second / pulsetest.Rate
+	recA.WaitFor(t, recorded+200*time.Millisecond, "recorder A after playback")
+	a, b := recA.Stop(), recB.Stop()
+	ampA, ampB := pulsetest.Goertzel(a, 440), pulsetest.Goertzel(b, 440)
 	t.Logf("440 Hz on the chosen speaker %.4f, on the other %.4f", ampA, ampB)
 	assert.Greater(t, ampA, 0.02, "played back on the chosen speaker")
 	assert.Less(t, ampB, 0.002, "and not on the other")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"sync"
+	"testing"
 
 	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
+	"github.com/stretchr/testify/require"
 )
 
 // fakeSystem stands for a machine's audio: a sound server that can be up
@@ -50,6 +52,16 @@ func (s *fakeSystem) open(serverOnly bool) (audioBackend, *Error, error) {
 		return a, down, nil
 	}
 	return nil, down, newError(CodeAudioUnavailable, "no audio backend could be initialised", "")
+}
+
+// fakeManager opens a Manager on sys (no cameras, no notifier), closed
+// when the test ends.
+func fakeManager(t *testing.T, sys *fakeSystem) *Manager {
+	t.Helper()
+	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { m.Close() })
+	return m
 }
 
 // last is the backend opened most recently.

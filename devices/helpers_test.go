@@ -3,6 +3,8 @@ package devices
 import (
 	"testing"
 	"time"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
 func waitEvent(t *testing.T, sub *Subscription, what string) Event {
@@ -49,11 +51,5 @@ func ids(list []Info) []string {
 // after 10 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	pulsetest.WaitFor(t, 10*time.Second, what, cond)
 }

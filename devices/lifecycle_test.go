@@ -51,9 +51,7 @@ func nextReading(t *testing.T, mt *Meter, s *fakeStream) Reading {
 // which stopped every open meter. Hardening #11.
 func TestFallbackMeterSurvivesRescans(t *testing.T) {
 	sys := &fakeSystem{alsa: []rawAudio{fakeMic, fakeSpeaker}}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	assert.Equal(t, "alsa", m.AudioBackend())
 	assert.ErrorIs(t, m.Err(), ErrSoundServerUnavailable, "says why the list may be short")
 	alsa := sys.last()
@@ -87,9 +85,7 @@ func TestFallbackMeterSurvivesRescans(t *testing.T) {
 // the open meters as they were. Hardening #12.
 func TestCancelledScanKeepsBackend(t *testing.T) {
 	sys := &fakeSystem{serverUp: true, server: []rawAudio{serverMic}}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	srv := sys.last()
 	mt, err := m.OpenMeter(context.Background(), serverMic.ID)
 	require.NoError(t, err)

@@ -44,10 +44,10 @@ type Meter struct {
 	m        *Manager
 	id       string
 
-	// lv accumulates on the audio thread and publishes readings that
-	// watch collects; freed by watch once the stream is closed.
-	lv       *miniaudio.Levels
-	stamp    stamper
+	// levelTap's lv accumulates on the audio thread and publishes
+	// readings that watch collects; freed by watch once the stream is
+	// closed.
+	levelTap
 	stopped  chan struct{}
 	stopOnce sync.Once
 
@@ -65,11 +65,12 @@ func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error
 	if err != nil {
 		return nil, err
 	}
-	mt := &Meter{readings: make(chan Reading, 32), m: m, id: deviceID, backend: b, stamp: stamper{last: time.Now()},
-		stopped: make(chan struct{}), closed: make(chan struct{}), done: make(chan struct{})}
-	if mt.lv = miniaudio.NewLevels(); mt.lv == nil {
-		return nil, newError(CodeDeviceOpenFailed, "out of memory opening a meter", "")
+	tap, err := newLevelTap("a meter")
+	if err != nil {
+		return nil, err
 	}
+	mt := &Meter{readings: make(chan Reading, 32), m: m, id: deviceID, backend: b, levelTap: tap,
+		stopped: make(chan struct{}), closed: make(chan struct{}), done: make(chan struct{})}
 	s, err := b.OpenStream(AudioInput, deviceID, streamCallbacks{Data: mt.onData, Stop: mt.onStop, Levels: mt.lv})
 	if err != nil {
 		mt.lv.Free()
@@ -86,6 +87,31 @@ func (m *Manager) OpenMeter(ctx context.Context, deviceID string) (*Meter, error
 func (mt *Meter) onData(_, in []byte, _ uint32) { mt.lv.Feed(in) }
 
 func (mt *Meter) onStop() { mt.stopOnce.Do(func() { close(mt.stopped) }) }
+
+// levelTap is the level side of an input stream, for Meter and Record
+// alike: the accumulator the audio thread feeds (miniaudio.Levels, in C)
+// and the stamper that dates what it publishes.
+type levelTap struct {
+	lv    *miniaudio.Levels
+	stamp stamper
+}
+
+// newLevelTap allocates the accumulator; what names the stream in the
+// out-of-memory error.
+func newLevelTap(what string) (levelTap, error) {
+	lv := miniaudio.NewLevels()
+	if lv == nil {
+		return levelTap{}, newError(CodeDeviceOpenFailed, "out of memory opening "+what, "")
+	}
+	return levelTap{lv: lv, stamp: stamper{last: time.Now()}}, nil
+}
+
+// collect hands each reading published since the last call, dated, to f.
+func (t *levelTap) collect(now time.Time, f func(Reading)) {
+	for _, r := range t.stamp.readings(t.lv.Drain(), now) {
+		f(r)
+	}
+}
 
 // stamper dates the readings a meter collects. They are collected up to
 // one poll late, so they are stamped back from now a window apart, but
@@ -139,17 +165,15 @@ func (mt *Meter) watch(ctx context.Context) {
 			mt.err = ctx.Err()
 			return
 		case <-mt.stopped:
-			if mt.err = mt.vanished(ctx); mt.err == nil {
-				mt.err = newError(CodeDeviceOpenFailed, "the microphone stream stopped", "open the meter again")
-			}
+			mt.err = mt.use().stopped(ctx)
 			return
 		case now := <-tick.C:
-			for _, r := range mt.stamp.readings(mt.lv.Drain(), now) {
+			mt.collect(now, func(r Reading) {
 				select {
 				case mt.readings <- r:
 				default: // a reader that fell behind misses a reading, not the audio
 				}
-			}
+			})
 			if p := mt.lv.Periods(); p != periods {
 				periods, lastData = p, now
 				continue
@@ -165,34 +189,76 @@ func (mt *Meter) watch(ctx context.Context) {
 	}
 }
 
-func (mt *Meter) vanished(ctx context.Context) error {
+// use is the meter's stream as its end is explained.
+func (mt *Meter) use() streamUse {
+	return streamUse{m: mt.m, backend: mt.backend, kind: AudioInput, id: mt.id, doing: "metered", again: "open the meter again"}
+}
+
+// vanished says why the meter's microphone is gone, or nil while it is
+// there.
+func (mt *Meter) vanished(ctx context.Context) error { return mt.use().gone(ctx) }
+
+// streamUse is an open audio stream (a meter, a recording, a playback) as
+// its end is explained: which device, on which backend, doing what.
+type streamUse struct {
+	m       *Manager
+	backend audioBackend // the backend that opened the stream
+	kind    Kind
+	id      string
+	doing   string // "the microphone was …": "metered", "recording", "playing"
+	again   string // what to do once the cause is gone: "open the meter again"
+}
+
+// gone checks a stream that stopped, or stopped delivering for a while,
+// against a fresh audio list: nil while its device is still there,
+// otherwise why not (DEVICE_VANISHED, SOUND_SERVER_LOST,
+// AUDIO_BACKEND_CHANGED, or why there is no audio at all any more).
+func (u streamUse) gone(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	// Audio only: a stalled microphone is no reason to open every camera.
-	if err := mt.m.refresh(rctx, dirtyAudio); err != nil && errors.Is(err, ErrClosed) {
+	if err := u.m.refresh(rctx, dirtyAudio); err != nil && errors.Is(err, ErrClosed) {
 		return err
 	}
-	b, err := mt.m.backend()
+	b, err := u.m.backend()
 	if err != nil {
 		return err // no audio at all any more
 	}
-	if b != mt.backend {
-		if mt.backend.Fallback() && !b.Fallback() {
-			// Metered on raw ALSA; the sound server is back and the
-			// Manager moved to it, where this id means nothing.
-			return newError(CodeAudioBackendChanged, "the sound server came back while the microphone was metered directly",
-				"open the meter again: MediaDesk uses the sound server now")
+	what := deviceNoun(u.kind)
+	if b != u.backend {
+		if u.backend.Fallback() && !b.Fallback() {
+			// Opened on raw ALSA; the sound server is back and the Manager
+			// moved to it, where this id means nothing.
+			return newError(CodeAudioBackendChanged, fmt.Sprintf("the sound server came back while the %s was %s directly", what, u.doing),
+				u.again+": MediaDesk uses the sound server now")
 		}
-		// Metered through the sound server, which went away (the Manager
+		// Opened through the sound server, which went away (the Manager
 		// is on raw ALSA now, or on a fresh connection after a restart).
-		return newError(CodeSoundServerLost, "the sound server stopped while the microphone was metered",
-			"open the meter again once the sound server is back")
+		return newError(CodeSoundServerLost, fmt.Sprintf("the sound server stopped while the %s was %s", what, u.doing),
+			u.again+" once the sound server is back")
 	}
-	if mt.id == SystemDefault || b.Knows(AudioInput, mt.id) {
+	if u.id == SystemDefault || b.Knows(u.kind, u.id) {
 		return nil // listed, or a monitor (hidden from the lists, still openable)
 	}
-	return newError(CodeDeviceVanished, fmt.Sprintf("microphone %q went away while it was metered", mt.id),
-		"plug it back in, or pick another microphone")
+	return newError(CodeDeviceVanished, fmt.Sprintf("%s %q went away while it was %s", what, u.id, u.doing),
+		"plug it back in, or pick another "+what)
+}
+
+// stopped is the error of a stream that stopped: why its device is gone,
+// or, while it is there, that the stream stopped.
+func (u streamUse) stopped(ctx context.Context) error {
+	if err := u.gone(ctx); err != nil {
+		return err
+	}
+	return newError(CodeDeviceOpenFailed, fmt.Sprintf("the %s stream stopped", deviceNoun(u.kind)), u.again)
+}
+
+// deviceNoun is what a person calls an audio device of kind k.
+func deviceNoun(k Kind) string {
+	if k == AudioOutput {
+		return "speaker"
+	}
+	return "microphone"
 }
 
 // Readings delivers level readings; it is closed when the meter ends.

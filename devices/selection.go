@@ -98,14 +98,30 @@ func (m *Manager) set(k Kind, id string) error {
 		if id == SystemDefault {
 			return selection{}, nil
 		}
-		for _, d := range m.lists.Of(k) {
-			if d.DeviceID == id {
-				return selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}, nil
-			}
+		d, err := m.listed(k, id)
+		if err != nil {
+			return selection{}, err
 		}
-		return selection{}, newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-			"list the devices again (mediadesk devices) and use one of the ids shown")
+		return selection{preferred: true, id: id, label: d.Label, groupID: d.GroupID}, nil
 	})
+}
+
+// listed finds id in the current list of kind k (m.mu held); one not
+// listed is an error matching ErrUnknownDevice.
+func (m *Manager) listed(k Kind, id string) (Info, error) {
+	for _, d := range m.lists.Of(k) {
+		if d.DeviceID == id {
+			return d, nil
+		}
+	}
+	return Info{}, unknownDevice(k, id, nil)
+}
+
+// unknownDevice is the ErrUnknownDevice error for id, with its cause (nil
+// when the id is simply not listed).
+func unknownDevice(k Kind, id string, cause error) *Error {
+	return wrapError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
+		"list the devices again (mediadesk devices) and use one of the ids shown", cause)
 }
 
 // choose makes the selection pick returns (called with m.mu held) the

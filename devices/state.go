@@ -241,13 +241,10 @@ func (m *Manager) stateTarget(k Kind, id string) (audioBackend, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, d := range m.lists.Of(k) {
-		if d.DeviceID == id {
-			return b, nil
-		}
+	if _, err := m.listed(k, id); err != nil {
+		return nil, err
 	}
-	return nil, newError(CodeUnknownDevice, fmt.Sprintf("no %s device with id %q", k, id),
-		"list the devices again (mediadesk devices) and use one of the ids shown")
+	return b, nil
 }
 
 // afterSet reads the state back at once, so a caller sees its change in

@@ -97,11 +97,7 @@ func TestStateOnSoundServer(t *testing.T) {
 // the onDeviceStateChanged event (the goal: 100 ms p50), alternating mute
 // and unmute.
 func BenchmarkStateLatency(b *testing.B) {
-	s := pulsetest.Start(b)
-	s.NullSink("speakers", "Speakers")
-	m := benchManager(b)
-	sub := m.Subscribe()
-	defer sub.Close()
+	s, sub := benchSubscription(b)
 	// The subscription is live once a marker sink's event arrives.
 	s.NullSink("marker", "Marker")
 	<-sub.Events()
@@ -129,6 +125,5 @@ func BenchmarkStateLatency(b *testing.B) {
 		}
 		lat = append(lat, time.Since(start))
 	}
-	b.ReportMetric(float64(percentile(lat, 0.5).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(lat, 0.99).Microseconds())/1000, "p99-ms")
+	reportLatency(b, lat)
 }

@@ -25,9 +25,7 @@ func TestStateProblemsAndFixes(t *testing.T) {
 	spk := fakeSpeaker
 	spk.HasState, spk.Volume = true, 0.05
 	sys := &fakeSystem{serverUp: true, server: []rawAudio{mic, spk}}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	sub := m.Subscribe()
 	defer sub.Close()
 
@@ -82,9 +80,7 @@ func TestHeadsetInMusicMode(t *testing.T) {
 			s.server = append(s.server, headsetMic)
 		}
 	}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 
 	ps := m.Problems()
 	require.Equal(t, []string{ProblemMicOffInProfile}, codes(ps))
@@ -104,9 +100,7 @@ func TestDefaultMicIsMonitor(t *testing.T) {
 	monitor := rawAudio{ID: "speakers.monitor", Kind: AudioInput, Label: "Monitor of Speakers", Default: true, Monitor: true}
 	sys := &fakeSystem{serverUp: true, server: []rawAudio{monitor, serverMic}}
 	sys.server[1].Default = false
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	ps := m.Problems()
 	require.Equal(t, []string{ProblemDefaultMicMonitor}, codes(ps))
 	assert.Equal(t, "speakers.monitor", ps[0].DeviceID)
@@ -117,9 +111,7 @@ func TestDefaultMicIsMonitor(t *testing.T) {
 // say so in words.
 func TestNoStateOnFallback(t *testing.T) {
 	sys := &fakeSystem{alsa: []rawAudio{fakeMic, fakeSpeaker}}
-	m, err := newManager(context.Background(), Options{}, sys.open, fixedCameras(nil), nil)
-	require.NoError(t, err)
-	defer m.Close()
+	m := fakeManager(t, sys)
 	assert.Empty(t, m.States())
 	assert.Empty(t, m.Problems())
 	assert.ErrorIs(t, m.SetMute(context.Background(), AudioInput, fakeMic.ID, false), ErrStateUnsupported)

@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices/internal/camera"
@@ -13,6 +14,11 @@ import (
 // --use-fake-device-for-media-stream). For demos, screenshots and
 // measuring the preview where no camera exists.
 const TestPatternID = "mediadesk:test-pattern"
+
+// TestPatternFromEnv is whether MEDIADESK_TEST_CAMERA=1 asks the app and
+// the CLI (devices, watch, doctor, check camera) for the test pattern: the
+// value for Options.TestPattern.
+func TestPatternFromEnv() bool { return os.Getenv("MEDIADESK_TEST_CAMERA") == "1" }
 
 var testPatternFormats = []camera.Format{
 	{FourCC: "YUYV", Description: "YUYV 4:2:2", Sizes: []camera.FrameSize{{Width: 1280, Height: 720}, {Width: 640, Height: 480}, {Width: 320, Height: 240}}},

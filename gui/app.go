@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -43,7 +42,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 
 	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
 	// (screenshots and measurements where there is no camera).
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: os.Getenv("MEDIADESK_TEST_CAMERA") == "1"})
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1

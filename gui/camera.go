@@ -19,14 +19,7 @@ import (
 )
 
 // CameraSource is an open camera preview; *devices.Preview provides it.
-type CameraSource interface {
-	Frames() <-chan *image.RGBA
-	Mode() devices.Mode
-	Stats() devices.PreviewStats
-	Warning() error
-	Err() error
-	Close() error
-}
+type CameraSource = devices.PreviewSource
 
 // OpenCamera opens a camera preview.
 func (m ManagerDevices) OpenCamera(ctx context.Context, id string, want devices.CaptureOptions) (CameraSource, error) {
@@ -136,7 +129,7 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 	}
 	v.id, v.cam = id, cam
 	v.want = devices.CaptureOptions{}
-	if w, h, ok := parseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
+	if w, h, ok := devices.ParseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
 		v.want.Width, v.want.Height = w, h
 	}
 	v.sizes = nil
@@ -200,13 +193,6 @@ func (v *cameraView) sizePicked() {
 
 // cameraSizeKey is where the size chosen for a camera is kept.
 func cameraSizeKey(id string) string { return "camera.size." + id }
-
-func parseSize(s string) (w, h int, ok bool) {
-	if _, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || w <= 0 || h <= 0 {
-		return 0, 0, false
-	}
-	return w, h, true
-}
 
 // stop releases the camera (in the preview's goroutine: Close waits for
 // the device, the UI does not).

@@ -21,12 +21,7 @@ func runCalls(ctx context.Context, env Env, args []string) int {
 		"sync": callsSync, "list": callsList, "show": callsShow,
 		"import": callsImport, "export": callsExport, "sample": callsSample,
 	}
-	if len(args) == 0 || isHelp(args[0]) {
-		w := env.Stderr
-		if len(args) > 0 {
-			w = env.Stdout
-		}
-		fmt.Fprint(w, `Usage: mediadesk calls <command> [flags]
+	if code, done := subcommandHelp(env, args, `Usage: mediadesk calls <command> [flags]
 
 Commands:
   sync     copy the call history from the CometChat Calls REST API
@@ -38,11 +33,8 @@ Commands:
 
 Every command takes --db PATH (or MEDIADESK_DB); the default is history.db
 under your config directory.
-`)
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
+`); done {
+		return code
 	}
 	run, ok := sub[args[0]]
 	if !ok {
@@ -95,14 +87,11 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 			*v.dst = os.Getenv(v.env)
 		}
 	}
-	// With a base URL the app id is only a header and may be left out.
-	if a.AppID != "" || a.BaseURL == "" {
-		if err := calls.CheckAppID(a.AppID); err != nil {
-			var e *calls.Error
-			errors.As(err, &e)
-			fmt.Fprintf(env.Stderr, "mediadesk calls sync: %s: %s (--app-id or MEDIADESK_APP_ID)\n", e.Message, e.Details)
-			return ExitUsage
-		}
+	if err := a.CheckAppID(); err != nil {
+		var e *calls.Error
+		errors.As(err, &e)
+		fmt.Fprintf(env.Stderr, "mediadesk calls sync: %s: %s (--app-id or MEDIADESK_APP_ID)\n", e.Message, e.Details)
+		return ExitUsage
 	}
 	client, err := calls.NewClient(a)
 	if err != nil {

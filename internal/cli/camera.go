@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/png"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices"
@@ -15,13 +13,8 @@ import (
 
 // cameraPreview is what `check camera` needs of a *devices.Preview.
 type cameraPreview interface {
-	Frames() <-chan *image.RGBA
+	devices.PreviewSource
 	DeviceID() string
-	Mode() devices.Mode
-	Stats() devices.PreviewStats
-	Warning() error
-	Err() error
-	Close() error
 }
 
 // cameraManager is what `check camera` needs of a *devices.Manager.
@@ -34,16 +27,12 @@ type cameraManager interface {
 // fake camera (the test machines have none). MEDIADESK_TEST_CAMERA=1 adds
 // the synthetic test pattern (--device mediadesk:test-pattern).
 var openCameraManager = func(ctx context.Context) (cameraManager, error) {
-	m, err := devices.New(ctx, devices.Options{TestPattern: testPattern()})
+	m, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		return nil, err
 	}
 	return managerCameras{m}, nil
 }
-
-// testPattern: MEDIADESK_TEST_CAMERA=1 lists the synthetic test-pattern
-// camera in devices, watch and check camera.
-func testPattern() bool { return os.Getenv("MEDIADESK_TEST_CAMERA") == "1" }
 
 type managerCameras struct{ *devices.Manager }
 
@@ -85,7 +74,7 @@ func checkCamera(ctx context.Context, env Env, args []string) int {
 	}
 	var want devices.CaptureOptions
 	if *sizeFlag != "" {
-		w, h, ok := parseSize(*sizeFlag)
+		w, h, ok := devices.ParseSize(*sizeFlag)
 		if !ok {
 			fmt.Fprintf(env.Stderr, "mediadesk check camera: --size %q is not WIDTHxHEIGHT\n", *sizeFlag)
 			return ExitUsage
@@ -179,16 +168,6 @@ loop:
 		return fail(env, w) // no picture: the check failed, in words
 	}
 	return ExitOK
-}
-
-func parseSize(s string) (w, h int, ok bool) {
-	a, b, found := strings.Cut(strings.ToLower(s), "x")
-	if !found {
-		return 0, 0, false
-	}
-	w, err1 := strconv.Atoi(a)
-	h, err2 := strconv.Atoi(b)
-	return w, h, err1 == nil && err2 == nil && w > 0 && h > 0
 }
 
 func writePNG(path string, img image.Image) error {

@@ -155,11 +155,7 @@ func TestCheckCameraJSONAndSnapshot(t *testing.T) {
 		assert.NotContains(t, r, "summary")
 	}
 
-	file, err := os.Open(snap)
-	require.NoError(t, err)
-	defer file.Close()
-	img, err := png.Decode(file)
-	require.NoError(t, err)
+	img := readPNG(t, snap)
 	assert.Equal(t, image.Rect(0, 0, 64, 48), img.Bounds())
 	r, g, b, _ := img.At(48, 10).RGBA()
 	assert.Equal(t, [3]uint32{0, 0, 0xffff}, [3]uint32{r, g, b}, "the blue half")
@@ -235,14 +231,20 @@ func TestCheckCameraTestPattern(t *testing.T) {
 	assert.Greater(t, last["frames"].(float64), 0.0)
 	assert.Zero(t, last["blackFrames"])
 
-	file, err := os.Open(snap)
-	require.NoError(t, err)
-	defer file.Close()
-	img, err := png.Decode(file)
-	require.NoError(t, err)
-	assert.Equal(t, image.Rect(0, 0, 320, 240), img.Bounds())
+	assert.Equal(t, image.Rect(0, 0, 320, 240), readPNG(t, snap).Bounds())
 
 	code, _, errOut = run("check", "camera", "--device", "no-such-camera", "--seconds", "1")
 	assert.Equal(t, ExitRuntime, code)
 	assert.Contains(t, errOut, "UNKNOWN_DEVICE")
+}
+
+// readPNG decodes the PNG file at path (a --snapshot).
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	file, err := os.Open(path)
+	require.NoError(t, err)
+	defer file.Close()
+	img, err := png.Decode(file)
+	require.NoError(t, err)
+	return img
 }

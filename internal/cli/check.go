@@ -9,21 +9,15 @@ import (
 	"github.com/mediadesk/mediadesk/devices"
 )
 
+const checkUsage = "Usage: mediadesk check speaker --device ID [--seconds S]\n" +
+	"       mediadesk check mic --device ID [--seconds S] [--json]\n" +
+	"       mediadesk check echo --mic ID --speaker ID [--seconds S]\n" +
+	"       mediadesk check camera [--device ID] [--seconds S] [--size WxH] [--snapshot FILE.png] [--json]\n" +
+	"\nIDs are those `mediadesk devices` prints; an empty --device means the system default.\n"
+
 func runCheck(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		w := env.Stderr
-		if len(args) > 0 {
-			w = env.Stdout
-		}
-		fmt.Fprintln(w, "Usage: mediadesk check speaker --device ID [--seconds S]")
-		fmt.Fprintln(w, "       mediadesk check mic --device ID [--seconds S] [--json]")
-		fmt.Fprintln(w, "       mediadesk check echo --mic ID --speaker ID [--seconds S]")
-		fmt.Fprintln(w, "       mediadesk check camera [--device ID] [--seconds S] [--size WxH] [--snapshot FILE.png] [--json]")
-		fmt.Fprintln(w, "\nIDs are those `mediadesk devices` prints; an empty --device means the system default.")
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
+	if code, done := subcommandHelp(env, args, checkUsage); done {
+		return code
 	}
 	switch args[0] {
 	case "speaker":

@@ -64,6 +64,21 @@ func Run(ctx context.Context, env Env, args []string) int {
 
 func isHelp(s string) bool { return s == "-h" || s == "-help" || s == "--help" || s == "help" }
 
+// subcommandHelp answers a command that takes a subcommand when args has
+// none (its usage on stderr, a usage error) or asks for help (on stdout);
+// done is false otherwise.
+func subcommandHelp(env Env, args []string, usage string) (code int, done bool) {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage, true
+	case isHelp(args[0]):
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK, true
+	}
+	return ExitOK, false
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "MediaDesk: your microphone, speaker and camera, before the call.")
 	fmt.Fprintln(w, "\nUsage: mediadesk <command> [flags]\n\nCommands:")
@@ -84,24 +99,35 @@ func newFlags(env Env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags; done is true when the command should return code now
-// (after --help, or a usage error).
+// parse parses the flags of a command that takes no argument; done is true
+// when the command should return code now (after --help, or a usage error).
 func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
+	_, code, done = parseOne(fs, env, args, "")
+	return code, done
+}
+
+// parseOne is parse for a command that takes one argument after its flags,
+// which what names ("" for none), and returns it.
+func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (arg string, code int, done bool) {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(env.Stdout)
 		fs.Usage()
-		return ExitOK, true
+		return "", ExitOK, true
 	}
 	if err != nil {
-		return ExitUsage, true
+		return "", ExitUsage, true
 	}
-	if fs.NArg() > 0 {
+	switch {
+	case what == "" && fs.NArg() > 0:
 		fmt.Fprintf(env.Stderr, "mediadesk %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		fs.Usage()
-		return ExitUsage, true
+	case what != "" && fs.NArg() != 1:
+		fmt.Fprintf(env.Stderr, "mediadesk %s: give %s after the flags\n", fs.Name(), what)
+	default:
+		return fs.Arg(0), ExitOK, false
 	}
-	return ExitOK, false
+	fs.Usage()
+	return "", ExitUsage, true
 }
 
 // fail prints an error so that a script can match its code, and a person can

@@ -28,7 +28,7 @@ func runDevices(ctx context.Context, env Env, args []string) int {
 		only = k
 	}
 
-	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: testPattern()})
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		return fail(env, err)
 	}

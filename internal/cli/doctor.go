@@ -59,7 +59,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "mediadesk doctor: --listen %v is not between 0 and 60\n", *listen)
 		return ExitUsage
 	}
-	m, err := devices.New(ctx, devices.Options{TestPattern: testPattern()})
+	m, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		return fail(env, err)
 	}

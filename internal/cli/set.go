@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"strconv"
 
@@ -15,16 +13,8 @@ import (
 // on|off`, `set volume --device ID V` (0–1), `set profile --card NAME
 // PROFILE`. Unknown ids or profiles exit 1 with their code; usage errors 2.
 func runSet(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 || isHelp(args[0]) {
-		w := env.Stderr
-		if len(args) > 0 {
-			w = env.Stdout
-		}
-		fmt.Fprintln(w, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE")
-		if len(args) == 0 {
-			return ExitUsage
-		}
-		return ExitOK
+	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"); done {
+		return code
 	}
 	what, rest := args[0], args[1:]
 	switch what {
@@ -35,25 +25,6 @@ func runSet(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume or profile)\n", what)
 	return ExitUsage
-}
-
-// parseOne parses flags and exactly one positional value.
-func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (string, int, bool) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(env.Stdout)
-		fs.Usage()
-		return "", ExitOK, true
-	}
-	if err != nil {
-		return "", ExitUsage, true
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(env.Stderr, "mediadesk %s: give %s after the flags\n", fs.Name(), what)
-		fs.Usage()
-		return "", ExitUsage, true
-	}
-	return fs.Arg(0), ExitOK, false
 }
 
 func setDevice(ctx context.Context, env Env, what string, args []string) int {

@@ -19,7 +19,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	if code, done := parse(fs, env, args); done {
 		return code
 	}
-	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: testPattern()})
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: *monitors, TestPattern: devices.TestPatternFromEnv()})
 	if err != nil {
 		return fail(env, err)
 	}
@@ -48,13 +48,12 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 		case e := <-sub.Events():
 			if *asJSON {
 				out.json(struct {
-					Event string    `json:"event"`
-					At    time.Time `json:"at"`
+					eventHead
 					devices.Lists
 					Added   []devices.Info `json:"added"`
 					Removed []devices.Info `json:"removed"`
 					Changed []devices.Info `json:"changed"`
-				}{"onMediaDeviceListUpdated", e.At.UTC().Truncate(time.Millisecond), e.Lists, e.Added, e.Removed, e.Changed})
+				}{timedEvent("onMediaDeviceListUpdated", e.At), e.Lists, e.Added, e.Removed, e.Changed})
 				continue
 			}
 			for _, d := range e.Added {
@@ -71,11 +70,10 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 		case e := <-sub.States():
 			if *asJSON {
 				out.json(struct {
-					Event   string                `json:"event"`
-					At      time.Time             `json:"at"`
+					eventHead
 					Changed []devices.DeviceState `json:"changed"`
 					Cards   []devices.Card        `json:"cards"`
-				}{"onDeviceStateChanged", e.At.UTC().Truncate(time.Millisecond), nonNil(e.Changed), nonNil(e.Cards)})
+				}{timedEvent("onDeviceStateChanged", e.At), nonNil(e.Changed), nonNil(e.Cards)})
 				continue
 			}
 			for _, s := range e.Changed {
@@ -84,10 +82,9 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {
-					Event    string            `json:"event"`
-					At       time.Time         `json:"at"`
+					eventHead
 					Problems []devices.Problem `json:"problems"`
-				}{"onProblemsChanged", e.At.UTC().Truncate(time.Millisecond), nonNil(e.Problems)})
+				}{timedEvent("onProblemsChanged", e.At), nonNil(e.Problems)})
 				continue
 			}
 			if len(e.Problems) == 0 {
@@ -98,6 +95,18 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			}
 		}
 	}
+}
+
+// eventHead begins every timed --json event: its name and when it
+// happened.
+type eventHead struct {
+	Event string    `json:"event"`
+	At    time.Time `json:"at"`
+}
+
+// timedEvent is the head of event name at at (UTC, to the millisecond).
+func timedEvent(name string, at time.Time) eventHead {
+	return eventHead{name, at.UTC().Truncate(time.Millisecond)}
 }
 
 // nonNil makes a nil slice [] in JSON.

@@ -10,7 +10,7 @@
 #     Windows temp directory left as it was found.
 #  2. The CLI driven from Linux (scripts/wine, a Go test): devices --json,
 #     check speaker, check mic, watch.
-#  3. The window under Xvfb (scripts/wine/gui-smoke.sh).
+#  3. The window under Xvfb (scripts/gui-smoke.sh --wine).
 set -uo pipefail
 build=$(realpath "$1")
 out=$(realpath -m "$2")
@@ -59,7 +59,7 @@ MEDIADESK_WINE_EXE="$build/mediadesk.exe" MEDIADESK_REQUIRE_PULSE=1 \
 
 echo "wine: the CLI tests took $SECONDS s"
 SECONDS=0
-scripts/wine/gui-smoke.sh "$build/mediadesk.exe" "$out" || failed+=("window under Wine")
+scripts/gui-smoke.sh --wine "$build/mediadesk.exe" "$out" || failed+=("window under Wine")
 echo "wine: the window smoke test took $SECONDS s"
 
 if [ ${#failed[@]} -gt 0 ]; then

@@ -13,17 +13,14 @@ package wine
 import (
 	"bufio"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"os"
 	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,25 +28,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// The JSON the CLI prints (devices.Info and devices.Lists, as other
-// scripts read them).
-type info struct {
-	DeviceID string `json:"deviceId"`
-	Kind     string `json:"kind"`
-	Label    string `json:"label"`
-	GroupID  string `json:"groupId"`
-	Default  bool   `json:"default"`
-	Active   bool   `json:"active"`
-}
-
-type lists struct {
-	AudioInputDevices  []info `json:"audioInputDevices"`
-	AudioOutputDevices []info `json:"audioOutputDevices"`
-	VideoInputDevices  []info `json:"videoInputDevices"`
-}
+// The JSON the CLI prints is devices.Info and devices.Lists; decoding it
+// into them also refuses a kind that is not one of the three.
+type (
+	info  = devices.Info
+	lists = devices.Lists
+)
 
 // WASAPI endpoint ids as Wine makes them: a render or capture prefix and
 // a GUID.
@@ -164,14 +152,14 @@ func TestDevicesListsPulseAsWASAPIEndpoints(t *testing.T) {
 	for _, label := range []string{"Wine_Desk", "Wine_Headset"} {
 		d := must(t, l.AudioOutputDevices, label)
 		assert.Regexp(t, renderID, d.DeviceID, "%s is a WASAPI render endpoint", label)
-		assert.Equal(t, "audiooutput", d.Kind)
+		assert.Equal(t, devices.AudioOutput, d.Kind)
 		assert.NotEmpty(t, d.GroupID)
 		assert.False(t, seen[d.DeviceID], "ids are unique")
 		seen[d.DeviceID] = true
 	}
 	mic := must(t, l.AudioInputDevices, "Wine_Mic")
 	assert.Regexp(t, captureID, mic.DeviceID, "the source is a WASAPI capture endpoint")
-	assert.Equal(t, "audioinput", mic.Kind)
+	assert.Equal(t, devices.AudioInput, mic.Kind)
 	for _, d := range l.AudioInputDevices {
 		assert.Regexp(t, captureID, d.DeviceID, "%s", d.Label)
 	}
@@ -191,93 +179,7 @@ func TestDevicesListsPulseAsWASAPIEndpoints(t *testing.T) {
 	must(t, l.AudioOutputDevices, "Wine_Headset")
 }
 
-// recorder captures a source (a sink's monitor) with parec as mono s16le
-// at 48 kHz.
-type recorder struct {
-	cmd     *exec.Cmd
-	mu      sync.Mutex
-	samples []int16
-	done    chan struct{}
-}
-
-func record(t *testing.T, s *pulsetest.Server, source string) *recorder {
-	t.Helper()
-	// --latency-msec: parec's default buffering lags about 1.3 s behind.
-	r := &recorder{done: make(chan struct{})}
-	r.cmd = exec.Command("parec", "--device="+source, "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20")
-	r.cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
-	out, err := r.cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, r.cmd.Start())
-	go func() {
-		defer close(r.done)
-		br := bufio.NewReader(out)
-		var b [2]byte
-		for {
-			if _, err := io.ReadFull(br, b[:]); err != nil {
-				return
-			}
-			r.mu.Lock()
-			r.samples = append(r.samples, int16(binary.LittleEndian.Uint16(b[:])))
-			r.mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() { r.stop() })
-	return r
-}
-
-func (r *recorder) len() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.samples)
-}
-
-func (r *recorder) stop() []int16 {
-	r.cmd.Process.Signal(syscall.SIGTERM)
-	<-r.done
-	r.cmd.Wait()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.samples
-}
-
-// waitFor polls cond until it holds or the bound passes, then fails with
-// what it was waiting for.
-func waitFor(t *testing.T, bound time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(bound)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", bound, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// goertzel returns the amplitude (0..1) of one frequency in a signal.
-func goertzel(x []int16, freq float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	k := 2 * math.Cos(2*math.Pi*freq/48000)
-	var s1, s2 float64
-	for _, v := range x {
-		s := float64(v)/32768 + k*s1 - s2
-		s2, s1 = s1, s
-	}
-	power := s1*s1 + s2*s2 - k*s1*s2
-	return 2 * math.Sqrt(power) / float64(len(x))
-}
-
 func dB(v float64) float64 { return 20 * math.Log10(v) }
-
-func peak(x []int16) float64 {
-	p := 0.0
-	for _, v := range x {
-		p = math.Max(p, math.Abs(float64(v)/32768))
-	}
-	return p
-}
 
 // audible is x from its first to its last sample above -40 dBFS.
 func audible(x []int16) []int16 {
@@ -309,22 +211,22 @@ func TestCheckSpeakerPlaysOnChosenEndpointOnly(t *testing.T) {
 	l := listDevices(t)
 	a := must(t, l.AudioOutputDevices, "Wine_A")
 
-	recA, recB := record(t, s, "wine_a.monitor"), record(t, s, "wine_b.monitor")
-	waitFor(t, 5*time.Second, "both recorders to deliver audio", func() bool { return recA.len() > 4800 && recB.len() > 4800 })
+	recA, recB := s.Record(t, "wine_a.monitor"), s.Record(t, "wine_b.monitor")
+	pulsetest.WaitFor(t, 5*time.Second, "both recorders to deliver audio", func() bool { return recA.Len() > 4800 && recB.Len() > 4800 })
 	code, _, errOut := wine(t, 60*time.Second, "check", "speaker", "--device", a.DeviceID)
 	require.Equal(t, 0, code, "check speaker --device %s: stderr:\n%s", a.DeviceID, errOut)
 	// The chime has ended when the command returns; take 200 ms more so
 	// its tail is in the recording.
-	n := recA.len()
-	waitFor(t, 5*time.Second, "200 ms more of recording", func() bool { return recA.len() > n+9600 && recB.len() > 9600 })
-	sa, sb := recA.stop(), recB.stop()
+	n := recA.Len()
+	pulsetest.WaitFor(t, 5*time.Second, "200 ms more of recording", func() bool { return recA.Len() > n+9600 && recB.Len() > 9600 })
+	sa, sb := recA.Stop(), recB.Stop()
 
 	// The recordings run for as long as Wine takes to start the program:
 	// measure the tone where it is (above -40 dBFS on the chosen sink).
 	sound := audible(sa)
 	require.NotEmpty(t, sound, "nothing audible on the chosen sink's monitor (%d samples recorded)", len(sa))
-	ampA, ampB := goertzel(sound, toneHz), goertzel(sb, toneHz)
-	peakA, peakB := peak(sa), peak(sb)
+	ampA, ampB := pulsetest.Goertzel(sound, toneHz), pulsetest.Goertzel(sb, toneHz)
+	peakA, peakB := pulsetest.Peak(sa), pulsetest.Peak(sb)
 	t.Logf("%d Hz amplitude: chosen %.5f over its %d ms of sound, other %.6f; peaks %.1f and %.1f dBFS", toneHz, ampA, len(sound)/48, ampB, dB(peakA), dB(peakB))
 	assert.Greater(t, ampA, 0.005, "the tone is on the chosen endpoint")
 	assert.Less(t, ampB, 0.0005, "and not on the other (the default)")
@@ -395,7 +297,7 @@ func TestWatchReportsDefaultChangeAndExitsOnSIGINT(t *testing.T) {
 	cmd := wineCommand(context.Background(), exe(t), "watch", "--json")
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	var errb syncBuffer
+	var errb pulsetest.SyncBuffer
 	cmd.Stderr = &errb
 	require.NoError(t, cmd.Start())
 	var waitErrc error
@@ -479,23 +381,4 @@ func wineMajor(t *testing.T) string {
 	v := strings.TrimPrefix(strings.TrimSpace(string(out)), "wine-")
 	major, _, _ := strings.Cut(v, ".")
 	return major
-}
-
-// syncBuffer is a strings.Builder safe for the process's writer and the
-// test's reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -6,6 +6,7 @@ package pulse
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 
@@ -58,25 +59,41 @@ func (p Devices) Lookup(input bool, name string) (Device, bool) {
 // NewProps returns a reader that dials on first use.
 func NewProps() *Props { return &Props{} }
 
-// Devices reads every sink and source. On an error the connection is
+// Devices reads every sink and source. On a failed connection it is
 // dropped and the next call dials again.
 func (p *Props) Devices(ctx context.Context) (Devices, error) {
+	var out Devices
+	err := p.use(ctx, func(c *proto.Client) error {
+		var err error
+		out, err = readDevices(ctx, c)
+		return err
+	})
+	return out, err
+}
+
+// use runs f with the connection, dialling first when there is none. An
+// error other than the server's answer to a request (a proto.Error, such
+// as no such entity) drops the connection: the next use dials again.
+func (p *Props) use(ctx context.Context, f func(c *proto.Client) error) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if p.client == nil {
 		c, conn, err := Dial(nil)
 		if err != nil {
-			return Devices{}, err
+			return err
 		}
 		p.client, p.conn = c, conn
 	}
-	out, err := readDevices(ctx, p.client)
-	if err != nil {
-		// Drop the connection; the next scan dials again.
+	err := f(p.client)
+	var perr proto.Error
+	if err != nil && !errors.As(err, &perr) {
 		p.conn.Close()
 		p.client, p.conn = nil, nil
 	}
-	return out, err
+	return err
 }
 
 func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {

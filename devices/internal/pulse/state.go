@@ -61,24 +61,7 @@ func cardsFrom(cards proto.GetCardInfoListReply) []Card {
 // request makes one request on the reader's connection, dialing first if
 // needed; a failed connection is dropped so the next call dials again.
 func (p *Props) request(ctx context.Context, req proto.RequestArgs, reply proto.Reply) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if p.client == nil {
-		c, conn, err := Dial(nil)
-		if err != nil {
-			return err
-		}
-		p.client, p.conn = c, conn
-	}
-	err := p.client.Request(req, reply)
-	var perr proto.Error
-	if err != nil && !errors.As(err, &perr) {
-		p.conn.Close()
-		p.client, p.conn = nil, nil
-	}
+	err := p.use(ctx, func(c *proto.Client) error { return c.Request(req, reply) })
 	if errors.Is(err, proto.ErrNoSuchEntity) {
 		return fmt.Errorf("%w: %w", ErrNoSuchEntity, err)
 	}
