@@ -29,6 +29,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/guesttest"
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
 // The ALSA ids of the guest's cards: snd-dummy is card "Dummy" with one
@@ -57,13 +58,7 @@ func guestManager(t *testing.T) *devices.Manager {
 // waitFor polls cond until it holds, failing with what it waited for.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(guestWait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %s", guestWait, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	pulsetest.WaitFor(t, guestWait, what, cond)
 }
 
 // refreshUntil rescans until cond holds on the Manager's lists.
@@ -440,13 +435,20 @@ func toneIsHeard(t *testing.T, m *devices.Manager, mt *devices.Meter, exact bool
 	}
 }
 
-func TestGuestToneThroughLoopback(t *testing.T) {
+// loopMeter loads snd-aloop and meters the loop's capture side.
+func loopMeter(t *testing.T) (*devices.Manager, *devices.Meter) {
+	t.Helper()
 	guesttest.Require(t)
 	guesttest.Modprobe(t, "snd-aloop")
 	m := guestManager(t)
 	mt, err := m.OpenMeter(context.Background(), loopRecID)
 	require.NoError(t, err)
-	defer mt.Close()
+	t.Cleanup(func() { mt.Close() })
+	return m, mt
+}
+
+func TestGuestToneThroughLoopback(t *testing.T) {
+	m, mt := loopMeter(t)
 	toneIsHeard(t, m, mt, true)
 	require.NoError(t, mt.Close())
 	assert.NoError(t, mt.Err())
@@ -456,12 +458,7 @@ func TestGuestToneThroughLoopback(t *testing.T) {
 // uevent run one (issue #13 point 11: each Refresh used to close the ALSA
 // fallback backend and its meters).
 func TestGuestMeterSurvivesRescans(t *testing.T) {
-	guesttest.Require(t)
-	guesttest.Modprobe(t, "snd-aloop")
-	m := guestManager(t)
-	mt, err := m.OpenMeter(context.Background(), loopRecID)
-	require.NoError(t, err)
-	defer mt.Close()
+	m, mt := loopMeter(t)
 	readLevels(t, mt, 3, "before the rescans")
 	for i := range 10 {
 		ctx, cancel := context.WithTimeout(context.Background(), guestWait)

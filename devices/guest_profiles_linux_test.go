@@ -7,7 +7,6 @@ package devices_test
 // tests, it runs only where MEDIADESK_GUEST=1 and uses the public API.
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +24,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/guesttest"
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
 // pulseWait bounds the daemon's start under emulation (a few seconds
@@ -35,26 +34,7 @@ const pulseWait = 60 * time.Second
 // guestPulse is a PulseAudio daemon started for one test.
 type guestPulse struct {
 	server string // PULSE_SERVER for clients
-	log    *lockedBuffer
-}
-
-// lockedBuffer is the daemon's log as the test sees it (it is written by
-// exec's copying goroutine while the test may read it).
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	log    *pulsetest.SyncBuffer
 }
 
 // alsaCardIndex finds the index of the ALSA card whose id is id ("Dummy").
@@ -88,7 +68,7 @@ func startGuestPulse(t *testing.T, card int) *guestPulse {
 	}
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "native")
-	p := &guestPulse{server: "unix:" + sock, log: &lockedBuffer{}}
+	p := &guestPulse{server: "unix:" + sock, log: &pulsetest.SyncBuffer{}}
 	var logTo io.Writer = p.log
 	if tty, err := os.OpenFile("/dev/ttyS2", os.O_WRONLY|unix.O_NOCTTY, 0); err == nil {
 		fmt.Fprintf(tty, "=== %s: pulseaudio on ALSA card %d\n", t.Name(), card)
