@@ -163,6 +163,18 @@ func (b *Backend) Enumerate(ctx context.Context) ([]Device, error) {
 	if b.closed {
 		return nil, ErrClosed
 	}
+	if b.name == NamePulse && b.props != nil {
+		// On the sound server our own query (sinks, sources, cards and
+		// the defaults in one round trip) says all miniaudio's listing
+		// would, about three times faster; miniaudio lists only when
+		// the query fails.
+		if meta, err := b.props.Devices(ctx); err == nil {
+			b.cards = meta.Cards
+			return b.platformListed(b.pulseListed(meta)), nil
+		} else if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
 	var meta pulse.Devices
 	var metaDone chan struct{}
 	if b.props != nil {
@@ -223,6 +235,34 @@ func (b *Backend) Enumerate(ctx context.Context) ([]Device, error) {
 	}
 	b.native = native
 	return b.platformListed(out), nil
+}
+
+// pulseListed is the sound server's sinks and sources as Devices, in the
+// server's order, with the native ids miniaudio opens them by (a Pulse
+// device id is the device's name).
+func (b *Backend) pulseListed(meta pulse.Devices) []Device {
+	var out []Device
+	native := map[string]malgo.DeviceID{}
+	for _, side := range []struct {
+		input bool
+		names []string
+		def   string
+	}{{false, meta.SinkNames, meta.DefaultSink}, {true, meta.SourceNames, meta.DefaultSource}} {
+		for _, name := range side.names {
+			m, _ := meta.Lookup(side.input, name)
+			r := Device{ID: name, Input: side.input, Label: strings.TrimSpace(m.Label), Default: name == side.def,
+				Monitor: m.Monitor, GroupKey: m.GroupKey, HasState: true, Muted: m.Muted, Volume: m.Volume, Card: m.Card}
+			if r.Label == "" {
+				r.Label = r.ID
+			}
+			var id malgo.DeviceID
+			copy(id[:len(id)-1], name) // NUL-terminated, as miniaudio's own (ma_device_id.pulse)
+			native[key(side.input, name)] = id
+			out = append(out, r)
+		}
+	}
+	b.native = native
+	return out
 }
 
 func key(input bool, id string) string {

@@ -38,12 +38,18 @@ type Device struct {
 	Volume float64
 	// Card is the name of the card it belongs to; "" for virtual devices.
 	Card string
+	// Label is the server's description of it ("" when it has none).
+	Label string
 }
 
 // Devices are the sinks and sources by name, and the cards.
 type Devices struct {
 	Sinks, Sources map[string]Device
-	Cards          []Card
+	// SinkNames and SourceNames are the names in the server's order;
+	// DefaultSink and DefaultSource the server's defaults.
+	SinkNames, SourceNames     []string
+	DefaultSink, DefaultSource string
+	Cards                      []Card
 }
 
 // Lookup finds a source (input) or sink by name.
@@ -100,14 +106,32 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	var sinks proto.GetSinkInfoListReply
 	var sources proto.GetSourceInfoListReply
 	var cards proto.GetCardInfoListReply
-	if err := c.Request(&proto.GetSinkInfoList{}, &sinks); err != nil {
-		return Devices{}, err
+	var server proto.GetServerInfoReply
+	// The four questions go out together (the client matches the answers
+	// by tag): one round trip to the server, not four.
+	reqs := []struct {
+		req proto.RequestArgs
+		rpl proto.Reply
+	}{
+		{&proto.GetSinkInfoList{}, &sinks},
+		{&proto.GetSourceInfoList{}, &sources},
+		{&proto.GetCardInfoList{}, &cards},
+		{&proto.GetServerInfo{}, &server},
 	}
-	if err := c.Request(&proto.GetSourceInfoList{}, &sources); err != nil {
-		return Devices{}, err
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, r := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.Request(r.req, r.rpl)
+		}()
 	}
-	if err := c.Request(&proto.GetCardInfoList{}, &cards); err != nil {
-		return Devices{}, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return Devices{}, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Devices{}, err
@@ -116,16 +140,19 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	for _, c := range cards {
 		cardNames[c.CardIndex] = c.CardName
 	}
-	out := Devices{Sinks: map[string]Device{}, Sources: map[string]Device{}, Cards: cardsFrom(cards)}
+	out := Devices{Sinks: map[string]Device{}, Sources: map[string]Device{}, Cards: cardsFrom(cards),
+		DefaultSink: server.DefaultSinkName, DefaultSource: server.DefaultSourceName}
 	sinkByIndex := map[uint32]string{}
 	for _, s := range sinks {
 		out.Sinks[s.SinkName] = Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames),
-			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex]}
+			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex], Label: s.Device}
+		out.SinkNames = append(out.SinkNames, s.SinkName)
 		sinkByIndex[s.SinkIndex] = s.SinkName
 	}
 	for _, s := range sources {
+		out.SourceNames = append(out.SourceNames, s.SourceName)
 		d := Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames),
-			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex]}
+			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex], Label: s.Device}
 		// For a source, MonitorSourceIndex holds the sink it monitors.
 		if sink, ok := sinkByIndex[s.MonitorSourceIndex]; ok && s.MonitorSourceIndex != proto.Undefined {
 			d.Monitor = true
