@@ -170,3 +170,24 @@ func benchMJPEG(b *testing.B, decode func(*MJPEG, *image.RGBA, []byte) error) {
 	}
 	cpu.report(b)
 }
+
+// The standard tables of JPEG section K.3, as AVI1 MJPEG assumes them: one
+// DHT segment of 418 bytes with luminance DC and AC, chrominance DC and AC.
+func TestDefaultDHTIsTheStandardTables(t *testing.T) {
+	dht := defaultDHT()
+	require.Len(t, dht, 2+418)
+	assert.Equal(t, []byte{0xff, 0xc4, 0x01, 0xa2}, dht[:4])
+	var classes []byte
+	for i := 4; i < len(dht); {
+		classes = append(classes, dht[i])
+		n := 0
+		for _, c := range dht[i+1 : i+17] {
+			n += int(c)
+		}
+		i += 17 + n
+	}
+	assert.Equal(t, []byte{0x00, 0x10, 0x01, 0x11}, classes)
+	// The first values of each table, from the standard.
+	assert.Equal(t, []byte{0x00, 0x00, 0x01, 0x05, 0x01}, dht[4:9])
+	assert.Equal(t, []byte{0x01, 0x02, 0x03, 0x00, 0x04, 0x11}, dht[4+17+12+17:4+17+12+17+6])
+}
