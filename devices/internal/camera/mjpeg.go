@@ -106,6 +106,22 @@ func (m *MJPEG) withTables(frame []byte, hdr header) []byte {
 	return m.scratch
 }
 
+// StripDHT is the other way round: a copy of frame without the DHT
+// segments before its first scan, as UVC cameras send MJPEG. For tests and
+// fake cameras.
+func StripDHT(frame []byte) []byte {
+	out := append([]byte(nil), frame[:2]...)
+	i := 2
+	for i+4 <= len(frame) && frame[i+1] != 0xda {
+		n := int(frame[i+2])<<8 | int(frame[i+3])
+		if frame[i+1] != 0xc4 {
+			out = append(out, frame[i:i+2+n]...)
+		}
+		i += 2 + n
+	}
+	return append(out, frame[i:]...)
+}
+
 // header is what inspect finds before the first scan.
 type header struct {
 	sos   int  // where the first SOS marker starts, -1 if none
