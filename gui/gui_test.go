@@ -334,15 +334,7 @@ func TestStoreErrorIsShown(t *testing.T) {
 }
 
 func TestAccountSecretGoesToTheKeyring(t *testing.T) {
-	keyring.MockInit()
-	st := newStoreT(t, 0)
-	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: SystemKeyring{}})
-	h.start()
-	a := h.ui.history.account
-	assert.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
-	got, err := keyring.Get(keyringService, "app1/apikey")
-	require.NoError(t, err)
-	assert.Equal(t, "sekret-key", got)
+	h, a, _ := savedToKeyring(t, 0)
 	acct, err := a.account()
 	require.NoError(t, err)
 	assert.Equal(t, calls.Account{AppID: "app1", Region: "eu", APIKey: "sekret-key", OnBehalfOf: "alice"}, acct)
