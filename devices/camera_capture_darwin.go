@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/mediadesk/mediadesk/devices/internal/avfoundation"
 	"github.com/mediadesk/mediadesk/devices/internal/camera"
@@ -14,23 +13,7 @@ import (
 // uniqueID the probe reported as its id. Never compiled here (README).
 func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, error) {
 	k, err := avfoundation.Open(cam.DeviceID, want)
-	if err != nil {
-		return nil, avError(cam, err)
-	}
-	return avSource{k, cam}, nil
-}
-
-type avSource struct {
-	*avfoundation.Capture
-	cam Camera
-}
-
-func (s avSource) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
-	ok, lost, err := s.Capture.Next(timeout, use)
-	if err != nil {
-		err = avError(s.cam, err)
-	}
-	return ok, lost, err
+	return typedCapture(k, err, func(err error) error { return avError(cam, err) })
 }
 
 func avError(cam Camera, err error) error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -20,24 +19,7 @@ func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, 
 
 func openV4L2(io v4l2.StreamIO, cam Camera, want camera.Want) (frameSource, error) {
 	s, err := v4l2.Open(io, cam.Node, want, camera.Supported)
-	if err != nil {
-		return nil, v4l2Error(cam, err)
-	}
-	return v4l2Source{s, cam}, nil
-}
-
-// v4l2Source types the errors of a V4L2 stream.
-type v4l2Source struct {
-	*v4l2.Stream
-	cam Camera
-}
-
-func (s v4l2Source) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
-	ok, lost, err := s.Stream.Next(timeout, use)
-	if err != nil {
-		err = v4l2Error(s.cam, err)
-	}
-	return ok, lost, err
+	return typedCapture(s, err, func(err error) error { return v4l2Error(cam, err) })
 }
 
 // v4l2Error says in words what an errno from opening or streaming a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/mediadesk/mediadesk/devices/internal/camera"
 	"github.com/mediadesk/mediadesk/devices/internal/mediafoundation"
@@ -14,23 +13,7 @@ import (
 // on the symbolic link the probe reported as its id.
 func openCapture(_ context.Context, cam Camera, want camera.Want) (frameSource, error) {
 	k, err := mediafoundation.Open(cam.DeviceID, want)
-	if err != nil {
-		return nil, mfError(cam, err)
-	}
-	return mfSource{k, cam}, nil
-}
-
-type mfSource struct {
-	*mediafoundation.Capture
-	cam Camera
-}
-
-func (s mfSource) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
-	ok, lost, err := s.Capture.Next(timeout, use)
-	if err != nil {
-		err = mfError(s.cam, err)
-	}
-	return ok, lost, err
+	return typedCapture(k, err, func(err error) error { return mfError(cam, err) })
 }
 
 func mfError(cam Camera, err error) error {

@@ -74,6 +74,30 @@ type frameSource interface {
 // captureOpener opens a camera of the current list.
 type captureOpener func(ctx context.Context, cam Camera, want camera.Want) (frameSource, error)
 
+// typedCapture is what each OS's openCapture (camera_capture_*.go) ends
+// with: the native stream it opened, or the open's error, with every error
+// typed by typed (the OS's errno, HRESULT or AVError said in words), at
+// the open and on every frame after it.
+func typedCapture[S frameSource](s S, err error, typed func(error) error) (frameSource, error) {
+	if err != nil {
+		return nil, typed(err)
+	}
+	return typedSource{s, typed}, nil
+}
+
+type typedSource struct {
+	frameSource
+	typed func(error) error
+}
+
+func (s typedSource) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
+	ok, lost, err := s.frameSource.Next(timeout, use)
+	if err != nil {
+		err = s.typed(err)
+	}
+	return ok, lost, err
+}
+
 // pollInterval bounds how long the capture goroutine waits for a frame
 // before checking for Close: Close returns (and the device is released)
 // within about this.

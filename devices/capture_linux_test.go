@@ -231,30 +231,10 @@ func TestPreviewWarnsWithoutPicture(t *testing.T) {
 	}
 }
 
-// stripDHT removes the Huffman tables, as UVC cameras send MJPEG.
-func stripDHT(frame []byte) []byte {
-	out := append([]byte(nil), frame[:2]...)
-	i := 2
-	for i+4 <= len(frame) && frame[i+1] != 0xda {
-		n := int(frame[i+2])<<8 | int(frame[i+3])
-		if frame[i+1] != 0xc4 {
-			out = append(out, frame[i:i+2+n]...)
-		}
-		i += 2 + n
-	}
-	return append(out, frame[i:]...)
-}
-
 func TestPreviewMJPEGDropsCorruptFrames(t *testing.T) {
-	bars := image.NewRGBA(image.Rect(0, 0, 1280, 720))
-	for y := range 720 {
-		for x := range 1280 {
-			bars.SetRGBA(x, y, camera.BarAt(x, 1280))
-		}
-	}
 	var enc bytes.Buffer
-	require.NoError(t, jpeg.Encode(&enc, bars, &jpeg.Options{Quality: 90}))
-	good := stripDHT(enc.Bytes())
+	require.NoError(t, jpeg.Encode(&enc, camera.BarsImage(1280, 720), &jpeg.Options{Quality: 90}))
+	good := camera.StripDHT(enc.Bytes())
 	mjpg := []camera.Format{
 		{FourCC: "YUYV", Sizes: []camera.FrameSize{{Width: 1280, Height: 720}}},
 		{FourCC: "MJPG", Sizes: []camera.FrameSize{{Width: 1280, Height: 720}}},

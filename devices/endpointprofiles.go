@@ -24,12 +24,7 @@ func micOffInEndpoint(d Info, s DeviceState, cards []Card, states map[string]Dev
 		if c.Name != s.Card || c.ActiveProfile != "" {
 			continue
 		}
-		var cur *Profile
-		for i := range c.Profiles {
-			if c.Profiles[i].Name == s.Profile {
-				cur = &c.Profiles[i]
-			}
-		}
+		cur := c.profile(s.Profile)
 		if cur == nil || cur.Inputs > 0 {
 			return Problem{}, false
 		}

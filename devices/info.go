@@ -16,14 +16,19 @@ type Info struct {
 
 // Lists holds the three device lists in the onMediaDeviceListUpdated
 // payload shape.
-type Lists struct {
-	AudioInputDevices  []Info `json:"audioInputDevices"`
-	AudioOutputDevices []Info `json:"audioOutputDevices"`
-	VideoInputDevices  []Info `json:"videoInputDevices"`
+type Lists = ListsOf[Info]
+
+// ListsOf is that shape for any kind of entry: Lists itself, and lists
+// whose entries carry more than the Info (the CLI's `devices --json`
+// adds each device's state).
+type ListsOf[T any] struct {
+	AudioInputDevices  []T `json:"audioInputDevices"`
+	AudioOutputDevices []T `json:"audioOutputDevices"`
+	VideoInputDevices  []T `json:"videoInputDevices"`
 }
 
 // Of returns the list of one kind.
-func (l Lists) Of(k Kind) []Info {
+func (l ListsOf[T]) Of(k Kind) []T {
 	switch k {
 	case AudioInput:
 		return l.AudioInputDevices

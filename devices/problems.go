@@ -112,12 +112,7 @@ func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 		if c.Name != s.Card {
 			continue
 		}
-		var active *Profile
-		for i := range c.Profiles {
-			if c.Profiles[i].Name == c.ActiveProfile {
-				active = &c.Profiles[i]
-			}
-		}
+		active := c.profile(c.ActiveProfile)
 		if active == nil || active.Inputs > 0 {
 			return Problem{}, false
 		}

@@ -38,6 +38,16 @@ type Card struct {
 	Profiles      []Profile `json:"profiles"`
 }
 
+// profile is the card's profile of that name, or nil.
+func (c Card) profile(name string) *Profile {
+	for i := range c.Profiles {
+		if c.Profiles[i].Name == name {
+			return &c.Profiles[i]
+		}
+	}
+	return nil
+}
+
 // Profile is one way a card can run: how many inputs (microphones) and
 // outputs it offers then, and whether it can work now.
 type Profile struct {
@@ -216,11 +226,7 @@ func (m *Manager) SetCardProfile(ctx context.Context, card, profile string) erro
 	m.mu.Lock()
 	known := false
 	for _, c := range m.cards {
-		if c.Name == card {
-			for _, p := range c.Profiles {
-				known = known || p.Name == profile
-			}
-		}
+		known = known || c.Name == card && c.profile(profile) != nil
 	}
 	m.mu.Unlock()
 	if !known {

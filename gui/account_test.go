@@ -48,22 +48,32 @@ func (h *harness) tapInDialog(text string) {
 	test.Tap(b)
 }
 
-// The Account dialog's "Sign out" removes the secret from the keyring
-// (issue #13, point 4).
-func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
+// savedToKeyring starts the window on a mock system keyring and a store of
+// n calls, and saves an API-key account there: no message, and the secret
+// is in the keyring.
+func savedToKeyring(t *testing.T, n int) (*harness, *accountPanel, *calls.Store) {
+	t.Helper()
 	keyring.MockInit()
-	st := newStoreT(t, 3)
+	st := newStoreT(t, n)
 	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: SystemKeyring{}})
 	h.start()
 	a := h.ui.history.account
 	require.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
-	_, err := keyring.Get(keyringService, "app1/apikey")
+	got, err := keyring.Get(keyringService, "app1/apikey")
 	require.NoError(t, err)
+	require.Equal(t, "sekret-key", got)
+	return h, a, st
+}
+
+// The Account dialog's "Sign out" removes the secret from the keyring
+// (issue #13, point 4).
+func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
+	h, a, st := savedToKeyring(t, 3)
 
 	a.showSettings()
 	h.tapInDialog("Sign out")
 	h.tapInDialog("No") // the confirmation: nothing happens
-	_, err = keyring.Get(keyringService, "app1/apikey")
+	_, err := keyring.Get(keyringService, "app1/apikey")
 	require.NoError(t, err, "cancelled: the key stays")
 	h.tapInDialog("Sign out")
 	h.tapInDialog("Yes")

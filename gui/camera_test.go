@@ -153,8 +153,7 @@ func TestCameraPreviewShowsMirroredFramesAndToggles(t *testing.T) {
 		{FourCC: "MJPG", Sizes: []devices.FrameSize{{Width: 1280, Height: 720}}},
 		{FourCC: "H264", Sizes: []devices.FrameSize{{Width: 1920, Height: 1080}}},
 	}}}
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	v := h.ui.devices.camera
 	h.q.until(t, "the camera opened", func() bool { return fd.previewCount() == 1 })
 	c := fd.preview(0)
@@ -184,8 +183,7 @@ func TestCameraReleasedWhenHiddenAndOnSwitch(t *testing.T) {
 	l := deskLists()
 	l.VideoInputDevices = append(l.VideoInputDevices, dev(cam, "cam2", "USB Camera", "g-usb", false))
 	fd := newFakeDevices(l)
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	h.q.until(t, "the camera opened", func() bool { return fd.previewCount() == 1 })
 	first := fd.preview(0)
 
@@ -208,9 +206,8 @@ func TestCameraReleasedWhenHiddenAndOnSwitch(t *testing.T) {
 
 func TestCameraBusyAndNoPictureInWords(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	fd.cameraErr = &devices.Error{Code: devices.CodeDeviceBusy, Message: "Integrated Camera is in use by another application"}
-	h := newHarness(t, fd, Config{})
-	h.start()
+	fd.cameraErr = errCameraInUse()
+	h := startedHarness(t, fd)
 	v := h.ui.devices.camera
 	h.q.until(t, "the busy sentence", func() bool { return v.note.Visible() })
 	assert.Contains(t, v.note.Text, "in use by another application")

@@ -48,9 +48,8 @@ func rowButton(v *checkView, i int) *widget.Button {
 // "Ready for a call."
 func TestCheckVerdictFollowsFindingsLive(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	fd.cameraErr = &devices.Error{Code: devices.CodeDeviceBusy, Message: "Integrated Camera is in use by another application"}
-	h := newHarness(t, fd, Config{})
-	h.start()
+	fd.cameraErr = errCameraInUse()
+	h := startedHarness(t, fd)
 	v := h.ui.devices.check
 	h.q.until(t, "the busy camera listed", func() bool { return len(v.shown) == 1 })
 	assert.Equal(t, []string{devices.ProblemCameraBusy}, checkCodes(v))
@@ -115,8 +114,7 @@ func TestCheckVerdictFollowsFindingsLive(t *testing.T) {
 // while its card is hidden — and ends on the verdict with every card back.
 func TestCheckWalksOneCardAtATime(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	p := h.ui.devices
 	v := p.check
 	h.q.until(t, "the camera opened", func() bool { return fd.previewCount() == 1 })

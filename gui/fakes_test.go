@@ -333,6 +333,19 @@ func (h *harness) start() {
 	h.q.drain()
 }
 
+// startedHarness is newHarness with the default Config, started.
+func startedHarness(t *testing.T, d Devices) *harness {
+	t.Helper()
+	h := newHarness(t, d, Config{})
+	h.start()
+	return h
+}
+
+// errCameraInUse is the error of a camera another application holds.
+func errCameraInUse() *devices.Error {
+	return &devices.Error{Code: devices.CodeDeviceBusy, Message: "Integrated Camera is in use by another application"}
+}
+
 type memKeyring struct {
 	mu  sync.Mutex
 	m   map[string]string

@@ -39,8 +39,7 @@ func deskLists() devices.Lists {
 
 func TestPickersFollowHotPlugAndKeepTheSelection(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	p := h.ui.devices.pickers[mic]
 	assert.Equal(t, []string{"System default (Built-in Microphone)", "Built-in Microphone  · default", "Yeti Stereo Microphone"}, p.sel.Options)
 	assert.Equal(t, 0, p.sel.SelectedIndex(), "follows the OS default at first")
@@ -100,8 +99,7 @@ func TestPreferenceIsRestoredAtStart(t *testing.T) {
 func TestSoundServerErrorIsShownWithRetry(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{VideoInputDevices: deskLists().VideoInputDevices})
 	fd.err = &devices.Error{Code: devices.CodeSoundServerUnavailable, Message: "no sound server"}
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	d := h.ui.devices
 	assert.False(t, d.banner.Hidden)
 	assert.Equal(t, "No sound server is running — microphones and speakers can't be listed. Cameras still work.", d.bannerText.Text)
@@ -148,8 +146,7 @@ func TestThrottleCoalescesToThirtyAFrame(t *testing.T) {
 
 func TestMeterFollowsTheSelectedMicAndReportsUnplug(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	h.q.until(t, "a meter", func() bool { return fd.lastMeter() != nil })
 	m := fd.lastMeter()
 	assert.Equal(t, "builtin-mic", m.id)
@@ -171,8 +168,7 @@ func TestSpeakerTestPlaysOnTheSelectedOutput(t *testing.T) {
 	l := deskLists()
 	l.AudioOutputDevices = append(l.AudioOutputDevices, dev(spk, "hs-spk", "USB Headset", "g-hs", false))
 	fd := newFakeDevices(l)
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	h.ui.devices.pickers[spk].sel.SetSelected("USB Headset")
 	test.Tap(h.ui.devices.testButton)
 	h.q.until(t, "the tone", func() bool { return h.ui.devices.testButton.Disabled() == false })
@@ -184,8 +180,7 @@ func TestCameraShowsItsFormats(t *testing.T) {
 	fd.cameras = []devices.Camera{{Info: deskLists().VideoInputDevices[0], Formats: []devices.Format{
 		{FourCC: "MJPG", Sizes: []devices.FrameSize{{Width: 640, Height: 480}, {Width: 1920, Height: 1080}}},
 		{FourCC: "YUYV", Sizes: []devices.FrameSize{{Width: 640, Height: 480}}}}}}
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	assert.Equal(t, "MJPG 1920×1080, 640×480 · YUYV 640×480", h.ui.devices.cameraInfo.Text)
 }
 
@@ -339,15 +334,7 @@ func TestStoreErrorIsShown(t *testing.T) {
 }
 
 func TestAccountSecretGoesToTheKeyring(t *testing.T) {
-	keyring.MockInit()
-	st := newStoreT(t, 0)
-	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: SystemKeyring{}})
-	h.start()
-	a := h.ui.history.account
-	assert.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
-	got, err := keyring.Get(keyringService, "app1/apikey")
-	require.NoError(t, err)
-	assert.Equal(t, "sekret-key", got)
+	h, a, _ := savedToKeyring(t, 0)
 	acct, err := a.account()
 	require.NoError(t, err)
 	assert.Equal(t, calls.Account{AppID: "app1", Region: "eu", APIKey: "sekret-key", OnBehalfOf: "alice"}, acct)

@@ -126,8 +126,7 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 		VideoInputDevices:  []devices.Info{},
 	})
 	fd.setState(devices.DeviceState{DeviceID: "spk", Kind: devices.AudioOutput, Volume: 0.5})
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	p := h.ui.devices
 	mic, spk := p.states[devices.AudioInput], p.states[devices.AudioOutput]
 	assert.False(t, mic.banner.Visible(), "no problem yet")
@@ -178,8 +177,7 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 	})
 	gate := make(chan struct{})
 	fd.st.recordGate = gate
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	e := h.ui.devices.echo
 	test.Tap(e.button)
 	assert.Equal(t, "Cancel", e.button.Text)
@@ -209,8 +207,7 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 // its meter, and the note goes when sound comes back.
 func TestSignalWarningUnderTheMeter(t *testing.T) {
 	fd := newFakeDevices(deskLists())
-	h := newHarness(t, fd, Config{})
-	h.start()
+	h := startedHarness(t, fd)
 	h.q.until(t, "a meter", func() bool { return fd.lastMeter() != nil })
 	m := fd.lastMeter()
 	note := h.ui.devices.signalNote

@@ -91,14 +91,12 @@ type withState struct {
 	Profile string `json:"profile,omitempty"`
 }
 
-// devicesDoc is `devices --json`: the three lists, the cards and the
-// problems.
+// devicesDoc is `devices --json`: the three lists (in the Lists shape,
+// with each device's state), the cards and the problems.
 type devicesDoc struct {
-	AudioInputDevices  []withState       `json:"audioInputDevices"`
-	AudioOutputDevices []withState       `json:"audioOutputDevices"`
-	VideoInputDevices  []withState       `json:"videoInputDevices"`
-	Cards              []devices.Card    `json:"cards"`
-	Problems           []devices.Problem `json:"problems"`
+	devices.ListsOf[withState]
+	Cards    []devices.Card    `json:"cards"`
+	Problems []devices.Problem `json:"problems"`
 }
 
 func document(m *devices.Manager, l devices.Lists) devicesDoc {
@@ -113,8 +111,9 @@ func document(m *devices.Manager, l devices.Lists) devicesDoc {
 		}
 		return out
 	}
-	doc := devicesDoc{AudioInputDevices: with(l.AudioInputDevices), AudioOutputDevices: with(l.AudioOutputDevices),
-		VideoInputDevices: with(l.VideoInputDevices), Cards: m.Cards(), Problems: m.Problems()}
+	doc := devicesDoc{ListsOf: devices.ListsOf[withState]{AudioInputDevices: with(l.AudioInputDevices),
+		AudioOutputDevices: with(l.AudioOutputDevices), VideoInputDevices: with(l.VideoInputDevices)},
+		Cards: m.Cards(), Problems: m.Problems()}
 	if doc.Cards == nil {
 		doc.Cards = []devices.Card{}
 	}

@@ -229,15 +229,7 @@ func printDoctor(env Env, rep doctorReport) {
 		fmt.Fprintln(w, "Audio: none")
 	}
 	for _, k := range devices.Kinds {
-		var list []withState
-		switch k {
-		case devices.AudioInput:
-			list = rep.Devices.AudioInputDevices
-		case devices.AudioOutput:
-			list = rep.Devices.AudioOutputDevices
-		default:
-			list = rep.Devices.VideoInputDevices
-		}
+		list := rep.Devices.Of(k)
 		chosen := "none"
 		for _, d := range list {
 			if d.Active {

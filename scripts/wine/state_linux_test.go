@@ -61,14 +61,7 @@ type stateInfo struct {
 	Profile string   `json:"profile"`
 }
 
-func stateDevices(t *testing.T) stateDoc {
-	t.Helper()
-	code, out, errOut := wine(t, 60*time.Second, "devices", "--json")
-	require.Equal(t, 0, code, "devices --json: stderr:\n%s", errOut)
-	var d stateDoc
-	require.NoError(t, json.Unmarshal([]byte(out), &d), "devices --json printed:\n%s", out)
-	return d
-}
+func stateDevices(t *testing.T) stateDoc { return devicesJSON[stateDoc](t) }
 
 func mustState(t *testing.T, list []stateInfo, label string) stateInfo {
 	t.Helper()

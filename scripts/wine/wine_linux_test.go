@@ -105,13 +105,17 @@ func reg(t *testing.T, args ...string) {
 	require.NoError(t, err, "wine reg %s: %s", strings.Join(args, " "), out)
 }
 
-func listDevices(t *testing.T) lists {
+func listDevices(t *testing.T) lists { return devicesJSON[lists](t) }
+
+// devicesJSON runs `devices --json` on the Windows build and decodes what
+// it prints into a T.
+func devicesJSON[T any](t *testing.T) T {
 	t.Helper()
 	code, out, errOut := wine(t, 60*time.Second, "devices", "--json")
 	require.Equal(t, 0, code, "devices --json: stderr:\n%s", errOut)
-	var l lists
-	require.NoError(t, json.Unmarshal([]byte(out), &l), "devices --json printed:\n%s", out)
-	return l
+	var v T
+	require.NoError(t, json.Unmarshal([]byte(out), &v), "devices --json printed:\n%s", out)
+	return v
 }
 
 func byLabel(list []info, label string) (info, bool) {

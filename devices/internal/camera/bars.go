@@ -1,6 +1,7 @@
 package camera
 
 import (
+	"image"
 	"image/color"
 	"math"
 )
@@ -14,6 +15,17 @@ var Bars = [8]color.RGBA{
 
 // BarAt is the bar colour at column x of a frame w wide.
 func BarAt(x, w int) color.RGBA { return Bars[min(7, x*8/w)] }
+
+// BarsImage is the colour bars as a w×h RGBA image.
+func BarsImage(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetRGBA(x, y, BarAt(x, w))
+		}
+	}
+	return img
+}
 
 // yuvLimited is BT.601 limited range, the inverse of Convert's.
 func yuvLimited(c color.RGBA) (y, u, v byte) {

@@ -180,11 +180,7 @@ func packed422(dst *image.RGBA, src []byte, stride, oy0, ou, oy1, ov int) {
 	for y := range h {
 		s := src[y*stride : y*stride+pairs*4]
 		d := dst.Pix[y*dst.Stride : y*dst.Stride+pairs*8]
-		if oy0 == 0 {
-			yuyvRow(d, s, c)
-		} else {
-			uyvyRow(d, s, c)
-		}
+		packedRow(d, s, c, oy0, ou, oy1, ov)
 		if w%2 == 1 { // an odd width repeats the last pair's chroma
 			p := src[y*stride+pairs*4-4:]
 			put(dst.Pix[y*dst.Stride+(w-1)*4:], c.y[p[oy1]], c.rv[p[ov]], c.gu[p[ou]]+c.gv[p[ov]], c.bu[p[ou]])
@@ -192,25 +188,16 @@ func packed422(dst *image.RGBA, src []byte, stride, oy0, ou, oy1, ov int) {
 	}
 }
 
-// yuyvRow converts one row of Y0 U Y1 V; the loop is written so the
-// compiler can drop its bounds checks (about twice as fast as indexing).
-func yuyvRow(d, s []byte, c *ycc) {
+// packedRow converts one row of pairs with Y0, U, Y1 and V at the given
+// offsets in each four bytes; the loop is written so the compiler can drop
+// its bounds checks (about twice as fast as indexing): the offsets are
+// masked to 0–3, and each turn has four bytes.
+func packedRow(d, s []byte, c *ycc, oy0, ou, oy1, ov int) {
+	oy0, ou, oy1, ov = oy0&3, ou&3, oy1&3, ov&3
 	for len(s) >= 4 && len(d) >= 8 {
-		u, v := s[1], s[3]
+		u, v := s[ou], s[ov]
 		rv, g, bu := c.rv[v], c.gu[u]+c.gv[v], c.bu[u]
-		y0, y1 := c.y[s[0]], c.y[s[2]]
-		d[0], d[1], d[2], d[3] = clamp8(y0+rv), clamp8(y0+g), clamp8(y0+bu), 0xff
-		d[4], d[5], d[6], d[7] = clamp8(y1+rv), clamp8(y1+g), clamp8(y1+bu), 0xff
-		s, d = s[4:], d[8:]
-	}
-}
-
-// uyvyRow converts one row of U Y0 V Y1.
-func uyvyRow(d, s []byte, c *ycc) {
-	for len(s) >= 4 && len(d) >= 8 {
-		u, v := s[0], s[2]
-		rv, g, bu := c.rv[v], c.gu[u]+c.gv[v], c.bu[u]
-		y0, y1 := c.y[s[1]], c.y[s[3]]
+		y0, y1 := c.y[s[oy0]], c.y[s[oy1]]
 		d[0], d[1], d[2], d[3] = clamp8(y0+rv), clamp8(y0+g), clamp8(y0+bu), 0xff
 		d[4], d[5], d[6], d[7] = clamp8(y1+rv), clamp8(y1+g), clamp8(y1+bu), 0xff
 		s, d = s[4:], d[8:]

@@ -11,17 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// barsImage draws the colour bars as an RGBA image.
-func barsImage(w, h int) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.SetRGBA(x, y, BarAt(x, w))
-		}
-	}
-	return img
-}
-
 // encodeJPEG is a frame as image/jpeg writes it: 4:2:0, with the standard
 // Huffman tables in a DHT segment.
 func encodeJPEG(t testing.TB, img image.Image) []byte {
@@ -30,23 +19,15 @@ func encodeJPEG(t testing.TB, img image.Image) []byte {
 	return b.Bytes()
 }
 
-// stripDHT removes every DHT segment, as UVC cameras send MJPEG.
+// stripDHT is StripDHT, checking that the frame had tables to strip.
 func stripDHT(t testing.TB, frame []byte) []byte {
-	out := append([]byte(nil), frame[:2]...)
-	i := 2
-	for i+4 <= len(frame) && frame[i+1] != 0xda {
-		n := int(frame[i+2])<<8 | int(frame[i+3])
-		if frame[i+1] != 0xc4 {
-			out = append(out, frame[i:i+2+n]...)
-		}
-		i += 2 + n
-	}
-	require.Less(t, len(out), i, "the frame had a DHT segment")
-	return append(out, frame[i:]...)
+	out := StripDHT(frame)
+	require.Less(t, len(out), len(frame), "the frame had a DHT segment")
+	return out
 }
 
 func TestMJPEGDecodesBars(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(320, 240))
+	frame := encodeJPEG(t, BarsImage(320, 240))
 	var m MJPEG
 	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
 	require.NoError(t, m.Decode(dst, frame))
@@ -69,7 +50,7 @@ func TestMJPEGDecodes422(t *testing.T) {
 }
 
 func TestMJPEGWithoutHuffmanTables(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(320, 240))
+	frame := encodeJPEG(t, BarsImage(320, 240))
 	bare := stripDHT(t, frame)
 	_, err := jpeg.Decode(bytes.NewReader(bare))
 	require.Error(t, err, "image/jpeg alone cannot decode a frame without tables")
@@ -84,7 +65,7 @@ func TestMJPEGWithoutHuffmanTables(t *testing.T) {
 }
 
 func TestMJPEGCorruptFramesFail(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(320, 240))
+	frame := encodeJPEG(t, BarsImage(320, 240))
 	bare := stripDHT(t, frame)
 	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
 	var m MJPEG
@@ -94,7 +75,7 @@ func TestMJPEGCorruptFramesFail(t *testing.T) {
 		"truncated header": frame[:100],
 		"truncated scan":   frame[:len(frame)/2],
 		"truncated bare":   bare[:len(bare)*2/3],
-		"other size":       encodeJPEG(t, barsImage(160, 120)),
+		"other size":       encodeJPEG(t, BarsImage(160, 120)),
 		"garbage scan":     append(append([]byte(nil), frame[:len(frame)-400]...), bytes.Repeat([]byte{0xff, 0x00, 0x13}, 50)...),
 	} {
 		err := m.Decode(dst, f)
@@ -104,7 +85,7 @@ func TestMJPEGCorruptFramesFail(t *testing.T) {
 }
 
 func TestInspect(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(64, 32))
+	frame := encodeJPEG(t, BarsImage(64, 32))
 	h := inspect(frame)
 	assert.True(t, h.ok)
 	assert.True(t, h.dht)
@@ -115,7 +96,7 @@ func TestInspect(t *testing.T) {
 }
 
 func FuzzDecodeMJPEG(f *testing.F) {
-	frame := encodeJPEG(f, barsImage(32, 16))
+	frame := encodeJPEG(f, BarsImage(32, 16))
 	f.Add(frame)
 	f.Add(stripDHT(f, frame))
 	f.Add(frame[:len(frame)/2])
@@ -140,7 +121,7 @@ func FuzzDecodeMJPEG(f *testing.F) {
 // room; flat bars compress to almost nothing and decode unrealistically
 // fast.
 func benchPhoto() *image.RGBA {
-	img := barsImage(1280, 720)
+	img := BarsImage(1280, 720)
 	for y := range 720 {
 		for x := range 1280 {
 			o := img.PixOffset(x, y)
@@ -169,4 +150,25 @@ func benchMJPEG(b *testing.B, decode func(*MJPEG, *image.RGBA, []byte) error) {
 		}
 	}
 	cpu.report(b)
+}
+
+// The standard tables of JPEG section K.3, as AVI1 MJPEG assumes them: one
+// DHT segment of 418 bytes with luminance DC and AC, chrominance DC and AC.
+func TestDefaultDHTIsTheStandardTables(t *testing.T) {
+	dht := defaultDHT()
+	require.Len(t, dht, 2+418)
+	assert.Equal(t, []byte{0xff, 0xc4, 0x01, 0xa2}, dht[:4])
+	var classes []byte
+	for i := 4; i < len(dht); {
+		classes = append(classes, dht[i])
+		n := 0
+		for _, c := range dht[i+1 : i+17] {
+			n += int(c)
+		}
+		i += 17 + n
+	}
+	assert.Equal(t, []byte{0x00, 0x10, 0x01, 0x11}, classes)
+	// The first values of each table, from the standard.
+	assert.Equal(t, []byte{0x00, 0x00, 0x01, 0x05, 0x01}, dht[4:9])
+	assert.Equal(t, []byte{0x01, 0x02, 0x03, 0x00, 0x04, 0x11}, dht[4+17+12+17:4+17+12+17+6])
 }

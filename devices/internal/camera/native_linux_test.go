@@ -107,11 +107,11 @@ func TestNativeMJPEGMatchesGo(t *testing.T) {
 		grey.Pix[i] = byte(i % 251)
 	}
 	frames := map[string][]byte{
-		"bars 4:2:0":           encodeJPEG(t, barsImage(320, 240)),
-		"bars 4:2:0, no DHT":   stripDHT(t, encodeJPEG(t, barsImage(320, 240))),
+		"bars 4:2:0":           encodeJPEG(t, BarsImage(320, 240)),
+		"bars 4:2:0, no DHT":   stripDHT(t, encodeJPEG(t, BarsImage(320, 240))),
 		"photo 720p, no DHT":   stripDHT(t, encodeJPEG(t, benchPhoto())),
 		"grey":                 encodeJPEG(t, grey),
-		"odd size 4:2:0 33x17": encodeJPEG(t, barsImage(33, 17)),
+		"odd size 4:2:0 33x17": encodeJPEG(t, BarsImage(33, 17)),
 	}
 	if b, err := os.ReadFile("testdata/bars-422.jpg"); err == nil {
 		frames["bars 4:2:2"] = b
@@ -142,7 +142,7 @@ func TestNativeMJPEGMatchesGo(t *testing.T) {
 }
 
 func TestNativeMJPEGTolerates(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(320, 240))
+	frame := encodeJPEG(t, BarsImage(320, 240))
 	// Padding between the scan and EOI, as some cameras send: a warning
 	// from libjpeg, a whole picture all the same.
 	padded := append(append(append([]byte(nil), frame[:len(frame)-2]...), 0, 0, 0, 0), 0xff, 0xd9)
@@ -155,7 +155,7 @@ func TestNativeMJPEGTolerates(t *testing.T) {
 }
 
 func TestNativeMJPEGCloseAndReuse(t *testing.T) {
-	frame := encodeJPEG(t, barsImage(64, 48))
+	frame := encodeJPEG(t, BarsImage(64, 48))
 	dst := image.NewRGBA(image.Rect(0, 0, 64, 48))
 	var m MJPEG
 	m.Close() // before any frame: a no-op
@@ -175,7 +175,7 @@ func roundTo(c color.RGBA, q int) color.RGBA {
 }
 
 func TestNativeMJPEGAllocatesNothing(t *testing.T) {
-	frame := stripDHT(t, encodeJPEG(t, barsImage(320, 240)))
+	frame := stripDHT(t, encodeJPEG(t, BarsImage(320, 240)))
 	dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
 	var m MJPEG
 	defer m.Close()

@@ -11,12 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mediafoundation_windows.h"
+#include "mf_windows.h"
 
-// Our own copies of the GUIDs (values from the mingw-w64 headers), as in
-// mediafoundation_windows.c.
-static const GUID mc_SOURCE_TYPE = {0xc60ac5fe, 0x252a, 0x478f, {0xa0, 0xef, 0xbc, 0x8f, 0xa5, 0xf7, 0xca, 0xd3}};
-static const GUID mc_SOURCE_TYPE_VIDCAP = {0x8ac3587a, 0x4ae7, 0x42d8, {0x99, 0xe0, 0x0a, 0x60, 0x13, 0xee, 0xf9, 0x0f}};
-static const GUID mc_SYMBOLIC_LINK = {0x58f0aad8, 0x22bf, 0x4f8a, {0xbb, 0x3d, 0xd2, 0xc4, 0x97, 0x8c, 0x6e, 0x2f}};
+// Our own copies of the GUIDs (values from the mingw-w64 headers); those
+// the listing uses too are in mf_windows.c.
 static const GUID mc_MT_SUBTYPE = {0xf7e34c9a, 0x42e8, 0x4714, {0xb7, 0x4b, 0xcb, 0x29, 0xd7, 0x2c, 0x35, 0xe5}};
 static const GUID mc_MT_FRAME_SIZE = {0x1652c33d, 0xd6b2, 0x4012, {0xb8, 0x34, 0x72, 0x03, 0x08, 0x49, 0xa3, 0x7d}};
 static const GUID mc_MT_FRAME_RATE = {0xc459a2e8, 0x3d2c, 0x4e44, {0xb1, 0x32, 0xfe, 0xe5, 0x15, 0x6c, 0x7b, 0xb0}};
@@ -25,37 +23,6 @@ static const GUID mc_IID_IMF2DBuffer = {0x7dc9d5f9, 0x9ed9, 0x44ec, {0x9b, 0xbf,
 static const BYTE mc_FORMAT_TAIL[8] = {0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71};
 
 #define FIRST_VIDEO ((DWORD)MF_SOURCE_READER_FIRST_VIDEO_STREAM)
-
-// Loaded at run time, like the probe's functions: Windows N editions
-// lack Media Foundation until the Media Feature Pack is installed.
-typedef HRESULT(WINAPI *fn_MFStartup)(ULONG, DWORD);
-typedef HRESULT(WINAPI *fn_MFShutdown)(void);
-typedef HRESULT(WINAPI *fn_MFCreateAttributes)(IMFAttributes **, UINT32);
-typedef HRESULT(WINAPI *fn_MFCreateDeviceSource)(IMFAttributes *, IMFMediaSource **);
-typedef HRESULT(WINAPI *fn_MFCreateSourceReaderFromMediaSource)(IMFMediaSource *, IMFAttributes *, IMFSourceReader **);
-static fn_MFStartup c_MFStartup;
-static fn_MFShutdown c_MFShutdown;
-static fn_MFCreateAttributes c_MFCreateAttributes;
-static fn_MFCreateDeviceSource c_MFCreateDeviceSource;
-static fn_MFCreateSourceReaderFromMediaSource c_MFCreateSourceReader;
-
-static HRESULT load_capture(void) {
-	if (c_MFCreateSourceReader) return S_OK;
-	HMODULE plat = LoadLibraryW(L"mfplat.dll");
-	HMODULE mf = LoadLibraryW(L"mf.dll");
-	HMODULE rw = LoadLibraryW(L"mfreadwrite.dll");
-	if (!plat || !mf || !rw) return HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND);
-	c_MFStartup = (fn_MFStartup)(void *)GetProcAddress(plat, "MFStartup");
-	c_MFShutdown = (fn_MFShutdown)(void *)GetProcAddress(plat, "MFShutdown");
-	c_MFCreateAttributes = (fn_MFCreateAttributes)(void *)GetProcAddress(plat, "MFCreateAttributes");
-	c_MFCreateDeviceSource = (fn_MFCreateDeviceSource)(void *)GetProcAddress(mf, "MFCreateDeviceSource");
-	fn_MFCreateSourceReaderFromMediaSource r =
-	    (fn_MFCreateSourceReaderFromMediaSource)(void *)GetProcAddress(rw, "MFCreateSourceReaderFromMediaSource");
-	if (!c_MFStartup || !c_MFShutdown || !c_MFCreateAttributes || !c_MFCreateDeviceSource || !r)
-		return HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
-	c_MFCreateSourceReader = r; // last: it marks the table complete
-	return S_OK;
-}
 
 struct md_capture {
 	IMFMediaSource *source;
@@ -68,25 +35,23 @@ long md_capture_open(const uint16_t *link, md_capture **out, md_mode **modes, in
 	*out = NULL;
 	*modes = NULL;
 	*n = 0;
-	HRESULT hr = load_capture();
+	HRESULT hr = mf_load(1);
 	if (FAILED(hr)) return hr;
 	md_capture *c = calloc(1, sizeof(md_capture));
 	if (!c) return E_OUTOFMEMORY;
 	c->com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-	hr = c_MFStartup(MF_VERSION, MFSTARTUP_LITE);
+	hr = mf_fn.MFStartup(MF_VERSION, MFSTARTUP_LITE);
 	if (FAILED(hr)) goto fail;
 	c->started = 1;
 
 	IMFAttributes *attrs = NULL;
-	hr = c_MFCreateAttributes(&attrs, 2);
-	if (SUCCEEDED(hr)) hr = IMFAttributes_SetGUID(attrs, &mc_SOURCE_TYPE, &mc_SOURCE_TYPE_VIDCAP);
-	if (SUCCEEDED(hr)) hr = IMFAttributes_SetString(attrs, &mc_SYMBOLIC_LINK, (LPCWSTR)link);
+	hr = mf_vidcap_attributes(link, &attrs);
 	// Busy, denied (camera privacy) and gone are reported here or at the
 	// first read, as HRESULTs the Go side names.
-	if (SUCCEEDED(hr)) hr = c_MFCreateDeviceSource(attrs, &c->source);
+	if (SUCCEEDED(hr)) hr = mf_fn.MFCreateDeviceSource(attrs, &c->source);
 	if (attrs) IMFAttributes_Release(attrs);
 	if (FAILED(hr)) goto fail;
-	hr = c_MFCreateSourceReader(c->source, NULL, &c->reader);
+	hr = mf_fn.MFCreateSourceReaderFromMediaSource(c->source, NULL, &c->reader);
 	if (FAILED(hr)) goto fail;
 
 	int cap = 0;
@@ -212,7 +177,7 @@ void md_capture_close(md_capture *c) {
 		IMFMediaSource_Shutdown(c->source); // releases the camera now, not when the last reference goes
 		IMFMediaSource_Release(c->source);
 	}
-	if (c->started) c_MFShutdown();
+	if (c->started) mf_fn.MFShutdown();
 	if (SUCCEEDED(c->com)) CoUninitialize();
 	free(c);
 }

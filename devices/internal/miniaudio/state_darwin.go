@@ -2,10 +2,7 @@ package miniaudio
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-	"strings"
 
 	"github.com/mediadesk/mediadesk/devices/internal/coreaudio"
 	"github.com/mediadesk/mediadesk/devices/internal/pulse"
@@ -20,7 +17,7 @@ import (
 // builder): the README lists it as unverified.
 
 type platformData struct {
-	watches map[string]io.Closer // by key(input, id); nil: no listener could be added
+	watches watchSet // one property listener per listed device
 }
 
 func platformDeviceState(backend, id string, input bool) (bool, bool, float64) {
@@ -40,72 +37,28 @@ func (b *Backend) platformListed(out []Device) []Device {
 	if b.name != NameCoreAudio {
 		return out
 	}
-	if b.plat.watches == nil {
-		b.plat.watches = map[string]io.Closer{}
-	}
-	listed := map[string]bool{}
-	for _, d := range out {
-		k := key(d.Input, d.ID)
-		listed[k] = true
-		if _, ok := b.plat.watches[k]; !ok {
-			b.plat.watches[k] = coreaudio.WatchDevice(d.ID, d.Input, b.fireState)
-		}
-	}
-	for k, w := range b.plat.watches {
-		if !listed[k] {
-			if w != nil {
-				w.Close()
-			}
-			delete(b.plat.watches, k)
-		}
-	}
+	b.plat.watches.sync(out, func(d Device) io.Closer {
+		return coreaudio.WatchDevice(d.ID, d.Input, b.fireState)
+	})
 	return out
 }
 
 // platformClose removes every listener. b.mu is held.
-func (b *Backend) platformClose() {
-	for k, w := range b.plat.watches {
-		if w != nil {
-			w.Close()
-		}
-		delete(b.plat.watches, k)
-	}
-}
+func (b *Backend) platformClose() { b.plat.watches.closeAll() }
 
 func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, error) {
 	if b.name != NameCoreAudio {
 		return nil, nil, ErrUnsupported
 	}
-	b.mu.Lock()
-	var keys []string
-	for k := range b.native {
-		keys = append(keys, k)
-	}
-	b.mu.Unlock()
-	var out []Device
-	for _, k := range keys {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		id, input := strings.CutPrefix(k, "in\x00")
-		if !input {
-			id = strings.TrimPrefix(k, "out\x00")
-		}
-		if ok, muted, volume := platformDeviceState(b.name, id, input); ok {
-			out = append(out, Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: volume})
-		}
-	}
-	return out, nil, nil
+	out, err := b.nativeStates(ctx, nil, func(_, id string, input bool) (Device, bool) {
+		ok, muted, volume := platformDeviceState(b.name, id, input)
+		return Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: volume}, ok
+	})
+	return out, nil, err
 }
 
 func coreAudioErr(err error) error {
-	switch {
-	case errors.Is(err, coreaudio.ErrNoDevice):
-		return fmt.Errorf("%w: %w", ErrNoSuchEntity, err)
-	case errors.Is(err, coreaudio.ErrNotSettable):
-		return fmt.Errorf("%w: %w", ErrUnsupported, err)
-	}
-	return err
+	return nativeErr(err, coreaudio.ErrNoDevice, coreaudio.ErrNotSettable)
 }
 
 func platformSetMute(backend, id string, input, mute bool) error {

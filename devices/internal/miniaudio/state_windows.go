@@ -2,10 +2,8 @@ package miniaudio
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/mediadesk/mediadesk/devices/internal/mmdevice"
 	"github.com/mediadesk/mediadesk/devices/internal/pulse"
@@ -22,8 +20,8 @@ import (
 
 // platformData is what the WASAPI backend keeps beside the listing.
 type platformData struct {
-	links   map[string]link      // by key(input, id): the linked headset's card and mode
-	watches map[string]io.Closer // by key(input, id): the endpoint's volume callback (nil: it would not register)
+	links   map[string]link // by key(input, id): the linked headset's card and mode
+	watches watchSet        // the endpoint's volume callback (nil: it would not register)
 }
 
 type link struct{ card, profile string }
@@ -81,77 +79,34 @@ func (b *Backend) platformListed(out []Device) []Device {
 }
 
 func (b *Backend) syncWatchesLocked(out []Device) {
-	listed := map[string]bool{}
-	if b.plat.watches == nil {
-		b.plat.watches = map[string]io.Closer{}
-	}
-	for _, d := range out {
-		k := key(d.Input, d.ID)
-		listed[k] = true
-		if _, ok := b.plat.watches[k]; ok {
-			continue
-		}
-		// A failure is kept as nil, so it is not retried every scan; the
-		// periodic rescan still reads the state.
+	b.plat.watches.sync(out, func(d Device) io.Closer {
 		w, _ := mmdevice.WatchEndpointVolume(d.ID, b.fireState)
-		b.plat.watches[k] = w
-	}
-	for k, w := range b.plat.watches {
-		if !listed[k] {
-			if w != nil {
-				w.Close()
-			}
-			delete(b.plat.watches, k)
-		}
-	}
+		return w
+	})
 }
 
 // platformClose unregisters every volume callback. b.mu is held.
-func (b *Backend) platformClose() {
-	for k, w := range b.plat.watches {
-		if w != nil {
-			w.Close()
-		}
-		delete(b.plat.watches, k)
-	}
-}
+func (b *Backend) platformClose() { b.plat.watches.closeAll() }
 
 func (b *Backend) platformState(ctx context.Context) ([]Device, []pulse.Card, error) {
 	if b.name != NameWASAPI {
 		return nil, nil, ErrUnsupported
 	}
-	b.mu.Lock()
-	var keys []string
-	for k := range b.native {
-		keys = append(keys, k)
-	}
-	links, cards := b.plat.links, b.cards
-	b.mu.Unlock()
-	var out []Device
-	for _, k := range keys {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		id, input := strings.CutPrefix(k, "in\x00")
-		if !input {
-			id = strings.TrimPrefix(k, "out\x00")
-		}
-		if ok, muted, level := platformDeviceState(b.name, id, input); ok {
-			l := links[k]
-			out = append(out, Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: level, Card: l.card, Profile: l.profile})
-		}
+	var links map[string]link
+	var cards []pulse.Card
+	out, err := b.nativeStates(ctx, func() { links, cards = b.plat.links, b.cards }, func(k, id string, input bool) (Device, bool) {
+		ok, muted, level := platformDeviceState(b.name, id, input)
+		l := links[k]
+		return Device{ID: id, Input: input, HasState: true, Muted: muted, Volume: level, Card: l.card, Profile: l.profile}, ok
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return out, cards, nil
 }
 
 func endpointErr(err error) error {
-	switch {
-	case errors.Is(err, mmdevice.ErrNotFound):
-		return fmt.Errorf("%w: %w", ErrNoSuchEntity, err)
-	case errors.Is(err, mmdevice.ErrNotImplemented):
-		return fmt.Errorf("%w: %w", ErrUnsupported, err)
-	}
-	return err
+	return nativeErr(err, mmdevice.ErrNotFound, mmdevice.ErrNotImplemented)
 }
 
 func platformSetMute(backend, id string, _, mute bool) error {

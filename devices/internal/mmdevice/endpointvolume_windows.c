@@ -8,14 +8,13 @@
 #include <propidl.h>
 #include <stdlib.h>
 #include "endpointvolume_windows.h"
+#include "com_windows.h"
 
 // Our own copies of the GUIDs (values from the Windows SDK / mingw-w64
-// headers), so no initguid.h games are needed.
-static const CLSID ev_CLSID_MMDeviceEnumerator = {0xbcde0395, 0xe52f, 0x467c, {0x8e, 0x3d, 0xc4, 0x57, 0x92, 0x91, 0x69, 0x2e}};
-static const IID ev_IID_IMMDeviceEnumerator = {0xa95664d2, 0x9614, 0x4f35, {0xa7, 0x46, 0xde, 0x8d, 0xb6, 0x36, 0x17, 0xe6}};
+// headers), so no initguid.h games are needed; the ones mmdevice_windows.c
+// uses too are in com_windows.c.
 static const IID ev_IID_IAudioEndpointVolume = {0x5cdf2c82, 0x841e, 0x4546, {0x97, 0x22, 0x0c, 0xf7, 0x40, 0x78, 0x22, 0x9a}};
 static const IID ev_IID_IAudioEndpointVolumeCallback = {0x657804fa, 0xd6ad, 0x4496, {0x8a, 0x60, 0x35, 0x27, 0x52, 0xaf, 0x4f, 0x89}};
-static const IID ev_IID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 static const PROPERTYKEY ev_PKEY_Device_FriendlyName = {{0xa45c254e, 0xdf1c, 0x4efd, {0x80, 0x20, 0x67, 0xd1, 0x46, 0xa8, 0x50, 0xe0}}, 14};
 static const PROPERTYKEY ev_PKEY_DeviceInterface_FriendlyName = {{0x026e516e, 0xb814, 0x414b, {0x83, 0xcd, 0x85, 0x6d, 0x6f, 0xef, 0x48, 0x22}}, 2};
 static const PROPERTYKEY ev_PKEY_AudioEndpoint_FormFactor = {{0x1da5d803, 0xd492, 0x4edd, {0x8c, 0x23, 0xe0, 0xc0, 0xff, 0xee, 0x7f, 0x0e}}, 0};
@@ -26,14 +25,11 @@ extern void mdNativeChanged(uintptr_t token);
 // activate_volume gets the endpoint's IAudioEndpointVolume; COM must be
 // initialised on this thread.
 static HRESULT activate_volume(const uint16_t *id, IAudioEndpointVolume **vol) {
-	IMMDeviceEnumerator *en = NULL;
 	IMMDevice *dev = NULL;
 	*vol = NULL;
-	HRESULT hr = CoCreateInstance(&ev_CLSID_MMDeviceEnumerator, NULL, CLSCTX_ALL, &ev_IID_IMMDeviceEnumerator, (void **)&en);
-	if (SUCCEEDED(hr)) hr = IMMDeviceEnumerator_GetDevice(en, (LPCWSTR)id, &dev);
+	HRESULT hr = md_get_device(id, &dev);
 	if (SUCCEEDED(hr)) hr = IMMDevice_Activate(dev, &ev_IID_IAudioEndpointVolume, CLSCTX_ALL, NULL, (void **)vol);
 	if (dev) IMMDevice_Release(dev);
-	if (en) IMMDeviceEnumerator_Release(en);
 	return hr;
 }
 
@@ -101,11 +97,9 @@ long md_endpoint_props(const uint16_t *id, uint16_t *name, uint16_t *iface, int 
 	name[0] = iface[0] = 0;
 	*formfactor = 10; // UnknownFormFactor
 	HRESULT init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-	IMMDeviceEnumerator *en = NULL;
 	IMMDevice *dev = NULL;
 	IPropertyStore *ps = NULL;
-	HRESULT hr = CoCreateInstance(&ev_CLSID_MMDeviceEnumerator, NULL, CLSCTX_ALL, &ev_IID_IMMDeviceEnumerator, (void **)&en);
-	if (SUCCEEDED(hr)) hr = IMMDeviceEnumerator_GetDevice(en, (LPCWSTR)id, &dev);
+	HRESULT hr = md_get_device(id, &dev);
 	if (SUCCEEDED(hr)) hr = IMMDevice_OpenPropertyStore(dev, STGM_READ, &ps);
 	if (SUCCEEDED(hr)) {
 		copy_string(ps, &ev_PKEY_Device_FriendlyName, name, cap);
@@ -117,7 +111,6 @@ long md_endpoint_props(const uint16_t *id, uint16_t *name, uint16_t *iface, int 
 		IPropertyStore_Release(ps);
 	}
 	if (dev) IMMDevice_Release(dev);
-	if (en) IMMDeviceEnumerator_Release(en);
 	if (SUCCEEDED(init)) CoUninitialize();
 	return hr;
 }
@@ -143,13 +136,7 @@ static ULONG STDMETHODCALLTYPE vc_release(IAudioEndpointVolumeCallback *This) {
 	return (ULONG)n;
 }
 static HRESULT STDMETHODCALLTYPE vc_query(IAudioEndpointVolumeCallback *This, REFIID riid, void **out) {
-	if (IsEqualIID(riid, &ev_IID_IUnknown) || IsEqualIID(riid, &ev_IID_IAudioEndpointVolumeCallback)) {
-		*out = This;
-		vc_addref(This);
-		return S_OK;
-	}
-	*out = NULL;
-	return E_NOINTERFACE;
+	return md_com_query(This, riid, &ev_IID_IAudioEndpointVolumeCallback, out);
 }
 static HRESULT STDMETHODCALLTYPE vc_notify(IAudioEndpointVolumeCallback *This, PAUDIO_VOLUME_NOTIFICATION_DATA data) {
 	(void)data; // the state is read back whole; ours or another program's change alike

@@ -8,17 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mmdevice_windows.h"
+#include "com_windows.h"
 
 // Our own copies of the GUIDs and property keys (values from the Windows
-// SDK / mingw-w64 headers), so no initguid.h games are needed.
+// SDK / mingw-w64 headers), so no initguid.h games are needed; the ones
+// endpointvolume_windows.c uses too are in com_windows.c.
 static const DEVPROPKEY md_INSTANCE_ID = {{0x78c34fc8, 0x104a, 0x4aca, {0x9e, 0xa4, 0x52, 0x4d, 0x52, 0x99, 0x6e, 0x57}}, 256};
 static const DEVPROPKEY md_CONTAINER_ID = {{0x8c7ed206, 0x3f8a, 0x4827, {0xb3, 0xab, 0xae, 0x9e, 0x1f, 0xae, 0xfc, 0x6c}}, 2};
 static const GUID md_KSCATEGORY_VIDEO_CAMERA = {0xe5323777, 0xf976, 0x4f5b, {0x9b, 0x55, 0xb9, 0x46, 0x99, 0xc4, 0x6e, 0x44}};
 static const GUID md_KSCATEGORY_AUDIO = {0x6994ad04, 0x93ef, 0x11d0, {0xa3, 0xcc, 0x00, 0xa0, 0xc9, 0x22, 0x31, 0x96}};
-static const CLSID md_CLSID_MMDeviceEnumerator = {0xbcde0395, 0xe52f, 0x467c, {0x8e, 0x3d, 0xc4, 0x57, 0x92, 0x91, 0x69, 0x2e}};
-static const IID md_IID_IMMDeviceEnumerator = {0xa95664d2, 0x9614, 0x4f35, {0xa7, 0x46, 0xde, 0x8d, 0xb6, 0x36, 0x17, 0xe6}};
 static const IID md_IID_IMMNotificationClient = {0x7991eec9, 0x7e89, 0x4d85, {0x83, 0x90, 0x6c, 0x70, 0x3c, 0xec, 0x60, 0xc0}};
-static const IID md_IID_IUnknown = {0x00000000, 0x0000, 0x0000, {0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
 
 // The configuration manager's Windows 8+ calls are loaded at run time, not
 // linked: a system without them (Wine 8's cfgmgr32 has none of the three)
@@ -100,13 +99,7 @@ typedef struct {
 } md_watcher;
 
 static HRESULT STDMETHODCALLTYPE nc_query(IMMNotificationClient *This, REFIID riid, void **out) {
-	if (IsEqualIID(riid, &md_IID_IUnknown) || IsEqualIID(riid, &md_IID_IMMNotificationClient)) {
-		*out = This;
-		IMMNotificationClient_AddRef(This);
-		return S_OK;
-	}
-	*out = NULL;
-	return E_NOINTERFACE;
+	return md_com_query(This, riid, &md_IID_IMMNotificationClient, out);
 }
 static ULONG STDMETHODCALLTYPE nc_addref(IMMNotificationClient *This) { return InterlockedIncrement(&((md_watcher *)This)->refs); }
 static ULONG STDMETHODCALLTYPE nc_release(IMMNotificationClient *This) {
@@ -156,7 +149,7 @@ void *md_watch(uintptr_t token) {
 	// enumerator lives in the multithreaded apartment, so the callbacks
 	// come on COM's own threads and this thread may leave COM again.
 	HRESULT init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-	if (SUCCEEDED(CoCreateInstance(&md_CLSID_MMDeviceEnumerator, NULL, CLSCTX_ALL, &md_IID_IMMDeviceEnumerator, (void **)&w->enumerator))) {
+	if (SUCCEEDED(md_new_enumerator(&w->enumerator))) {
 		if (SUCCEEDED(IMMDeviceEnumerator_RegisterEndpointNotificationCallback(w->enumerator, &w->client))) started++;
 		else {
 			IMMDeviceEnumerator_Release(w->enumerator);

@@ -57,11 +57,6 @@ func (f *fakeV4L2) Close(fd int) error {
 
 func putString(dst []byte, s string) { copy(dst, s) }
 
-func fourccOf(s string) uint32 {
-	b := []byte(s + "    ")
-	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
-}
-
 func (f *fakeV4L2) Ioctl(fd int, req uint, arg unsafe.Pointer) error {
 	n, ok := f.open[fd]
 	if !ok {
@@ -87,13 +82,13 @@ func (f *fakeV4L2) Ioctl(fd int, req uint, arg unsafe.Pointer) error {
 			return unix.EINVAL
 		}
 		ff := match[d.Index]
-		d.PixelFormat = fourccOf(ff.fourcc)
+		d.PixelFormat = fourCCValue(ff.fourcc)
 		putString(d.Description[:], ff.txt)
 		return nil
 	case vidiocEnumFrameSizes:
 		s := (*v4l2FrmSizeEnum)(arg)
 		for _, ff := range n.formats {
-			if fourccOf(ff.fourcc) == s.PixelFormat {
+			if fourCCValue(ff.fourcc) == s.PixelFormat {
 				if int(s.Index) >= len(ff.sizes) {
 					return unix.EINVAL
 				}
@@ -261,11 +256,11 @@ func TestFourCC(t *testing.T) {
 		v    uint32
 		want string
 	}{
-		{fourccOf("YUYV"), "YUYV"},
-		{fourccOf("Y16 "), "Y16"},
-		{fourccOf("GREY"), "GREY"},
-		{fourccOf("Y16 ") | 1<<31, "Y16 -BE"},
-		{fourccOf("RGBR") | 1<<31, "RGBR-BE"},
+		{fourCCValue("YUYV"), "YUYV"},
+		{fourCCValue("Y16 "), "Y16"},
+		{fourCCValue("GREY"), "GREY"},
+		{fourCCValue("Y16 ") | 1<<31, "Y16 -BE"},
+		{fourCCValue("RGBR") | 1<<31, "RGBR-BE"},
 		{0x00ff1259, `Y\x12\xff`},
 		{0, ""},
 	} {
@@ -277,7 +272,7 @@ func TestFourCC(t *testing.T) {
 
 func FuzzFourCC(f *testing.F) {
 	f.Add(uint32(0x20363159) | 1<<31)
-	f.Add(fourccOf("MJPG"))
+	f.Add(fourCCValue("MJPG"))
 	f.Fuzz(func(t *testing.T, v uint32) {
 		got := FourCC(v)
 		if !utf8.ValidString(got) {
