@@ -81,14 +81,31 @@ func TestRecordAndPlayBackKeepsThePattern(t *testing.T) {
 	gapRec := notesGap(t, "recorded", rec.Samples())
 	assert.InDelta(t, 140*time.Millisecond, gapRec, float64(20*time.Millisecond), "the recording keeps the chime's timing")
 
-	// The default sink's monitor records from before the playback to its
-	// end; the speaker's from its first sample (a fresh null sink's
-	// monitor takes a while to deliver) through the playback.
+	// The default sink's monitor records from before the playback until
+	// the speaker's recording (from its first sample, as a fresh null
+	// sink's monitor takes a while to deliver, through the playback) is
+	// done: a leak at any point of the playback would be in it.
 	var back *devices.Recording
-	other := recordDuring(t, m, "other.monitor", rec.Duration()+3*time.Second, func() error {
-		back = recordDuring(t, m, "speakers.monitor", rec.Duration()+time.Second, func() error { return m.Play(ctx, "speakers", rec) })
-		return nil
-	})
+	octx, stopOther := context.WithCancel(ctx)
+	otherStarted := make(chan struct{})
+	var once sync.Once
+	otherDone := make(chan *devices.Recording, 1)
+	go func() {
+		rec, _ := m.Record(octx, "other.monitor", time.Minute, func(devices.Reading) { once.Do(func() { close(otherStarted) }) })
+		otherDone <- rec
+	}()
+	select {
+	case <-otherStarted:
+	case r := <-otherDone:
+		t.Fatalf("recording other.monitor ended before it delivered (%v)", r)
+	case <-time.After(30 * time.Second):
+		t.Fatal("recording other.monitor delivered nothing within 30 s")
+	}
+	back = recordDuring(t, m, "speakers.monitor", rec.Duration()+time.Second, func() error { return m.Play(ctx, "speakers", rec) })
+	stopOther()
+	other := <-otherDone
+	require.NotNil(t, other)
+	require.Greater(t, other.Duration(), rec.Duration(), "the default sink was recorded through the playback")
 	gapBack := notesGap(t, "played back", back.Samples())
 	assert.InDelta(t, gapRec, gapBack, float64(10*time.Millisecond), "played back with the same timing")
 	_, loud, heard := pulsetest.NoteOnset(other.Samples(), 48000, devices.ToneFrequency, 0.002)

@@ -43,11 +43,11 @@ func CameraProblem(cam Info, err error) Problem {
 		p.Code, p.Message = ProblemCameraBusy, fmt.Sprintf("%s is in use by another application.", name)
 		p.Fix = "Close the other application (a browser tab, a call app), then check again"
 	case errors.Is(err, ErrDeviceAccessDenied):
-		p.Code, p.Message = ProblemCameraDenied, fmt.Sprintf("The system denies MediaDesk the camera %s.", name)
+		p.Code, p.Message = ProblemCameraDenied, fmt.Sprintf("%s: the system denies MediaDesk access.", name)
 		p.Fix = "Allow camera access (Linux: add yourself to the video group; Windows and macOS: the privacy settings)"
 	case errors.Is(err, ErrCameraNoPicture):
 		p.Code, p.Message = ProblemCameraNoPicture, fmt.Sprintf("%s sends no picture.", name)
-		p.Fix = "Is its shutter closed, or its cover on?"
+		p.Fix = "Open its shutter or take its cover off"
 	default:
 		p.Code, p.Message = ProblemCameraFailed, fmt.Sprintf("%s does not work: %v.", name, err)
 		p.Fix = "Plug it in again, or pick another camera"

@@ -26,11 +26,9 @@ func TestHotplugEvents(t *testing.T) {
 	// list) is not an event.
 	mod := s.NullSink("usb_headset", "USB_Headset")
 	e := waitEvent(t, sub, "sink added")
-	added := ofKind(e.Added, AudioOutput)
-	require.Len(t, added, 1, "%+v", e.Change)
-	assert.Equal(t, "usb_headset", added[0].DeviceID)
-	assert.Equal(t, "USB_Headset", added[0].Label)
-	onlyItsMonitor(t, e.Added, "usb_headset.monitor")
+	require.Len(t, e.Added, 1, "%+v", e.Change)
+	assert.Equal(t, "usb_headset", e.Added[0].DeviceID)
+	assert.Equal(t, "USB_Headset", e.Added[0].Label)
 	assert.Len(t, e.AudioOutputDevices, 2, "the event carries the full lists")
 	assert.Empty(t, e.Removed)
 	assert.WithinDuration(t, time.Now(), e.At, 5*time.Second)
@@ -49,33 +47,11 @@ func TestHotplugEvents(t *testing.T) {
 
 	s.Unload(mod)
 	e = waitEvent(t, sub, "sink removed")
-	removed := ofKind(e.Removed, AudioOutput)
-	require.Len(t, removed, 1, "%+v", e.Change)
-	assert.Equal(t, "usb_headset", removed[0].DeviceID)
-	onlyItsMonitor(t, e.Removed, "usb_headset.monitor")
+	require.Len(t, e.Removed, 1, "%+v", e.Change)
+	assert.Equal(t, "usb_headset", e.Removed[0].DeviceID)
 	cur, ok := m.CurrentAudioOutputDevice()
 	require.True(t, ok)
 	assert.Equal(t, "speakers", cur.DeviceID, "never nothing while a device exists")
-}
-
-func ofKind(l []Info, k Kind) []Info {
-	var out []Info
-	for _, d := range l {
-		if d.Kind == k {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// onlyItsMonitor: a microphone in a sink's change can only be the sink's
-// monitor, listed because the server made it the default source (with no
-// other source, WirePlumber may on PipeWire; PulseAudio keeps its own).
-func onlyItsMonitor(t *testing.T, l []Info, monitor string) {
-	t.Helper()
-	for _, d := range ofKind(l, AudioInput) {
-		assert.Equal(t, monitor, d.DeviceID, "the only microphone that may come or go with the sink")
-	}
 }
 
 // Dragging a volume slider sends the sound server's "change" events many

@@ -2,6 +2,8 @@ package gui
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"fmt"
 	"time"
 
@@ -57,10 +59,11 @@ type checkView struct {
 	shown   []devices.Problem // what rows shows
 	drawn   bool              // rows shows shown
 	fixing  map[string]bool   // fixes running, by problem key
+	fixErr  map[string]string // why a fix failed, by problem key
 }
 
 func newCheckView(cfg *Config) *checkView {
-	v := &checkView{cfg: cfg, step: stepOff, fixing: map[string]bool{}}
+	v := &checkView{cfg: cfg, step: stepOff, fixing: map[string]bool{}, fixErr: map[string]string{}}
 	v.icon = widget.NewIcon(theme.ConfirmIcon())
 	v.title = widget.NewLabel("")
 	v.title.TextStyle.Bold = true
@@ -178,27 +181,34 @@ func (v *checkView) trace() {
 // row is one finding: its sentence and what to do, with a button when
 // MediaDesk can do it (unmute, raise a volume, switch a headset's mode).
 func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
-	text := widget.NewLabel(p.Message + " " + p.Fix + ".")
+	key := problemKey(p)
+	text := widget.NewLabel(sentence(p.Message, p.Fix))
+	if failed := v.fixErr[key]; failed != "" {
+		text.SetText(p.Message + " The fix failed: " + failed)
+	}
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.DangerImportance
 	if !p.Fixable() {
 		return text
 	}
-	key := problemKey(p)
-	var b *widget.Button
-	b = widget.NewButton(fixLabel(p), func() {
+	b := widget.NewButton(fixLabel(p), func() {
 		v.fixing[key] = true
-		b.Disable()
+		v.drawn = false
+		v.redraw()
 		go func() {
 			ctx, cancel := context.WithTimeout(v.cfg.Ctx, 10*time.Second)
 			defer cancel()
-			err := v.cfg.Devices.Fix(ctx, p)
+			err := fixProblem(ctx, v.cfg, p)
 			v.cfg.Do(func() {
+				// The rows may have been drawn again meanwhile: what the
+				// fix did is kept by key and the rows drawn once more.
 				delete(v.fixing, key)
-				b.Enable()
+				delete(v.fixErr, key)
 				if err != nil {
-					text.SetText(p.Message + " The fix failed: " + plainError(err))
+					v.fixErr[key] = plainError(err)
 				}
+				v.drawn = false
+				v.redraw()
 			})
 		}()
 	})
@@ -207,6 +217,35 @@ func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
 	}
 	b.Importance = widget.HighImportance
 	return container.NewVBox(text, container.NewHBox(b))
+}
+
+// sentence joins a problem's message and its fix as one line, ending it
+// with a full stop unless the fix has its own.
+func sentence(msg, fix string) string {
+	if fix == "" {
+		return msg
+	}
+	if strings.HasSuffix(fix, ".") || strings.HasSuffix(fix, "?") || strings.HasSuffix(fix, "!") {
+		return msg + " " + fix
+	}
+	return msg + " " + fix + "."
+}
+
+// fixProblem has the Manager fix p; a fix that chose other devices (a
+// Windows headset's Hands-Free mode) is saved as the person's choice, as
+// a pick in the pickers is, so the next start keeps it.
+func fixProblem(ctx context.Context, cfg *Config, p devices.Problem) error {
+	if err := cfg.Devices.Fix(ctx, p); err != nil {
+		return err
+	}
+	if p.Code == devices.ProblemMicOffInStereoEndpoint {
+		for _, k := range []devices.Kind{devices.AudioInput, devices.AudioOutput} {
+			if b, err := json.Marshal(cfg.Devices.Preference(k)); err == nil {
+				cfg.Prefs.SetString(prefKey(k), string(b))
+			}
+		}
+	}
+	return nil
 }
 
 // walk goes to a step of the check (stepOff ends it).

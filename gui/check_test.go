@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -183,4 +184,50 @@ func TestCheckSaysWhatIsMissingAndADamagedHistory(t *testing.T) {
 	test.Tap(v.next)
 	test.Tap(v.next)
 	assert.Contains(t, v.guide.Text, "Audio-only calls are fine")
+}
+
+// A fix that fails says so in its row even when the rows were drawn again
+// while it ran, and its button works again.
+func TestCheckFixFailureSurvivesARedraw(t *testing.T) {
+	fd := newFakeDevices(deskLists())
+	h := startedHarness(t, fd)
+	v := h.ui.devices.check
+	fd.setState(devices.DeviceState{DeviceID: "builtin-mic", Kind: devices.AudioInput, Muted: true, Volume: 1},
+		devices.Problem{Code: devices.ProblemMicMuted, Kind: devices.AudioInput, DeviceID: "builtin-mic",
+			Message: "Your microphone is muted.", Fix: "Unmute it"})
+	h.q.until(t, "the muted mic listed", func() bool { return len(v.shown) == 1 })
+	fd.mu.Lock()
+	fd.st.fixErr = errors.New("the sound server refused")
+	fd.mu.Unlock()
+	test.Tap(rowButton(v, 0))
+	assert.True(t, rowButton(v, 0).Disabled(), "while the fix runs")
+	// Another finding arrives before the fix's answer is handled: the
+	// rows are drawn again.
+	busy := devices.CameraProblem(devices.Info{DeviceID: "cam1", Label: "Integrated Camera"}, errCameraInUse())
+	v.setCamera(&busy)
+	h.q.until(t, "the failure said", func() bool {
+		l, ok := v.rows.Objects[0].(*fyne.Container).Objects[0].(*widget.Label)
+		return ok && strings.Contains(l.Text, "The fix failed: ")
+	})
+	assert.False(t, rowButton(v, 0).Disabled(), "the button works again")
+}
+
+// The fix of a Windows headset's Stereo endpoint chooses its Hands-Free
+// devices; that choice is saved, as a pick is, for the next start.
+func TestCheckHandsFreeFixIsSaved(t *testing.T) {
+	fd := newFakeDevices(deskLists())
+	h := startedHarness(t, fd)
+	v := h.ui.devices.check
+	fd.setState(devices.DeviceState{DeviceID: "builtin-spk", Kind: devices.AudioOutput, Volume: 1},
+		devices.Problem{Code: devices.ProblemMicOffInStereoEndpoint, Kind: devices.AudioOutput, DeviceID: "builtin-spk",
+			Message: "Your headset's microphone is off in its Stereo mode.", Fix: "Use its Hands-Free devices"})
+	h.q.until(t, "the headset listed", func() bool { return len(v.shown) == 1 })
+	b := rowButton(v, 0)
+	require.NotNil(t, b)
+	assert.Equal(t, "Use its Hands-Free mode", b.Text)
+	test.Tap(b)
+	h.q.until(t, "the choice saved", func() bool {
+		return strings.Contains(h.app.Preferences().String(prefKey(devices.AudioInput)), "hf-mic") &&
+			strings.Contains(h.app.Preferences().String(prefKey(devices.AudioOutput)), "hf-spk")
+	})
 }

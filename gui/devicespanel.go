@@ -372,6 +372,12 @@ func (p *devicesPanel) ensureMeter() {
 func (p *devicesPanel) meterStopped(err error) {
 	p.meterOpen = false
 	p.meter.SetIdle()
+	// What the stopped meter heard is no longer news.
+	p.check.setSignal(nil)
+	if p.signalNote.Visible() {
+		p.signalNote.Hide()
+		p.relayout()
+	}
 	if err != nil {
 		p.meterNote.SetText("The level meter stopped: " + plainError(err))
 		p.meterNote.Show()

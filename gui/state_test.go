@@ -19,6 +19,7 @@ type fakeState struct {
 	states   map[string]devices.DeviceState
 	problems []devices.Problem
 	fixed    []devices.Problem
+	fixErr   error // what Fix returns, when set
 	volumes  []float64
 	// recordGate, when set, holds Record until closed (or ctx ends);
 	// recorded and played say what was asked.
@@ -65,7 +66,16 @@ func (f *fakeDevices) Problems() []devices.Problem {
 // Fix clears the problem, as the real fix would, and tells listeners.
 func (f *fakeDevices) Fix(_ context.Context, p devices.Problem) error {
 	f.mu.Lock()
+	if err := f.st.fixErr; err != nil {
+		f.mu.Unlock()
+		return err
+	}
 	f.st.fixed = append(f.st.fixed, p)
+	if p.Code == devices.ProblemMicOffInStereoEndpoint { // the Manager selects the Hands-Free devices
+		f.prefs[devices.AudioInput] = devices.Preference{DeviceID: "hf-mic", Label: "Headset Hands-Free"}
+		f.prefs[devices.AudioOutput] = devices.Preference{DeviceID: "hf-spk", Label: "Headset Hands-Free"}
+		f.resolveLocked()
+	}
 	key := string(p.Kind) + p.DeviceID
 	s := f.st.states[key]
 	s.Muted = false

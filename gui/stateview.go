@@ -124,7 +124,7 @@ func (v *stateView) applyFix() {
 	go func() {
 		ctx, cancel := context.WithTimeout(v.cfg.Ctx, 10*time.Second)
 		defer cancel()
-		err := v.cfg.Devices.Fix(ctx, p)
+		err := fixProblem(ctx, v.cfg, p)
 		v.cfg.Do(func() {
 			v.fix.Enable()
 			if err != nil {

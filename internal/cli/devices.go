@@ -131,7 +131,11 @@ func printProblems(env Env, ps []devices.Problem) {
 
 // problemLine is how every command prints a problem: code, sentence, fix.
 func problemLine(p devices.Problem) string {
-	line := fmt.Sprintf("! %s: %s Fix: %s.", p.Code, p.Message, p.Fix)
+	fix := p.Fix
+	if !strings.HasSuffix(fix, ".") && !strings.HasSuffix(fix, "?") {
+		fix += "."
+	}
+	line := fmt.Sprintf("! %s: %s Fix: %s", p.Code, p.Message, fix)
 	if c := fixCommand(p); c != "" {
 		line += " Or run: " + c
 	}
@@ -144,9 +148,9 @@ func problemLine(p devices.Problem) string {
 func fixCommand(p devices.Problem) string {
 	switch p.Code {
 	case devices.ProblemMicMuted, devices.ProblemSpeakerMuted:
-		return "mediadesk set mute --device " + shellQuote(p.DeviceID) + " off"
+		return "mediadesk set mute --device " + shellQuote(p.DeviceID) + " --kind " + string(p.Kind) + " off"
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
-		return fmt.Sprintf("mediadesk set volume --device %s %.2f", shellQuote(p.DeviceID), p.Volume)
+		return fmt.Sprintf("mediadesk set volume --device %s --kind %s %.2f", shellQuote(p.DeviceID), p.Kind, p.Volume)
 	case devices.ProblemMicOffInProfile:
 		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -67,7 +68,13 @@ func TestDoctor(t *testing.T) {
 	assert.False(t, rep.Ready)
 	assert.Equal(t, []string{"MIC_MUTED"}, problemCodes(rep))
 	assert.Equal(t, "pipe_mic", rep.Problems[0].DeviceID)
-	assert.Equal(t, "mediadesk set mute --device pipe_mic off", rep.Problems[0].Command, "the command that fixes it")
+	cmd := rep.Problems[0].Command
+	assert.Equal(t, "mediadesk set mute --device pipe_mic --kind audioinput off", cmd, "the command that fixes it")
+	// The command works as given.
+	code, out, errOut := run(strings.Fields(cmd)[1:]...)
+	require.Equal(t, ExitOK, code, "%s: %s %s", cmd, out, errOut)
+	assert.Contains(t, s.Pactl("get-source-mute", "pipe_mic"), "no")
+	s.Pactl("set-source-mute", "pipe_mic", "1")
 	code, rep = doctorJSON(t, "--listen", "0", "--db", db, "--fix")
 	assert.Equal(t, ExitOK, code)
 	require.Len(t, rep.Fixed, 1)
@@ -89,7 +96,7 @@ func TestDoctor(t *testing.T) {
 	assert.Equal(t, []string{"HISTORY_DAMAGED"}, problemCodes(rep))
 
 	// Plain output says the same in words.
-	code, out, _ := run("doctor", "--listen", "0", "--db", db)
+	code, out, _ = run("doctor", "--listen", "0", "--db", db)
 	assert.Equal(t, ExitRuntime, code)
 	assert.Contains(t, out, "HISTORY_DAMAGED")
 	assert.Contains(t, out, "Not ready")

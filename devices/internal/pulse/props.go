@@ -128,10 +128,21 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		}()
 	}
 	wg.Wait()
+	// A failed connection before the server's own refusal (a proto.Error):
+	// Props.use drops the connection only for the former.
+	var refused error
 	for _, err := range errs {
-		if err != nil {
+		var perr proto.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &perr):
+			refused = err
+		default:
 			return Devices{}, err
 		}
+	}
+	if refused != nil {
+		return Devices{}, refused
 	}
 	if err := ctx.Err(); err != nil {
 		return Devices{}, err
@@ -153,9 +164,11 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		out.SourceNames = append(out.SourceNames, s.SourceName)
 		d := Device{GroupKey: groupKey(s.Properties, s.CardIndex, cardNames),
 			Muted: s.Mute, Volume: volume(s.ChannelVolumes), Card: cardNames[s.CardIndex], Label: s.Device}
-		// For a source, MonitorSourceIndex holds the sink it monitors.
-		if sink, ok := sinkByIndex[s.MonitorSourceIndex]; ok && s.MonitorSourceIndex != proto.Undefined {
-			d.Monitor = true
+		// For a source, MonitorSourceIndex holds the sink it monitors. It
+		// is a monitor even when that sink is not in the sink list: one
+		// added or removed between the server's two answers.
+		d.Monitor = s.MonitorSourceIndex != proto.Undefined
+		if sink, ok := sinkByIndex[s.MonitorSourceIndex]; ok && d.Monitor {
 			if d.GroupKey == "" {
 				d.GroupKey = out.Sinks[sink].GroupKey
 			}
