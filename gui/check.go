@@ -3,8 +3,8 @@ package gui
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"

@@ -1,10 +1,10 @@
 package cli
 
 import (
-	"strings"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
