@@ -90,6 +90,7 @@ func newCameraView(cfg *Config) *cameraView {
 	v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
 	v.info = widget.NewLabel("")
 	v.info.Importance = widget.LowImportance
+	v.info.Hide() // until a camera is chosen: no empty line under the picker
 	v.note = widget.NewLabel("")
 	v.note.Wrapping = fyne.TextWrapWord
 	v.note.Importance = widget.WarningImportance
