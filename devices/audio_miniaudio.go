@@ -76,7 +76,7 @@ func cardsFrom(cards []pulse.Card) []Card {
 	for _, c := range cards {
 		card := Card{Name: c.Name, Label: c.Label, ActiveProfile: c.ActiveProfile, Profiles: []Profile{}}
 		for _, p := range c.Profiles {
-			card.Profiles = append(card.Profiles, Profile{Name: p.Name, Label: p.Label, Inputs: p.Inputs, Outputs: p.Outputs, Available: p.Available})
+			card.Profiles = append(card.Profiles, Profile(p))
 		}
 		out = append(out, card)
 	}

@@ -33,10 +33,8 @@ func micOffInEndpoint(d Info, s DeviceState, cards []Card, states map[string]Dev
 			return Problem{}, false
 		}
 		label := profile
-		for _, p := range c.Profiles {
-			if p.Name == profile {
-				label = p.Label
-			}
+		if p := c.profile(profile); p != nil {
+			label = p.Label
 		}
 		return Problem{Code: ProblemMicOffInStereoEndpoint, Kind: AudioOutput, DeviceID: d.DeviceID,
 			Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone. "+

@@ -3,6 +3,7 @@ package devices
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // The pre-call check's findings beyond the OS state's and the signal's:
@@ -87,4 +88,21 @@ func MissingProblems(l Lists) []Problem {
 			Message: "No speaker or headphones are connected: you will not hear the others.", Fix: "Plug in headphones or a speaker"})
 	}
 	return out
+}
+
+// FixSentence is the problem's fix as a sentence: ending in one full stop
+// unless it has its own ("" when there is no fix).
+func (p Problem) FixSentence() string {
+	if p.Fix == "" || strings.HasSuffix(p.Fix, ".") || strings.HasSuffix(p.Fix, "?") || strings.HasSuffix(p.Fix, "!") {
+		return p.Fix
+	}
+	return p.Fix + "."
+}
+
+// Sentence is the problem in words: its message, then its fix.
+func (p Problem) Sentence() string {
+	if p.Fix == "" {
+		return p.Message
+	}
+	return p.Message + " " + p.FixSentence()
 }

@@ -163,16 +163,15 @@ func (m *Manager) refreshState(ctx context.Context) error {
 func (m *Manager) publishStateLocked() {
 	m.problems = m.computeProblemsLocked()
 	var changed []DeviceState
+	delivered := map[string]DeviceState{}
 	for _, s := range m.statesLocked() {
 		key := stateKey(s.Kind, s.DeviceID)
 		if was, ok := m.deliveredStates[key]; ok && was != s {
 			changed = append(changed, s)
 		}
+		delivered[key] = s
 	}
-	m.deliveredStates = map[string]DeviceState{}
-	for _, s := range m.statesLocked() {
-		m.deliveredStates[stateKey(s.Kind, s.DeviceID)] = s
-	}
+	m.deliveredStates = delivered
 	now := time.Now()
 	if len(changed) > 0 || !slices.EqualFunc(m.cards, m.deliveredCards, cardsEqual) {
 		ev := StateEvent{At: now, Changed: changed, Cards: slices.Clone(m.cards)}

@@ -251,6 +251,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var lastOffer time.Time
+	lastWarning := "" // "" for none: a preview starts with its finding cleared
 	for {
 		select {
 		case <-ctx.Done():
@@ -278,14 +279,24 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 			}
 		case <-tick.C:
 			st, warn := src.Stats(), src.Warning()
+			// The warning is news only when it changes: the Check and the
+			// note are not redrawn every second.
+			warned := ""
+			if warn != nil {
+				warned = warn.Error()
+			}
+			news := warned != lastWarning
+			lastWarning = warned
 			v.cfg.Do(func() {
 				if v.gen != gen {
 					return
 				}
 				v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
-				if warn != nil {
+				switch {
+				case !news:
+				case warn != nil:
 					v.problem(warn)
-				} else {
+				default:
 					v.note.Hide()
 					v.report(nil)
 				}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -124,15 +123,22 @@ func problemKey(p devices.Problem) string {
 // redraw shows the verdict and, when the findings changed, their rows.
 func (v *checkView) redraw() {
 	ps := v.findings()
+	if v.drawn && len(ps) == len(v.shown) && v.step != stepDone && sameProblems(ps, v.shown) {
+		return // nothing to draw again
+	}
+	if ready := len(ps) == 0; !v.drawn || ready != (len(v.shown) == 0) {
+		if ready {
+			v.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		} else {
+			v.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+		}
+	}
 	switch len(ps) {
 	case 0:
-		v.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
 		v.title.SetText("Ready for a call.")
 	case 1:
-		v.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 		v.title.SetText("One thing to fix before a call:")
 	default:
-		v.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 		v.title.SetText(fmt.Sprintf("%d things to fix before a call:", len(ps)))
 	}
 	if v.step == stepDone {
@@ -182,7 +188,7 @@ func (v *checkView) trace() {
 // MediaDesk can do it (unmute, raise a volume, switch a headset's mode).
 func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
 	key := problemKey(p)
-	text := widget.NewLabel(sentence(p.Message, p.Fix))
+	text := widget.NewLabel(p.Sentence())
 	if failed := v.fixErr[key]; failed != "" {
 		text.SetText(p.Message + " The fix failed: " + failed)
 	}
@@ -217,18 +223,6 @@ func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
 	}
 	b.Importance = widget.HighImportance
 	return container.NewVBox(text, container.NewHBox(b))
-}
-
-// sentence joins a problem's message and its fix as one line, ending it
-// with a full stop unless the fix has its own.
-func sentence(msg, fix string) string {
-	if fix == "" {
-		return msg
-	}
-	if strings.HasSuffix(fix, ".") || strings.HasSuffix(fix, "?") || strings.HasSuffix(fix, "!") {
-		return msg + " " + fix
-	}
-	return msg + " " + fix + "."
 }
 
 // fixProblem has the Manager fix p; a fix that chose other devices (a

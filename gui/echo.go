@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -101,12 +102,9 @@ func (v *echoView) stop() {
 
 // signalText is a microphone's signal warnings, as shown under its meter.
 func signalText(ps []devices.Problem) string {
-	s := ""
+	lines := make([]string, len(ps))
 	for i, p := range ps {
-		if i > 0 {
-			s += "\n"
-		}
-		s += p.Message + " " + p.Fix + "."
+		lines[i] = p.Sentence()
 	}
-	return s
+	return strings.Join(lines, "\n")
 }

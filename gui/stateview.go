@@ -90,15 +90,16 @@ func (v *stateView) show(lists devices.Lists, problems []devices.Problem) bool {
 		v.banner.Hide()
 		return changed()
 	}
+	textWas := v.problem.Text
 	v.problem.SetText(v.current.Message)
 	v.fix.SetText(fixLabel(v.current))
-	if v.current.Code == devices.ProblemDefaultMicMonitor {
-		v.fix.Hide() // a person picks the microphone above
-	} else {
+	if v.current.Fixable() {
 		v.fix.Show()
+	} else {
+		v.fix.Hide() // a person picks the microphone above
 	}
 	v.banner.Show()
-	return true // the sentence may wrap differently
+	return changed() || textWas != v.problem.Text // another sentence may wrap differently
 }
 
 // fixLabel is the button's word for a problem's fix.

@@ -131,11 +131,10 @@ func printProblems(env Env, ps []devices.Problem) {
 
 // problemLine is how every command prints a problem: code, sentence, fix.
 func problemLine(p devices.Problem) string {
-	fix := p.Fix
-	if !strings.HasSuffix(fix, ".") && !strings.HasSuffix(fix, "?") {
-		fix += "."
+	line := fmt.Sprintf("! %s: %s", p.Code, p.Message)
+	if fix := p.FixSentence(); fix != "" {
+		line += " Fix: " + fix
 	}
-	line := fmt.Sprintf("! %s: %s Fix: %s", p.Code, p.Message, fix)
 	if c := fixCommand(p); c != "" {
 		line += " Or run: " + c
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"context"
 	"errors"
 	"fmt"
@@ -67,9 +68,10 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}}
 	if *fix {
 		for _, p := range m.Problems() {
-			if p.Code == devices.ProblemMicOffInStereoEndpoint {
-				// Its fix selects devices, and a selection ends with
-				// this process: it is the window's (and the call app's).
+			if !p.Fixable() || p.Code == devices.ProblemMicOffInStereoEndpoint {
+				// The Stereo endpoint's fix selects devices, and a
+				// selection ends with this process: it is the window's
+				// (and the call app's).
 				continue
 			}
 			if err := m.Fix(ctx, p); err == nil {
@@ -79,12 +81,13 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	rep.SoundServer = soundServer{Backend: m.AudioBackend(), Server: m.SoundServer(ctx)}
 	rep.SoundServer.Available = rep.SoundServer.Server != "" || (rep.SoundServer.Backend != "" && rep.SoundServer.Backend != "alsa")
-	rep.Devices = document(m, m.Devices())
-	problems := m.Problems()
+	lists := m.Devices()
+	rep.Devices = document(m, lists)
+	problems := slices.Clone(rep.Devices.Problems)
 	if p, ok := devices.SoundServerProblem(m.Err()); ok {
 		problems = append(problems, p)
 	} else {
-		problems = append(problems, devices.MissingProblems(m.Devices())...)
+		problems = append(problems, devices.MissingProblems(lists)...)
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
