@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,7 +81,8 @@ func TestRequestInProgress(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "Request in progress.", e.Message)
 	close(src.release)
-	assert.NoError(t, <-done)
+	err, _ = testwait.Recv(t, done, "the request to return")
+	assert.NoError(t, err)
 	_, err = req.FetchNext(ctx)
 	assert.NoError(t, err, "free again once the first one finished")
 }

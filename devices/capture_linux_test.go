@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
@@ -144,8 +146,8 @@ func TestTwoPreviewsAtOnce(t *testing.T) {
 		assert.Equal(t, 320, frame(t, b).Rect.Dx())
 	}
 	require.NoError(t, r.m.Close(), "closing the Manager ends its previews")
-	<-a.Done()
-	<-b.Done()
+	testwait.Recv(t, a.Done(), "preview a to end")
+	testwait.Recv(t, b.Done(), "preview b to end")
 }
 
 func TestPreviewErrorsInWords(t *testing.T) {
@@ -184,7 +186,10 @@ func TestPreviewUnpluggedIsVanished(t *testing.T) {
 	require.NoError(t, err)
 	frame(t, p)
 	r.fake.Unplug("/dev/video0")
-	for range p.Frames() { // drain until the preview ends
+	for { // drain until the preview ends
+		if _, open := testwait.Recv(t, p.Frames(), "the unplugged preview to end"); !open {
+			break
+		}
 	}
 	require.ErrorIs(t, p.Err(), ErrDeviceVanished)
 	assert.Contains(t, p.Err().Error(), "unplugged")

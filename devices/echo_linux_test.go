@@ -11,15 +11,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// goertzelF is pulsetest.Goertzel for float32 samples.
-func goertzelF(x []float32, freq float64) float64 {
-	s := make([]int16, len(x))
-	for i, v := range x {
-		s[i] = int16(max(-1, min(1, v)) * 32767)
-	}
-	return pulsetest.Goertzel(s, freq)
-}
-
 // Hear yourself, end to end on the sound server: a microphone carrying a
 // 440 Hz sine is recorded (in memory), played back on one speaker, and that
 // speaker's monitor carries the same tone.
@@ -38,7 +29,7 @@ func TestRecordAndPlayBack(t *testing.T) {
 	assert.Equal(t, 1500*time.Millisecond, rec.Duration())
 	assert.NotEmpty(t, levels, "the level is shown while recording")
 	got := rec.Samples()
-	assert.InDelta(t, 0.3, goertzelF(got[len(got)/2:], 440), 0.1, "the recording carries the microphone's tone")
+	assert.InDelta(t, 0.3, pulsetest.ToneLevel(got[len(got)/2:], streamRate, 440), 0.1, "the recording carries the microphone's tone")
 
 	recA, recB := s.Record(t, "speakers.monitor"), s.Record(t, "other.monitor")
 	recA.WaitFor(t, 100*time.Millisecond, "recorder A started")

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +49,7 @@ func recordDuring(t *testing.T, m *devices.Manager, mic string, d time.Duration,
 		t.Fatalf("recording %s delivered nothing within %v", mic, guestWait)
 	}
 	require.NoError(t, play())
-	r := <-done
+	r, _ := testwait.Recv(t, done, "the recording of "+mic+" to end")
 	require.NoError(t, r.err)
 	return r.rec
 }
@@ -103,7 +105,7 @@ func TestRecordAndPlayBackKeepsThePattern(t *testing.T) {
 	}
 	back = recordDuring(t, m, "speakers.monitor", rec.Duration()+time.Second, func() error { return m.Play(ctx, "speakers", rec) })
 	stopOther()
-	other := <-otherDone
+	other, _ := testwait.Recv(t, otherDone, "the default sink's recording to end")
 	require.NotNil(t, other)
 	require.Greater(t, other.Duration(), rec.Duration(), "the default sink was recorded through the playback")
 	gapBack := notesGap(t, "played back", back.Samples())
@@ -147,6 +149,7 @@ func TestRecordAndPlayBackCancelLeavesNoStream(t *testing.T) {
 	go func() { played <- m.Play(pctx, "speakers", rec) }()
 	waitFor(t, "the playback stream", func() bool { return len(streams("sink-inputs")) > 0 })
 	cancelPlay()
-	require.ErrorIs(t, <-played, context.Canceled)
+	err, _ = testwait.Recv(t, played, "the cancelled playback to return")
+	require.ErrorIs(t, err, context.Canceled)
 	waitFor(t, "no playback stream left", func() bool { return len(streams("sink-inputs")) == 0 })
 }

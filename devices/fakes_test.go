@@ -300,7 +300,7 @@ func (n *fakeNotifier) start(dirty func(what)) []io.Closer {
 }
 
 func (n *fakeNotifier) fire(d what) {
-	<-n.ready
+	<-n.ready // start ran when the Manager was made, before any fire
 	n.mu.Lock()
 	f := n.dirty
 	n.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -71,6 +73,7 @@ func TestGuestHearYourselfThroughLoopback(t *testing.T) {
 	go func() { played <- m.Play(pctx, loopPlay1ID, rec) }()
 	waitFor(t, "the playback's PCM open", func() bool { return len(pcmOpen(t)) > 0 })
 	cancelPlay()
-	require.ErrorIs(t, <-played, context.Canceled)
+	err, _ = testwait.Recv(t, played, "the cancelled playback to return")
+	require.ErrorIs(t, err, context.Canceled)
 	waitFor(t, "no PCM open after a cancelled playback", func() bool { return len(pcmOpen(t)) == 0 })
 }

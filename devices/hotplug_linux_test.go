@@ -142,15 +142,11 @@ func TestSoundServerLossAndRecovery(t *testing.T) {
 	m := newPulseManager(t, Options{})
 	// The only sink becomes the default: at once on PulseAudio, when
 	// WirePlumber gets to it on PipeWire. Start from that settled list.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	waitFor(t, "["+s.Name()+"] the sink to become the default", func() bool {
 		require.NoError(t, m.Refresh(context.Background()))
-		if l := m.AudioOutputDevices(); len(l) == 1 && l[0].Default {
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "[%s] the sink never became the default", s.Name())
-		time.Sleep(20 * time.Millisecond)
-	}
+		l := m.AudioOutputDevices()
+		return len(l) == 1 && l[0].Default
+	})
 	initial := m.AudioOutputDevices()
 	sub := m.Subscribe()
 	defer sub.Close()

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -179,7 +181,7 @@ func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals [
 	// check is exact.
 	settle := func() {
 		for len(w.dirtyCh) > 0 || clk.pending() {
-			m.idle <- struct{}{} // go on
+			testwait.Send(t, m.idle, struct{}{}, "a turn to the loop") // go on
 			parked()
 		}
 	}
@@ -191,7 +193,7 @@ func runPipeline(t *testing.T, window, maxWait, scanDur time.Duration, signals [
 		deliver(now)
 		settle()
 	}
-	m.idle <- struct{}{} // let it go, so Close can stop it
+	testwait.Send(t, m.idle, struct{}{}, "the last turn") // let it go, so Close can stop it
 	return scans
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mediadesk/mediadesk/internal/testwait"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -45,14 +47,14 @@ func TestStateProblemsAndFixes(t *testing.T) {
 	// and a problems event).
 	var changed []DeviceState
 	for len(changed) < 2 {
-		ev := <-sub.States()
+		ev, _ := testwait.Recv(t, sub.States(), "a state event")
 		changed = append(changed, ev.Changed...)
 	}
 	assert.False(t, changed[0].Muted)
 	assert.InDelta(t, raiseSpeaker, changed[1].Volume, 1e-9)
 	var last ProblemsEvent
 	for range 2 {
-		last = <-sub.Problems()
+		last, _ = testwait.Recv(t, sub.Problems(), "a problems event")
 	}
 	assert.Empty(t, last.Problems)
 

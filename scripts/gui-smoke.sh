@@ -64,9 +64,12 @@ xvfb-run -a -s "-screen 0 1280x800x24" $session bash -c '
 set -euo pipefail
 # The X server must answer before the app starts (GLFW gives up at once).
 for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
+xwininfo -root >/dev/null 2>&1 || { echo "$SMOKE_NAME: the X server did not answer within 5 s" >&2; exit 1; }
 start=$(date +%s%N)
 MEDIADESK_STARTUP_TRACE=1 $SMOKE_RUN "$SMOKE_BIN" >"$SMOKE_WORK/app.out" 2>"$SMOKE_WORK/app.log" &
 pid=$!
+# Whatever ends this shell (a failed command under set -e too) ends the app.
+trap '"'"'kill -9 $pid 2>/dev/null || true'"'"' EXIT
 fail() { echo "$SMOKE_NAME: $1; the app'"'"'s log:" >&2; cat "$SMOKE_WORK/app.log" >&2; kill -9 $pid 2>/dev/null || true; exit 1; }
 mapped=""
 for _ in $(seq 1 $((SMOKE_WINDOW_SECS * 20))); do

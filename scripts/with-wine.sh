@@ -34,8 +34,8 @@ stop_wine() {
 trap stop_wine EXIT
 
 start=$(date +%s%N)
-wineboot -i >"$dir/wineboot.log" 2>&1 || { echo "with-wine: wineboot failed; its log:" >&2; cat "$dir/wineboot.log" >&2; exit 1; }
-wineserver -w
+timeout 300 wineboot -i >"$dir/wineboot.log" 2>&1 || { echo "with-wine: wineboot failed; its log:" >&2; cat "$dir/wineboot.log" >&2; exit 1; }
+timeout 120 wineserver -w || { echo "with-wine: wineserver did not settle within 120 s" >&2; exit 1; }
 sys32="$WINEPREFIX/drive_c/windows/system32"
 [ -d "$sys32" ] || { echo "with-wine: wineboot made no $sys32" >&2; exit 1; }
 x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$sys32/bcryptprimitives.dll" "$here/wine/processprng/processprng.c" -ladvapi32

@@ -23,7 +23,7 @@ func NoteOnset(x []float32, rate int, freq, floor float64) (at time.Duration, lo
 	}
 	var amps []float64
 	for i := 0; i+n <= len(x); i += n / 2 {
-		a := toneLevel(x[i:i+n], float64(rate), freq)
+		a := ToneLevel(x[i:i+n], float64(rate), freq)
 		amps = append(amps, a)
 		loudest = math.Max(loudest, a)
 	}
@@ -38,9 +38,9 @@ func NoteOnset(x []float32, rate int, freq, floor float64) (at time.Duration, lo
 	return 0, loudest, false // not reached: the loudest window is at least half itself
 }
 
-// toneLevel is the amplitude of freq in x (Goertzel's algorithm): 1 for a
+// ToneLevel is the amplitude of freq in x (Goertzel's algorithm): 1 for a
 // full-scale sine at freq.
-func toneLevel(x []float32, rate, freq float64) float64 {
+func ToneLevel(x []float32, rate, freq float64) float64 {
 	k := 2 * math.Cos(2*math.Pi*freq/rate)
 	var s1, s2 float64
 	for _, v := range x {

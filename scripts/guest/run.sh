@@ -34,11 +34,12 @@ stamp "test binaries built"
 kdir=$(scripts/guest/kernel.sh "$build/kernel")
 stamp "kernel ready: $(basename "$kdir")"
 
-# The guest's own timeout is shorter than the host's, so a hung test is
-# ended by the Go test runner with a goroutine dump in tests.log.
+# The guest's own timeouts are shorter than the host's, so a hung test is
+# ended by the Go test runner with a goroutine dump in tests.log: a third
+# of the limit for each of the two test binaries.
 cat >"$build/guest.env" <<EOF
 MEDIADESK_GUEST_RUN='$run'
-MEDIADESK_GUEST_TIMEOUT='$((limit * 2 / 3))s'
+MEDIADESK_GUEST_TIMEOUT='$((limit / 3))s'
 EOF
 scripts/guest/initramfs.sh "$kdir" "$build/initrd.gz" "$build/devices.test" "$build/cli.test" "$build/guest.env"
 stamp "initramfs packed ($(du -h "$build/initrd.gz" | cut -f1))"

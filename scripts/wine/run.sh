@@ -21,7 +21,7 @@ failed=()
 SECONDS=0
 
 # Where Go's os.TempDir (and so t.TempDir) points under Wine.
-wintemp=$(winepath -u "$(wine cmd /c echo %TEMP% 2>/dev/null | tr -d '\r')" 2>/dev/null)
+wintemp=$(timeout 60 winepath -u "$(timeout 60 wine cmd /c echo %TEMP% 2>/dev/null | tr -d '\r')" 2>/dev/null)
 [ -d "$wintemp" ] || { echo "wine/run.sh: the prefix has no temp directory ($wintemp)" >&2; exit 1; }
 
 for exe in "$build"/*.test.exe; do

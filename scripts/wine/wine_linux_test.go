@@ -221,8 +221,8 @@ func TestCheckSpeakerPlaysOnChosenEndpointOnly(t *testing.T) {
 	require.Equal(t, 0, code, "check speaker --device %s: stderr:\n%s", a.DeviceID, errOut)
 	// The chime has ended when the command returns; take 200 ms more so
 	// its tail is in the recording.
-	n := recA.Len()
-	pulsetest.WaitFor(t, 5*time.Second, "200 ms more of recording", func() bool { return recA.Len() > n+9600 && recB.Len() > 9600 })
+	n, nB := recA.Len(), recB.Len()
+	pulsetest.WaitFor(t, 5*time.Second, "200 ms more of recording", func() bool { return recA.Len() > n+9600 && recB.Len() > nB+9600 })
 	sa, sb := recA.Stop(), recB.Stop()
 
 	// The recordings run for as long as Wine takes to start the program:
