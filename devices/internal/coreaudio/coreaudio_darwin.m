@@ -62,8 +62,10 @@ static const AudioObjectPropertyAddress watched[3] = {
 	{kAudioHardwarePropertyDefaultOutputDevice, kAudioObjectPropertyScopeGlobal, 0},
 };
 
+// audio_changed gets the token itself as its client data, as
+// device_changed does: a call racing md_ca_unwatch reads no freed memory.
 static OSStatus audio_changed(AudioObjectID obj, UInt32 n, const AudioObjectPropertyAddress *addrs, void *ctx) {
-	mdCoreAudioChanged(((md_ca_watcher *)ctx)->token);
+	mdCoreAudioChanged((uintptr_t)ctx);
 	return noErr;
 }
 
@@ -73,7 +75,7 @@ void *md_ca_watch(uintptr_t token) {
 	w->token = token;
 	int started = 0;
 	for (int i = 0; i < 3; i++)
-		if (AudioObjectAddPropertyListener(kAudioObjectSystemObject, &watched[i], audio_changed, w) == noErr) started++;
+		if (AudioObjectAddPropertyListener(kAudioObjectSystemObject, &watched[i], audio_changed, (void *)token) == noErr) started++;
 	if (!started) {
 		free(w);
 		return NULL;
@@ -85,7 +87,7 @@ void md_ca_unwatch(void *h) {
 	md_ca_watcher *w = h;
 	if (!w) return;
 	for (int i = 0; i < 3; i++)
-		AudioObjectRemovePropertyListener(kAudioObjectSystemObject, &watched[i], audio_changed, w);
+		AudioObjectRemovePropertyListener(kAudioObjectSystemObject, &watched[i], audio_changed, (void *)w->token);
 	free(w);
 }
 

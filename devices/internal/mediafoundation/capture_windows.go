@@ -26,7 +26,6 @@ const (
 	hrFailedStart        = 0xC00D3704 // MF_E_HW_MFT_FAILED_START_STREAMING: in use elsewhere
 	hrDevicePreempted    = 0xC00D3EA3 // MF_E_VIDEO_RECORDING_DEVICE_PREEMPTED
 	hrDeviceInvalidated  = 0xC00D3EA2 // MF_E_VIDEO_RECORDING_DEVICE_INVALIDATED: unplugged
-	hrShutdown           = 0xC00D3E85 // MF_E_SHUTDOWN
 	hrDeviceNotConnected = 0x8007048F // ERROR_DEVICE_NOT_CONNECTED
 	hrFileNotFound       = 0x80070002 // the symbolic link is gone
 )
@@ -73,7 +72,8 @@ type Capture struct {
 	done   chan struct{}
 	once   sync.Once
 	// mu keeps Close's shutdown from racing the reader freeing c.
-	mu sync.Mutex
+	mu    sync.Mutex
+	timer *time.Timer // Next's
 }
 
 // Open opens the camera with this symbolic link in the mode closest to
@@ -184,8 +184,14 @@ func (k *Capture) Mode() camera.Mode { return k.mode }
 
 // Next waits up to timeout for a frame and calls use with its bytes,
 // valid only during the call.
+// Next is called from one goroutine (the preview's); its timer is reused.
 func (k *Capture) Next(timeout time.Duration, use func([]byte)) (bool, int, error) {
-	t := time.NewTimer(timeout)
+	if k.timer == nil {
+		k.timer = time.NewTimer(timeout)
+	} else {
+		k.timer.Reset(timeout) // Go 1.23+: no stale fire after Stop
+	}
+	t := k.timer
 	defer t.Stop()
 	select {
 	case i := <-k.filled:

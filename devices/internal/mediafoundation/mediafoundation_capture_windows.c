@@ -142,7 +142,9 @@ long md_capture_read(md_capture *c, uint8_t *buf, int len, int rows, int rowbyte
 	hr = IMFSample_ConvertToContiguousBuffer(s, &b);
 	if (SUCCEEDED(hr)) {
 		HRESULT h2 = rows > 0 ? copy2d(b, buf, len, rows, rowbytes, n) : E_NOINTERFACE;
-		if (FAILED(h2)) { // not a 2D buffer, or compressed: the bytes as they are
+		if (h2 == E_INVALIDARG) {
+			hr = MF_E_BUFFERTOOSMALL; // a 2D frame of another layout: dropped and counted, not passed on
+		} else if (FAILED(h2)) { // not a 2D buffer, or compressed: the bytes as they are
 			BYTE *p = NULL;
 			DWORD cur = 0;
 			hr = IMFMediaBuffer_Lock(b, &p, NULL, &cur);

@@ -9,10 +9,10 @@ const GUID mf_SOURCE_TYPE = {0xc60ac5fe, 0x252a, 0x478f, {0xa0, 0xef, 0xbc, 0x8f
 const GUID mf_SOURCE_TYPE_VIDCAP = {0x8ac3587a, 0x4ae7, 0x42d8, {0x99, 0xe0, 0x0a, 0x60, 0x13, 0xee, 0xf9, 0x0f}};
 const GUID mf_SYMBOLIC_LINK = {0x58f0aad8, 0x22bf, 0x4f8a, {0xbb, 0x3d, 0xd2, 0xc4, 0x97, 0x8c, 0x6e, 0x2f}};
 
-HRESULT mf_load(int capture) {
-	// The last function each kind of use needs is set last: it marks that
-	// part of the table complete.
-	if (capture ? mf_fn.MFCreateSourceReaderFromMediaSource != NULL : mf_fn.MFEnumDeviceSources != NULL) return S_OK;
+// mf_load_now fills the table for listing (capture 0) or capturing
+// (capture 1); mf_load runs it once for each, whichever threads ask (the
+// scan goroutine lists while a preview's reader thread may open).
+static HRESULT mf_load_now(int capture) {
 	HMODULE plat = LoadLibraryW(L"mfplat.dll");
 	HMODULE m = LoadLibraryW(L"mf.dll");
 	HMODULE rw = capture ? LoadLibraryW(L"mfreadwrite.dll") : NULL;
@@ -32,6 +32,21 @@ HRESULT mf_load(int capture) {
 	if (!mf_fn.MFCreateDeviceSource || !r) return HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
 	mf_fn.MFCreateSourceReaderFromMediaSource = r;
 	return S_OK;
+}
+
+static INIT_ONCE mf_once[2] = {INIT_ONCE_STATIC_INIT, INIT_ONCE_STATIC_INIT};
+static HRESULT mf_loaded[2];
+
+static BOOL CALLBACK mf_load_once(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+	int capture = (int)(intptr_t)param;
+	mf_loaded[capture] = mf_load_now(capture);
+	return TRUE;
+}
+
+HRESULT mf_load(int capture) {
+	capture = capture ? 1 : 0;
+	InitOnceExecuteOnce(&mf_once[capture], mf_load_once, (PVOID)(intptr_t)capture, NULL);
+	return mf_loaded[capture];
 }
 
 HRESULT mf_vidcap_attributes(const uint16_t *link, IMFAttributes **attrs) {
