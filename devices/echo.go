@@ -54,11 +54,20 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		return nil, newError(CodeInvalidDuration, fmt.Sprintf("cannot record %v", d), "give a duration above zero")
 	}
 	rec := &Recording{samples: make([]float32, 0, want)}
-	tap, err := newLevelTap("the microphone")
-	if err != nil {
-		return nil, err
+	// The levels are measured only for someone to show them.
+	var tap *levelTap
+	var tickC <-chan time.Time
+	if onLevel != nil {
+		t, err := newLevelTap("the microphone")
+		if err != nil {
+			return nil, err
+		}
+		tap = &t
+		defer tap.lv.Free()
+		tick := time.NewTicker(meterPoll)
+		defer tick.Stop()
+		tickC = tick.C
 	}
-	defer tap.lv.Free()
 	full := make(chan struct{})
 	stopped := make(chan struct{})
 	var fullOnce, stopOnce sync.Once
@@ -73,7 +82,9 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 			rec.samples = append(rec.samples, x...)
 			done := len(rec.samples) >= want
 			rec.mu.Unlock()
-			tap.lv.Feed(in)
+			if tap != nil {
+				tap.lv.Feed(in)
+			}
 			if done {
 				fullOnce.Do(func() { close(full) })
 			}
@@ -84,8 +95,6 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		return nil, err
 	}
 	defer s.Close()
-	tick := time.NewTicker(meterPoll)
-	defer tick.Stop()
 	for {
 		select {
 		case <-full:
@@ -96,10 +105,7 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		case <-ctx.Done():
 			s.Close()
 			return rec, ctx.Err()
-		case now := <-tick.C:
-			if onLevel == nil {
-				continue
-			}
+		case now := <-tickC: // nil without onLevel: never
 			tap.collect(now, onLevel)
 		}
 	}
