@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/mediadesk/mediadesk/calls"
