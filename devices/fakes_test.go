@@ -26,6 +26,14 @@ type fakeSystem struct {
 	// profile switch would.
 	cards     []Card
 	onProfile func(s *fakeSystem, card, profile string)
+	// attempts counts opens, successful or not.
+	attempts int
+}
+
+func (s *fakeSystem) attemptCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.attempts
 }
 
 func (s *fakeSystem) set(f func(s *fakeSystem)) {
@@ -37,6 +45,7 @@ func (s *fakeSystem) set(f func(s *fakeSystem)) {
 func (s *fakeSystem) open(serverOnly bool) (audioBackend, *Error, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.attempts++
 	if s.serverUp {
 		a := &fakeAudio{sys: s, name: "pulseaudio"}
 		s.opened = append(s.opened, a)

@@ -123,7 +123,9 @@ func TestWatcherLoopWithFakes(t *testing.T) {
 	sys := &fakeSystem{serverUp: true, server: []rawAudio{fakeSpeaker}}
 	cams := &countingCameras{}
 	n := newFakeNotifier()
-	m, err := newManager(context.Background(), Options{Coalesce: 5 * time.Millisecond, MaxWait: 50 * time.Millisecond}, sys.open, cams, n.start)
+	// A coalescing window wide enough that a burst of five fires lands in
+	// it even on a slow, loaded machine.
+	m, err := newManager(context.Background(), Options{Coalesce: 200 * time.Millisecond, MaxWait: time.Second}, sys.open, cams, n.start)
 	require.NoError(t, err)
 	defer m.Close()
 	sub := m.Subscribe()
@@ -156,7 +158,11 @@ func TestWatcherLoopWithFakes(t *testing.T) {
 	assert.ErrorIs(t, waitError(t, sub, "the server lost"), ErrSoundServerLost)
 	ev = waitEvent(t, sub, "the audio devices removed")
 	assert.ElementsMatch(t, []string{fakeSpeaker.ID, serverMic.ID}, ids(ev.Removed))
+	// A second change while it is down: that scan runs (and finds no
+	// server) before it comes back, and says nothing new.
+	tried := sys.attemptCount()
 	n.fire(dirtyAudio)
+	waitFor(t, "a scan while the server is down", func() bool { return sys.attemptCount() > tried })
 	sys.set(func(s *fakeSystem) { s.serverUp = true })
 	n.fire(dirtyAudio)
 	ev = waitEvent(t, sub, "the audio devices back")

@@ -161,7 +161,7 @@ func (a *accountPanel) showSettings() {
 	}
 	items[3].HintText = "Kept in your system keyring, never in a file."
 	var form *dialog.FormDialog
-	if saved := p.String(prefAppID); saved != "" || a.sessionSecret != "" {
+	if saved := p.String(prefAppID); saved != "" { // a session secret is only ever saved with an app id
 		signOut := widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() {
 			dialog.ShowConfirm("Sign out of CometChat?",
 				fmt.Sprintf("The saved key for app %s is removed from your system keyring.\nThe call history on this computer stays.", saved),

@@ -40,6 +40,9 @@ int md_cameras(md_camera **out, int *n) {
 		*out = calloc(devs.count, sizeof(md_camera));
 		if (!*out) return -1;
 		for (AVCaptureDevice *d in devs) {
+			// No uniqueID, nothing to open it by: not listed, and nothing
+			// copied for a slot the next device would reuse.
+			if (d.uniqueID.length == 0) continue;
 			md_camera *c = &(*out)[*n];
 			c->unique_id = dup_ns(d.uniqueID);
 			c->name = dup_ns(d.localizedName);
