@@ -74,7 +74,7 @@ func rawFrom(d miniaudio.Device) rawAudio {
 func cardsFrom(cards []pulse.Card) []Card {
 	out := make([]Card, 0, len(cards))
 	for _, c := range cards {
-		card := Card{Name: c.Name, Label: c.Label, ActiveProfile: c.ActiveProfile, Profiles: []Profile{}}
+		card := Card{Name: c.Name, Label: c.Label, ActiveProfile: c.ActiveProfile, Profiles: []Profile{}, Recording: c.Recording}
 		for _, p := range c.Profiles {
 			card.Profiles = append(card.Profiles, Profile(p))
 		}

@@ -73,6 +73,7 @@ type Manager struct {
 	states    map[string]DeviceState // by stateKey, listed or not
 	cards     []Card
 	problems  []Problem
+	hints     []Problem
 
 	// What listeners were last told: the lists (with Active), and the codes
 	// of the audio and camera errors, so each problem is reported once.
@@ -84,6 +85,7 @@ type Manager struct {
 	deliveredStates   map[string]DeviceState
 	deliveredCards    []Card
 	deliveredProblems []Problem
+	deliveredHints    []Problem
 
 	listeners map[string]*mailbox
 	watcher   *watcher

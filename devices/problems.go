@@ -37,6 +37,17 @@ const (
 	ProblemMicOffInStereoEndpoint = "MIC_OFF_IN_STEREO_ENDPOINT"
 )
 
+// The hint codes: worth knowing, never a reason a call would fail, so
+// they are kept apart from the problems (Manager.Hints; doctor and the
+// Check do not count them). Stable, as the problem codes.
+const (
+	// HintHeadsetModeNoCall: MIC_OFF_IN_PROFILE's reverse. The chosen
+	// speaker is a Bluetooth headset in its headset (call) mode while no
+	// program records from its microphone: everything plays at phone
+	// quality for no call.
+	HintHeadsetModeNoCall = "HEADSET_MODE_NO_CALL"
+)
+
 // The thresholds, in one place.
 const (
 	// LowVolume: at or below 10 %, a device is as good as off. On the
@@ -51,8 +62,9 @@ const (
 	raiseSpeaker = 0.6
 )
 
-// computeProblemsLocked finds the problems of the chosen (active) devices.
-func (m *Manager) computeProblemsLocked() []Problem {
+// computeProblemsLocked finds the problems and the hints of the chosen
+// (active) devices.
+func (m *Manager) computeProblemsLocked() (problems, hints []Problem) {
 	var out []Problem
 	lists := m.listsLocked()
 	for _, k := range []Kind{AudioInput, AudioOutput} {
@@ -72,13 +84,16 @@ func (m *Manager) computeProblemsLocked() []Problem {
 				if p, ok := micOffInEndpoint(d, s, m.cards, m.states, m.lists); ok {
 					out = append(out, p)
 				}
+				if h, ok := headsetModeNoCall(d, s, m.cards); ok {
+					hints = append(hints, h)
+				}
 			}
 		}
 	}
 	if p, ok := defaultMicIsMonitor(m.raw); ok {
 		out = append(out, p)
 	}
-	return out
+	return out, hints
 }
 
 func stateProblems(d Info, s DeviceState) []Problem {
@@ -141,6 +156,44 @@ func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 	return Problem{}, false
 }
 
+// headsetModeNoCall: the chosen speaker's card is a Bluetooth headset in
+// its headset (call) mode, it has a music mode it could be in, and no
+// program records from its microphone. Before a call that is the right
+// mode, hence a hint and not a problem: it says what the mode costs and
+// offers the music mode until the next call.
+func headsetModeNoCall(d Info, s DeviceState, cards []Card) (Problem, bool) {
+	if s.Card == "" {
+		return Problem{}, false
+	}
+	for _, c := range cards {
+		if c.Name != s.Card {
+			continue
+		}
+		active := c.profile(c.ActiveProfile)
+		if active == nil || c.Recording || active.Inputs == 0 || !isHeadsetProfile(active.Name) {
+			return Problem{}, false
+		}
+		for _, p := range c.Profiles {
+			if p.Available && p.Outputs > 0 && isMusicProfile(p.Name) {
+				return Problem{Code: HintHeadsetModeNoCall, Kind: AudioOutput, DeviceID: d.DeviceID,
+					Message: fmt.Sprintf("Your headset (%s) is in its headset mode (%s) with no call going: everything plays at phone-call quality.",
+						c.Label, active.Label),
+					Fix:  fmt.Sprintf("Switch to music mode (%s) until your next call", p.Label),
+					Card: c.Name, Profile: p.Name}, true
+			}
+		}
+		return Problem{}, false
+	}
+	return Problem{}, false
+}
+
+// isMusicProfile: a Bluetooth headset's music mode (A2DP: PulseAudio's
+// a2dp_sink and its codec variants such as a2dp_sink_aac, PipeWire's
+// a2dp-sink…), which has no microphone.
+func isMusicProfile(name string) bool {
+	return strings.HasPrefix(strings.ReplaceAll(name, "-", "_"), "a2dp_sink")
+}
+
 // isHeadsetProfile: a Bluetooth headset's call mode (PulseAudio's
 // headset_head_unit, handsfree_head_unit; PipeWire's headset-head-unit…).
 func isHeadsetProfile(name string) bool {
@@ -177,14 +230,14 @@ func defaultMicIsMonitor(raw []rawAudio) (Problem, bool) {
 func (p Problem) Fixable() bool {
 	switch p.Code {
 	case ProblemMicMuted, ProblemSpeakerMuted, ProblemMicVolumeLow, ProblemSpeakerVolumeLow,
-		ProblemMicOffInProfile, ProblemMicOffInStereoEndpoint:
+		ProblemMicOffInProfile, ProblemMicOffInStereoEndpoint, HintHeadsetModeNoCall:
 		return true
 	}
 	return false
 }
 
-// Fix carries out a problem's fix: unmute, raise the volume, or switch the
-// card's profile. DEFAULT_MIC_IS_MONITOR has no automatic fix (which
+// Fix carries out a problem's (or a hint's) fix: unmute, raise the
+// volume, or switch the card's profile. DEFAULT_MIC_IS_MONITOR has no automatic fix (which
 // microphone is a person's choice): it is an error matching
 // ErrUnknownDevice's kind of usage error.
 func (m *Manager) Fix(ctx context.Context, p Problem) error {
@@ -193,7 +246,7 @@ func (m *Manager) Fix(ctx context.Context, p Problem) error {
 		return m.SetMute(ctx, p.Kind, p.DeviceID, false)
 	case ProblemMicVolumeLow, ProblemSpeakerVolumeLow:
 		return m.SetVolume(ctx, p.Kind, p.DeviceID, p.Volume)
-	case ProblemMicOffInProfile:
+	case ProblemMicOffInProfile, HintHeadsetModeNoCall:
 		return m.SetCardProfile(ctx, p.Card, p.Profile)
 	case ProblemMicOffInStereoEndpoint:
 		return m.fixMicOffInEndpoint(p)

@@ -36,6 +36,10 @@ type Card struct {
 	Label         string    `json:"label"`
 	ActiveProfile string    `json:"activeProfile"`
 	Profiles      []Profile `json:"profiles"`
+	// Recording: another program records from one of the card's
+	// microphones now (a call is going). MediaDesk's own meter and
+	// recordings do not count. Known on the sound server only.
+	Recording bool `json:"recording"`
 }
 
 // profile is the card's profile of that name, or nil.
@@ -66,10 +70,12 @@ type StateEvent struct {
 	Cards   []Card        `json:"cards"`
 }
 
-// ProblemsEvent is one onProblemsChanged: the whole set of problems now.
+// ProblemsEvent is one onProblemsChanged: the whole set of problems and
+// of hints now.
 type ProblemsEvent struct {
 	At       time.Time `json:"at"`
 	Problems []Problem `json:"problems"`
+	Hints    []Problem `json:"hints"`
 }
 
 func stateKey(k Kind, id string) string { return string(k) + "\x00" + id }
@@ -119,6 +125,14 @@ func (m *Manager) Problems() []Problem {
 	return slices.Clone(m.problems)
 }
 
+// Hints returns what is worth knowing but does not stop a call (see
+// problems.go): Problem-shaped, with a fix where one applies.
+func (m *Manager) Hints() []Problem {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.hints)
+}
+
 // statesFrom keeps the state of the devices a listing reported.
 func statesFrom(raw []rawAudio) map[string]DeviceState {
 	out := map[string]DeviceState{}
@@ -161,7 +175,7 @@ func (m *Manager) refreshState(ctx context.Context) error {
 // publishStateLocked tells listeners which listed devices' state changed
 // since they were last told, and the problems when their set changed.
 func (m *Manager) publishStateLocked() {
-	m.problems = m.computeProblemsLocked()
+	m.problems, m.hints = m.computeProblemsLocked()
 	var changed []DeviceState
 	delivered := map[string]DeviceState{}
 	for _, s := range m.statesLocked() {
@@ -180,17 +194,18 @@ func (m *Manager) publishStateLocked() {
 		}
 	}
 	m.deliveredCards = slices.Clone(m.cards)
-	if !slices.Equal(m.problems, m.deliveredProblems) {
-		ev := ProblemsEvent{At: now, Problems: slices.Clone(m.problems)}
+	if !slices.Equal(m.problems, m.deliveredProblems) || !slices.Equal(m.hints, m.deliveredHints) {
+		ev := ProblemsEvent{At: now, Problems: slices.Clone(m.problems), Hints: slices.Clone(m.hints)}
 		for _, mb := range m.listeners {
 			mb.problems(ev)
 		}
-		m.deliveredProblems = slices.Clone(m.problems)
+		m.deliveredProblems, m.deliveredHints = slices.Clone(m.problems), slices.Clone(m.hints)
 	}
 }
 
 func cardsEqual(a, b Card) bool {
-	return a.Name == b.Name && a.Label == b.Label && a.ActiveProfile == b.ActiveProfile && slices.Equal(a.Profiles, b.Profiles)
+	return a.Name == b.Name && a.Label == b.Label && a.ActiveProfile == b.ActiveProfile && a.Recording == b.Recording &&
+		slices.Equal(a.Profiles, b.Profiles)
 }
 
 // SetMute mutes or unmutes a listed microphone or speaker in the OS.

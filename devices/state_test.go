@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/mediadesk/mediadesk/internal/testwait"
@@ -126,4 +127,120 @@ func TestVanishedMessage(t *testing.T) {
 	assert.Equal(t, "Headset (audiooutput) is no longer available: it was unplugged, or its card switched to a profile without it", msg)
 	assert.NotContains(t, msg, "disconnected")
 	assert.NotContains(t, vanishedMessage(Info{Kind: VideoInput, Label: "Cam"}), "profile")
+}
+
+// The reverse of the music mode: a Bluetooth headset left in its headset
+// (call) mode with no call going plays everything at phone quality. That
+// is a hint, not a problem (before a call it is the right mode), on the
+// profile names of PulseAudio and of PipeWire; a program recording from
+// the headset (a call) silences it, and a card without a music mode (a
+// USB headset, snd-dummy) never has it.
+func TestHeadsetModeNoCall(t *testing.T) {
+	spk := Info{DeviceID: "bluez_output.AA", Kind: AudioOutput, Label: "WH-1000XM4"}
+	st := DeviceState{DeviceID: spk.DeviceID, Kind: AudioOutput, Card: "bluez_card.AA", Volume: 0.7}
+	pulseNames := []Profile{
+		{Name: "off", Label: "Off", Available: true},
+		{Name: "a2dp_sink", Label: "High Fidelity Playback (A2DP Sink)", Outputs: 1, Available: true},
+		{Name: "headset_head_unit", Label: "Headset Head Unit (HSP/HFP)", Inputs: 1, Outputs: 1, Available: true},
+	}
+	pulseCodecs := []Profile{ // PulseAudio 15+: one A2DP profile a codec, HFP as handsfree
+		{Name: "handsfree_head_unit", Label: "Handsfree Head Unit (HFP)", Inputs: 1, Outputs: 1, Available: true},
+		{Name: "a2dp_sink_aac", Label: "High Fidelity Playback (A2DP Sink, codec AAC)", Outputs: 1, Available: true},
+		{Name: "a2dp_sink_sbc", Label: "High Fidelity Playback (A2DP Sink, codec SBC)", Outputs: 1, Available: true},
+	}
+	pipewireNames := []Profile{
+		{Name: "off", Label: "Off", Available: true},
+		{Name: "a2dp-sink", Label: "High Fidelity Playback (A2DP Sink, codec SBC)", Outputs: 1, Available: true},
+		{Name: "headset-head-unit", Label: "Headset Head Unit (HSP/HFP, codec mSBC)", Inputs: 1, Outputs: 1, Available: true},
+	}
+	dummy := []Profile{ // snd-dummy on PulseAudio, as the guest lists it
+		{Name: "output:analog-stereo+input:analog-stereo", Label: "Analog Stereo Duplex", Inputs: 1, Outputs: 1, Available: true},
+		{Name: "output:analog-stereo", Label: "Analog Stereo Output", Outputs: 1, Available: true},
+		{Name: "off", Label: "Off", Available: true},
+	}
+	noMusic := slices.Clone(pipewireNames)
+	noMusic[1].Available = false // out of range of A2DP, say
+	for _, tc := range []struct {
+		name      string
+		profiles  []Profile
+		active    string
+		recording bool
+		want      string // the profile the hint offers; "" for no hint
+	}{
+		{"pulse: headset mode, no call", pulseNames, "headset_head_unit", false, "a2dp_sink"},
+		{"pulse: headset mode, in a call", pulseNames, "headset_head_unit", true, ""},
+		{"pulse: music mode", pulseNames, "a2dp_sink", false, ""},
+		{"pulse 15: handsfree, no call", pulseCodecs, "handsfree_head_unit", false, "a2dp_sink_aac"},
+		{"pipewire: headset mode, no call", pipewireNames, "headset-head-unit", false, "a2dp-sink"},
+		{"pipewire: headset mode, in a call", pipewireNames, "headset-head-unit", true, ""},
+		{"pipewire: off", pipewireNames, "off", false, ""},
+		{"pipewire: no music mode available", noMusic, "headset-head-unit", false, ""},
+		{"snd-dummy duplex", dummy, "output:analog-stereo+input:analog-stereo", false, ""},
+	} {
+		card := Card{Name: "bluez_card.AA", Label: "WH-1000XM4", ActiveProfile: tc.active, Profiles: tc.profiles, Recording: tc.recording}
+		h, ok := headsetModeNoCall(spk, st, []Card{card})
+		if tc.want == "" {
+			assert.False(t, ok, tc.name)
+			continue
+		}
+		if assert.True(t, ok, tc.name) {
+			assert.Equal(t, HintHeadsetModeNoCall, h.Code, tc.name)
+			assert.Equal(t, tc.want, h.Profile, tc.name)
+			assert.Equal(t, "bluez_card.AA", h.Card, tc.name)
+			assert.Equal(t, spk.DeviceID, h.DeviceID, tc.name)
+			assert.Contains(t, h.Message, "no call going", tc.name)
+			assert.Contains(t, h.Fix, "music mode", tc.name)
+			assert.True(t, h.Fixable(), tc.name)
+		}
+		// The music mode's problem and this hint never both apply.
+		_, problem := micOffInProfile(spk, st, []Card{card})
+		assert.False(t, ok && problem, tc.name)
+	}
+}
+
+// Through the Manager: the hint is in Hints, not Problems; a call starting
+// (another program recording from the headset) takes it away with a
+// problems event; its fix switches to the music mode, where the music
+// mode's problem says how to come back.
+func TestHeadsetModeNoCallHint(t *testing.T) {
+	headsetOut := rawAudio{ID: "bluez_output.AA.hfp", Kind: AudioOutput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 0.7, Card: "bluez_card.AA"}
+	headsetMic := rawAudio{ID: "bluez_input.AA", Kind: AudioInput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 1, Card: "bluez_card.AA"}
+	laptopMic := rawAudio{ID: "alsa_input.pci.analog", Kind: AudioInput, Label: "Built-in Mic", HasState: true, Volume: 1}
+	card := Card{Name: "bluez_card.AA", Label: "WH-1000XM4", ActiveProfile: "headset-head-unit", Profiles: []Profile{
+		{Name: "a2dp-sink", Label: "High Fidelity Playback (A2DP Sink)", Outputs: 1, Available: true},
+		{Name: "headset-head-unit", Label: "Headset Head Unit (HSP/HFP)", Inputs: 1, Outputs: 1, Available: true},
+	}}
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{headsetMic, laptopMic, headsetOut}, cards: []Card{card}}
+	sys.onProfile = func(s *fakeSystem, _, profile string) {
+		if profile == "a2dp-sink" {
+			s.server = slices.DeleteFunc(s.server, func(r rawAudio) bool { return r.ID == headsetMic.ID })
+		}
+	}
+	m := fakeManager(t, sys)
+	sub := m.Subscribe()
+	defer sub.Close()
+
+	assert.Empty(t, m.Problems(), "a hint is not a problem")
+	hs := m.Hints()
+	require.Equal(t, []string{HintHeadsetModeNoCall}, codes(hs))
+	assert.Equal(t, "a2dp-sink", hs[0].Profile)
+
+	// A call starts: the server says the card is recorded from.
+	sys.set(func(s *fakeSystem) { s.cards[0].Recording = true })
+	require.NoError(t, m.refreshState(context.Background()))
+	ev, _ := testwait.Recv(t, sub.Problems(), "the hint going")
+	assert.Empty(t, ev.Hints)
+	assert.Empty(t, m.Hints())
+	assert.True(t, m.Cards()[0].Recording)
+
+	// The call ends; the fix switches to the music mode.
+	sys.set(func(s *fakeSystem) { s.cards[0].Recording = false })
+	require.NoError(t, m.refreshState(context.Background()))
+	ev, _ = testwait.Recv(t, sub.Problems(), "the hint back")
+	require.Equal(t, []string{HintHeadsetModeNoCall}, codes(ev.Hints))
+	require.NoError(t, m.Fix(context.Background(), ev.Hints[0]))
+	require.NoError(t, m.Refresh(context.Background())) // the server would announce the gone source
+	assert.Equal(t, "a2dp-sink", m.Cards()[0].ActiveProfile)
+	assert.Empty(t, m.Hints())
+	assert.Equal(t, []string{ProblemMicOffInProfile}, codes(m.Problems()), "and the way back to headset mode")
 }

@@ -2,7 +2,9 @@ package miniaudio
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,4 +54,45 @@ func TestPulseListingMatchesMiniaudio(t *testing.T) {
 			assert.True(t, d.Monitor)
 		}
 	}
+}
+
+// A call app recording from a microphone counts as a recorder of it; our
+// own streams (miniaudio's, over libpulse, in this process) do not, so
+// MediaDesk's meter never looks like a call. On PulseAudio and PipeWire.
+func TestRecordersExcludeOurOwn(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.PipeMic("call_mic")
+	b, _, err := Open(true)
+	require.NoError(t, err)
+	defer b.Close()
+	ctx := context.Background()
+	_, err = b.Enumerate(ctx)
+	require.NoError(t, err)
+	recorders := func() int {
+		d, err := b.props.Devices(ctx)
+		require.NoError(t, err)
+		return d.Sources["call_mic"].Recorders
+	}
+	streams := func() int {
+		n := 0
+		for _, l := range strings.Split(s.Pactl("list", "short", "source-outputs"), "\n") {
+			if strings.TrimSpace(l) != "" {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, 0, recorders())
+	before := streams()
+
+	ours, err := b.OpenStream(true, "call_mic", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
+	require.NoError(t, err)
+	pulsetest.WaitFor(t, 10*time.Second, "our stream on the server", func() bool { return streams() == before+1 })
+	assert.Equal(t, 0, recorders(), "our own stream is not a call")
+
+	call := s.Record(t, "call_mic") // parec: another program
+	pulsetest.WaitFor(t, 10*time.Second, "parec counted", func() bool { return recorders() == 1 })
+	call.Stop()
+	pulsetest.WaitFor(t, 10*time.Second, "parec gone", func() bool { return recorders() == 0 })
+	ours.Close()
 }

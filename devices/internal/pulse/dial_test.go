@@ -30,6 +30,9 @@ func TestListChange(t *testing.T) {
 		{proto.EventCard | proto.EventChange, true, false, true}, // a profile switch
 		{proto.EventServer | proto.EventChange, true, false, false},
 		{proto.EventSinkSinkInput | proto.EventNew, false, false, false},
+		{proto.EventSinkSourceOutput | proto.EventNew, false, false, true}, // a program starts recording: a call?
+		{proto.EventSinkSourceOutput | proto.EventChange, false, false, true}, // moved to another microphone
+		{proto.EventSinkSourceOutput | proto.EventRemove, false, false, true},
 	} {
 		d, c, st := listChange(tc.ev)
 		assert.Equal(t, tc.dirty, d, "%v", tc.ev)

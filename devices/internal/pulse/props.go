@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/jfreymuth/pulse/proto"
@@ -40,6 +42,9 @@ type Device struct {
 	Card string
 	// Label is the server's description of it ("" when it has none).
 	Label string
+	// Recorders counts the other programs' streams recording from a
+	// source (a call app's); ours are not counted.
+	Recorders int
 }
 
 // Devices are the sinks and sources by name, and the cards.
@@ -107,8 +112,9 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	var sources proto.GetSourceInfoListReply
 	var cards proto.GetCardInfoListReply
 	var server proto.GetServerInfoReply
-	// The four questions go out together (the client matches the answers
-	// by tag): one round trip to the server, not four.
+	var recorders proto.GetSourceOutputInfoListReply
+	// The five questions go out together (the client matches the answers
+	// by tag): one round trip to the server, not five.
 	reqs := []struct {
 		req proto.RequestArgs
 		rpl proto.Reply
@@ -117,6 +123,7 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		{&proto.GetSourceInfoList{}, &sources},
 		{&proto.GetCardInfoList{}, &cards},
 		{&proto.GetServerInfo{}, &server},
+		{&proto.GetSourceOutputInfoList{}, &recorders},
 	}
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
@@ -178,7 +185,41 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		}
 		out.Sources[s.SourceName] = d
 	}
+	countRecorders(out, sources, recorders, os.Getpid())
 	return out, nil
+}
+
+// countRecorders counts, on each source, the streams recording from it
+// whose process is not selfPID, and marks each card with such a stream on
+// one of its microphones (not a monitor of its speakers) as Recording:
+// that is what a call looks like to the sound server. MediaDesk's own
+// meter and recordings do not count.
+func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders proto.GetSourceOutputInfoListReply, selfPID int) {
+	byIndex := map[uint32]string{}
+	for _, s := range sources {
+		byIndex[s.SourceIndex] = s.SourceName
+	}
+	self := strconv.Itoa(selfPID)
+	for _, r := range recorders {
+		name, ok := byIndex[r.SourceIndex]
+		if !ok {
+			continue
+		}
+		if pid, ok := r.Properties["application.process.id"]; ok && pid.String() == self {
+			continue
+		}
+		d := out.Sources[name]
+		d.Recorders++
+		out.Sources[name] = d
+		if d.Card == "" || d.Monitor {
+			continue
+		}
+		for i := range out.Cards {
+			if out.Cards[i].Name == d.Card {
+				out.Cards[i].Recording = true
+			}
+		}
+	}
 }
 
 // groupKey picks the strongest link the server gives: the sysfs path

@@ -15,6 +15,9 @@ type Card struct {
 	Name, Label   string
 	ActiveProfile string
 	Profiles      []Profile
+	// Recording is set while another program records from one of the
+	// card's microphones: a call is going.
+	Recording bool
 }
 
 // Profile is one way a card can run.

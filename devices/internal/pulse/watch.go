@@ -9,9 +9,9 @@ import (
 	"github.com/jfreymuth/pulse/proto"
 )
 
-// watch subscribes to the server's sink, source, card and server events
-// on a connection of its own and marks the device lists dirty for those
-// that can change them. When the server goes away it marks dirty once (the
+// watch subscribes to the server's sink, source, card, server and
+// recording-stream (source output) events on a connection of its own and
+// marks the device lists dirty for those that can change them. When the server goes away it marks dirty once (the
 // scan reports the loss) and reconnects with backoff; a successful
 // reconnect marks dirty again, which brings the recovered list.
 //
@@ -58,6 +58,10 @@ func listChange(ev proto.SubscriptionEventType) (dirty, check, state bool) {
 		return true, false, true // profiles, ports
 	case proto.EventServer:
 		return true, false, false // defaults
+	case proto.EventSinkSourceOutput:
+		// A program starting, moving or stopping a recording (a call):
+		// whether a headset's card is in use is part of its state.
+		return false, false, true
 	}
 	return false, false, false
 }
@@ -96,7 +100,8 @@ func (p *watch) run() {
 		})
 		if err == nil {
 			err = client.Request(&proto.Subscribe{Mask: proto.SubscriptionMaskSink | proto.SubscriptionMaskSource |
-				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard}, nil)
+				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard |
+				proto.SubscriptionMaskSourceInput /* the library's name for source outputs (PA_SUBSCRIPTION_MASK_SOURCE_OUTPUT, 0x8) */}, nil)
 			if err != nil {
 				conn.Close()
 			}
