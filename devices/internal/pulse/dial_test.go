@@ -30,7 +30,7 @@ func TestListChange(t *testing.T) {
 		{proto.EventCard | proto.EventChange, true, false, true}, // a profile switch
 		{proto.EventServer | proto.EventChange, true, false, false},
 		{proto.EventSinkSinkInput | proto.EventNew, false, false, false},
-		{proto.EventSinkSourceOutput | proto.EventNew, false, false, true}, // a program starts recording: a call?
+		{proto.EventSinkSourceOutput | proto.EventNew, false, false, true},    // a program starts recording: a call?
 		{proto.EventSinkSourceOutput | proto.EventChange, false, false, true}, // moved to another microphone
 		{proto.EventSinkSourceOutput | proto.EventRemove, false, false, true},
 	} {
