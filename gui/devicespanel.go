@@ -233,13 +233,14 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	p.showState()
 }
 
-// showState redraws the microphone's and speaker's OS state and problems.
+// showState redraws the microphone's and speaker's OS state, problems and
+// hints (the Check counts the problems only).
 func (p *devicesPanel) showState() {
-	problems := p.cfg.Devices.Problems()
+	problems, hints := p.cfg.Devices.Problems(), p.cfg.Devices.Hints()
 	p.check.setOS(problems)
 	changed := false
 	for _, v := range p.states {
-		changed = v.show(p.lists, problems) || changed
+		changed = v.show(p.lists, problems, hints) || changed
 	}
 	if changed {
 		p.relayout()

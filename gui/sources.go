@@ -25,6 +25,8 @@ type Devices interface {
 	// The OS state of microphones and speakers, and its problems.
 	State(k devices.Kind, id string) (devices.DeviceState, bool)
 	Problems() []devices.Problem
+	// Hints are worth showing, never a reason a call would fail.
+	Hints() []devices.Problem
 	Fix(ctx context.Context, p devices.Problem) error
 	SetVolume(ctx context.Context, k devices.Kind, id string, v float64) error
 	// Hear yourself: record from a microphone, play it on a speaker.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,6 +19,7 @@ import (
 type fakeState struct {
 	states   map[string]devices.DeviceState
 	problems []devices.Problem
+	hints    []devices.Problem
 	fixed    []devices.Problem
 	fixErr   error // what Fix returns, when set
 	volumes  []float64
@@ -63,6 +65,20 @@ func (f *fakeDevices) Problems() []devices.Problem {
 	return append([]devices.Problem(nil), f.st.problems...)
 }
 
+func (f *fakeDevices) Hints() []devices.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]devices.Problem(nil), f.st.hints...)
+}
+
+// setHints changes the hints, as a call ending would.
+func (f *fakeDevices) setHints(hints ...devices.Problem) {
+	f.mu.Lock()
+	f.st.hints = hints
+	f.mu.Unlock()
+	f.announceState()
+}
+
 // Fix clears the problem, as the real fix would, and tells listeners.
 func (f *fakeDevices) Fix(_ context.Context, p devices.Problem) error {
 	f.mu.Lock()
@@ -80,7 +96,7 @@ func (f *fakeDevices) Fix(_ context.Context, p devices.Problem) error {
 	s := f.st.states[key]
 	s.Muted = false
 	f.st.states[key] = s
-	f.st.problems = nil
+	f.st.problems, f.st.hints = nil, nil
 	f.mu.Unlock()
 	f.announceState()
 	return nil
@@ -175,6 +191,53 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 		return len(volumes) > 0
 	})
 	assert.InDelta(t, 0.35, volumes[0], 1e-9)
+}
+
+// A headset left in its headset mode with no call going: a plain hint in
+// the Speaker card with a plain "Switch to music mode" button, while the
+// Check still reads ready (a hint is nothing to fix before a call). A
+// problem of the same card wins the banner.
+func TestHeadsetHintInSpeakerCard(t *testing.T) {
+	fd := newFakeDevices(devices.Lists{
+		AudioInputDevices:  []devices.Info{dev(devices.AudioInput, "bt-mic", "WH-1000XM4", "g1", true)},
+		AudioOutputDevices: []devices.Info{dev(devices.AudioOutput, "bt-spk", "WH-1000XM4", "g1", true)},
+		VideoInputDevices:  []devices.Info{dev(devices.VideoInput, "cam", "Camera", "g3", true)},
+	})
+	fd.setState(devices.DeviceState{DeviceID: "bt-spk", Kind: devices.AudioOutput, Volume: 0.7, Card: "bluez_card.AA"})
+	h := startedHarness(t, fd)
+	p := h.ui.devices
+	spk := p.states[devices.AudioOutput]
+	hint := devices.Problem{Code: devices.HintHeadsetModeNoCall, Kind: devices.AudioOutput, DeviceID: "bt-spk",
+		Message: "Your headset (WH-1000XM4) is in its headset mode (Headset Head Unit) with no call going: everything plays at phone-call quality.",
+		Fix:     "Switch to music mode (A2DP) until your next call", Card: "bluez_card.AA", Profile: "a2dp-sink"}
+	fd.setHints(hint)
+	h.q.until(t, "the hint", func() bool { return spk.banner.Visible() })
+	assert.Contains(t, spk.problem.Text, "no call going")
+	assert.Equal(t, widget.MediumImportance, spk.problem.Importance, "a hint is not shown as a danger")
+	assert.Equal(t, "Switch to music mode", spk.fix.Text)
+	assert.Equal(t, widget.MediumImportance, spk.fix.Importance)
+	assert.Equal(t, "Ready for a call.", p.check.title.Text, "a hint is nothing to fix before a call")
+
+	// A problem takes the banner, as a danger.
+	fd.setState(devices.DeviceState{DeviceID: "bt-spk", Kind: devices.AudioOutput, Muted: true, Volume: 0.7, Card: "bluez_card.AA"},
+		devices.Problem{Code: devices.ProblemSpeakerMuted, Kind: devices.AudioOutput, DeviceID: "bt-spk",
+			Message: "Your speaker (WH-1000XM4) is muted in the system settings: you will hear nobody.", Fix: "Unmute it"})
+	h.q.until(t, "the problem", func() bool { return spk.fix.Text == "Unmute" })
+	assert.Equal(t, widget.DangerImportance, spk.problem.Importance)
+	assert.Equal(t, widget.HighImportance, spk.fix.Importance)
+	test.Tap(spk.fix) // the fake's fix clears the problem and the hint
+	h.q.until(t, "the problem fixed", func() bool { return !spk.banner.Visible() })
+
+	// The hint's button switches the card (the fix the Manager carries out).
+	fd.setHints(hint)
+	h.q.until(t, "the hint again, its button ready", func() bool { return spk.fix.Text == "Switch to music mode" && !spk.fix.Disabled() })
+	test.Tap(spk.fix)
+	h.q.until(t, "the hint applied", func() bool { return !spk.banner.Visible() })
+	fd.mu.Lock()
+	fixed := append([]devices.Problem(nil), fd.st.fixed...)
+	fd.mu.Unlock()
+	require.Len(t, fixed, 2)
+	assert.Equal(t, hint, fixed[1])
 }
 
 // Record and play back: records from the chosen microphone, plays on the

@@ -16,7 +16,9 @@ import (
 // stateView is the OS state of the chosen microphone or speaker in its
 // card: a volume slider that follows the system settings live, and a
 // banner for what would ruin the call (muted, volume near zero, a headset
-// in its music mode) with the one-click fix.
+// in its music mode) with the one-click fix. Without such a problem the
+// banner can carry a hint instead (a headset left in its headset mode with
+// no call going), in plain text and with a plain button.
 type stateView struct {
 	cfg  *Config
 	kind devices.Kind
@@ -60,7 +62,7 @@ func newStateView(cfg *Config, k devices.Kind) *stateView {
 // show draws the state of the active device of the kind and its problem,
 // and reports whether what is shown changed size (a row or banner came or
 // went).
-func (v *stateView) show(lists devices.Lists, problems []devices.Problem) bool {
+func (v *stateView) show(lists devices.Lists, problems, hints []devices.Problem) bool {
 	rowWas, bannerWas, fixWas := v.row.Visible(), v.banner.Visible(), v.fix.Visible()
 	changed := func() bool {
 		return rowWas != v.row.Visible() || bannerWas != v.banner.Visible() || fixWas != v.fix.Visible()
@@ -86,11 +88,22 @@ func (v *stateView) show(lists devices.Lists, problems []devices.Problem) bool {
 			break
 		}
 	}
+	hint := false
+	for _, h := range hints {
+		if v.current.Code == "" && h.Kind == v.kind && h.DeviceID == v.id {
+			v.current, hint = h, true
+		}
+	}
 	if v.current.Code == "" {
 		v.banner.Hide()
 		return changed()
 	}
 	textWas := v.problem.Text
+	v.problem.Importance, v.fix.Importance = widget.DangerImportance, widget.HighImportance
+	if hint {
+		v.problem.Importance, v.fix.Importance = widget.MediumImportance, widget.MediumImportance
+	}
+	v.fix.Refresh()
 	v.problem.SetText(v.current.Message)
 	v.fix.SetText(fixLabel(v.current))
 	if v.current.Fixable() {
@@ -113,6 +126,8 @@ func fixLabel(p devices.Problem) string {
 		return "Switch to headset mode"
 	case devices.ProblemMicOffInStereoEndpoint:
 		return "Use its Hands-Free mode"
+	case devices.HintHeadsetModeNoCall:
+		return "Switch to music mode"
 	}
 	return p.Fix
 }

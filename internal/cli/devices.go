@@ -45,7 +45,7 @@ func runDevices(ctx context.Context, env Env, args []string) int {
 		}
 	} else {
 		printTable(env, lists, m)
-		printProblems(env, m.Problems())
+		printProblems(env, m.Problems(), m.Hints())
 	}
 	// What could be listed is printed either way; a missing sound server
 	// or camera problem still makes the run a failure a script can see.
@@ -92,11 +92,12 @@ type withState struct {
 }
 
 // devicesDoc is `devices --json`: the three lists (in the Lists shape,
-// with each device's state), the cards and the problems.
+// with each device's state), the cards, the problems and the hints.
 type devicesDoc struct {
 	devices.ListsOf[withState]
 	Cards    []devices.Card    `json:"cards"`
 	Problems []devices.Problem `json:"problems"`
+	Hints    []devices.Problem `json:"hints"`
 }
 
 func document(m *devices.Manager, l devices.Lists) devicesDoc {
@@ -113,25 +114,27 @@ func document(m *devices.Manager, l devices.Lists) devicesDoc {
 	}
 	doc := devicesDoc{ListsOf: devices.ListsOf[withState]{AudioInputDevices: with(l.AudioInputDevices),
 		AudioOutputDevices: with(l.AudioOutputDevices), VideoInputDevices: with(l.VideoInputDevices)},
-		Cards: m.Cards(), Problems: m.Problems()}
-	if doc.Cards == nil {
-		doc.Cards = []devices.Card{}
-	}
-	if doc.Problems == nil {
-		doc.Problems = []devices.Problem{}
-	}
+		Cards: nonNil(m.Cards()), Problems: nonNil(m.Problems()), Hints: nonNil(m.Hints())}
 	return doc
 }
 
-func printProblems(env Env, ps []devices.Problem) {
+func printProblems(env Env, ps, hints []devices.Problem) {
 	for _, p := range ps {
 		fmt.Fprintln(env.Stdout, problemLine(p))
+	}
+	for _, h := range hints {
+		fmt.Fprintln(env.Stdout, hintLine(h))
 	}
 }
 
 // problemLine is how every command prints a problem: code, sentence, fix.
-func problemLine(p devices.Problem) string {
-	line := fmt.Sprintf("! %s: %s", p.Code, p.Message)
+func problemLine(p devices.Problem) string { return findingLine("!", p) }
+
+// hintLine is a hint's line: worth knowing, nothing to fix before a call.
+func hintLine(p devices.Problem) string { return findingLine("hint", p) }
+
+func findingLine(head string, p devices.Problem) string {
+	line := fmt.Sprintf("%s %s: %s", head, p.Code, p.Message)
 	if fix := p.FixSentence(); fix != "" {
 		line += " Fix: " + fix
 	}
@@ -150,7 +153,7 @@ func fixCommand(p devices.Problem) string {
 		return "mediadesk set mute --device " + shellQuote(p.DeviceID) + " --kind " + string(p.Kind) + " off"
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
 		return fmt.Sprintf("mediadesk set volume --device %s --kind %s %.2f", shellQuote(p.DeviceID), p.Kind, p.Volume)
-	case devices.ProblemMicOffInProfile:
+	case devices.ProblemMicOffInProfile, devices.HintHeadsetModeNoCall:
 		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
 	}
 	return ""

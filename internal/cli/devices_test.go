@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,5 +16,20 @@ func TestFixCommandQuotes(t *testing.T) {
 		fixCommand(devices.Problem{Code: devices.ProblemSpeakerVolumeLow, Kind: devices.AudioOutput, DeviceID: "it's mine", Volume: 0.6}))
 	assert.Equal(t, "mediadesk set profile --card bluez_card.00_11 headset-head-unit",
 		fixCommand(devices.Problem{Code: devices.ProblemMicOffInProfile, Card: "bluez_card.00_11", Profile: "headset-head-unit"}))
+	assert.Equal(t, "mediadesk set profile --card bluez_card.00_11 a2dp-sink",
+		fixCommand(devices.Problem{Code: devices.HintHeadsetModeNoCall, Card: "bluez_card.00_11", Profile: "a2dp-sink"}))
 	assert.Empty(t, fixCommand(devices.Problem{Code: devices.ProblemCameraBusy}))
+}
+
+// A hint is printed as one, with its command, and the report stays ready.
+func TestDoctorPrintsHints(t *testing.T) {
+	h := devices.Problem{Code: devices.HintHeadsetModeNoCall, Kind: devices.AudioOutput, DeviceID: "bluez_output.AA",
+		Message: "Your headset (WH-1000XM4) is in its headset mode (Headset Head Unit) with no call going: everything plays at phone-call quality.",
+		Fix:     "Switch to music mode (A2DP) until your next call", Card: "bluez_card.AA", Profile: "a2dp-sink"}
+	var out strings.Builder
+	printDoctor(Env{Stdout: &out}, doctorReport{Ready: true, Hints: []problemDoc{{Problem: h, Command: fixCommand(h)}}})
+	assert.Contains(t, out.String(), "hint HEADSET_MODE_NO_CALL: Your headset (WH-1000XM4)")
+	assert.Contains(t, out.String(), "Or run: mediadesk set profile --card bluez_card.AA a2dp-sink")
+	assert.NotContains(t, out.String(), "! HEADSET_MODE_NO_CALL")
+	assert.True(t, strings.HasSuffix(out.String(), "Ready for a call.\n"))
 }

@@ -33,7 +33,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 		}{"initial", m.Devices()})
 	} else {
 		printTable(env, m.Devices(), m)
-		printProblems(env, m.Problems())
+		printProblems(env, m.Problems(), m.Hints())
 	}
 	if err := m.Err(); err != nil {
 		reportError(out, *asJSON, asDeviceError(err))
@@ -84,7 +84,8 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				out.json(struct {
 					eventHead
 					Problems []devices.Problem `json:"problems"`
-				}{timedEvent("onProblemsChanged", e.At), nonNil(e.Problems)})
+					Hints    []devices.Problem `json:"hints"`
+				}{timedEvent("onProblemsChanged", e.At), nonNil(e.Problems), nonNil(e.Hints)})
 				continue
 			}
 			if len(e.Problems) == 0 {
@@ -92,6 +93,9 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			}
 			for _, p := range e.Problems {
 				out.line("%s", problemLine(p))
+			}
+			for _, h := range e.Hints {
+				out.line("%s", hintLine(h))
 			}
 		}
 	}
