@@ -21,8 +21,8 @@ func TestDevicesJSON(t *testing.T) {
 	require.Equal(t, ExitOK, code, errOut)
 	var raw map[string][]map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &raw))
-	assert.Len(t, raw, 5)
-	for _, key := range []string{"audioInputDevices", "audioOutputDevices", "videoInputDevices", "cards", "problems"} {
+	assert.Len(t, raw, 6)
+	for _, key := range []string{"audioInputDevices", "audioOutputDevices", "videoInputDevices", "cards", "problems", "hints"} {
 		assert.Contains(t, raw, key)
 	}
 	require.Len(t, raw["audioOutputDevices"], 1)
