@@ -67,6 +67,13 @@ func NewSignalCheck(id, label string, muted bool) *SignalCheck {
 	return &SignalCheck{deviceID: id, label: label, muted: muted}
 }
 
+// SignalCheck starts a check of the listed microphone id, knowing whether
+// the system has it muted now (NewSignalCheck with the Manager's state).
+func (m *Manager) SignalCheck(id, label string) *SignalCheck {
+	st, _ := m.State(AudioInput, id)
+	return NewSignalCheck(id, label, st.Muted)
+}
+
 // SetMuted tells the check that the system muted or unmuted the
 // microphone (a mute's silence is MIC_MUTED, not NO_SIGNAL).
 func (c *SignalCheck) SetMuted(muted bool) { c.muted = muted }

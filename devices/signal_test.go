@@ -78,3 +78,15 @@ func TestSignalWarnings(t *testing.T) {
 		})
 	}
 }
+
+// Manager.SignalCheck knows the system's mute: a muted microphone's
+// silence is its mute (MIC_MUTED, from the state), not NO_SIGNAL.
+func TestManagerSignalCheckKnowsMute(t *testing.T) {
+	mic := serverMic
+	mic.HasState, mic.Muted, mic.Volume = true, true, 1
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{mic}}
+	m := fakeManager(t, sys)
+	silence := make([]float32, 4*streamRate)
+	assert.NotContains(t, feedSignal(t, m.SignalCheck(mic.ID, "The microphone"), silence), ProblemNoSignal)
+	assert.Contains(t, feedSignal(t, NewSignalCheck(mic.ID, "The microphone", false), silence), ProblemNoSignal)
+}

@@ -83,11 +83,7 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 	}
 	defer mt.Close()
 	out := &lineWriter{w: env.Stdout}
-	muted := false
-	if st, ok := m.State(devices.AudioInput, *id); ok {
-		muted = st.Muted
-	}
-	check := devices.NewSignalCheck(*id, "The microphone", muted)
+	check := m.SignalCheck(*id, "The microphone")
 	said := ""
 	for r := range mt.Readings() {
 		// Signal warnings, each time the set changes.

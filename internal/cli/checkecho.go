@@ -30,11 +30,7 @@ func checkEcho(ctx context.Context, env Env, args []string) int {
 	defer m.Close()
 	out := &lineWriter{w: env.Stdout}
 	out.line("Recording %.0f s: speak now…", *secs)
-	muted := false
-	if st, ok := m.State(devices.AudioInput, *mic); ok {
-		muted = st.Muted
-	}
-	check := devices.NewSignalCheck(*mic, "The microphone", muted)
+	check := m.SignalCheck(*mic, "The microphone")
 	var last []devices.Problem
 	rec, err := m.Record(ctx, *mic, time.Duration(*secs*float64(time.Second)), func(r devices.Reading) {
 		out.line("%6.1f dBFS  %s", r.RMSDBFS, bar(r.RMSDBFS))

@@ -144,7 +144,6 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) []
 	if !ok {
 		return nil
 	}
-	st, _ := m.State(devices.AudioInput, mic.DeviceID)
 	lctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	mt, err := m.OpenMeter(lctx, mic.DeviceID)
@@ -156,7 +155,7 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) []
 		return nil
 	}
 	defer mt.Close()
-	check := devices.NewSignalCheck(mic.DeviceID, mic.Label, st.Muted)
+	check := m.SignalCheck(mic.DeviceID, mic.Label)
 	var ps []devices.Problem
 	for r := range mt.Readings() {
 		ps = check.Add(r)
