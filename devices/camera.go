@@ -19,11 +19,7 @@ func cameraFrom(f camera.Found) Camera {
 	c.Kind = VideoInput
 	c.DeviceID = f.ID
 	c.Label = f.Label
-	key := f.GroupKey
-	if key == "" {
-		key = "dev:" + f.ID // nothing links it to another device
-	}
-	c.GroupID = groupIDFor(key)
+	c.GroupID = groupIDFor(f.GroupKey, f.ID)
 	return c
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/devices/internal/sysfs"
 )
 
 func TestParseKind(t *testing.T) {
@@ -57,9 +59,11 @@ func TestErrorMatching(t *testing.T) {
 }
 
 func TestGroupIDs(t *testing.T) {
-	assert.Len(t, groupIDFor("x"), 16)
-	assert.Equal(t, groupIDFor("x"), groupIDFor("x"))
-	assert.NotEqual(t, groupIDFor("x"), groupIDFor("y"))
+	assert.Len(t, groupIDFor("x", "a"), 16)
+	assert.Equal(t, groupIDFor("x", "a"), groupIDFor("x", "b"), "the key decides")
+	assert.NotEqual(t, groupIDFor("x", "a"), groupIDFor("y", "a"))
+	assert.Equal(t, groupIDFor(sysfs.OwnGroupKey("a"), "b"), groupIDFor("", "a"), "no key: a group of its own, which a backend can name")
+	assert.NotEqual(t, groupIDFor("", "a"), groupIDFor("", "b"))
 }
 
 func TestResolveActive(t *testing.T) {

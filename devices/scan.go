@@ -163,11 +163,7 @@ func (m *Manager) build(raw []rawAudio, cams []Camera) (Lists, []Camera) {
 		if r.Monitor && !m.opts.IncludeMonitors {
 			continue
 		}
-		key := r.GroupKey
-		if key == "" {
-			key = "dev:" + r.ID // nothing links it to another device
-		}
-		d := Info{DeviceID: r.ID, Kind: r.Kind, Label: r.Label, GroupID: groupIDFor(key), Default: r.Default}
+		d := Info{DeviceID: r.ID, Kind: r.Kind, Label: r.Label, GroupID: groupIDFor(r.GroupKey, r.ID), Default: r.Default}
 		if r.Kind == AudioInput {
 			l.AudioInputDevices = append(l.AudioInputDevices, d)
 		} else {

@@ -180,7 +180,7 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 				d.GroupKey = out.Sinks[sink].GroupKey
 			}
 			if d.GroupKey == "" {
-				d.GroupKey = "dev:" + sink
+				d.GroupKey = sysfs.OwnGroupKey(sink)
 			}
 		}
 		out.Sources[s.SourceName] = d

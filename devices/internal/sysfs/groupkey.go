@@ -41,3 +41,9 @@ func GroupKey(p string) string {
 func BusPathGroupKey(busPath string) string {
 	return "bus:" + usbBusPathIface.ReplaceAllString(busPath, "$1")
 }
+
+// OwnGroupKey is the group key of a device nothing links to another: its
+// own id. The devices package falls back to it for any device without a
+// key, so a backend that means "the same group as device id" (a sink's
+// monitor) says OwnGroupKey(id) and the two match.
+func OwnGroupKey(id string) string { return "dev:" + id }

@@ -219,7 +219,7 @@ func (p *Probe) groupKey(name string, l nodeLinks, id string) string {
 		base, _, _ := strings.Cut(l.byPath, "-video-index")
 		return sysfs.BusPathGroupKey(base)
 	}
-	return "dev:" + id
+	return sysfs.OwnGroupKey(id)
 }
 
 func nodeNumber(node string) int {
