@@ -13,15 +13,15 @@ var Bars = [8]color.RGBA{
 	{255, 0, 255, 255}, {255, 0, 0, 255}, {0, 0, 255, 255}, {0, 0, 0, 255},
 }
 
-// BarAt is the bar colour at column x of a frame w wide.
-func BarAt(x, w int) color.RGBA { return Bars[min(7, x*8/w)] }
+// barAt is the bar colour at column x of a frame w wide.
+func barAt(x, w int) color.RGBA { return Bars[min(7, x*8/w)] }
 
 // BarsImage is the colour bars as a w×h RGBA image.
 func BarsImage(w, h int) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
-			img.SetRGBA(x, y, BarAt(x, w))
+			img.SetRGBA(x, y, barAt(x, w))
 		}
 	}
 	return img

@@ -282,9 +282,9 @@ func bgra(dst *image.RGBA, src []byte, stride int) {
 	}
 }
 
-// FromYCbCr converts a decoded JPEG (full range) into dst, which must be
+// fromYCbCr converts a decoded JPEG (full range) into dst, which must be
 // the same size. Any chroma subsampling image/jpeg produces is handled.
-func FromYCbCr(dst *image.RGBA, src *image.YCbCr) error {
+func fromYCbCr(dst *image.RGBA, src *image.YCbCr) error {
 	w, h := size(dst)
 	b := src.Rect
 	if b.Dx() != w || b.Dy() != h {
@@ -321,8 +321,8 @@ func FromYCbCr(dst *image.RGBA, src *image.YCbCr) error {
 	return nil
 }
 
-// FromGray copies a greyscale JPEG into dst.
-func FromGray(dst *image.RGBA, src *image.Gray) error {
+// fromGray copies a greyscale JPEG into dst.
+func fromGray(dst *image.RGBA, src *image.Gray) error {
 	w, h := size(dst)
 	if src.Rect.Dx() != w || src.Rect.Dy() != h {
 		return fmt.Errorf("decoded %dx%d, want %dx%d", src.Rect.Dx(), src.Rect.Dy(), w, h)

@@ -12,7 +12,7 @@ import (
 // MJPEG decodes the JPEG frames cameras send. On Linux with cgo that is
 // libjpeg-turbo (native_linux.go), straight into the RGBA image; elsewhere
 // Go's image/jpeg (the standard library's baseline decoder: BSD licence,
-// fuzzed upstream, no cgo) and FromYCbCr. UVC cameras usually leave the
+// fuzzed upstream, no cgo) and fromYCbCr. UVC cameras usually leave the
 // Huffman tables out of each frame, relying on the defaults of the JPEG
 // standard (AVI1 MJPEG); libjpeg-turbo supplies those itself, image/jpeg
 // refuses such a frame, so the Go path inserts them first.
@@ -78,9 +78,9 @@ func (m *MJPEG) decodeGo(dst *image.RGBA, frame []byte, hdr header) error {
 	}
 	switch img := img.(type) {
 	case *image.YCbCr:
-		err = FromYCbCr(dst, img)
+		err = fromYCbCr(dst, img)
 	case *image.Gray:
-		err = FromGray(dst, img)
+		err = fromGray(dst, img)
 	default:
 		err = fmt.Errorf("colour model %T", img)
 	}
@@ -90,12 +90,10 @@ func (m *MJPEG) decodeGo(dst *image.RGBA, frame []byte, hdr header) error {
 	return nil
 }
 
-// WithTables returns frame itself when it has Huffman tables (a DHT
+// withTables returns frame itself when it has Huffman tables (a DHT
 // segment before its first scan) or cannot be parsed, else a copy with the
 // standard tables inserted before the scan. The copy is m's scratch
-// buffer, valid until the next call.
-func (m *MJPEG) WithTables(frame []byte) []byte { return m.withTables(frame, inspect(frame)) }
-
+// buffer, valid until the next call. hdr is inspect(frame).
 func (m *MJPEG) withTables(frame []byte, hdr header) []byte {
 	if hdr.sos < 0 || hdr.dht {
 		return frame

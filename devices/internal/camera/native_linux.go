@@ -14,7 +14,7 @@ package camera
 //
 // Colour: libyuv's I420/NV12/YUY2 functions use its BT.601 limited-range
 // matrix (kYuvI601Constants), as our own converters do; J400 is full-range
-// grey; libjpeg's YCbCr is JFIF full range, as FromYCbCr's. The results
+// grey; libjpeg's YCbCr is JFIF full range, as fromYCbCr's. The results
 // differ from ours only by rounding (libyuv's coefficients have 6 bits of
 // fraction), which native_test.go bounds.
 
@@ -111,7 +111,7 @@ func convertYUV(dst *image.RGBA, fourcc string, src []byte, stride int) bool {
 
 // jpegFlags: at most 500 scans (a corrupt progressive frame cannot make a
 // decode take minutes), and libjpeg-turbo's merged upsampling and colour
-// conversion (chroma repeated, as image/jpeg's planes are by FromYCbCr,
+// conversion (chroma repeated, as image/jpeg's planes are by fromYCbCr,
 // rather than interpolated: faster, and the same picture as the Go path).
 const jpegFlags = C.TJFLAG_LIMITSCANS | C.TJFLAG_FASTUPSAMPLE
 
