@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -44,7 +45,10 @@ type accountPanel struct {
 	syncBtn *widget.Button
 	cancel  context.CancelFunc
 	// sessionSecret holds the secret when no keyring could keep it: for
-	// this run only, never on disk.
+	// this run only, never on disk. The keyring is asked off the UI
+	// goroutine (a locked keyring can wait on an unlock prompt), so this
+	// has a lock of its own; the preferences have theirs.
+	sessionMu     sync.Mutex
 	sessionSecret string
 	// baseURL replaces the CometChat host (tests point it at a fake).
 	baseURL string
@@ -83,16 +87,28 @@ func (a *accountPanel) enable() {
 
 func (a *accountPanel) prefs() fyne.Preferences { return a.h.cfg.Prefs }
 
-// secret reads the saved secret for the account in the preferences.
+// setSession keeps (or with "" forgets) the session-only secret.
+func (a *accountPanel) setSession(secret string) {
+	a.sessionMu.Lock()
+	defer a.sessionMu.Unlock()
+	a.sessionSecret = secret
+}
+
+// secret reads the saved secret for the account in the preferences. It
+// may wait on the keyring: call it off the UI goroutine.
 func (a *accountPanel) secret() (string, error) {
-	if a.sessionSecret != "" {
-		return a.sessionSecret, nil
+	a.sessionMu.Lock()
+	s := a.sessionSecret
+	a.sessionMu.Unlock()
+	if s != "" {
+		return s, nil
 	}
 	p := a.prefs()
 	return a.h.cfg.Keyring.Get(keyringService, p.String(prefAppID)+"/"+p.StringWithFallback(prefMode, modeAPIKey))
 }
 
-// account builds the calls.Account from what was saved.
+// account builds the calls.Account from what was saved. It may wait on
+// the keyring: call it off the UI goroutine.
 func (a *accountPanel) account() (calls.Account, error) {
 	p := a.prefs()
 	acct := calls.Account{AppID: p.String(prefAppID), Region: p.StringWithFallback(prefRegion, "us"), BaseURL: a.baseURL}
@@ -144,13 +160,20 @@ func (a *accountPanel) showSettings() {
 		mode.SetSelected("API key + user")
 	}
 	setMode(mode.Selected)
-	if s, err := a.secret(); err == nil {
-		if mode.Selected == "Auth token" {
-			token.SetText(s)
-		} else {
-			apiKey.SetText(s)
-		}
+	// The saved secret fills its field when the keyring answers.
+	secretEntry := apiKey
+	if mode.Selected == "Auth token" {
+		secretEntry = token
 	}
+	go func() {
+		if s, err := a.secret(); err == nil {
+			a.h.cfg.Do(func() {
+				if secretEntry.Text == "" {
+					secretEntry.SetText(s)
+				}
+			})
+		}
+	}()
 	items := []*widget.FormItem{
 		widget.NewFormItem("App ID", appID),
 		widget.NewFormItem("Region", region),
@@ -168,7 +191,11 @@ func (a *accountPanel) showSettings() {
 				func(ok bool) {
 					if ok {
 						form.Hide()
-						a.done(a.signOut())
+						a.cancelSync()
+						go func() {
+							msg := a.signOut()
+							a.h.cfg.Do(func() { a.done(msg) })
+						}()
 					}
 				}, a.h.cfg.Window)
 		})
@@ -182,22 +209,25 @@ func (a *accountPanel) showSettings() {
 		if mode.Selected == "Auth token" {
 			m, secret = modeAuthToken, token.Text
 		}
-		msg := a.save(strings.TrimSpace(appID.Text), region.Selected, m, strings.TrimSpace(onBehalf.Text), strings.TrimSpace(secret))
-		if msg != "" {
-			dialog.ShowInformation("Account", msg, a.h.cfg.Window)
-		}
+		id, reg, behalf := strings.TrimSpace(appID.Text), region.Selected, strings.TrimSpace(onBehalf.Text)
+		secret = strings.TrimSpace(secret)
+		go func() {
+			if msg := a.save(id, reg, m, behalf, secret); msg != "" {
+				a.h.cfg.Do(func() { dialog.ShowInformation("Account", msg, a.h.cfg.Window) })
+			}
+		}()
 	}, a.h.cfg.Window)
 	form.Show()
 }
 
 // signOut forgets the account: its secret leaves the keyring (for both
 // ways of signing in), the session's copy goes, and so do the settings.
-// The call history stays. It returns what to tell the person.
+// The call history stays. It returns what to tell the person. It waits
+// on the keyring: call it off the UI goroutine, after cancelSync.
 func (a *accountPanel) signOut() string {
-	a.cancelSync()
 	p := a.prefs()
 	appID := p.String(prefAppID)
-	a.sessionSecret = ""
+	a.setSession("")
 	var failed error
 	for _, m := range []string{modeAPIKey, modeAuthToken} {
 		if err := a.h.cfg.Keyring.Delete(keyringService, appID+"/"+m); err != nil {
@@ -214,7 +244,8 @@ func (a *accountPanel) signOut() string {
 }
 
 // save stores the account: the secret in the keyring, or for this session
-// only when there is no keyring. It returns a message to show, if any.
+// only when there is no keyring. It returns a message to show, if any. It
+// waits on the keyring: call it off the UI goroutine.
 func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) string {
 	if err := calls.CheckAppID(appID); err != nil {
 		return "Nothing was saved: an app id is letters, digits, - and _ only; copy it from the CometChat dashboard."
@@ -224,12 +255,12 @@ func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) stri
 	p.SetString(prefRegion, region)
 	p.SetString(prefMode, mode)
 	p.SetString(prefOnBehalfOf, onBehalfOf)
-	a.sessionSecret = ""
+	a.setSession("")
 	if secret == "" {
 		return ""
 	}
 	if err := a.h.cfg.Keyring.Set(keyringService, appID+"/"+mode, secret); err != nil {
-		a.sessionSecret = secret
+		a.setSession(secret)
 		return fmt.Sprintf("No system keyring is available (%v), so the key was not saved: MediaDesk keeps it for this session only and will ask again next time. It is never written to a plain file.", err)
 	}
 	return ""
@@ -242,16 +273,6 @@ func (a *accountPanel) sync() {
 	if st == nil || a.cancel != nil {
 		return
 	}
-	acct, err := a.account()
-	if err != nil {
-		dialog.ShowError(err, a.h.cfg.Window)
-		return
-	}
-	client, err := calls.NewClient(acct)
-	if err != nil {
-		dialog.ShowError(err, a.h.cfg.Window)
-		return
-	}
 	ctx, cancel := context.WithCancel(a.h.cfg.Ctx)
 	a.cancel = cancel
 	a.syncBtn.Disable()
@@ -259,6 +280,23 @@ func (a *accountPanel) sync() {
 	a.barText.SetText("Syncing with CometChat…")
 	a.syncRow.Show()
 	go func() {
+		// The account's secret comes from the keyring, here rather than
+		// on the UI goroutine.
+		acct, err := a.account()
+		var client *calls.Client
+		if err == nil {
+			client, err = calls.NewClient(acct)
+		}
+		if err != nil {
+			a.h.cfg.Do(func() {
+				cancel()
+				a.cancel = nil
+				a.syncBtn.Enable()
+				a.syncRow.Hide()
+				dialog.ShowError(err, a.h.cfg.Window)
+			})
+			return
+		}
 		p, err := calls.Sync(ctx, client, st, func(p calls.SyncProgress) {
 			a.h.cfg.Do(func() {
 				if p.TotalPages > 0 {

@@ -1,10 +1,15 @@
 package gui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -14,6 +19,39 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
 )
+
+// mockMu serialises go-keyring's mock (a plain map, not safe for
+// concurrent use) between the window's keyring goroutines and the test.
+var mockMu sync.Mutex
+
+func withMock(f func()) {
+	mockMu.Lock()
+	defer mockMu.Unlock()
+	f()
+}
+
+func mockGet(service, user string) (s string, err error) {
+	withMock(func() { s, err = keyring.Get(service, user) })
+	return s, err
+}
+
+// lockedSystemKeyring is SystemKeyring, on the mock, under mockMu.
+type lockedSystemKeyring struct{ k SystemKeyring }
+
+func (l lockedSystemKeyring) Get(service, user string) (s string, err error) {
+	withMock(func() { s, err = l.k.Get(service, user) })
+	return s, err
+}
+
+func (l lockedSystemKeyring) Set(service, user, secret string) (err error) {
+	withMock(func() { err = l.k.Set(service, user, secret) })
+	return err
+}
+
+func (l lockedSystemKeyring) Delete(service, user string) (err error) {
+	withMock(func() { err = l.k.Delete(service, user) })
+	return err
+}
 
 // findButton is the visible button with this text under o, or nil.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
@@ -53,13 +91,13 @@ func (h *harness) tapInDialog(text string) {
 // is in the keyring.
 func savedToKeyring(t *testing.T, n int) (*harness, *accountPanel, *calls.Store) {
 	t.Helper()
-	keyring.MockInit()
+	withMock(keyring.MockInit)
 	st := newStoreT(t, n)
-	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: SystemKeyring{}})
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: lockedSystemKeyring{}})
 	h.start()
 	a := h.ui.history.account
 	require.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
-	got, err := keyring.Get(keyringService, "app1/apikey")
+	got, err := mockGet(keyringService, "app1/apikey")
 	require.NoError(t, err)
 	require.Equal(t, "sekret-key", got)
 	return h, a, st
@@ -73,12 +111,16 @@ func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
 	a.showSettings()
 	h.tapInDialog("Sign out")
 	h.tapInDialog("No") // the confirmation: nothing happens
-	_, err := keyring.Get(keyringService, "app1/apikey")
+	_, err := mockGet(keyringService, "app1/apikey")
 	require.NoError(t, err, "cancelled: the key stays")
 	h.tapInDialog("Sign out")
 	h.tapInDialog("Yes")
+	// The keyring is asked off the UI goroutine; its answer is told.
+	h.q.until(t, "the sign-out told", func() bool {
+		return len(h.bodies) > 0 && strings.Contains(h.bodies[len(h.bodies)-1], "Signed out")
+	})
 
-	_, err = keyring.Get(keyringService, "app1/apikey")
+	_, err = mockGet(keyringService, "app1/apikey")
 	assert.ErrorIs(t, err, keyring.ErrNotFound, "the keyring entry is gone")
 	assert.Nil(t, h.w.Canvas().Overlays().Top(), "the account dialog closed")
 	_, err = a.account()
@@ -97,14 +139,17 @@ func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
 	h.tapInDialog("Cancel")
 
 	// A session-only secret (no keyring) is forgotten too.
-	keyring.MockInitWithError(keyring.ErrUnsupportedPlatform)
+	withMock(func() { keyring.MockInitWithError(keyring.ErrUnsupportedPlatform) })
 	assert.Contains(t, a.save("app2", "us", modeAuthToken, "", "tok"), "this session only")
 	a.showSettings()
 	h.tapInDialog("Sign out")
 	h.tapInDialog("Yes")
+	told := len(h.bodies)
+	h.q.until(t, "the second sign-out told", func() bool { return len(h.bodies) > told })
 	_, err = a.account()
 	assert.Error(t, err)
-	assert.Empty(t, a.sessionSecret)
+	s, _ := a.secret()
+	assert.Empty(t, s)
 }
 
 func TestAccountRefusesABadAppID(t *testing.T) {
@@ -133,4 +178,77 @@ func TestSyncSaysWhatItSkipped(t *testing.T) {
 	require.NotEmpty(t, h.bodies)
 	assert.Contains(t, h.bodies[len(h.bodies)-1], "Synced 1 calls. Skipped 1 call that could not be read")
 	assert.Contains(t, h.bodies[len(h.bodies)-1], `"bad-1"`)
+}
+
+// visibleEntries are the visible entries under o, in order.
+func visibleEntries(o fyne.CanvasObject) []*widget.Entry {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	if e, ok := o.(*widget.Entry); ok {
+		return []*widget.Entry{e}
+	}
+	var children []fyne.CanvasObject
+	switch v := o.(type) {
+	case *fyne.Container:
+		children = v.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(v).Objects()
+	}
+	var out []*widget.Entry
+	for _, c := range children {
+		out = append(out, visibleEntries(c)...)
+	}
+	return out
+}
+
+// slowKeyring answers Get only once its gate opens (or after 10 s, with an
+// error): a locked keyring waiting on its unlock prompt.
+type slowKeyring struct {
+	memKeyring
+	gate     chan struct{}
+	answered atomic.Bool
+}
+
+func (k *slowKeyring) Get(s, u string) (string, error) {
+	select {
+	case <-k.gate:
+	case <-time.After(10 * time.Second):
+		k.answered.Store(true)
+		return "", errors.New("the keyring did not answer")
+	}
+	k.answered.Store(true)
+	return k.memKeyring.Get(s, u)
+}
+
+// The dialog asks the keyring off the UI goroutine (a locked keyring can
+// wait on an unlock prompt): it opens at once, the saved key fills its
+// field when the keyring answers, and Save stores the new one.
+func TestAccountDialogUsesTheKeyringOffTheUIGoroutine(t *testing.T) {
+	k := &slowKeyring{memKeyring: memKeyring{m: map[string]string{}}, gate: make(chan struct{})}
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0), Keyring: k})
+	h.start()
+	a := h.ui.history.account
+	require.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
+
+	a.showSettings()
+	assert.False(t, k.answered.Load(), "the dialog opened before the keyring answered")
+	var secret *widget.Entry
+	for _, e := range visibleEntries(h.w.Canvas().Overlays().Top()) {
+		if e.Password && !e.Disabled() { // the API key's; the token's is disabled in this mode
+			secret = e
+		}
+	}
+	require.NotNil(t, secret, "the API key field")
+	assert.Empty(t, secret.Text)
+	close(k.gate)
+	h.q.until(t, "the saved key in its field", func() bool { return secret.Text == "sekret-key" })
+
+	secret.SetText("new-key")
+	h.tapInDialog("Save")
+	h.q.until(t, "the new key in the keyring", func() bool {
+		got, err := k.memKeyring.Get(keyringService, "app1/apikey")
+		return err == nil && got == "new-key"
+	})
+	assert.Nil(t, h.w.Canvas().Overlays().Top(), "the dialog closed")
 }

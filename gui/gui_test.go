@@ -343,7 +343,7 @@ func TestAccountSecretGoesToTheKeyring(t *testing.T) {
 	}
 
 	// No keyring: said plainly, kept for the session only, not on disk.
-	keyring.MockInitWithError(errors.New("org.freedesktop.secrets was not provided"))
+	withMock(func() { keyring.MockInitWithError(errors.New("org.freedesktop.secrets was not provided")) })
 	msg := a.save("app1", "eu", modeAuthToken, "", "tok-123")
 	assert.Contains(t, msg, "No system keyring is available")
 	assert.Contains(t, msg, "this session only")
