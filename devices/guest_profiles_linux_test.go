@@ -171,21 +171,21 @@ func waitProblemsEvent(t *testing.T, sub *devices.Subscription, what string, ok 
 	}
 }
 
-// waitCardEvent reads onDeviceStateChanged events until one shows card
-// running profile.
-func waitCardEvent(t *testing.T, sub *devices.Subscription, card, profile string) {
+// waitCardEvent reads onDeviceStateChanged events until one shows card as
+// ok wants it (what says how, for the failure).
+func waitCardEvent(t *testing.T, sub *devices.Subscription, card, what string, ok func(devices.Card) bool) {
 	t.Helper()
 	deadline := time.After(hotplugWait)
 	for {
 		select {
 		case ev := <-sub.States():
 			for _, c := range ev.Cards {
-				if c.Name == card && c.ActiveProfile == profile {
+				if c.Name == card && ok(c) {
 					return
 				}
 			}
 		case <-deadline:
-			t.Fatalf("no onDeviceStateChanged with %s on %s within %v", card, profile, hotplugWait)
+			t.Fatalf("no onDeviceStateChanged with %s %s within %v", card, what, hotplugWait)
 		}
 	}
 }
@@ -233,27 +233,14 @@ func codesOf(ps []devices.Problem) []string {
 // (MIC_OFF_IN_PROFILE, as a headset in its music mode), and the fix brings
 // the microphone back, in the list and as the active microphone.
 func TestGuestCardProfiles(t *testing.T) {
-	guesttest.Require(t)
-	guesttest.Modprobe(t, "snd-dummy")
-	srv := startGuestPulse(t, alsaCardIndex(t, "Dummy"))
-	t.Setenv("PULSE_SERVER", srv.server)
-	// The first protocol request (bounded by guestWait), and a record of
-	// what the server says about the card.
+	srv, m, sub, card := dummyCardServer(t)
+	// A record of what the server says about the card.
 	t.Logf("pactl list cards:\n%s", srv.pactl(t, "list", "cards"))
-
-	m := guestManager(t)
-	require.Equal(t, "pulseaudio", m.AudioBackend(), "the sound server in the guest is used, not raw ALSA")
-	require.NoError(t, m.Err())
-	sub := m.Subscribe()
-	defer sub.Close()
 
 	// The card and its profiles, as `devices --json` gives them. The
 	// dummy matches none of PulseAudio's analog paths by PCM name (no
 	// front:N for it in ALSA's card configs), so its mappings are the
 	// "stereo-fallback" ones.
-	cards := m.Cards()
-	require.Len(t, cards, 1, "one card: snd-dummy's: %+v", cards)
-	card := cards[0]
 	t.Logf("card %q (%q), active %q", card.Name, card.Label, card.ActiveProfile)
 	assert.Equal(t, "Dummy", card.Label)
 	const (
@@ -297,7 +284,7 @@ func TestGuestCardProfiles(t *testing.T) {
 	srv.pactl(t, "set-card-profile", card.Name, outOnly)
 	expectVanished(t, sub, "switched to "+outOnly, mic)
 	t.Logf("output-only: the microphone left the list in %v", time.Since(start).Round(time.Millisecond))
-	waitCardEvent(t, sub, card.Name, outOnly)
+	waitCardEvent(t, sub, card.Name, "on "+outOnly, func(c devices.Card) bool { return c.ActiveProfile == outOnly })
 	waitProblemsEvent(t, sub, "switched to "+outOnly, func(ps []devices.Problem) bool {
 		_, ok := findProblem(ps, devices.ProblemMicOffInProfile)
 		return ok
@@ -367,6 +354,24 @@ func TestGuestCardProfiles(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, mic.DeviceID, cur.DeviceID)
 	assert.Empty(t, m.Problems(), "no speaker of that card, no profile problem")
+}
+
+// dummyCardServer loads snd-dummy, starts the guest's PulseAudio on its
+// card and a Manager on that server, subscribed: the one card it lists.
+func dummyCardServer(t *testing.T) (*guestPulse, *devices.Manager, *devices.Subscription, devices.Card) {
+	t.Helper()
+	guesttest.Require(t)
+	guesttest.Modprobe(t, "snd-dummy")
+	srv := startGuestPulse(t, alsaCardIndex(t, "Dummy"))
+	t.Setenv("PULSE_SERVER", srv.server)
+	m := guestManager(t)
+	require.Equal(t, "pulseaudio", m.AudioBackend(), "the sound server in the guest is used, not raw ALSA")
+	require.NoError(t, m.Err())
+	sub := m.Subscribe()
+	t.Cleanup(func() { sub.Close() })
+	cards := m.Cards()
+	require.Len(t, cards, 1, "one card: snd-dummy's: %+v", cards)
+	return srv, m, sub, cards[0]
 }
 
 func cardNamed(t *testing.T, m *devices.Manager, name string) devices.Card {

@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mediadesk/mediadesk/devices"
-	"github.com/mediadesk/mediadesk/internal/guesttest"
 	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
@@ -30,18 +29,7 @@ import (
 const recordHelperEnv = "MEDIADESK_GUEST_RECORD_FROM"
 
 func TestGuestCardRecording(t *testing.T) {
-	guesttest.Require(t)
-	guesttest.Modprobe(t, "snd-dummy")
-	srv := startGuestPulse(t, alsaCardIndex(t, "Dummy"))
-	t.Setenv("PULSE_SERVER", srv.server)
-	m := guestManager(t)
-	require.Equal(t, "pulseaudio", m.AudioBackend())
-	require.NoError(t, m.Err())
-	sub := m.Subscribe()
-	defer sub.Close()
-	cards := m.Cards()
-	require.Len(t, cards, 1, "one card: snd-dummy's: %+v", cards)
-	card := cards[0]
+	_, m, sub, card := dummyCardServer(t)
 	assert.False(t, card.Recording, "nobody records yet")
 	mic, ok := deviceOnCard(m, devices.AudioInput, card.Name)
 	require.True(t, ok, "the card's source is listed: %+v", m.AudioInputDevices())
@@ -81,32 +69,13 @@ func TestGuestCardRecording(t *testing.T) {
 		<-exited
 	})
 	start := time.Now()
-	waitRecording(t, sub, card.Name, true)
+	waitCardEvent(t, sub, card.Name, "recording", func(c devices.Card) bool { return c.Recording })
 	t.Logf("another program recording: told in %v (from its start)", time.Since(start).Round(time.Millisecond))
 	stdin.Close() // the helper stops
 	testwait.Recv(t, exited, "the helper's exit")
 	require.NoError(t, waitErr)
-	waitRecording(t, sub, card.Name, false)
+	waitCardEvent(t, sub, card.Name, "not recording", func(c devices.Card) bool { return !c.Recording })
 	assert.False(t, cardNamed(t, m, card.Name).Recording)
-}
-
-// waitRecording reads onDeviceStateChanged events until one shows card
-// with Recording as want.
-func waitRecording(t *testing.T, sub *devices.Subscription, card string, want bool) {
-	t.Helper()
-	deadline := time.After(hotplugWait)
-	for {
-		select {
-		case ev := <-sub.States():
-			for _, c := range ev.Cards {
-				if c.Name == card && c.Recording == want {
-					return
-				}
-			}
-		case <-deadline:
-			t.Fatalf("no onDeviceStateChanged with %s recording %v within %v", card, want, hotplugWait)
-		}
-	}
 }
 
 // TestGuestRecordHelper is the other program of TestGuestCardRecording:

@@ -120,40 +120,31 @@ func stateProblems(d Info, s DeviceState) []Problem {
 // microphone while it has one with (a Bluetooth headset in its music mode,
 // A2DP): calls would quietly use another microphone.
 func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
-	if s.Card == "" {
+	c, active, ok := cardOf(s, cards)
+	if !ok || active.Inputs > 0 {
 		return Problem{}, false
 	}
-	for _, c := range cards {
-		if c.Name != s.Card {
+	best, found := Profile{}, false
+	for _, p := range c.Profiles {
+		if !p.Available || p.Inputs == 0 || p.Outputs == 0 {
 			continue
 		}
-		active := c.profile(c.ActiveProfile)
-		if active == nil || active.Inputs > 0 {
-			return Problem{}, false
+		// A headset's call mode first; else the first with both.
+		if !found || (isHeadsetProfile(p.Name) && !isHeadsetProfile(best.Name)) {
+			best, found = p, true
 		}
-		best, found := Profile{}, false
-		for _, p := range c.Profiles {
-			if !p.Available || p.Inputs == 0 || p.Outputs == 0 {
-				continue
-			}
-			// A headset's call mode first; else the first with both.
-			if !found || (isHeadsetProfile(p.Name) && !isHeadsetProfile(best.Name)) {
-				best, found = p, true
-			}
-		}
-		if !found {
-			return Problem{}, false
-		}
-		msg := fmt.Sprintf("The microphone of %s is off in its current mode (%s).", c.Label, active.Label)
-		fix := fmt.Sprintf("Switch to %s", best.Label)
-		if isHeadsetProfile(best.Name) {
-			msg = fmt.Sprintf("Your headset's microphone is off in its music mode (%s).", active.Label)
-			fix = fmt.Sprintf("Switch to headset mode (%s); calls will sound like a phone call", best.Label)
-		}
-		return Problem{Code: ProblemMicOffInProfile, Kind: AudioOutput, DeviceID: d.DeviceID, Message: msg, Fix: fix,
-			Card: c.Name, Profile: best.Name}, true
 	}
-	return Problem{}, false
+	if !found {
+		return Problem{}, false
+	}
+	msg := fmt.Sprintf("The microphone of %s is off in its current mode (%s).", c.Label, active.Label)
+	fix := fmt.Sprintf("Switch to %s", best.Label)
+	if isHeadsetProfile(best.Name) {
+		msg = fmt.Sprintf("Your headset's microphone is off in its music mode (%s).", active.Label)
+		fix = fmt.Sprintf("Switch to headset mode (%s); calls will sound like a phone call", best.Label)
+	}
+	return Problem{Code: ProblemMicOffInProfile, Kind: AudioOutput, DeviceID: d.DeviceID, Message: msg, Fix: fix,
+		Card: c.Name, Profile: best.Name}, true
 }
 
 // headsetModeNoCall: the chosen speaker's card is a Bluetooth headset in
@@ -162,29 +153,35 @@ func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 // mode, hence a hint and not a problem: it says what the mode costs and
 // offers the music mode until the next call.
 func headsetModeNoCall(d Info, s DeviceState, cards []Card) (Problem, bool) {
-	if s.Card == "" {
+	c, active, ok := cardOf(s, cards)
+	if !ok || c.Recording || active.Inputs == 0 || !isHeadsetProfile(active.Name) {
 		return Problem{}, false
 	}
-	for _, c := range cards {
-		if c.Name != s.Card {
-			continue
+	for _, p := range c.Profiles {
+		if p.Available && p.Outputs > 0 && isMusicProfile(p.Name) {
+			return Problem{Code: HintHeadsetModeNoCall, Kind: AudioOutput, DeviceID: d.DeviceID,
+				Message: fmt.Sprintf("Your headset (%s) is in its headset mode (%s) with no call going: everything plays at phone-call quality.",
+					c.Label, active.Label),
+				Fix:  fmt.Sprintf("Switch to music mode (%s) until your next call", p.Label),
+				Card: c.Name, Profile: p.Name}, true
 		}
-		active := c.profile(c.ActiveProfile)
-		if active == nil || c.Recording || active.Inputs == 0 || !isHeadsetProfile(active.Name) {
-			return Problem{}, false
-		}
-		for _, p := range c.Profiles {
-			if p.Available && p.Outputs > 0 && isMusicProfile(p.Name) {
-				return Problem{Code: HintHeadsetModeNoCall, Kind: AudioOutput, DeviceID: d.DeviceID,
-					Message: fmt.Sprintf("Your headset (%s) is in its headset mode (%s) with no call going: everything plays at phone-call quality.",
-						c.Label, active.Label),
-					Fix:  fmt.Sprintf("Switch to music mode (%s) until your next call", p.Label),
-					Card: c.Name, Profile: p.Name}, true
-			}
-		}
-		return Problem{}, false
 	}
 	return Problem{}, false
+}
+
+// cardOf is the card a device's state names and the profile it runs;
+// false when it names none, or one not listed, or one in no known profile.
+func cardOf(s DeviceState, cards []Card) (Card, *Profile, bool) {
+	if s.Card == "" {
+		return Card{}, nil, false
+	}
+	for _, c := range cards {
+		if c.Name == s.Card {
+			active := c.profile(c.ActiveProfile)
+			return c, active, active != nil
+		}
+	}
+	return Card{}, nil, false
 }
 
 // isMusicProfile: a Bluetooth headset's music mode (A2DP: PulseAudio's

@@ -53,6 +53,18 @@ func (l lockedSystemKeyring) Delete(service, user string) (err error) {
 	return err
 }
 
+// childrenOf is what o holds: a container's objects, a widget's
+// renderer's.
+func childrenOf(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch v := o.(type) {
+	case *fyne.Container:
+		return v.Objects
+	case fyne.Widget:
+		return test.WidgetRenderer(v).Objects()
+	}
+	return nil
+}
+
 // findButton is the visible button with this text under o, or nil.
 func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	if o == nil || !o.Visible() {
@@ -61,14 +73,7 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	if b, ok := o.(*widget.Button); ok && b.Text == text {
 		return b
 	}
-	var children []fyne.CanvasObject
-	switch v := o.(type) {
-	case *fyne.Container:
-		children = v.Objects
-	case fyne.Widget:
-		children = test.WidgetRenderer(v).Objects()
-	}
-	for _, c := range children {
+	for _, c := range childrenOf(o) {
 		if b := findButton(c, text); b != nil {
 			return b
 		}
@@ -188,15 +193,8 @@ func visibleEntries(o fyne.CanvasObject) []*widget.Entry {
 	if e, ok := o.(*widget.Entry); ok {
 		return []*widget.Entry{e}
 	}
-	var children []fyne.CanvasObject
-	switch v := o.(type) {
-	case *fyne.Container:
-		children = v.Objects
-	case fyne.Widget:
-		children = test.WidgetRenderer(v).Objects()
-	}
 	var out []*widget.Entry
-	for _, c := range children {
+	for _, c := range childrenOf(o) {
 		out = append(out, visibleEntries(c)...)
 	}
 	return out

@@ -79,9 +79,7 @@ func TestCheckVerdictFollowsFindingsLive(t *testing.T) {
 	assert.Equal(t, "Unmute", b.Text)
 	test.Tap(b)
 	h.q.until(t, "the mic unmuted", func() bool { return len(v.shown) == 0 })
-	fd.mu.Lock()
-	fixed := append([]devices.Problem(nil), fd.st.fixed...)
-	fd.mu.Unlock()
+	fixed := fd.fixes()
 	require.Len(t, fixed, 1)
 	assert.Equal(t, devices.ProblemMicMuted, fixed[0].Code)
 

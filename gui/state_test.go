@@ -102,6 +102,13 @@ func (f *fakeDevices) Fix(_ context.Context, p devices.Problem) error {
 	return nil
 }
 
+// fixes are the fixes asked for so far.
+func (f *fakeDevices) fixes() []devices.Problem {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]devices.Problem(nil), f.st.fixed...)
+}
+
 func (f *fakeDevices) SetVolume(_ context.Context, k devices.Kind, id string, v float64) error {
 	f.mu.Lock()
 	f.st.volumes = append(f.st.volumes, v)
@@ -170,9 +177,7 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 
 	test.Tap(mic.fix)
 	h.q.until(t, "the fix applied", func() bool { return !mic.banner.Visible() })
-	fd.mu.Lock()
-	fixed := append([]devices.Problem(nil), fd.st.fixed...)
-	fd.mu.Unlock()
+	fixed := fd.fixes()
 	require.Len(t, fixed, 1)
 	assert.Equal(t, devices.ProblemMicMuted, fixed[0].Code)
 
@@ -233,9 +238,7 @@ func TestHeadsetHintInSpeakerCard(t *testing.T) {
 	h.q.until(t, "the hint again, its button ready", func() bool { return spk.fix.Text == "Switch to music mode" && !spk.fix.Disabled() })
 	test.Tap(spk.fix)
 	h.q.until(t, "the hint applied", func() bool { return !spk.banner.Visible() })
-	fd.mu.Lock()
-	fixed := append([]devices.Problem(nil), fd.st.fixed...)
-	fd.mu.Unlock()
+	fixed := fd.fixes()
 	require.Len(t, fixed, 2)
 	assert.Equal(t, hint, fixed[1])
 }
