@@ -126,7 +126,7 @@ func Open(serverOnly bool) (b *Backend, warning, err error) {
 			break
 		}
 		// One backend per attempt, so we know which union member the ids use.
-		ctx, err := malgo.InitContext([]malgo.Backend{c.malgo}, malgo.ContextConfig{}, nil)
+		ctx, err := malgo.InitContext([]malgo.Backend{c.malgo}, contextConfig(), nil)
 		if err != nil {
 			failures = append(failures, fmt.Sprintf("%s: %v", c.name, err))
 			if c.name == NamePulse {
@@ -263,6 +263,15 @@ func (b *Backend) pulseListed(meta pulse.Devices) []Device {
 	}
 	b.native = native
 	return out
+}
+
+// contextConfig names our streams on the sound server as MediaDesk's
+// (application.name), whatever the binary is called: how the hint about a
+// headset with no call going tells MediaDesk's own meter from a call.
+func contextConfig() malgo.ContextConfig {
+	var cfg malgo.ContextConfig
+	cfg.Pulse.PApplicationName = (*byte)(appName)
+	return cfg
 }
 
 func key(input bool, id string) string {

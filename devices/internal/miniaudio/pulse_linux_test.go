@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	pulseclient "github.com/jfreymuth/pulse"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -56,9 +57,10 @@ func TestPulseListingMatchesMiniaudio(t *testing.T) {
 	}
 }
 
-// A call app recording from a microphone counts as a recorder of it; our
-// own streams (miniaudio's, over libpulse, in this process) do not, so
-// MediaDesk's meter never looks like a call. On PulseAudio and PipeWire.
+// A call app recording from a microphone counts as a recorder of it;
+// MediaDesk's own streams (miniaudio's, over libpulse, named AppName) do
+// not, and it is the name that decides, not the process: another client
+// in this very process counts. On PulseAudio and PipeWire.
 func TestRecordersExcludeOurOwn(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.PipeMic("call_mic")
@@ -66,33 +68,39 @@ func TestRecordersExcludeOurOwn(t *testing.T) {
 	require.NoError(t, err)
 	defer b.Close()
 	ctx := context.Background()
-	_, err = b.Enumerate(ctx)
+	_, err = b.Enumerate(ctx) // a listing gives OpenStream the native ids
 	require.NoError(t, err)
 	recorders := func() int {
 		d, err := b.props.Devices(ctx)
 		require.NoError(t, err)
 		return d.Sources["call_mic"].Recorders
 	}
-	streams := func() int {
-		n := 0
-		for _, l := range strings.Split(s.Pactl("list", "short", "source-outputs"), "\n") {
-			if strings.TrimSpace(l) != "" {
-				n++
-			}
-		}
-		return n
-	}
+	outputs := func() string { return s.Pactl("list", "source-outputs") }
 	require.Equal(t, 0, recorders())
-	before := streams()
 
 	ours, err := b.OpenStream(true, "call_mic", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
 	require.NoError(t, err)
-	pulsetest.WaitFor(t, 10*time.Second, "our stream on the server", func() bool { return streams() == before+1 })
+	defer ours.Close()
+	pulsetest.WaitFor(t, 10*time.Second, "our stream on the server", func() bool {
+		return strings.Contains(outputs(), `application.name = "MediaDesk"`)
+	})
 	assert.Equal(t, 0, recorders(), "our own stream is not a call")
+
+	// Another client in this process, under its own name: counted.
+	c, err := pulseclient.NewClient(pulseclient.ClientApplicationName("Some Call App"))
+	require.NoError(t, err)
+	defer c.Close()
+	src, err := c.SourceByID("call_mic")
+	require.NoError(t, err)
+	other, err := c.NewRecord(pulseclient.Float32Writer(func(p []float32) (int, error) { return len(p), nil }), pulseclient.RecordSource(src))
+	require.NoError(t, err)
+	other.Start()
+	pulsetest.WaitFor(t, 10*time.Second, "the other client counted", func() bool { return recorders() == 1 })
+	other.Close()
+	pulsetest.WaitFor(t, 10*time.Second, "the other client gone", func() bool { return recorders() == 0 })
 
 	call := s.Record(t, "call_mic") // parec: another program
 	pulsetest.WaitFor(t, 10*time.Second, "parec counted", func() bool { return recorders() == 1 })
 	call.Stop()
 	pulsetest.WaitFor(t, 10*time.Second, "parec gone", func() bool { return recorders() == 0 })
-	ours.Close()
 }

@@ -17,6 +17,11 @@ import (
 	"github.com/mediadesk/mediadesk/devices/internal/pulse"
 )
 
+// appName is pulse.AppName in C memory (a Go pointer may not sit in the
+// config miniaudio is given): made once, never freed; miniaudio copies it
+// into each context.
+var appName = unsafe.Pointer(C.CString(pulse.AppName))
+
 // Rate is the rate every stream runs at; miniaudio converts from whatever
 // the device runs at.
 const Rate = 48000

@@ -8,8 +8,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"strconv"
 	"sync"
 
 	"github.com/jfreymuth/pulse/proto"
@@ -42,8 +40,8 @@ type Device struct {
 	Card string
 	// Label is the server's description of it ("" when it has none).
 	Label string
-	// Recorders counts the other programs' streams recording from a
-	// source (a call app's); ours are not counted.
+	// Recorders counts the streams recording from a source that are not
+	// MediaDesk's (see countRecorders): a call app's.
 	Recorders int
 }
 
@@ -114,7 +112,8 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	var server proto.GetServerInfoReply
 	var recorders proto.GetSourceOutputInfoListReply
 	// The five questions go out together (the client matches the answers
-	// by tag): one round trip to the server, not five.
+	// by tag): one round trip to the server, not five. The last, who
+	// records, only feeds a hint: the server refusing it fails no listing.
 	reqs := []struct {
 		req proto.RequestArgs
 		rpl proto.Reply
@@ -125,6 +124,7 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		{&proto.GetServerInfo{}, &server},
 		{&proto.GetSourceOutputInfoList{}, &recorders},
 	}
+	const recordersReq = 4
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
 	for i, r := range reqs {
@@ -138,10 +138,11 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	// A failed connection before the server's own refusal (a proto.Error):
 	// Props.use drops the connection only for the former.
 	var refused error
-	for _, err := range errs {
+	for i, err := range errs {
 		var perr proto.Error
 		switch {
 		case err == nil:
+		case errors.As(err, &perr) && i == recordersReq:
 		case errors.As(err, &perr):
 			refused = err
 		default:
@@ -185,27 +186,41 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		}
 		out.Sources[s.SourceName] = d
 	}
-	countRecorders(out, sources, recorders, os.Getpid())
+	countRecorders(out, sources, recorders, errs[recordersReq] != nil)
 	return out, nil
 }
 
+// AppName is the application name MediaDesk's own streams carry (the
+// miniaudio context sets it): streams by that name, from any MediaDesk
+// process, are not a call.
+const AppName = "MediaDesk"
+
 // countRecorders counts, on each source, the streams recording from it
-// whose process is not selfPID, and marks each card with such a stream on
-// one of its microphones (not a monitor of its speakers) as Recording:
-// that is what a call looks like to the sound server. MediaDesk's own
-// meter and recordings do not count.
-func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders proto.GetSourceOutputInfoListReply, selfPID int) {
+// that are not MediaDesk's, and marks each card with such a stream on one
+// of its microphones (not a monitor of its speakers) as Recording: that is
+// what a call looks like to the sound server. Left out: streams named
+// AppName, corked (paused) ones, and level meters (pavucontrol's and the
+// desktop's volume applets open peak-detecting streams, resample method
+// "peaks"). A module's stream (echo cancellation, a loopback) counts: a
+// call may be carried through it. unknown (the server did not say who
+// records) marks every card Recording, so no hint claims there is no call.
+func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders proto.GetSourceOutputInfoListReply, unknown bool) {
+	if unknown {
+		for i := range out.Cards {
+			out.Cards[i].Recording = true
+		}
+		return
+	}
 	byIndex := map[uint32]string{}
 	for _, s := range sources {
 		byIndex[s.SourceIndex] = s.SourceName
 	}
-	self := strconv.Itoa(selfPID)
 	for _, r := range recorders {
 		name, ok := byIndex[r.SourceIndex]
-		if !ok {
+		if !ok || r.Corked || r.ResampleMethod == "peaks" {
 			continue
 		}
-		if pid, ok := r.Properties["application.process.id"]; ok && pid.String() == self {
+		if app, ok := r.Properties["application.name"]; ok && app.String() == AppName {
 			continue
 		}
 		d := out.Sources[name]
