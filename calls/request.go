@@ -182,6 +182,12 @@ func (r *Request) fetch(ctx context.Context, step int) ([]CallLog, error) {
 	r.mu.Unlock()
 
 	calls, more, err := r.src.Page(ctx, r.filter, page)
+	// An empty page that is not an end is one whose every call the source
+	// left out (Client.Skipped): walk on instead of ending the list there.
+	for err == nil && len(calls) == 0 && (step > 0 && more || step < 0 && page > 1) {
+		page += step
+		calls, more, err = r.src.Page(ctx, r.filter, page)
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()

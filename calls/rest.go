@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -122,6 +123,9 @@ type Client struct {
 	Backoff time.Duration // first retry wait (default 500ms)
 	// sleep waits between attempts; tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	mu      sync.Mutex
+	skipped []*Error // the calls Page left out (Skipped)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -187,7 +191,22 @@ func (c *Client) Page(ctx context.Context, f Filter, page int) ([]CallLog, bool,
 	if err != nil {
 		return nil, false, err
 	}
+	if len(p.Skipped) > 0 {
+		c.mu.Lock()
+		c.skipped = append(c.skipped, p.Skipped...)
+		c.mu.Unlock()
+	}
 	return p.Calls, p.TotalPages > page, nil
+}
+
+// Skipped returns the calls Page has left out so far, as BAD_VALUE errors
+// naming call and field (a number in them not finite or too big; see
+// ListPage.Skipped), in the order they came. A Request over the REST API
+// shows its pages without them: this is how to say so.
+func (c *Client) Skipped() []*Error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]*Error(nil), c.skipped...)
 }
 
 func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
