@@ -351,7 +351,7 @@ func badValue(sessionID, field, value string) *Error {
 	if len(value) > 40 {
 		value = value[:40] + "…"
 	}
-	return newError(CodeBadValue, "BAD_VALUE",
+	return newError(CodeBadValue,
 		fmt.Sprintf("call %q: %s is %q, not a finite number within ±2^53", sessionID, field, value),
 		"nothing of this call was stored")
 }
@@ -474,7 +474,7 @@ func firstText(vals ...text) string {
 }
 
 func badResponse(what string, err error) *Error {
-	e := newError(CodeBadResponse, "BAD_RESPONSE", what, "the server sent something MediaDesk cannot read; nothing was stored from it")
+	e := newError(CodeBadResponse, what, "the server sent something MediaDesk cannot read; nothing was stored from it")
 	e.Err = err
 	return e
 }
@@ -516,7 +516,7 @@ func DecodeList(b []byte) (ListPage, error) {
 		return ListPage{}, env.Error.toError(0)
 	}
 	if len(env.Data) == 0 || bytes.Equal(env.Data, []byte("null")) {
-		return ListPage{}, newError(CodeUnknownAPIError, "UNKNOWN_API_ERROR", "the response had neither data nor error", "")
+		return ListPage{}, newError(CodeUnknownAPIError, "the response had neither data nor error", "")
 	}
 	var items []json.RawMessage
 	if err := json.Unmarshal(env.Data, &items); err != nil {

@@ -45,8 +45,8 @@ var (
 	ErrNotFound            = exception.Sentinel(CodeNotFound)
 )
 
-// newError makes an Error with an explicit name (server codes carry the
-// server's own).
-func newError(code, name, message, details string) *Error {
-	return &Error{Code: code, Name: name, Message: message, Details: details}
+// newError makes an Error of ours, named from exception's table (server
+// errors carry the server's own code and name: apiError.toError).
+func newError(code, message, details string) *Error {
+	return exception.New(code, message, details)
 }

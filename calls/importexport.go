@@ -138,7 +138,7 @@ func decodeAny(raw json.RawMessage) (CallLog, error) {
 }
 
 func importErr(dec *json.Decoder, msg string, err error) *Error {
-	e := newError(CodeBadResponse, "BAD_RESPONSE", fmt.Sprintf("%s (near byte %d)", msg, dec.InputOffset()),
+	e := newError(CodeBadResponse, fmt.Sprintf("%s (near byte %d)", msg, dec.InputOffset()),
 		"calls stored before this point are kept; fix the file and import again")
 	e.Err = err
 	return e

@@ -16,14 +16,14 @@ func ParseFilter(q url.Values) (Filter, error) {
 	var unknown []string
 	for k, vs := range q {
 		if len(vs) != 1 {
-			return Filter{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("%s is given %d times", k, len(vs)), "give it once")
+			return Filter{}, newError(CodeInvalidArgument, fmt.Sprintf("%s is given %d times", k, len(vs)), "give it once")
 		}
 		v := vs[0]
 		switch k {
 		case "limit":
 			n, err := strconv.Atoi(v)
 			if err != nil || n == 0 {
-				return Filter{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("limit %q is not valid", v), "use a number from 1 to 100")
+				return Filter{}, newError(CodeInvalidArgument, fmt.Sprintf("limit %q is not valid", v), "use a number from 1 to 100")
 			}
 			f.Limit = n
 		case "type":
@@ -45,7 +45,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 		case "hasRecording":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
-				return Filter{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("hasRecording %q is not valid", v), "use true or false")
+				return Filter{}, newError(CodeInvalidArgument, fmt.Sprintf("hasRecording %q is not valid", v), "use true or false")
 			}
 			f.HasRecording = b
 		default:
@@ -54,7 +54,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return Filter{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("unknown filter %q", unknown[0]),
+		return Filter{}, newError(CodeInvalidArgument, fmt.Sprintf("unknown filter %q", unknown[0]),
 			"use limit, type, status, category, direction, me, uid, guid, hasRecording or search")
 	}
 	return f, f.Validate()

@@ -49,7 +49,7 @@ func (f *Filter) Validate() error {
 		f.Limit = DefaultLimit
 	}
 	bad := func(field, value, allowed string) error {
-		return newError(CodeInvalidArgument, "VALIDATION_ERROR", fmt.Sprintf("%s %q is not valid", field, value), "use "+allowed)
+		return newError(CodeInvalidArgument, fmt.Sprintf("%s %q is not valid", field, value), "use "+allowed)
 	}
 	switch {
 	case f.Limit < 1 || f.Limit > 100:
@@ -63,7 +63,7 @@ func (f *Filter) Validate() error {
 	case f.CallDirection != "" && f.CallDirection != "incoming" && f.CallDirection != "outgoing":
 		return bad("callDirection", f.CallDirection, "incoming or outgoing")
 	case f.CallDirection != "" && f.Me == "":
-		return newError(CodeNotEnoughParameters, "VALIDATION_ERROR", "callDirection needs the account's own uid",
+		return newError(CodeNotEnoughParameters, "callDirection needs the account's own uid",
 			"sync with --on-behalf-of or --me so MediaDesk knows which calls are yours")
 	}
 	return nil
@@ -175,13 +175,19 @@ func (r *Request) fetch(ctx context.Context, step int) ([]CallLog, error) {
 		return []CallLog{}, nil
 	case r.inFlight:
 		r.mu.Unlock()
-		return nil, newError(CodeRequestInProgress, CodeRequestInProgress, "Request in progress.", "wait for the fetch in flight to finish")
+		return nil, newError(CodeRequestInProgress, "Request in progress.", "wait for the fetch in flight to finish")
 	}
 	r.inFlight = true
 	page := r.current + step
 	r.mu.Unlock()
 
 	calls, more, err := r.src.Page(ctx, r.filter, page)
+	// An empty page that is not an end is one whose every call the source
+	// left out (Client.Skipped): walk on instead of ending the list there.
+	for err == nil && len(calls) == 0 && (step > 0 && more || step < 0 && page > 1) {
+		page += step
+		calls, more, err = r.src.Page(ctx, r.filter, page)
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -46,7 +47,7 @@ func (a Account) String() string {
 }
 
 func settingsErr(msg, details string) *Error {
-	return newError(CodeInvalidSettings, "VALIDATION_ERROR", msg, details)
+	return newError(CodeInvalidSettings, msg, details)
 }
 
 // CheckAppID accepts what a CometChat app id can be: 1 to 63 ASCII
@@ -78,7 +79,7 @@ func (a Account) CheckAppID() error {
 func (a Account) base() (*url.URL, error) {
 	switch {
 	case a.APIKey == "" && a.AuthToken == "":
-		return nil, newError(CodeNotEnoughParameters, "VALIDATION_ERROR", "no credentials", "give --api-key (with --on-behalf-of) or --auth-token")
+		return nil, newError(CodeNotEnoughParameters, "no credentials", "give --api-key (with --on-behalf-of) or --auth-token")
 	case a.APIKey != "" && a.AuthToken != "":
 		return nil, settingsErr("both an API key and an auth token were given", "use one of them")
 	}
@@ -122,6 +123,9 @@ type Client struct {
 	Backoff time.Duration // first retry wait (default 500ms)
 	// sleep waits between attempts; tests record the waits instead.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	mu      sync.Mutex
+	skipped []*Error // the calls Page left out (Skipped)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -187,7 +191,22 @@ func (c *Client) Page(ctx context.Context, f Filter, page int) ([]CallLog, bool,
 	if err != nil {
 		return nil, false, err
 	}
+	if len(p.Skipped) > 0 {
+		c.mu.Lock()
+		c.skipped = append(c.skipped, p.Skipped...)
+		c.mu.Unlock()
+	}
 	return p.Calls, p.TotalPages > page, nil
+}
+
+// Skipped returns the calls Page has left out so far, as BAD_VALUE errors
+// naming call and field (a number in them not finite or too big; see
+// ListPage.Skipped), in the order they came. A Request over the REST API
+// shows its pages without them: this is how to say so.
+func (c *Client) Skipped() []*Error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]*Error(nil), c.skipped...)
 }
 
 func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
@@ -210,7 +229,7 @@ func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
 				if errors.As(err, &e) {
 					return nil, e
 				}
-				ne := newError(CodeNetwork, "NETWORK_ERROR", "the CometChat API could not be reached", "check the network and the app id/region, then retry")
+				ne := newError(CodeNetwork, "the CometChat API could not be reached", "check the network and the app id/region, then retry")
 				if errors.Is(err, io.ErrUnexpectedEOF) {
 					ne.Message = "the CometChat API's answer was cut short"
 				}
@@ -267,7 +286,7 @@ func (c *Client) once(ctx context.Context, target string) ([]byte, int, time.Dur
 		return nil, 0, 0, err // a truncated body (io.ErrUnexpectedEOF): get retries it as a network error
 	}
 	if int64(len(body)) > c.MaxBody {
-		return nil, 0, 0, newError(CodeBadResponse, "BAD_RESPONSE", fmt.Sprintf("the response is larger than %d MiB", c.MaxBody>>20), "nothing from it was stored")
+		return nil, 0, 0, newError(CodeBadResponse, fmt.Sprintf("the response is larger than %d MiB", c.MaxBody>>20), "nothing from it was stored")
 	}
 	return body, resp.StatusCode, retryAfter(resp.Header.Get("Retry-After")), nil
 }
@@ -280,7 +299,7 @@ func (c *Client) once(ctx context.Context, target string) ([]byte, int, time.Dur
 func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != c.base.Scheme || !strings.EqualFold(req.URL.Host, c.base.Host) {
-			return newError(CodeRedirectRefused, "REDIRECT_REFUSED",
+			return newError(CodeRedirectRefused,
 				fmt.Sprintf("the CometChat API redirected to %s://%s, another host or scheme than %s://%s; not followed, so no key was sent there",
 					req.URL.Scheme, req.URL.Host, c.base.Scheme, c.base.Host),
 				"check the app id, region and base URL; nothing was stored from this request")
@@ -317,7 +336,7 @@ func httpError(status int, body []byte) *Error {
 			return e
 		}
 	}
-	e := newError(CodeHTTP, "COMET_CHAT_API_ERROR", fmt.Sprintf("the CometChat API answered %d %s", status, http.StatusText(status)), "")
+	e := newError(CodeHTTP, fmt.Sprintf("the CometChat API answered %d %s", status, http.StatusText(status)), "")
 	e.HTTPStatus = status
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:

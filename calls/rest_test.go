@@ -442,3 +442,49 @@ func TestAccountAppIDAllowlist(t *testing.T) {
 		assert.NoError(t, CheckAppID(ok))
 	}
 }
+
+// Over the REST API, a Request's pages leave out the calls that cannot be
+// stored (a number not finite or too big); the Client says which, and a
+// page of nothing else does not end the list.
+func TestRESTSourceSaysWhatItSkipped(t *testing.T) {
+	rp := &rawPages{pages: []string{
+		`[{"sessionId":"good-1","initiatedAt":1700000300,"initiator":"a","receiver":"me"},
+		  {"sessionId":"bad-nan","initiatedAt":1700000200,"totalAudioMinutes":"NaN","initiator":"a","receiver":"me"}]`,
+		`[{"sessionId":"bad-inf","initiatedAt":"Inf","initiator":"a","receiver":"me"}]`,
+		`[{"sessionId":"good-3","initiatedAt":1700000000,"initiator":"a","receiver":"me"}]`,
+	}}
+	srv := httptest.NewServer(rp)
+	defer srv.Close()
+	c := fastClient(t, Account{AppID: "app1", APIKey: "k", OnBehalfOf: "me", BaseURL: srv.URL})
+	req, err := NewRequest(c, Filter{})
+	require.NoError(t, err)
+	sessions := func(list []CallLog) []string {
+		out := []string{}
+		for _, cl := range list {
+			out = append(out, cl.SessionID)
+		}
+		return out
+	}
+
+	page, err := req.FetchNext(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"good-1"}, sessions(page))
+	page, err = req.FetchNext(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"good-3"}, sessions(page), "page 2 held only a skipped call")
+	assert.Equal(t, 3, req.CurrentPage())
+	page, err = req.FetchNext(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, page, "the end")
+
+	skipped := c.Skipped()
+	require.Len(t, skipped, 2)
+	assert.ErrorIs(t, skipped[0], ErrBadValue)
+	assert.Contains(t, skipped[0].Message, `"bad-nan"`)
+	assert.Contains(t, skipped[1].Message, `"bad-inf"`)
+
+	page, err = req.FetchPrevious(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"good-1"}, sessions(page), "back past page 2 as well")
+	assert.Equal(t, 1, req.CurrentPage())
+}

@@ -99,7 +99,7 @@ func storeErr(code, msg, path string, err error) *Error {
 	case CodeStoreTooNew:
 		details += "; update MediaDesk (nothing was changed)"
 	}
-	e := newError(code, "STORE_ERROR", msg, details)
+	e := newError(code, msg, details)
 	e.Err = err
 	return e
 }

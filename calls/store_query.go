@@ -127,7 +127,7 @@ func (s *Store) Call(ctx context.Context, sessionID string) (CallLog, error) {
 	var doc []byte
 	err := s.db.QueryRowContext(ctx, `SELECT doc FROM calls WHERE session_id = ?`, sessionID).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return CallLog{}, newError(CodeNotFound, "NOT_FOUND", fmt.Sprintf("no call with sessionId %q in the history", sessionID),
+		return CallLog{}, newError(CodeNotFound, fmt.Sprintf("no call with sessionId %q in the history", sessionID),
 			"list calls with `mediadesk calls list`")
 	}
 	if err != nil {

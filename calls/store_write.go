@@ -46,7 +46,7 @@ type storedCall struct {
 
 func prepareCall(c CallLog) (storedCall, error) {
 	if c.SessionID == "" {
-		return storedCall{}, newError(CodeInvalidArgument, "VALIDATION_ERROR", "a call without a sessionId cannot be stored", "")
+		return storedCall{}, newError(CodeInvalidArgument, "a call without a sessionId cannot be stored", "")
 	}
 	if err := c.check(); err != nil {
 		return storedCall{}, err

@@ -66,7 +66,7 @@ func checkAccount(ctx context.Context, st *Store, a Account) error {
 	if have == want {
 		return nil
 	}
-	return newError(CodeStoreOtherAccount, "STORE_ERROR",
+	return newError(CodeStoreOtherAccount,
 		fmt.Sprintf("this history was synced from %s; refusing to sync %s into it", describeAccount(have), describeAccount(want)),
 		"file: "+st.Path()+"; sync that account into another history file (--db or MEDIADESK_DB); nothing was changed")
 }

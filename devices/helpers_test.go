@@ -7,7 +7,7 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-func waitEvent(t *testing.T, sub *Subscription, what string) Event {
+func waitEvent(t testing.TB, sub *Subscription, what string) Event {
 	t.Helper()
 	select {
 	case e := <-sub.Events():

@@ -56,7 +56,9 @@ func TestHotplugEvents(t *testing.T) {
 
 // Dragging a volume slider sends the sound server's "change" events many
 // times a second; they must not rescan cameras (opening every /dev/video*
-// wakes USB cameras from autosuspend), nor list audio again. Hardening #13.
+// wakes USB cameras from autosuspend), nor report a list change. (They do
+// list audio: on the sound server that is the same one query as the state
+// read they need anyway.) Hardening #13.
 func TestVolumeChangesDoNotRescan(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("speakers", "Speakers")

@@ -1,7 +1,6 @@
 package pulse
 
 import (
-	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -16,10 +15,11 @@ import (
 // reconnect marks dirty again, which brings the recovered list.
 //
 // A sink or source "change" is mostly a volume or mute change, which no
-// list shows: dragging a volume slider sends dozens a second. Those are
-// checked against what identifies a device in a list (name, description,
-// monitor, card) on a goroutine of the watch's own, and only a real change
-// marks dirty.
+// list shows, but it is also how a new description or port arrives, so it
+// marks the lists dirty as well as the state. That costs nothing extra:
+// the listing is the same one-round-trip query as the state read (Props),
+// and the two merge into one scan per coalescing window. Cameras are not
+// probed for it (the Manager's dirty bits keep audio and video apart).
 type watch struct {
 	dirty func()
 	state func()
@@ -44,26 +44,23 @@ func StartWatch(dirty, state func()) io.Closer {
 	return p
 }
 
-// listChange reports whether an event can change a device list by itself
-// (dirty), needs a look first (check: sink and source "change" events),
+// listChange reports whether an event can change a device list (dirty)
 // and whether it can change a device's or card's state.
-func listChange(ev proto.SubscriptionEventType) (dirty, check, state bool) {
+func listChange(ev proto.SubscriptionEventType) (dirty, state bool) {
 	switch ev.GetFacility() {
 	case proto.EventSink, proto.EventSource:
-		if ev.GetType() == proto.EventChange {
-			return false, true, true
-		}
-		return true, false, false
+		// "change": mute, volume, description, ports.
+		return true, ev.GetType() == proto.EventChange
 	case proto.EventCard:
-		return true, false, true // profiles, ports
+		return true, true // profiles, ports
 	case proto.EventServer:
-		return true, false, false // defaults
+		return true, false // defaults
 	case proto.EventSinkSourceOutput:
 		// A program starting, moving or stopping a recording (a call):
 		// whether a headset's card is in use is part of its state.
-		return false, false, true
+		return false, true
 	}
-	return false, false, false
+	return false, false
 }
 
 func (p *watch) run() {
@@ -77,22 +74,15 @@ func (p *watch) run() {
 	for {
 		closed := make(chan struct{})
 		var closeOnce sync.Once
-		check := make(chan struct{}, 1)
 		client, conn, err := Dial(func(msg any) {
 			switch m := msg.(type) {
 			case *proto.SubscribeEvent:
-				d, c, st := listChange(m.Event)
+				d, st := listChange(m.Event)
 				if d {
 					p.dirty()
 				}
 				if st {
 					p.state()
-				}
-				if c {
-					select {
-					case check <- struct{}{}:
-					default:
-					}
 				}
 			case *proto.ConnectionClosed:
 				closeOnce.Do(func() { close(closed) })
@@ -114,16 +104,12 @@ func (p *watch) run() {
 			state = up
 			p.dirty() // subscribed (or back after a loss): rescan
 			backoff = backoffMin
-			checked := make(chan struct{})
-			go p.checkChanges(client, check, closed, checked)
 			select {
 			case <-p.stop:
 				conn.Close()
-				<-checked
 				return
 			case <-closed:
 				conn.Close()
-				<-checked
 				state = down
 				p.dirty() // the server went away: the scan reports it
 			}
@@ -137,51 +123,6 @@ func (p *watch) run() {
 			backoff = backoffMax
 		}
 	}
-}
-
-// checkChanges compares what identifies each sink and source after a
-// "change" event with what it was, and marks dirty only when that differs.
-// A failed read marks dirty too: the scan finds out what is wrong.
-func (p *watch) checkChanges(c *proto.Client, check, closed <-chan struct{}, done chan<- struct{}) {
-	defer close(done)
-	last, err := identities(c)
-	if err != nil {
-		last = ""
-	}
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-closed:
-			return
-		case <-check:
-		}
-		cur, err := identities(c)
-		if err != nil || cur != last {
-			p.dirty()
-		}
-		last = cur
-	}
-}
-
-// identities is every sink's and source's listed identity in one string.
-func identities(c *proto.Client) (string, error) {
-	var sinks proto.GetSinkInfoListReply
-	var sources proto.GetSourceInfoListReply
-	if err := c.Request(&proto.GetSinkInfoList{}, &sinks); err != nil {
-		return "", err
-	}
-	if err := c.Request(&proto.GetSourceInfoList{}, &sources); err != nil {
-		return "", err
-	}
-	var b []byte
-	for _, s := range sinks {
-		b = fmt.Appendf(b, "sink %q %q %d\n", s.SinkName, s.Device, s.CardIndex)
-	}
-	for _, s := range sources {
-		b = fmt.Appendf(b, "source %q %q %d %d\n", s.SourceName, s.Device, s.CardIndex, s.MonitorSourceIndex)
-	}
-	return string(b), nil
 }
 
 func (p *watch) Close() error {

@@ -29,12 +29,6 @@ const (
 	v4l2BufTypeVideoCaptureMplane = 9
 
 	v4l2FrmSizeTypeDiscrete = 1
-
-	// _IOR('V', 0, struct v4l2_capability), _IOWR('V', 2, struct
-	// v4l2_fmtdesc), _IOWR('V', 74, struct v4l2_frmsizeenum).
-	vidiocQueryCap       = 0x80685600
-	vidiocEnumFmt        = 0xc0405602
-	vidiocEnumFrameSizes = 0xc02c564a
 )
 
 type v4l2Capability struct {
@@ -233,8 +227,8 @@ var (
 	_ [52]byte  = [unsafe.Sizeof(v4l2FrmIvalEnum{})]byte{}
 )
 
-// The ioctl numbers, computed from the struct sizes as the kernel's _IOWR
-// and _IOW do, so they are right on 32- and 64-bit alike.
+// The ioctl numbers, computed from the struct sizes as the kernel's _IOR,
+// _IOWR and _IOW do, so they are right on 32- and 64-bit alike.
 const (
 	iocWrite   = 1
 	iocRead    = 2
@@ -249,6 +243,9 @@ func ioc(dir, nr, size uintptr) uint {
 }
 
 var (
+	vidiocQueryCap           = ioc(iocRead, 0, unsafe.Sizeof(v4l2Capability{}))
+	vidiocEnumFmt            = ioc(iocRead|iocWrite, 2, unsafe.Sizeof(v4l2FmtDesc{}))
+	vidiocEnumFrameSizes     = ioc(iocRead|iocWrite, 74, unsafe.Sizeof(v4l2FrmSizeEnum{}))
 	vidiocGFmt               = ioc(iocRead|iocWrite, 4, unsafe.Sizeof(v4l2Format{}))
 	vidiocSFmt               = ioc(iocRead|iocWrite, 5, unsafe.Sizeof(v4l2Format{}))
 	vidiocReqBufs            = ioc(iocRead|iocWrite, 8, unsafe.Sizeof(v4l2RequestBuffers{}))

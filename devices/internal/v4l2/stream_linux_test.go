@@ -14,6 +14,17 @@ import (
 	"github.com/mediadesk/mediadesk/devices/internal/camera"
 )
 
+// The probe's ioctl numbers as linux/videodev2.h gives them: their
+// structs hold no pointer or long, so they are the same on every arch.
+func TestIoctlNumbersProbe(t *testing.T) {
+	for name, c := range map[string][2]uint{
+		"QUERYCAP": {vidiocQueryCap, 0x80685600}, "ENUM_FMT": {vidiocEnumFmt, 0xc0405602},
+		"ENUM_FRAMESIZES": {vidiocEnumFrameSizes, 0xc02c564a},
+	} {
+		assert.Equal(t, c[1], c[0], name)
+	}
+}
+
 // The ioctl numbers as linux/videodev2.h gives them on x86-64.
 func TestIoctlNumbersAMD64(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
