@@ -100,7 +100,7 @@ func BenchmarkStateLatency(b *testing.B) {
 	s, sub := benchSubscription(b)
 	// The subscription is live once a marker sink's event arrives.
 	s.NullSink("marker", "Marker")
-	<-sub.Events()
+	waitEvent(b, sub, "the marker sink")
 	var lat []time.Duration
 	for i := 0; i < b.N; i++ {
 		mute := i%2 == 0

@@ -10,9 +10,10 @@ import (
 
 // watch subscribes to the server's sink, source, card, server and
 // recording-stream (source output) events on a connection of its own and
-// marks the device lists dirty for those that can change them. When the server goes away it marks dirty once (the
-// scan reports the loss) and reconnects with backoff; a successful
-// reconnect marks dirty again, which brings the recovered list.
+// marks the device lists dirty for those that can change them. When the
+// server goes away it marks dirty once (the scan reports the loss) and
+// reconnects with backoff; a successful reconnect marks dirty again, which
+// brings the recovered list.
 //
 // A sink or source "change" is mostly a volume or mute change, which no
 // list shows, but it is also how a new description or port arrives, so it
@@ -27,6 +28,10 @@ type watch struct {
 	done  chan struct{}
 	once  sync.Once
 }
+
+// maskSourceOutput is PA_SUBSCRIPTION_MASK_SOURCE_OUTPUT (0x8), which the
+// library calls SubscriptionMaskSourceInput.
+const maskSourceOutput = proto.SubscriptionMaskSourceInput
 
 const (
 	backoffMin = 100 * time.Millisecond
@@ -90,8 +95,7 @@ func (p *watch) run() {
 		})
 		if err == nil {
 			err = client.Request(&proto.Subscribe{Mask: proto.SubscriptionMaskSink | proto.SubscriptionMaskSource |
-				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard |
-				proto.SubscriptionMaskSourceInput /* the library's name for source outputs (PA_SUBSCRIPTION_MASK_SOURCE_OUTPUT, 0x8) */}, nil)
+				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard | maskSourceOutput}, nil)
 			if err != nil {
 				conn.Close()
 			}
