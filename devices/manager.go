@@ -74,6 +74,11 @@ type Manager struct {
 	cards     []Card
 	problems  []Problem
 	hints     []Problem
+	// cardSettled is when each card last switched profile or stopped
+	// being recorded from (a call ending), for the hints that wait for a
+	// card to settle; hintTimer re-publishes when one has.
+	cardSettled map[string]time.Time
+	hintTimer   *time.Timer
 
 	// What listeners were last told: the lists (with Active), and the codes
 	// of the audio and camera errors, so each problem is reported once.
@@ -216,6 +221,9 @@ func (m *Manager) Close() error {
 		return nil
 	}
 	m.closed = true
+	if m.hintTimer != nil {
+		m.hintTimer.Stop()
+	}
 	previews := m.previews
 	m.previews = nil
 	w := m.watcher

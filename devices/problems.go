@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // A Problem is something that silently ruins a call, found on the chosen
@@ -62,9 +63,17 @@ const (
 	raiseSpeaker = 0.6
 )
 
+// callGrace is how long a headset's card must have sat in its headset
+// mode with nobody recording before HEADSET_MODE_NO_CALL: a person who just
+// switched to it is about to call, a call that just ended may be followed
+// by the desktop switching back by itself (WirePlumber does, in a second
+// or two), and an app that closes its microphone while muted is still in
+// its call.
+var callGrace = 2 * time.Minute
+
 // computeProblemsLocked finds the problems and the hints of the chosen
-// (active) devices.
-func (m *Manager) computeProblemsLocked() (problems, hints []Problem) {
+// (active) devices as of now.
+func (m *Manager) computeProblemsLocked(now time.Time) (problems, hints []Problem) {
 	var out []Problem
 	lists := m.listsLocked()
 	for _, k := range []Kind{AudioInput, AudioOutput} {
@@ -84,7 +93,7 @@ func (m *Manager) computeProblemsLocked() (problems, hints []Problem) {
 				if p, ok := micOffInEndpoint(d, s, m.cards, m.states, m.lists); ok {
 					out = append(out, p)
 				}
-				if h, ok := headsetModeNoCall(d, s, m.cards); ok {
+				if h, ok := headsetModeNoCall(d, s, m.cards); ok && m.settledLocked(h.Card, now) {
 					hints = append(hints, h)
 				}
 			}
@@ -147,6 +156,42 @@ func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 		Card: c.Name, Profile: best.Name}, true
 }
 
+// noteCardChangesLocked records when each card switched profile or stopped
+// being recorded from, against what listeners were last told. A card seen
+// for the first time has no such moment: it is as settled as can be known.
+func (m *Manager) noteCardChangesLocked(now time.Time) {
+	for _, c := range m.cards {
+		for _, was := range m.deliveredCards {
+			if was.Name == c.Name && (was.ActiveProfile != c.ActiveProfile || was.Recording && !c.Recording) {
+				if m.cardSettled == nil {
+					m.cardSettled = map[string]time.Time{}
+				}
+				m.cardSettled[c.Name] = now
+			}
+		}
+	}
+}
+
+// settledLocked reports whether card has been as it is for callGrace; if
+// not, the hints are computed again once it has.
+func (m *Manager) settledLocked(card string, now time.Time) bool {
+	due := m.cardSettled[card].Add(callGrace)
+	if !now.Before(due) {
+		return true
+	}
+	if m.hintTimer != nil {
+		m.hintTimer.Stop()
+	}
+	m.hintTimer = time.AfterFunc(due.Sub(now), func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if !m.closed {
+			m.publishStateLocked()
+		}
+	})
+	return false
+}
+
 // headsetModeNoCall: the chosen speaker's card is a Bluetooth headset in
 // its headset (call) mode, it has a music mode it could be in, and no
 // program records from its microphone. Before a call that is the right
@@ -160,9 +205,9 @@ func headsetModeNoCall(d Info, s DeviceState, cards []Card) (Problem, bool) {
 	for _, p := range c.Profiles {
 		if p.Available && p.Outputs > 0 && isMusicProfile(p.Name) {
 			return Problem{Code: HintHeadsetModeNoCall, Kind: AudioOutput, DeviceID: d.DeviceID,
-				Message: fmt.Sprintf("Your headset (%s) is in its headset mode (%s) with no call going: everything plays at phone-call quality.",
+				Message: fmt.Sprintf("Your headset (%s) is in its headset mode (%s) and no program is using its microphone: sound plays at phone-call quality.",
 					c.Label, active.Label),
-				Fix:  fmt.Sprintf("Switch to music mode (%s) until your next call", p.Label),
+				Fix:  fmt.Sprintf("Switch to music mode (%s) while you are not in a call (its microphone is off there)", p.Label),
 				Card: c.Name, Profile: p.Name}, true
 		}
 	}

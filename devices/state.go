@@ -175,7 +175,9 @@ func (m *Manager) refreshState(ctx context.Context) error {
 // publishStateLocked tells listeners which listed devices' state changed
 // since they were last told, and the problems when their set changed.
 func (m *Manager) publishStateLocked() {
-	m.problems, m.hints = m.computeProblemsLocked()
+	now := time.Now()
+	m.noteCardChangesLocked(now)
+	m.problems, m.hints = m.computeProblemsLocked(now)
 	var changed []DeviceState
 	delivered := map[string]DeviceState{}
 	for _, s := range m.statesLocked() {
@@ -186,7 +188,6 @@ func (m *Manager) publishStateLocked() {
 		delivered[key] = s
 	}
 	m.deliveredStates = delivered
-	now := time.Now()
 	if len(changed) > 0 || !slices.EqualFunc(m.cards, m.deliveredCards, cardsEqual) {
 		ev := StateEvent{At: now, Changed: changed, Cards: slices.Clone(m.cards)}
 		for _, mb := range m.listeners {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/mediadesk/mediadesk/internal/testwait"
 
@@ -97,6 +98,7 @@ func TestHeadsetInMusicMode(t *testing.T) {
 	assert.Empty(t, m.Problems())
 	assert.Equal(t, "headset-head-unit", m.Cards()[0].ActiveProfile)
 	assert.Contains(t, ids(m.AudioInputDevices()), headsetMic.ID, "the microphone is back")
+	assert.Empty(t, m.Hints(), "just switched to headset mode: a call is coming, no hint to leave it")
 }
 
 func TestDefaultMicIsMonitor(t *testing.T) {
@@ -188,7 +190,7 @@ func TestHeadsetModeNoCall(t *testing.T) {
 			assert.Equal(t, tc.want, h.Profile, tc.name)
 			assert.Equal(t, "bluez_card.AA", h.Card, tc.name)
 			assert.Equal(t, spk.DeviceID, h.DeviceID, tc.name)
-			assert.Contains(t, h.Message, "no call going", tc.name)
+			assert.Contains(t, h.Message, "no program is using its microphone", tc.name)
 			assert.Contains(t, h.Fix, "music mode", tc.name)
 			assert.True(t, h.Fixable(), tc.name)
 		}
@@ -200,9 +202,13 @@ func TestHeadsetModeNoCall(t *testing.T) {
 
 // Through the Manager: the hint is in Hints, not Problems; a call starting
 // (another program recording from the headset) takes it away with a
-// problems event; its fix switches to the music mode, where the music
-// mode's problem says how to come back.
+// problems event, and it comes back only once the card has been quiet for
+// callGrace; its fix switches to the music mode, where the music mode's
+// problem says how to come back.
 func TestHeadsetModeNoCallHint(t *testing.T) {
+	grace := callGrace
+	callGrace = 50 * time.Millisecond
+	t.Cleanup(func() { callGrace = grace })
 	headsetOut := rawAudio{ID: "bluez_output.AA.hfp", Kind: AudioOutput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 0.7, Card: "bluez_card.AA"}
 	headsetMic := rawAudio{ID: "bluez_input.AA", Kind: AudioInput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 1, Card: "bluez_card.AA"}
 	laptopMic := rawAudio{ID: "alsa_input.pci.analog", Kind: AudioInput, Label: "Built-in Mic", HasState: true, Volume: 1}
@@ -220,6 +226,7 @@ func TestHeadsetModeNoCallHint(t *testing.T) {
 	sub := m.Subscribe()
 	defer sub.Close()
 
+	// Found in headset mode, nobody recording: as settled as can be known.
 	assert.Empty(t, m.Problems(), "a hint is not a problem")
 	hs := m.Hints()
 	require.Equal(t, []string{HintHeadsetModeNoCall}, codes(hs))
@@ -230,14 +237,18 @@ func TestHeadsetModeNoCallHint(t *testing.T) {
 	require.NoError(t, m.refreshState(context.Background()))
 	ev, _ := testwait.Recv(t, sub.Problems(), "the hint going")
 	assert.Empty(t, ev.Hints)
-	assert.Empty(t, m.Hints())
 	assert.True(t, m.Cards()[0].Recording)
 
-	// The call ends; the fix switches to the music mode.
+	// The call ends: no hint at once (the desktop may switch back by
+	// itself), then one once the card stayed quiet for callGrace.
 	sys.set(func(s *fakeSystem) { s.cards[0].Recording = false })
+	ended := time.Now()
 	require.NoError(t, m.refreshState(context.Background()))
+	assert.Empty(t, m.Hints(), "just after the call")
 	ev, _ = testwait.Recv(t, sub.Problems(), "the hint back")
+	assert.GreaterOrEqual(t, time.Since(ended), callGrace, "not before the grace")
 	require.Equal(t, []string{HintHeadsetModeNoCall}, codes(ev.Hints))
+
 	require.NoError(t, m.Fix(context.Background(), ev.Hints[0]))
 	require.NoError(t, m.Refresh(context.Background())) // the server would announce the gone source
 	assert.Equal(t, "a2dp-sink", m.Cards()[0].ActiveProfile)

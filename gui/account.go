@@ -50,6 +50,8 @@ type accountPanel struct {
 	// has a lock of its own; the preferences have theirs.
 	sessionMu     sync.Mutex
 	sessionSecret string
+	// keyring runs the keyring work, in the order asked.
+	keyring keyringQueue
 	// baseURL replaces the CometChat host (tests point it at a fake).
 	baseURL string
 }
@@ -160,20 +162,25 @@ func (a *accountPanel) showSettings() {
 		mode.SetSelected("API key + user")
 	}
 	setMode(mode.Selected)
-	// The saved secret fills its field when the keyring answers.
+	// The saved secret fills its field when the keyring answers, unless
+	// the person has typed there meanwhile.
 	secretEntry := apiKey
 	if mode.Selected == "Auth token" {
 		secretEntry = token
 	}
-	go func() {
+	typed, filling := false, false
+	secretEntry.OnChanged = func(string) { typed = typed || !filling }
+	a.keyring.do(func() {
 		if s, err := a.secret(); err == nil {
 			a.h.cfg.Do(func() {
-				if secretEntry.Text == "" {
+				if !typed {
+					filling = true
 					secretEntry.SetText(s)
+					filling = false
 				}
 			})
 		}
-	}()
+	})
 	items := []*widget.FormItem{
 		widget.NewFormItem("App ID", appID),
 		widget.NewFormItem("Region", region),
@@ -191,11 +198,7 @@ func (a *accountPanel) showSettings() {
 				func(ok bool) {
 					if ok {
 						form.Hide()
-						a.cancelSync()
-						go func() {
-							msg := a.signOut()
-							a.h.cfg.Do(func() { a.done(msg) })
-						}()
+						a.signOut()
 					}
 				}, a.h.cfg.Window)
 		})
@@ -209,44 +212,58 @@ func (a *accountPanel) showSettings() {
 		if mode.Selected == "Auth token" {
 			m, secret = modeAuthToken, token.Text
 		}
-		id, reg, behalf := strings.TrimSpace(appID.Text), region.Selected, strings.TrimSpace(onBehalf.Text)
-		secret = strings.TrimSpace(secret)
-		go func() {
-			if msg := a.save(id, reg, m, behalf, secret); msg != "" {
+		id, secret := strings.TrimSpace(appID.Text), strings.TrimSpace(secret)
+		if msg := a.savePrefs(id, region.Selected, m, strings.TrimSpace(onBehalf.Text)); msg != "" {
+			dialog.ShowInformation("Account", msg, a.h.cfg.Window)
+			return
+		}
+		a.keyring.do(func() {
+			if msg := a.storeSecret(id, m, secret); msg != "" {
 				a.h.cfg.Do(func() { dialog.ShowInformation("Account", msg, a.h.cfg.Window) })
 			}
-		}()
+		})
 	}, a.h.cfg.Window)
 	form.Show()
 }
 
-// signOut forgets the account: its secret leaves the keyring (for both
-// ways of signing in), the session's copy goes, and so do the settings.
-// The call history stays. It returns what to tell the person. It waits
-// on the keyring: call it off the UI goroutine, after cancelSync.
-func (a *accountPanel) signOut() string {
+// signOut forgets the account: the settings at once, then (in the
+// keyring's turn) its secret for both ways of signing in, and the
+// session's copy. The call history stays. It tells the person how it went.
+func (a *accountPanel) signOut() {
+	a.cancelSync()
 	p := a.prefs()
 	appID := p.String(prefAppID)
-	a.setSession("")
-	var failed error
-	for _, m := range []string{modeAPIKey, modeAuthToken} {
-		if err := a.h.cfg.Keyring.Delete(keyringService, appID+"/"+m); err != nil {
-			failed = err
-		}
-	}
 	for _, k := range []string{prefAppID, prefRegion, prefMode, prefOnBehalfOf} {
 		p.RemoveValue(k)
 	}
-	if failed != nil {
-		return fmt.Sprintf("Signed out, but the keyring did not remove the saved key (%v): remove the %s entry for app %s with your keyring's tool.", failed, keyringService, appID)
-	}
-	return "Signed out: the key was removed from your system keyring. The call history on this computer stays."
+	a.keyring.do(func() {
+		a.setSession("")
+		var failed error
+		for _, m := range []string{modeAPIKey, modeAuthToken} {
+			if err := a.h.cfg.Keyring.Delete(keyringService, appID+"/"+m); err != nil {
+				failed = err
+			}
+		}
+		msg := "Signed out: the key was removed from your system keyring. The call history on this computer stays."
+		if failed != nil {
+			msg = fmt.Sprintf("Signed out, but the keyring did not remove the saved key (%v): remove the %s entry for app %s with your keyring's tool.", failed, keyringService, appID)
+		}
+		a.h.cfg.Do(func() { a.done(msg) })
+	})
 }
 
-// save stores the account: the secret in the keyring, or for this session
-// only when there is no keyring. It returns a message to show, if any. It
-// waits on the keyring: call it off the UI goroutine.
+// save stores the account at once: savePrefs, then storeSecret. It
+// returns a message to show, if any. It waits on the keyring.
 func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) string {
+	if msg := a.savePrefs(appID, region, mode, onBehalfOf); msg != "" {
+		return msg
+	}
+	return a.storeSecret(appID, mode, secret)
+}
+
+// savePrefs stores everything but the secret, in the preferences; a
+// message when the app id is not one.
+func (a *accountPanel) savePrefs(appID, region, mode, onBehalfOf string) string {
 	if err := calls.CheckAppID(appID); err != nil {
 		return "Nothing was saved: an app id is letters, digits, - and _ only; copy it from the CometChat dashboard."
 	}
@@ -255,6 +272,12 @@ func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) stri
 	p.SetString(prefRegion, region)
 	p.SetString(prefMode, mode)
 	p.SetString(prefOnBehalfOf, onBehalfOf)
+	return ""
+}
+
+// storeSecret keeps the secret in the keyring, or for this session only
+// when there is no keyring (a message says so). It waits on the keyring.
+func (a *accountPanel) storeSecret(appID, mode, secret string) string {
 	a.setSession("")
 	if secret == "" {
 		return ""
@@ -279,9 +302,8 @@ func (a *accountPanel) sync() {
 	a.bar.SetValue(0)
 	a.barText.SetText("Syncing with CometChat…")
 	a.syncRow.Show()
-	go func() {
-		// The account's secret comes from the keyring, here rather than
-		// on the UI goroutine.
+	a.keyring.do(func() {
+		// The account's secret comes from the keyring, in its turn.
 		acct, err := a.account()
 		var client *calls.Client
 		if err == nil {
@@ -297,34 +319,39 @@ func (a *accountPanel) sync() {
 			})
 			return
 		}
-		p, err := calls.Sync(ctx, client, st, func(p calls.SyncProgress) {
-			a.h.cfg.Do(func() {
-				if p.TotalPages > 0 {
-					a.bar.SetValue(float64(p.Page) / float64(p.TotalPages))
-				}
-				a.barText.SetText(fmt.Sprintf("Syncing: %s of %s calls", thousands(p.Calls), thousands(p.Total)))
-			})
-		})
+		go a.runSync(ctx, cancel, client, st)
+	})
+}
+
+// runSync fetches the calls, with progress, and says how it ended.
+func (a *accountPanel) runSync(ctx context.Context, cancel context.CancelFunc, client *calls.Client, st *calls.Store) {
+	p, err := calls.Sync(ctx, client, st, func(p calls.SyncProgress) {
 		a.h.cfg.Do(func() {
-			cancel()
-			a.cancel = nil
-			a.syncBtn.Enable()
-			a.syncRow.Hide()
-			switch {
-			case errors.Is(err, context.Canceled):
-				a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))
-			case err != nil:
-				dialog.ShowError(err, a.h.cfg.Window)
-			case len(p.Skipped) > 0:
-				// Named one by one, they would not fit a notification.
-				a.done(fmt.Sprintf("Synced %s calls. Skipped %s that could not be read (%s); a later sync stores it once the server sends it readable.",
-					thousands(p.Calls), plural(len(p.Skipped), "call", "calls"), p.Skipped[0].Message))
-			default:
-				a.done(fmt.Sprintf("Synced %s calls.", thousands(p.Calls)))
+			if p.TotalPages > 0 {
+				a.bar.SetValue(float64(p.Page) / float64(p.TotalPages))
 			}
-			a.h.reload()
+			a.barText.SetText(fmt.Sprintf("Syncing: %s of %s calls", thousands(p.Calls), thousands(p.Total)))
 		})
-	}()
+	})
+	a.h.cfg.Do(func() {
+		cancel()
+		a.cancel = nil
+		a.syncBtn.Enable()
+		a.syncRow.Hide()
+		switch {
+		case errors.Is(err, context.Canceled):
+			a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))
+		case err != nil:
+			dialog.ShowError(err, a.h.cfg.Window)
+		case len(p.Skipped) > 0:
+			// Named one by one, they would not fit a notification.
+			a.done(fmt.Sprintf("Synced %s calls. Skipped %s that could not be read (%s); a later sync stores it once the server sends it readable.",
+				thousands(p.Calls), plural(len(p.Skipped), "call", "calls"), p.Skipped[0].Message))
+		default:
+			a.done(fmt.Sprintf("Synced %s calls.", thousands(p.Calls)))
+		}
+		a.h.reload()
+	})
 }
 
 // done says how an action ended, as a desktop notification.
@@ -450,4 +477,38 @@ func (a *accountPanel) loadSample() {
 			a.h.reload()
 		})
 	}()
+}
+
+// keyringQueue runs keyring work off the UI goroutine (a locked keyring can
+// wait on its unlock prompt), one job at a time in the order asked: a Save
+// followed by Sign out deletes what was saved. No goroutine while idle.
+type keyringQueue struct {
+	mu      sync.Mutex
+	jobs    []func()
+	running bool
+}
+
+func (q *keyringQueue) do(f func()) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.jobs = append(q.jobs, f)
+	if !q.running {
+		q.running = true
+		go q.run()
+	}
+}
+
+func (q *keyringQueue) run() {
+	for {
+		q.mu.Lock()
+		if len(q.jobs) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		f := q.jobs[0]
+		q.jobs = q.jobs[1:]
+		q.mu.Unlock()
+		f()
+	}
 }

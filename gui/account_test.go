@@ -200,53 +200,109 @@ func visibleEntries(o fyne.CanvasObject) []*widget.Entry {
 	return out
 }
 
-// slowKeyring answers Get only once its gate opens (or after 10 s, with an
-// error): a locked keyring waiting on its unlock prompt.
+// slowKeyring answers Get and Set only once its gate opens (or after
+// 10 s, with an error): a locked keyring waiting on its unlock prompt.
 type slowKeyring struct {
 	memKeyring
 	gate     chan struct{}
-	answered atomic.Bool
+	answered atomic.Int32
+}
+
+func (k *slowKeyring) wait() error {
+	defer k.answered.Add(1)
+	select {
+	case <-k.gate:
+		return nil
+	case <-time.After(10 * time.Second):
+		return errors.New("the keyring did not answer")
+	}
 }
 
 func (k *slowKeyring) Get(s, u string) (string, error) {
-	select {
-	case <-k.gate:
-	case <-time.After(10 * time.Second):
-		k.answered.Store(true)
-		return "", errors.New("the keyring did not answer")
+	if err := k.wait(); err != nil {
+		return "", err
 	}
-	k.answered.Store(true)
 	return k.memKeyring.Get(s, u)
+}
+
+func (k *slowKeyring) Set(s, u, v string) error {
+	if err := k.wait(); err != nil {
+		return err
+	}
+	return k.memKeyring.Set(s, u, v)
+}
+
+func (k *slowKeyring) secretField(t *testing.T, h *harness) *widget.Entry {
+	t.Helper()
+	for _, e := range visibleEntries(h.w.Canvas().Overlays().Top()) {
+		if e.Password && !e.Disabled() { // the API key's; the token's is disabled in this mode
+			return e
+		}
+	}
+	t.Fatal("no API key field")
+	return nil
 }
 
 // The dialog asks the keyring off the UI goroutine (a locked keyring can
 // wait on an unlock prompt): it opens at once, the saved key fills its
-// field when the keyring answers, and Save stores the new one.
+// field when the keyring answers, unless the person typed there first.
 func TestAccountDialogUsesTheKeyringOffTheUIGoroutine(t *testing.T) {
+	k := &slowKeyring{memKeyring: memKeyring{m: map[string]string{"io.mediadesk.MediaDesk|app1/apikey": "sekret-key"}}, gate: make(chan struct{})}
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0), Keyring: k})
+	h.start()
+	a := h.ui.history.account
+	require.Empty(t, a.savePrefs("app1", "eu", modeAPIKey, "alice"))
+
+	a.showSettings()
+	assert.Zero(t, k.answered.Load(), "the dialog opened before the keyring answered")
+	secret := k.secretField(t, h)
+	assert.Empty(t, secret.Text)
+	close(k.gate)
+	h.q.until(t, "the saved key in its field", func() bool { return secret.Text == "sekret-key" })
+	h.tapInDialog("Cancel")
+
+	// Typed before the keyring answered: what was typed stays.
+	k.gate = make(chan struct{})
+	a.showSettings()
+	secret = k.secretField(t, h)
+	secret.SetText("typed")
+	close(k.gate)
+	// A job after the read: its mark is queued after the read's answer.
+	shown := false
+	a.keyring.do(func() { h.q.Do(func() { shown = true }) })
+	h.q.until(t, "the keyring's answer handled", func() bool { return shown })
+	assert.Equal(t, "typed", secret.Text)
+	h.tapInDialog("Cancel")
+}
+
+// Save, then Sign out while the keyring still waits on Save: they run in
+// that order, so the key saved is the key removed.
+func TestAccountSaveThenSignOutInOrder(t *testing.T) {
 	k := &slowKeyring{memKeyring: memKeyring{m: map[string]string{}}, gate: make(chan struct{})}
 	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0), Keyring: k})
 	h.start()
 	a := h.ui.history.account
-	require.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
-
 	a.showSettings()
-	assert.False(t, k.answered.Load(), "the dialog opened before the keyring answered")
-	var secret *widget.Entry
 	for _, e := range visibleEntries(h.w.Canvas().Overlays().Top()) {
-		if e.Password && !e.Disabled() { // the API key's; the token's is disabled in this mode
-			secret = e
+		switch {
+		case e.Password && !e.Disabled():
+			e.SetText("new-key")
+		case e.PlaceHolder == "e.g. 2501234abcdef":
+			e.SetText("app1")
 		}
 	}
-	require.NotNil(t, secret, "the API key field")
-	assert.Empty(t, secret.Text)
-	close(k.gate)
-	h.q.until(t, "the saved key in its field", func() bool { return secret.Text == "sekret-key" })
-
-	secret.SetText("new-key")
 	h.tapInDialog("Save")
-	h.q.until(t, "the new key in the keyring", func() bool {
-		got, err := k.memKeyring.Get(keyringService, "app1/apikey")
-		return err == nil && got == "new-key"
+	assert.Equal(t, "app1", h.app.Preferences().String(prefAppID), "the settings are saved at once")
+	a.showSettings()
+	h.tapInDialog("Sign out")
+	h.tapInDialog("Yes")
+	close(k.gate) // the keyring answers Save, then Sign out runs
+	h.q.until(t, "the sign-out told", func() bool {
+		return len(h.bodies) > 0 && strings.Contains(h.bodies[len(h.bodies)-1], "Signed out")
 	})
-	assert.Nil(t, h.w.Canvas().Overlays().Top(), "the dialog closed")
+	_, err := k.memKeyring.Get(keyringService, "app1/apikey")
+	assert.Error(t, err, "the key saved was removed")
+	s, err := a.secret()
+	assert.Error(t, err)
+	assert.Empty(t, s)
 }

@@ -318,11 +318,7 @@ func (p *devicesPanel) ensureMeter() {
 			return
 		}
 		defer mt.Close()
-		muted := false
-		if st, ok := p.cfg.Devices.State(devices.AudioInput, id); ok {
-			muted = st.Muted
-		}
-		check := devices.NewSignalCheck(id, "The microphone", muted)
+		check := p.cfg.Devices.SignalCheck(id, "The microphone")
 		said := ""
 		for {
 			select {

@@ -27,6 +27,9 @@ type Devices interface {
 	Problems() []devices.Problem
 	// Hints are worth showing, never a reason a call would fail.
 	Hints() []devices.Problem
+	// SignalCheck starts the signal warnings' check of a microphone,
+	// knowing whether the system has it muted now.
+	SignalCheck(id, label string) *devices.SignalCheck
 	Fix(ctx context.Context, p devices.Problem) error
 	SetVolume(ctx context.Context, k devices.Kind, id string, v float64) error
 	// Hear yourself: record from a microphone, play it on a speaker.

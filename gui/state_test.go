@@ -65,6 +65,11 @@ func (f *fakeDevices) Problems() []devices.Problem {
 	return append([]devices.Problem(nil), f.st.problems...)
 }
 
+func (f *fakeDevices) SignalCheck(id, label string) *devices.SignalCheck {
+	st, _ := f.State(devices.AudioInput, id)
+	return devices.NewSignalCheck(id, label, st.Muted)
+}
+
 func (f *fakeDevices) Hints() []devices.Problem {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -103,8 +103,7 @@ func (v *stateView) show(lists devices.Lists, problems, hints []devices.Problem)
 	if hint {
 		v.problem.Importance, v.fix.Importance = widget.MediumImportance, widget.MediumImportance
 	}
-	v.fix.Refresh()
-	v.problem.SetText(v.current.Message)
+	v.problem.SetText(v.current.Message) // SetText refreshes: the importance too
 	v.fix.SetText(fixLabel(v.current))
 	if v.current.Fixable() {
 		v.fix.Show()
@@ -144,7 +143,7 @@ func (v *stateView) applyFix() {
 		v.cfg.Do(func() {
 			v.fix.Enable()
 			if err != nil {
-				v.problem.SetText(plainError(err))
+				v.showError(err)
 			}
 		})
 	}()
@@ -157,7 +156,7 @@ func (v *stateView) setVolume(f float64) {
 		defer cancel()
 		if err := v.cfg.Devices.SetVolume(ctx, k, id, f); err != nil {
 			v.cfg.Do(func() {
-				v.problem.SetText(plainError(err))
+				v.showError(err)
 				v.banner.Show()
 				if v.relayout != nil {
 					v.relayout()
@@ -165,4 +164,11 @@ func (v *stateView) setVolume(f float64) {
 			})
 		}
 	}()
+}
+
+// showError says in the banner why a fix or a volume change failed: a
+// danger, whatever the banner said before.
+func (v *stateView) showError(err error) {
+	v.problem.Importance = widget.DangerImportance
+	v.problem.SetText(plainError(err))
 }

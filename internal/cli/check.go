@@ -117,7 +117,7 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 func problemKey(ps []devices.Problem) string {
 	key := ""
 	for _, p := range ps {
-		key += p.Code + " "
+		key += p.Code + "\x00" + p.DeviceID + "\n"
 	}
 	return key
 }

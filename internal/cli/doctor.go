@@ -21,14 +21,12 @@ const (
 
 // doctorReport is `doctor --json`; README documents the schema.
 type doctorReport struct {
-	Ready       bool         `json:"ready"`
-	SoundServer soundServer  `json:"soundServer"`
-	Devices     devicesDoc   `json:"devices"`
-	Problems    []problemDoc `json:"problems"`
-	// Hints are worth knowing and never make the report not ready.
-	Hints []problemDoc      `json:"hints"`
-	Fixed []devices.Problem `json:"fixed"`
-	Notes []string          `json:"notes"`
+	Ready       bool              `json:"ready"`
+	SoundServer soundServer       `json:"soundServer"`
+	Devices     devicesDoc        `json:"devices"`
+	Problems    []problemDoc      `json:"problems"`
+	Fixed       []devices.Problem `json:"fixed"`
+	Notes       []string          `json:"notes"`
 }
 
 // problemDoc is a problem in doctor's report, with the command that fixes
@@ -119,10 +117,6 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	rep.Problems = []problemDoc{}
 	for _, p := range problems {
 		rep.Problems = append(rep.Problems, problemDoc{Problem: p, Command: fixCommand(p)})
-	}
-	rep.Hints = []problemDoc{}
-	for _, h := range rep.Devices.Hints {
-		rep.Hints = append(rep.Hints, problemDoc{Problem: h, Command: fixCommand(h)})
 	}
 	rep.Ready = len(rep.Problems) == 0
 	if *asJSON {
@@ -254,9 +248,6 @@ func printDoctor(env Env, rep doctorReport) {
 	}
 	for _, p := range rep.Problems {
 		fmt.Fprintln(w, problemLine(p.Problem))
-	}
-	for _, h := range rep.Hints {
-		fmt.Fprintln(w, hintLine(h.Problem))
 	}
 	if rep.Ready {
 		fmt.Fprintln(w, "Ready for a call.")

@@ -39,6 +39,12 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 		reportError(out, *asJSON, asDeviceError(err))
 	}
 
+	// What text mode said last: each line says a change.
+	saidProblems, saidHints := problemKey(m.Problems()), problemKey(m.Hints())
+	cards := map[string]devices.Card{}
+	for _, c := range m.Cards() {
+		cards[c.Name] = c
+	}
 	sub := m.Subscribe()
 	defer sub.Close()
 	for {
@@ -79,6 +85,12 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			for _, s := range e.Changed {
 				out.line("~ %s (%s) muted %v, volume %.0f %%", s.DeviceID, s.Kind, s.Muted, s.Volume*100)
 			}
+			for _, c := range e.Cards {
+				if was, ok := cards[c.Name]; !ok || was.ActiveProfile != c.ActiveProfile || was.Recording != c.Recording {
+					out.line("~ card %s: profile %s%s", c.Name, c.ActiveProfile, tag(c.Recording, ", another program records from it"))
+				}
+				cards[c.Name] = c
+			}
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {
@@ -88,14 +100,23 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				}{timedEvent("onProblemsChanged", e.At), nonNil(e.Problems), nonNil(e.Hints)})
 				continue
 			}
-			if len(e.Problems) == 0 {
-				out.line("! no problems")
+			if k := problemKey(e.Problems); k != saidProblems {
+				saidProblems = k
+				if len(e.Problems) == 0 {
+					out.line("! no problems")
+				}
+				for _, p := range e.Problems {
+					out.line("%s", problemLine(p))
+				}
 			}
-			for _, p := range e.Problems {
-				out.line("%s", problemLine(p))
-			}
-			for _, h := range e.Hints {
-				out.line("%s", hintLine(h))
+			if k := problemKey(e.Hints); k != saidHints {
+				saidHints = k
+				if len(e.Hints) == 0 {
+					out.line("hint: none")
+				}
+				for _, h := range e.Hints {
+					out.line("%s", hintLine(h))
+				}
 			}
 		}
 	}

@@ -104,6 +104,7 @@ func TestWatchJSON(t *testing.T) {
 	assert.Equal(t, "onProblemsChanged", ev["event"])
 	require.Len(t, ev["problems"], 1)
 	assert.Equal(t, "SPEAKER_MUTED", ev["problems"].([]any)[0].(map[string]any)["code"])
+	assert.Equal(t, []any{}, ev["hints"], "hints beside the problems, [] when none")
 
 	s.Kill()
 	ev = w.next(5*time.Second, "the server killed")
