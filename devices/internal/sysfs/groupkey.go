@@ -1,6 +1,8 @@
 // Package sysfs turns Linux device paths (sysfs paths, udev ID_PATHs) into
 // group keys naming the physical device, so a webcam's camera (found by
 // V4L2) and its microphone (found by the sound server) share one groupId.
+// It also names the one key that is no path, on every OS: OwnGroupKey, a
+// device's group of its own.
 package sysfs
 
 import (
