@@ -100,25 +100,25 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				}{timedEvent("onProblemsChanged", e.At), nonNil(e.Problems), nonNil(e.Hints)})
 				continue
 			}
-			if k := problemKey(e.Problems); k != saidProblems {
-				saidProblems = k
-				if len(e.Problems) == 0 {
-					out.line("! no problems")
-				}
-				for _, p := range e.Problems {
-					out.line("%s", problemLine(p))
-				}
-			}
-			if k := problemKey(e.Hints); k != saidHints {
-				saidHints = k
-				if len(e.Hints) == 0 {
-					out.line("hint: none")
-				}
-				for _, h := range e.Hints {
-					out.line("%s", hintLine(h))
-				}
-			}
+			sayChanged(out, &saidProblems, e.Problems, "! no problems", problemLine)
+			sayChanged(out, &saidHints, e.Hints, "hint: none", hintLine)
 		}
+	}
+}
+
+// sayChanged prints ps (or none when there are none), one line each, when
+// they differ from what said names, and notes them as said.
+func sayChanged(out *lineWriter, said *string, ps []devices.Problem, none string, line func(devices.Problem) string) {
+	k := problemKey(ps)
+	if k == *said {
+		return
+	}
+	*said = k
+	if len(ps) == 0 {
+		out.line("%s", none)
+	}
+	for _, p := range ps {
+		out.line("%s", line(p))
 	}
 }
 
