@@ -77,8 +77,10 @@ type Manager struct {
 	// cardSettled is when each card last switched profile or stopped
 	// being recorded from (a call ending), for the hints that wait for a
 	// card to settle; hintTimer re-publishes when one has.
-	cardSettled map[string]time.Time
-	hintTimer   *time.Timer
+	cardSettled    map[string]time.Time
+	statePublished bool
+	hintTimer      *time.Timer
+	callGrace      time.Duration // 0: defaultCallGrace
 
 	// What listeners were last told: the lists (with Active), and the codes
 	// of the audio and camera errors, so each problem is reported once.

@@ -63,13 +63,15 @@ const (
 	raiseSpeaker = 0.6
 )
 
-// callGrace is how long a headset's card must have sat in its headset
-// mode with nobody recording before HEADSET_MODE_NO_CALL: a person who just
-// switched to it is about to call, a call that just ended may be followed
-// by the desktop switching back by itself (WirePlumber does, in a second
-// or two), and an app that closes its microphone while muted is still in
-// its call.
-var callGrace = 2 * time.Minute
+// defaultCallGrace is how long a headset's card must have sat in its
+// headset mode with nobody recording before HEADSET_MODE_NO_CALL (a
+// Manager's callGrace, which a test may shorten): a person who just
+// switched to it, or connected the headset, is about to call; a call that
+// just ended may be followed by the desktop switching back by itself
+// (WirePlumber does, in a second or two); an app that closes its
+// microphone while muted is still in its call (for a mute shorter than
+// this).
+const defaultCallGrace = 2 * time.Minute
 
 // computeProblemsLocked finds the problems and the hints of the chosen
 // (active) devices as of now.
@@ -156,26 +158,46 @@ func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 		Card: c.Name, Profile: best.Name}, true
 }
 
-// noteCardChangesLocked records when each card switched profile or stopped
-// being recorded from, against what listeners were last told. A card seen
-// for the first time has no such moment: it is as settled as can be known.
+// noteCardChangesLocked records when each card switched profile, stopped
+// being recorded from or appeared (a headset connected, the sound server
+// back), against what listeners were last told. The cards of the first
+// state published have no such moment: they are as settled as can be
+// known.
 func (m *Manager) noteCardChangesLocked(now time.Time) {
+	if m.cardSettled == nil {
+		m.cardSettled = map[string]time.Time{}
+	}
+	listed := map[string]bool{}
 	for _, c := range m.cards {
-		for _, was := range m.deliveredCards {
-			if was.Name == c.Name && (was.ActiveProfile != c.ActiveProfile || was.Recording && !c.Recording) {
-				if m.cardSettled == nil {
-					m.cardSettled = map[string]time.Time{}
-				}
-				m.cardSettled[c.Name] = now
+		listed[c.Name] = true
+		was, seen := Card{}, false
+		for _, d := range m.deliveredCards {
+			if d.Name == c.Name {
+				was, seen = d, true
 			}
 		}
+		switch {
+		case !seen && m.statePublished,
+			seen && (was.ActiveProfile != c.ActiveProfile || was.Recording && !c.Recording):
+			m.cardSettled[c.Name] = now
+		}
 	}
+	for name := range m.cardSettled {
+		if !listed[name] {
+			delete(m.cardSettled, name)
+		}
+	}
+	m.statePublished = true
 }
 
-// settledLocked reports whether card has been as it is for callGrace; if
+// settledLocked reports whether card has been as it is for the grace; if
 // not, the hints are computed again once it has.
 func (m *Manager) settledLocked(card string, now time.Time) bool {
-	due := m.cardSettled[card].Add(callGrace)
+	grace := m.callGrace
+	if grace == 0 {
+		grace = defaultCallGrace
+	}
+	due := m.cardSettled[card].Add(grace)
 	if !now.Before(due) {
 		return true
 	}

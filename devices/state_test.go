@@ -203,12 +203,9 @@ func TestHeadsetModeNoCall(t *testing.T) {
 // Through the Manager: the hint is in Hints, not Problems; a call starting
 // (another program recording from the headset) takes it away with a
 // problems event, and it comes back only once the card has been quiet for
-// callGrace; its fix switches to the music mode, where the music mode's
+// the grace; its fix switches to the music mode, where the music mode's
 // problem says how to come back.
 func TestHeadsetModeNoCallHint(t *testing.T) {
-	grace := callGrace
-	callGrace = 50 * time.Millisecond
-	t.Cleanup(func() { callGrace = grace })
 	headsetOut := rawAudio{ID: "bluez_output.AA.hfp", Kind: AudioOutput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 0.7, Card: "bluez_card.AA"}
 	headsetMic := rawAudio{ID: "bluez_input.AA", Kind: AudioInput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 1, Card: "bluez_card.AA"}
 	laptopMic := rawAudio{ID: "alsa_input.pci.analog", Kind: AudioInput, Label: "Built-in Mic", HasState: true, Volume: 1}
@@ -223,6 +220,10 @@ func TestHeadsetModeNoCallHint(t *testing.T) {
 		}
 	}
 	m := fakeManager(t, sys)
+	const grace = 50 * time.Millisecond
+	m.mu.Lock()
+	m.callGrace = grace
+	m.mu.Unlock()
 	sub := m.Subscribe()
 	defer sub.Close()
 
@@ -240,13 +241,13 @@ func TestHeadsetModeNoCallHint(t *testing.T) {
 	assert.True(t, m.Cards()[0].Recording)
 
 	// The call ends: no hint at once (the desktop may switch back by
-	// itself), then one once the card stayed quiet for callGrace.
+	// itself), but once the card stayed quiet for the grace: the next
+	// problems event, not before.
 	sys.set(func(s *fakeSystem) { s.cards[0].Recording = false })
 	ended := time.Now()
 	require.NoError(t, m.refreshState(context.Background()))
-	assert.Empty(t, m.Hints(), "just after the call")
 	ev, _ = testwait.Recv(t, sub.Problems(), "the hint back")
-	assert.GreaterOrEqual(t, time.Since(ended), callGrace, "not before the grace")
+	assert.GreaterOrEqual(t, time.Since(ended), grace, "not before the grace")
 	require.Equal(t, []string{HintHeadsetModeNoCall}, codes(ev.Hints))
 
 	require.NoError(t, m.Fix(context.Background(), ev.Hints[0]))
@@ -254,4 +255,27 @@ func TestHeadsetModeNoCallHint(t *testing.T) {
 	assert.Equal(t, "a2dp-sink", m.Cards()[0].ActiveProfile)
 	assert.Empty(t, m.Hints())
 	assert.Equal(t, []string{ProblemMicOffInProfile}, codes(m.Problems()), "and the way back to headset mode")
+}
+
+// A headset that connects (or comes back with the sound server) in its
+// headset mode is about to be used for a call: no hint before the grace.
+func TestHeadsetConnectedNoHintAtOnce(t *testing.T) {
+	speakers := rawAudio{ID: "alsa_output.pci", Kind: AudioOutput, Label: "Speakers", Default: true, HasState: true, Volume: 0.7, Card: "alsa_card.pci"}
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{serverMic, speakers},
+		cards: []Card{{Name: "alsa_card.pci", Label: "Built-in", ActiveProfile: "duplex", Profiles: []Profile{{Name: "duplex", Inputs: 1, Outputs: 1, Available: true}}}}}
+	m := fakeManager(t, sys)
+	headset := rawAudio{ID: "bluez_output.AA.hfp", Kind: AudioOutput, Label: "WH-1000XM4", Default: true, HasState: true, Volume: 0.7, Card: "bluez_card.AA"}
+	sys.set(func(s *fakeSystem) {
+		s.server[1].Default = false
+		s.server = append(s.server, headset)
+		s.cards = append(s.cards, Card{Name: "bluez_card.AA", Label: "WH-1000XM4", ActiveProfile: "headset-head-unit", Profiles: []Profile{
+			{Name: "a2dp-sink", Label: "A2DP", Outputs: 1, Available: true},
+			{Name: "headset-head-unit", Label: "HSP/HFP", Inputs: 1, Outputs: 1, Available: true},
+		}})
+	})
+	require.NoError(t, m.Refresh(context.Background()))
+	got, ok := m.CurrentAudioOutputDevice()
+	require.True(t, ok)
+	require.Equal(t, headset.ID, got.DeviceID, "the headset is the speaker now")
+	assert.Empty(t, m.Hints(), "just connected")
 }

@@ -96,35 +96,44 @@ func (a *accountPanel) setSession(secret string) {
 	a.sessionSecret = secret
 }
 
-// secret reads the saved secret for the account in the preferences. It
-// may wait on the keyring: call it off the UI goroutine.
-func (a *accountPanel) secret() (string, error) {
+// accountPrefs is the account as the preferences hold it, read at once on
+// the UI goroutine (where Save writes it), so a job in the keyring's queue
+// never pairs an old app id with a new mode.
+type accountPrefs struct{ appID, region, mode, onBehalfOf string }
+
+func (a *accountPanel) savedPrefs() accountPrefs {
+	p := a.prefs()
+	return accountPrefs{appID: p.String(prefAppID), region: p.StringWithFallback(prefRegion, "us"),
+		mode: p.StringWithFallback(prefMode, modeAPIKey), onBehalfOf: p.String(prefOnBehalfOf)}
+}
+
+// secret reads the saved secret of ap. It may wait on the keyring: call it
+// in the keyring's queue.
+func (a *accountPanel) secret(ap accountPrefs) (string, error) {
 	a.sessionMu.Lock()
 	s := a.sessionSecret
 	a.sessionMu.Unlock()
 	if s != "" {
 		return s, nil
 	}
-	p := a.prefs()
-	return a.h.cfg.Keyring.Get(keyringService, p.String(prefAppID)+"/"+p.StringWithFallback(prefMode, modeAPIKey))
+	return a.h.cfg.Keyring.Get(keyringService, ap.appID+"/"+ap.mode)
 }
 
-// account builds the calls.Account from what was saved. It may wait on
-// the keyring: call it off the UI goroutine.
-func (a *accountPanel) account() (calls.Account, error) {
-	p := a.prefs()
-	acct := calls.Account{AppID: p.String(prefAppID), Region: p.StringWithFallback(prefRegion, "us"), BaseURL: a.baseURL}
+// account builds the calls.Account of ap. It may wait on the keyring: call
+// it in the keyring's queue.
+func (a *accountPanel) account(ap accountPrefs) (calls.Account, error) {
+	acct := calls.Account{AppID: ap.appID, Region: ap.region, BaseURL: a.baseURL}
 	if acct.AppID == "" {
 		return acct, errors.New("no CometChat account is set up yet: use Account… to add one")
 	}
-	secret, err := a.secret()
+	secret, err := a.secret(ap)
 	if err != nil {
 		return acct, fmt.Errorf("the saved key could not be read from the keyring (%v): enter it again under Account…", err)
 	}
-	if p.StringWithFallback(prefMode, modeAPIKey) == modeAuthToken {
+	if ap.mode == modeAuthToken {
 		acct.AuthToken = secret
 	} else {
-		acct.APIKey, acct.OnBehalfOf = secret, p.String(prefOnBehalfOf)
+		acct.APIKey, acct.OnBehalfOf = secret, ap.onBehalfOf
 	}
 	return acct, nil
 }
@@ -170,8 +179,9 @@ func (a *accountPanel) showSettings() {
 	}
 	typed, filling := false, false
 	secretEntry.OnChanged = func(string) { typed = typed || !filling }
+	saved := a.savedPrefs()
 	a.keyring.do(func() {
-		if s, err := a.secret(); err == nil {
+		if s, err := a.secret(saved); err == nil {
 			a.h.cfg.Do(func() {
 				if !typed {
 					filling = true
@@ -252,15 +262,6 @@ func (a *accountPanel) signOut() {
 	})
 }
 
-// save stores the account at once: savePrefs, then storeSecret. It
-// returns a message to show, if any. It waits on the keyring.
-func (a *accountPanel) save(appID, region, mode, onBehalfOf, secret string) string {
-	if msg := a.savePrefs(appID, region, mode, onBehalfOf); msg != "" {
-		return msg
-	}
-	return a.storeSecret(appID, mode, secret)
-}
-
 // savePrefs stores everything but the secret, in the preferences; a
 // message when the app id is not one.
 func (a *accountPanel) savePrefs(appID, region, mode, onBehalfOf string) string {
@@ -302,9 +303,19 @@ func (a *accountPanel) sync() {
 	a.bar.SetValue(0)
 	a.barText.SetText("Syncing with CometChat…")
 	a.syncRow.Show()
+	saved := a.savedPrefs()
 	a.keyring.do(func() {
+		if ctx.Err() != nil { // cancelled (signed out, say) before its turn
+			a.h.cfg.Do(func() {
+				a.cancel = nil
+				a.syncBtn.Enable()
+				a.syncRow.Hide()
+				a.done("Sync cancelled before it started.")
+			})
+			return
+		}
 		// The account's secret comes from the keyring, in its turn.
-		acct, err := a.account()
+		acct, err := a.account(saved)
 		var client *calls.Client
 		if err == nil {
 			client, err = calls.NewClient(acct)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
 )
+
+// saveNow stores the account at once, as the dialog's Save does in two
+// turns (the settings, then the keyring's): a message, if any.
+func saveNow(a *accountPanel, appID, region, mode, onBehalfOf, secret string) string {
+	if msg := a.savePrefs(appID, region, mode, onBehalfOf); msg != "" {
+		return msg
+	}
+	return a.storeSecret(appID, mode, secret)
+}
 
 // mockMu serialises go-keyring's mock (a plain map, not safe for
 // concurrent use) between the window's keyring goroutines and the test.
@@ -101,7 +111,7 @@ func savedToKeyring(t *testing.T, n int) (*harness, *accountPanel, *calls.Store)
 	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st, Keyring: lockedSystemKeyring{}})
 	h.start()
 	a := h.ui.history.account
-	require.Empty(t, a.save("app1", "eu", modeAPIKey, "alice", "sekret-key"))
+	require.Empty(t, saveNow(a, "app1", "eu", modeAPIKey, "alice", "sekret-key"))
 	got, err := mockGet(keyringService, "app1/apikey")
 	require.NoError(t, err)
 	require.Equal(t, "sekret-key", got)
@@ -128,7 +138,7 @@ func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
 	_, err = mockGet(keyringService, "app1/apikey")
 	assert.ErrorIs(t, err, keyring.ErrNotFound, "the keyring entry is gone")
 	assert.Nil(t, h.w.Canvas().Overlays().Top(), "the account dialog closed")
-	_, err = a.account()
+	_, err = a.account(a.savedPrefs())
 	assert.Error(t, err, "no account any more")
 	for _, k := range []string{prefAppID, prefMode, prefOnBehalfOf} {
 		assert.Empty(t, h.app.Preferences().String(k), k)
@@ -145,15 +155,15 @@ func TestAccountSignOutDeletesTheKeyringEntry(t *testing.T) {
 
 	// A session-only secret (no keyring) is forgotten too.
 	withMock(func() { keyring.MockInitWithError(keyring.ErrUnsupportedPlatform) })
-	assert.Contains(t, a.save("app2", "us", modeAuthToken, "", "tok"), "this session only")
+	assert.Contains(t, saveNow(a, "app2", "us", modeAuthToken, "", "tok"), "this session only")
 	a.showSettings()
 	h.tapInDialog("Sign out")
 	h.tapInDialog("Yes")
 	told := len(h.bodies)
 	h.q.until(t, "the second sign-out told", func() bool { return len(h.bodies) > told })
-	_, err = a.account()
+	_, err = a.account(a.savedPrefs())
 	assert.Error(t, err)
-	s, _ := a.secret()
+	s, _ := a.secret(a.savedPrefs())
 	assert.Empty(t, s)
 }
 
@@ -161,7 +171,7 @@ func TestAccountRefusesABadAppID(t *testing.T) {
 	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0)})
 	h.start()
 	a := h.ui.history.account
-	assert.Contains(t, a.save("x?y", "us", modeAPIKey, "alice", "k"), "Nothing was saved")
+	assert.Contains(t, saveNow(a, "x?y", "us", modeAPIKey, "alice", "k"), "Nothing was saved")
 	assert.Empty(t, h.app.Preferences().String(prefAppID))
 }
 
@@ -177,7 +187,7 @@ func TestSyncSaysWhatItSkipped(t *testing.T) {
 	h.start()
 	a := h.ui.history.account
 	a.baseURL = srv.URL
-	require.Empty(t, a.save("app", "us", modeAPIKey, "alice", "k"))
+	require.Empty(t, saveNow(a, "app", "us", modeAPIKey, "alice", "k"))
 	a.sync()
 	h.q.until(t, "the synced list", func() bool { return h.ui.history.countLabel.Text == "1 call" })
 	require.NotEmpty(t, h.bodies)
@@ -206,6 +216,25 @@ type slowKeyring struct {
 	memKeyring
 	gate     chan struct{}
 	answered atomic.Int32
+	logMu    sync.Mutex
+	log      []string // the writes, in order
+}
+
+func (k *slowKeyring) note(what string) {
+	k.logMu.Lock()
+	defer k.logMu.Unlock()
+	k.log = append(k.log, what)
+}
+
+func (k *slowKeyring) writes() []string {
+	k.logMu.Lock()
+	defer k.logMu.Unlock()
+	return slices.Clone(k.log)
+}
+
+func (k *slowKeyring) Delete(s, u string) error {
+	k.note("delete " + u)
+	return k.memKeyring.Delete(s, u)
 }
 
 func (k *slowKeyring) wait() error {
@@ -229,6 +258,7 @@ func (k *slowKeyring) Set(s, u, v string) error {
 	if err := k.wait(); err != nil {
 		return err
 	}
+	k.note("set " + u)
 	return k.memKeyring.Set(s, u, v)
 }
 
@@ -300,9 +330,10 @@ func TestAccountSaveThenSignOutInOrder(t *testing.T) {
 	h.q.until(t, "the sign-out told", func() bool {
 		return len(h.bodies) > 0 && strings.Contains(h.bodies[len(h.bodies)-1], "Signed out")
 	})
+	assert.Equal(t, []string{"set app1/apikey", "delete app1/apikey", "delete app1/authtoken"}, k.writes(), "saved, then removed")
 	_, err := k.memKeyring.Get(keyringService, "app1/apikey")
 	assert.Error(t, err, "the key saved was removed")
-	s, err := a.secret()
+	s, err := a.secret(a.savedPrefs())
 	assert.Error(t, err)
 	assert.Empty(t, s)
 }

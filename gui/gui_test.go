@@ -335,7 +335,7 @@ func TestStoreErrorIsShown(t *testing.T) {
 
 func TestAccountSecretGoesToTheKeyring(t *testing.T) {
 	h, a, _ := savedToKeyring(t, 0)
-	acct, err := a.account()
+	acct, err := a.account(a.savedPrefs())
 	require.NoError(t, err)
 	assert.Equal(t, calls.Account{AppID: "app1", Region: "eu", APIKey: "sekret-key", OnBehalfOf: "alice"}, acct)
 	for _, k := range []string{prefAppID, prefRegion, prefMode, prefOnBehalfOf} {
@@ -344,10 +344,10 @@ func TestAccountSecretGoesToTheKeyring(t *testing.T) {
 
 	// No keyring: said plainly, kept for the session only, not on disk.
 	withMock(func() { keyring.MockInitWithError(errors.New("org.freedesktop.secrets was not provided")) })
-	msg := a.save("app1", "eu", modeAuthToken, "", "tok-123")
+	msg := saveNow(a, "app1", "eu", modeAuthToken, "", "tok-123")
 	assert.Contains(t, msg, "No system keyring is available")
 	assert.Contains(t, msg, "this session only")
-	acct, err = a.account()
+	acct, err = a.account(a.savedPrefs())
 	require.NoError(t, err)
 	assert.Equal(t, "tok-123", acct.AuthToken)
 }
@@ -384,7 +384,7 @@ func TestSyncFillsTheHistoryAndCanBeCancelled(t *testing.T) {
 	h.start()
 	a := h.ui.history.account
 	a.baseURL = srv.URL
-	a.save("app", "us", modeAPIKey, "alice", "k")
+	saveNow(a, "app", "us", modeAPIKey, "alice", "k")
 	a.sync()
 	assert.True(t, a.syncRow.Visible())
 	h.q.until(t, "the synced list", func() bool { return h.ui.history.countLabel.Text == "6 calls" })

@@ -18,7 +18,7 @@ export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="
 "$bin" calls sample --count 2000 >/dev/null
 prefs="$XDG_CONFIG_HOME/fyne/io.mediadesk.MediaDesk"
 mkdir -p "$prefs"
-export BIN="$bin" LOG="$work/app.log"
+export BIN="$bin" LOG="$work/app.log" APP=gui-camera-cpu SCRIPTS="$(dirname "$(realpath "$0")")"
 
 measure() { # measure LABEL [WxH]: no size means no camera at all
 	if [ -n "${2:-}" ]; then
@@ -29,23 +29,8 @@ measure() { # measure LABEL [WxH]: no size means no camera at all
 		unset MEDIADESK_TEST_CAMERA
 	fi
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-		# The X server must answer before the app starts (GLFW gives up at once).
-		for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-		xwininfo -root >/dev/null 2>&1 || { echo "gui-camera-cpu: the X server did not answer within 5 s" >&2; exit 1; }
-		MEDIADESK_STARTUP_TRACE=1 "$BIN" 2>"$LOG" & pid=$!
-		trap "kill -9 $pid 2>/dev/null || true" EXIT
-		fail() { echo "gui-camera-cpu: $1; the app'"'"'s log:" >&2; cat "$LOG" >&2; exit 1; }
-		# Ready: the first frame drawn and the history shown (the startup
-		# trace), polled for up to 60 s.
-		for _ in $(seq 1 1200); do
-			grep -q "window ready after" "$LOG" && grep -q "history shown after" "$LOG" && break
-			kill -0 $pid 2>/dev/null || fail "the app exited"
-			sleep 0.05
-		done
-		grep -q "window ready after" "$LOG" && grep -q "history shown after" "$LOG" ||
-			fail "the window and history were not shown within 60 s"
-		sleep 2 # start-up work (first preview frames, the list filling) kept out of the count
-		kill -0 $pid 2>/dev/null || fail "the app exited"
+		. "$SCRIPTS/gui-app.sh"
+		app_start
 		# user+system ticks per thread: llvmpipe threads, and the rest.
 		ticks() { for t in /proc/$pid/task/*; do
 			echo "$(cat $t/comm 2>/dev/null) $(awk "{print \$14+\$15}" $t/stat 2>/dev/null || echo 0)"; done |
@@ -56,11 +41,7 @@ measure() { # measure LABEL [WxH]: no size means no camera at all
 		hz=$(getconf CLK_TCK)
 		pct() { awk -v a=$1 -v b=$2 -v hz=$hz "BEGIN {printf \"%.1f\", 100*(b-a)/hz/15}"; }
 		echo "| $0 | $(pct $((gl1+go1)) $((gl2+go2))) % | $(pct $go1 $go2) % | $(pct $gl1 $gl2) % |"
-		# Stop it, bounded: 15 s to exit on SIGTERM, then SIGKILL (the trap).
-		kill $pid
-		for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-		kill -0 $pid 2>/dev/null && fail "the app did not exit within 15 s of SIGTERM"
-		wait $pid 2>/dev/null || true' "$1" 2> >(grep -v "fd limit" >&2)
+		app_stop' "$1" 2> >(grep -v "fd limit" >&2)
 }
 
 echo "| window, 2,000-call history | CPU, % of one core | Go threads (conversion, Fyne, runtime) | llvmpipe (GL rasteriser) |"

@@ -21,37 +21,18 @@ mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db"
 "$bin" calls sample --count 2000 >/dev/null
 
-export BIN="$bin" LOG="$work/app.log"
+export BIN="$bin" LOG="$work/app.log" APP=gui-meter-cpu SCRIPTS="$(dirname "$(realpath "$0")")"
 
 measure() { # measure LABEL
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-		# The X server must answer before the app starts (GLFW gives up at once).
-		for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-		xwininfo -root >/dev/null 2>&1 || { echo "gui-meter-cpu: the X server did not answer within 5 s" >&2; exit 1; }
-		MEDIADESK_STARTUP_TRACE=1 "$BIN" 2>"$LOG" & pid=$!
-		trap "kill -9 $pid 2>/dev/null || true" EXIT
-		fail() { echo "gui-meter-cpu: $1; the app'"'"'s log:" >&2; cat "$LOG" >&2; exit 1; }
-		# Ready: the first frame drawn and the history shown (the startup
-		# trace), polled for up to 60 s.
-		for _ in $(seq 1 1200); do
-			grep -q "window ready after" "$LOG" && grep -q "history shown after" "$LOG" && break
-			kill -0 $pid 2>/dev/null || fail "the app exited"
-			sleep 0.05
-		done
-		grep -q "window ready after" "$LOG" && grep -q "history shown after" "$LOG" ||
-			fail "the window and history were not shown within 60 s"
-		sleep 2 # start-up work (the meter opening, the list filling) kept out of the count
-		kill -0 $pid 2>/dev/null || fail "the app exited"
+		. "$SCRIPTS/gui-app.sh"
+		app_start
 		# user+system ticks of the process over 15 s, as % of one core
 		a=$(awk "{print \$14+\$15}" /proc/$pid/stat)
 		sleep 15 # the measurement window
 		b=$(awk "{print \$14+\$15}" /proc/$pid/stat)
 		echo "| $0 | $(awk -v a=$a -v b=$b -v hz=$(getconf CLK_TCK) "BEGIN {printf \"%.1f\", 100*(b-a)/hz/15}") % |"
-		# Stop it, bounded: 15 s to exit on SIGTERM, then SIGKILL (the trap).
-		kill $pid
-		for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-		kill -0 $pid 2>/dev/null && fail "the app did not exit within 15 s of SIGTERM"
-		wait $pid 2>/dev/null || true' "$1" 2> >(grep -v "fd limit" >&2)
+		app_stop' "$1" 2> >(grep -v "fd limit" >&2)
 }
 
 echo "| window, 2,000-call history | CPU, % of one core |"

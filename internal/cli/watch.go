@@ -25,6 +25,10 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	}
 	defer m.Close()
 
+	// Subscribed before the first snapshot: a change in between is told
+	// twice at worst, never lost.
+	sub := m.Subscribe()
+	defer sub.Close()
 	out := &lineWriter{w: env.Stdout}
 	if *asJSON {
 		out.json(struct {
@@ -45,8 +49,6 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	for _, c := range m.Cards() {
 		cards[c.Name] = c
 	}
-	sub := m.Subscribe()
-	defer sub.Close()
 	for {
 		select {
 		case <-ctx.Done(): // SIGINT or SIGTERM: close everything, exit 0
@@ -85,12 +87,14 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			for _, s := range e.Changed {
 				out.line("~ %s (%s) muted %v, volume %.0f %%", s.DeviceID, s.Kind, s.Muted, s.Volume*100)
 			}
+			now := map[string]devices.Card{}
 			for _, c := range e.Cards {
 				if was, ok := cards[c.Name]; !ok || was.ActiveProfile != c.ActiveProfile || was.Recording != c.Recording {
 					out.line("~ card %s: profile %s%s", c.Name, c.ActiveProfile, tag(c.Recording, ", another program records from it"))
 				}
-				cards[c.Name] = c
+				now[c.Name] = c
 			}
+			cards = now
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {

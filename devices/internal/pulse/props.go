@@ -124,7 +124,7 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		{&proto.GetServerInfo{}, &server},
 		{&proto.GetSourceOutputInfoList{}, &recorders},
 	}
-	const recordersReq = 4
+	recordersReq := len(reqs) - 1 // the optional one, kept last
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
 	for i, r := range reqs {
@@ -199,11 +199,13 @@ const AppName = "MediaDesk"
 // that are not MediaDesk's, and marks each card with such a stream on one
 // of its microphones (not a monitor of its speakers) as Recording: that is
 // what a call looks like to the sound server. Left out: streams named
-// AppName, corked (paused) ones, and level meters (pavucontrol's and the
-// desktop's volume applets open peak-detecting streams, resample method
-// "peaks"). A module's stream (echo cancellation, a loopback) counts: a
-// call may be carried through it. unknown (the server did not say who
-// records) marks every card Recording, so no hint claims there is no call.
+// AppName and level meters (pavucontrol's and the desktop's volume applets
+// open peak-detecting streams: PulseAudio says resample method "peaks",
+// PipeWire sets stream.monitor). A paused (corked) stream counts, as an app
+// may pause its microphone while muted in a call, and so does a module's
+// (echo cancellation, a loopback may carry a call). unknown (the server did
+// not say who records) marks every card Recording, so no hint claims there
+// is no call.
 func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders proto.GetSourceOutputInfoListReply, unknown bool) {
 	if unknown {
 		for i := range out.Cards {
@@ -217,7 +219,7 @@ func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders
 	}
 	for _, r := range recorders {
 		name, ok := byIndex[r.SourceIndex]
-		if !ok || r.Corked || r.ResampleMethod == "peaks" {
+		if !ok || isLevelMeter(r) {
 			continue
 		}
 		if app, ok := r.Properties["application.name"]; ok && app.String() == AppName {
@@ -235,6 +237,15 @@ func countRecorders(out Devices, sources proto.GetSourceInfoListReply, recorders
 			}
 		}
 	}
+}
+
+// isLevelMeter reports a peak-detecting stream: a volume applet's meter.
+func isLevelMeter(r *proto.GetSourceOutputInfoReply) bool {
+	if r.ResampleMethod == "peaks" {
+		return true // PulseAudio
+	}
+	v, ok := r.Properties["stream.monitor"] // PipeWire
+	return ok && v.String() == "true"
 }
 
 // groupKey picks the strongest link the server gives: the sysfs path

@@ -8,8 +8,9 @@ import (
 )
 
 // Who counts as recording from a card: not MediaDesk (by name, from any
-// process), not a paused stream, not a level meter, not a stream on the
-// card's monitor; a stream with no name at all (a module's) does.
+// process), not a level meter (as PulseAudio and PipeWire mark one), not a
+// stream on the card's monitor; a paused stream and a stream with no name
+// at all (a module's) do.
 func TestCountRecorders(t *testing.T) {
 	sources := proto.GetSourceInfoListReply{
 		{SourceIndex: 1, SourceName: "bluez_input.AA", CardIndex: 1, MonitorSourceIndex: proto.Undefined},
@@ -48,9 +49,12 @@ func TestCountRecorders(t *testing.T) {
 			map[string]bool{"bluez_card.AA": true, "alsa_card.usb": false}},
 		{"MediaDesk, any process", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, Properties: named(AppName)}},
 			map[string]bool{"bluez_card.AA": false, "alsa_card.usb": false}},
-		{"paused", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, Properties: named("Firefox"), Corked: true}},
+		{"paused (muted in a call, say)", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, Properties: named("Firefox"), Corked: true}},
+			map[string]bool{"bluez_card.AA": true, "alsa_card.usb": false}},
+		{"a level meter on PulseAudio", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, Properties: named("pavucontrol"), ResampleMethod: "peaks"}},
 			map[string]bool{"bluez_card.AA": false, "alsa_card.usb": false}},
-		{"a level meter", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, Properties: named("pavucontrol"), ResampleMethod: "peaks"}},
+		{"a level meter on PipeWire", proto.GetSourceOutputInfoListReply{{SourceIndex: 1, ResampleMethod: "PipeWire",
+			Properties: proto.PropList{"application.name": proto.PropListString("pavucontrol"), "stream.monitor": proto.PropListString("true")}}},
 			map[string]bool{"bluez_card.AA": false, "alsa_card.usb": false}},
 		{"the monitor of its speakers", proto.GetSourceOutputInfoListReply{{SourceIndex: 2, Properties: named("OBS")}},
 			map[string]bool{"bluez_card.AA": false, "alsa_card.usb": false}},
