@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,29 +16,30 @@ import (
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
-// watching is `mediadesk watch --json` running in this process, read one
-// JSON line at a time.
+// watching is `mediadesk watch` running in this process, read one line at
+// a time.
 type watching struct {
 	t     *testing.T
-	lines chan map[string]any
+	lines chan string
 	stop  func() int
 }
 
-func startWatch(t *testing.T) *watching {
+// startWatch runs `watch --json`.
+func startWatch(t *testing.T) *watching { return startWatchWith(t, "--json") }
+
+func startWatchWith(t *testing.T, flags ...string) *watching {
 	pr, pw := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, Env{Stdout: pw, Stderr: io.Discard}, []string{"watch", "--json"})
+		done <- Run(ctx, Env{Stdout: pw, Stderr: io.Discard}, append([]string{"watch"}, flags...))
 		pw.Close()
 	}()
-	w := &watching{t: t, lines: make(chan map[string]any, 100)}
+	w := &watching{t: t, lines: make(chan string, 100)}
 	go func() {
 		sc := bufio.NewScanner(pr)
 		for sc.Scan() {
-			var v map[string]any
-			json.Unmarshal(sc.Bytes(), &v)
-			w.lines <- v
+			w.lines <- sc.Text()
 		}
 		close(w.lines)
 		io.Copy(io.Discard, pr) // keep the pipe flowing while it shuts down
@@ -55,18 +58,65 @@ func startWatch(t *testing.T) *watching {
 	return w
 }
 
-// next returns the next line, failing the test if none comes within d.
-func (w *watching) next(d time.Duration, what string) map[string]any {
+// nextLine returns the next line, failing the test if none comes within d.
+func (w *watching) nextLine(d time.Duration, what string) string {
 	w.t.Helper()
 	select {
-	case v, ok := <-w.lines:
+	case l, ok := <-w.lines:
 		require.True(w.t, ok, "watch ended while waiting for %s", what)
-		require.NotNil(w.t, v, "a JSON line (waiting for %s)", what)
-		return v
+		return l
 	case <-time.After(d):
 		w.t.Fatalf("no line within %v: waiting for %s", d, what)
 	}
-	return nil
+	return ""
+}
+
+// next returns the next line as JSON.
+func (w *watching) next(d time.Duration, what string) map[string]any {
+	w.t.Helper()
+	var v map[string]any
+	l := w.nextLine(d, what)
+	require.NoError(w.t, json.Unmarshal([]byte(l), &v), "a JSON line (waiting for %s): %q", what, l)
+	return v
+}
+
+// upTo reads lines until one contains s, within d, and returns the lines
+// before it.
+func (w *watching) upTo(d time.Duration, s string) []string {
+	w.t.Helper()
+	deadline := time.Now().Add(d)
+	var before []string
+	for {
+		l := w.nextLine(time.Until(deadline), fmt.Sprintf("a line with %q (after %q)", s, before))
+		if strings.Contains(l, s) {
+			return before
+		}
+		before = append(before, l)
+	}
+}
+
+// In text, watch says each change as it comes: a mute as its device's
+// state line and then its problem, the unmute and "! no problems"; a
+// volume change as its state line, with nothing about problems (none
+// changed).
+func TestWatchText(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("speakers", "Speakers")
+	w := startWatchWith(t)
+	w.upTo(5*time.Second, "speakers") // the table
+	s.Pactl("set-sink-mute", "speakers", "1")
+	w.upTo(5*time.Second, "~ speakers (audiooutput) muted true")
+	w.upTo(5*time.Second, "! SPEAKER_MUTED: Your speaker (Speakers) is muted")
+	s.Pactl("set-sink-mute", "speakers", "0")
+	w.upTo(5*time.Second, "~ speakers (audiooutput) muted false")
+	w.upTo(5*time.Second, "! no problems")
+	s.Pactl("set-sink-volume", "speakers", "50%")
+	w.upTo(5*time.Second, "volume 50 %")
+	s.Pactl("set-sink-mute", "speakers", "1")
+	for _, l := range w.upTo(5*time.Second, "! SPEAKER_MUTED") {
+		assert.False(t, strings.HasPrefix(l, "!"), "no problem line for a volume change: %q", l)
+	}
+	assert.Equal(t, ExitOK, w.stop())
 }
 
 func TestWatchJSON(t *testing.T) {
