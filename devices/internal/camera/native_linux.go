@@ -22,6 +22,7 @@ package camera
 #cgo LDFLAGS: -l:libturbojpeg.a -l:libyuv.a
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <turbojpeg.h>
 #include <libyuv/convert_argb.h>
 #include <libyuv/convert_from_argb.h>
@@ -57,8 +58,17 @@ static int md_grey(const uint8_t* src, int stride, uint8_t* dst, int dst_stride,
 	return J400ToARGB(src, stride, dst, dst_stride, w, h);
 }
 
-static int md_jpeg(tjhandle t, const uint8_t* frame, unsigned long n, uint8_t* dst, int w, int dst_stride, int h, int flags) {
-	return tjDecompress2(t, frame, n, dst, w, dst_stride, h, TJPF_RGBA, flags);
+// md_jpeg decodes, and on failure says why in the same call: TurboJPEG
+// keeps a warning's text in a thread-local buffer, and two cgo calls may
+// run on two OS threads.
+static int md_jpeg(tjhandle t, const uint8_t* frame, unsigned long n, uint8_t* dst, int w, int dst_stride, int h, int flags,
+		int* code, char* msg, size_t msglen) {
+	int r = tjDecompress2(t, frame, n, dst, w, dst_stride, h, TJPF_RGBA, flags);
+	if (r != 0) {
+		*code = tjGetErrorCode(t);
+		snprintf(msg, msglen, "%s", tjGetErrorStr2(t));
+	}
+	return r;
 }
 */
 import "C"
@@ -123,6 +133,10 @@ type nativeJPEG struct{ t *turbo }
 type turbo struct {
 	h       C.tjhandle
 	cleanup runtime.Cleanup
+	// code and msg are why the last decode failed, filled in by the call
+	// that failed (kept here: passed to C, locals would be allocated).
+	code C.int
+	msg  [200]C.char
 }
 
 // decode decodes frame (whose header inspect checked against dst's size)
@@ -143,13 +157,15 @@ func (n *nativeJPEG) decode(dst *image.RGBA, frame []byte) (handled bool, err er
 		t.cleanup = runtime.AddCleanup(t, func(h C.tjhandle) { C.tjDestroy(h) }, hd)
 		n.t = t
 	}
-	r := C.md_jpeg(n.t.h, (*C.uint8_t)(unsafe.Pointer(&frame[0])), C.ulong(len(frame)),
-		(*C.uint8_t)(unsafe.Pointer(&dst.Pix[0])), C.int(w), C.int(dst.Stride), C.int(h), jpegFlags)
+	t := n.t
+	r := C.md_jpeg(t.h, (*C.uint8_t)(unsafe.Pointer(&frame[0])), C.ulong(len(frame)),
+		(*C.uint8_t)(unsafe.Pointer(&dst.Pix[0])), C.int(w), C.int(dst.Stride), C.int(h), jpegFlags,
+		&t.code, &t.msg[0], C.size_t(len(t.msg)))
 	if r == 0 {
 		return true, nil
 	}
-	msg := C.GoString(C.tjGetErrorStr2(n.t.h))
-	if C.tjGetErrorCode(n.t.h) == C.TJERR_WARNING && harmless(msg) {
+	msg := C.GoString(&t.msg[0])
+	if t.code == C.TJERR_WARNING && harmless(msg) {
 		return true, nil
 	}
 	return true, fmt.Errorf("%w: %s", ErrBadJPEG, msg)
