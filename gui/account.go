@@ -179,9 +179,9 @@ func (a *accountPanel) showSettings() {
 	}
 	typed, filling := false, false
 	secretEntry.OnChanged = func(string) { typed = typed || !filling }
-	saved := a.savedPrefs()
+	current := a.savedPrefs()
 	a.keyring.do(func() {
-		if s, err := a.secret(saved); err == nil {
+		if s, err := a.secret(current); err == nil {
 			a.h.cfg.Do(func() {
 				if !typed {
 					filling = true
