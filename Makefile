@@ -91,7 +91,7 @@ test-in-pulse: fmt-check vet lint
 # start stacks of their own the same way). Screenshot at
 # artifacts/pipewire/gui-smoke.png.
 .PHONY: test-in-pipewire
-SOUND_SERVER_PACKAGES := ./devices/ ./internal/cli/ ./gui/
+SOUND_SERVER_PACKAGES := ./devices/ ./devices/internal/pulse/ ./devices/internal/miniaudio/ ./internal/cli/ ./gui/
 test-in-pipewire:
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
 	$(GO) build -tags $(TAGS) -o $(BIN) .
