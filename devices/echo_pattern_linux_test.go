@@ -27,19 +27,22 @@ func pulseManager(t *testing.T) *devices.Manager {
 	return m
 }
 
-// recordDuring records d from mic and runs play once the stream delivers.
-func recordDuring(t *testing.T, m *devices.Manager, mic string, d time.Duration, play func() error) *devices.Recording {
+// recorded is how a recording ended.
+type recorded struct {
+	rec *devices.Recording
+	err error
+}
+
+// startRecording records d from mic under ctx and returns once the stream
+// delivers; how it ended comes on the channel.
+func startRecording(ctx context.Context, t *testing.T, m *devices.Manager, mic string, d time.Duration) <-chan recorded {
 	t.Helper()
 	started := make(chan struct{})
 	var once sync.Once
-	type result struct {
-		rec *devices.Recording
-		err error
-	}
-	done := make(chan result, 1)
+	done := make(chan recorded, 1)
 	go func() {
-		rec, err := m.Record(context.Background(), mic, d, func(devices.Reading) { once.Do(func() { close(started) }) })
-		done <- result{rec, err}
+		rec, err := m.Record(ctx, mic, d, func(devices.Reading) { once.Do(func() { close(started) }) })
+		done <- recorded{rec, err}
 	}()
 	select {
 	case <-started:
@@ -48,6 +51,13 @@ func recordDuring(t *testing.T, m *devices.Manager, mic string, d time.Duration,
 	case <-time.After(guestWait):
 		t.Fatalf("recording %s delivered nothing within %v", mic, guestWait)
 	}
+	return done
+}
+
+// recordDuring records d from mic and runs play once the stream delivers.
+func recordDuring(t *testing.T, m *devices.Manager, mic string, d time.Duration, play func() error) *devices.Recording {
+	t.Helper()
+	done := startRecording(context.Background(), t, m, mic, d)
 	require.NoError(t, play())
 	r, _ := testwait.Recv(t, done, "the recording of "+mic+" to end")
 	require.NoError(t, r.err)
@@ -89,23 +99,11 @@ func TestRecordAndPlayBackKeepsThePattern(t *testing.T) {
 	// done: a leak at any point of the playback would be in it.
 	var back *devices.Recording
 	octx, stopOther := context.WithCancel(ctx)
-	otherStarted := make(chan struct{})
-	var once sync.Once
-	otherDone := make(chan *devices.Recording, 1)
-	go func() {
-		rec, _ := m.Record(octx, "other.monitor", time.Minute, func(devices.Reading) { once.Do(func() { close(otherStarted) }) })
-		otherDone <- rec
-	}()
-	select {
-	case <-otherStarted:
-	case r := <-otherDone:
-		t.Fatalf("recording other.monitor ended before it delivered (%v)", r)
-	case <-time.After(30 * time.Second):
-		t.Fatal("recording other.monitor delivered nothing within 30 s")
-	}
+	otherDone := startRecording(octx, t, m, "other.monitor", time.Minute)
 	back = recordDuring(t, m, "speakers.monitor", rec.Duration()+time.Second, func() error { return m.Play(ctx, "speakers", rec) })
 	stopOther()
-	other, _ := testwait.Recv(t, otherDone, "the default sink's recording to end")
+	r, _ := testwait.Recv(t, otherDone, "the default sink's recording to end")
+	other := r.rec
 	require.NotNil(t, other)
 	require.Greater(t, other.Duration(), rec.Duration(), "the default sink was recorded through the playback")
 	gapBack := notesGap(t, "played back", back.Samples())

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
 // Record and Play explain a stream that stops as a meter does: a fresh
@@ -43,15 +45,10 @@ func TestRecordAndPlayExplainAStoppedStream(t *testing.T) {
 		s := srv.streams[n]
 		srv.mu.Unlock()
 		s.Close()
-		select {
-		case err := <-done:
-			var e *Error
-			require.ErrorAs(t, err, &e)
-			return e
-		case <-time.After(10 * time.Second):
-			t.Fatal("it did not end when its stream stopped")
-		}
-		return nil
+		err, _ := testwait.Recv(t, done, "its end when its stream stopped")
+		var e *Error
+		require.ErrorAs(t, err, &e)
+		return e
 	}
 	same := func(*fakeSystem) {}
 

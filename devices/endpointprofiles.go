@@ -17,32 +17,27 @@ import (
 // microphone (or, once something opens the headset's microphone, the
 // Stereo endpoint goes silent).
 func micOffInEndpoint(d Info, s DeviceState, cards []Card, states map[string]DeviceState, lists Lists) (Problem, bool) {
-	if s.Card == "" || s.Profile == "" {
+	c, ok := cardNamed(cards, s.Card)
+	if !ok || s.Profile == "" || c.ActiveProfile != "" {
 		return Problem{}, false
 	}
-	for _, c := range cards {
-		if c.Name != s.Card || c.ActiveProfile != "" {
-			continue
-		}
-		cur := c.profile(s.Profile)
-		if cur == nil || cur.Inputs > 0 {
-			return Problem{}, false
-		}
-		in, out, profile := endpointsWithMic(c, states, lists)
-		if in == "" || out == "" {
-			return Problem{}, false
-		}
-		label := profile
-		if p := c.profile(profile); p != nil {
-			label = p.Label
-		}
-		return Problem{Code: ProblemMicOffInStereoEndpoint, Kind: AudioOutput, DeviceID: d.DeviceID,
-			Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone. "+
-				"Its %s endpoints have one (calls sound like a phone call); Windows cannot switch the headset for us.", c.Label, shortLabel(cur.Label), shortLabel(label)),
-			Fix:  fmt.Sprintf("Use %s's Hands-Free devices", c.Label),
-			Card: c.Name, Profile: profile}, true
+	cur := c.profile(s.Profile)
+	if cur == nil || cur.Inputs > 0 {
+		return Problem{}, false
 	}
-	return Problem{}, false
+	in, out, profile := endpointsWithMic(c, states, lists)
+	if in == "" || out == "" {
+		return Problem{}, false
+	}
+	label := profile
+	if p := c.profile(profile); p != nil {
+		label = p.Label
+	}
+	return Problem{Code: ProblemMicOffInStereoEndpoint, Kind: AudioOutput, DeviceID: d.DeviceID,
+		Message: fmt.Sprintf("Your speaker is %s's %s endpoint, which has no microphone: calls would use another microphone. "+
+			"Its %s endpoints have one (calls sound like a phone call); Windows cannot switch the headset for us.", c.Label, shortLabel(cur.Label), shortLabel(label)),
+		Fix:  fmt.Sprintf("Use %s's Hands-Free devices", c.Label),
+		Card: c.Name, Profile: profile}, true
 }
 
 // shortLabel is a profile's label without its parenthesis: "Stereo" for
@@ -80,12 +75,7 @@ func endpointsWithMic(c Card, states map[string]DeviceState, lists Lists) (in, o
 // microphone.
 func (m *Manager) fixMicOffInEndpoint(p Problem) error {
 	m.mu.Lock()
-	var c Card
-	for _, cc := range m.cards {
-		if cc.Name == p.Card {
-			c = cc
-		}
-	}
+	c, _ := cardNamed(m.cards, p.Card)
 	in, out, _ := endpointsWithMic(c, m.states, m.lists)
 	m.mu.Unlock()
 	if in == "" || out == "" {

@@ -239,16 +239,22 @@ func headsetModeNoCall(d Info, s DeviceState, cards []Card) (Problem, bool) {
 // cardOf is the card a device's state names and the profile it runs;
 // false when it names none, or one not listed, or one in no known profile.
 func cardOf(s DeviceState, cards []Card) (Card, *Profile, bool) {
-	if s.Card == "" {
+	c, ok := cardNamed(cards, s.Card)
+	if !ok {
 		return Card{}, nil, false
 	}
+	active := c.profile(c.ActiveProfile)
+	return c, active, active != nil
+}
+
+// cardNamed is the card of that name; false for "" or one not listed.
+func cardNamed(cards []Card, name string) (Card, bool) {
 	for _, c := range cards {
-		if c.Name == s.Card {
-			active := c.profile(c.ActiveProfile)
-			return c, active, active != nil
+		if name != "" && c.Name == name {
+			return c, true
 		}
 	}
-	return Card{}, nil, false
+	return Card{}, false
 }
 
 // isMusicProfile: a Bluetooth headset's music mode (A2DP: PulseAudio's
@@ -289,31 +295,42 @@ func defaultMicIsMonitor(raw []rawAudio) (Problem, bool) {
 		Fix:     "Choose a real microphone"}, true
 }
 
+// fixes are what Manager.Fix does for each code it can fix: one table, so
+// Fixable and Fix cannot disagree.
+var fixes = map[string]func(m *Manager, ctx context.Context, p Problem) error{
+	ProblemMicMuted:     unmute,
+	ProblemSpeakerMuted: unmute,
+	ProblemMicVolumeLow: raise, ProblemSpeakerVolumeLow: raise,
+	ProblemMicOffInProfile: switchProfile, HintHeadsetModeNoCall: switchProfile,
+	ProblemMicOffInStereoEndpoint: func(m *Manager, _ context.Context, p Problem) error { return m.fixMicOffInEndpoint(p) },
+}
+
+func unmute(m *Manager, ctx context.Context, p Problem) error {
+	return m.SetMute(ctx, p.Kind, p.DeviceID, false)
+}
+
+func raise(m *Manager, ctx context.Context, p Problem) error {
+	return m.SetVolume(ctx, p.Kind, p.DeviceID, p.Volume)
+}
+
+func switchProfile(m *Manager, ctx context.Context, p Problem) error {
+	return m.SetCardProfile(ctx, p.Card, p.Profile)
+}
+
 // Fixable reports whether Manager.Fix can fix p (else p.Fix is for a
 // person: close another application, plug a device in).
 func (p Problem) Fixable() bool {
-	switch p.Code {
-	case ProblemMicMuted, ProblemSpeakerMuted, ProblemMicVolumeLow, ProblemSpeakerVolumeLow,
-		ProblemMicOffInProfile, ProblemMicOffInStereoEndpoint, HintHeadsetModeNoCall:
-		return true
-	}
-	return false
+	_, ok := fixes[p.Code]
+	return ok
 }
 
 // Fix carries out a problem's (or a hint's) fix: unmute, raise the
-// volume, or switch the card's profile. DEFAULT_MIC_IS_MONITOR has no automatic fix (which
-// microphone is a person's choice): it is an error matching
-// ErrUnknownDevice's kind of usage error.
+// volume, or switch the card's profile. DEFAULT_MIC_IS_MONITOR has no
+// automatic fix (which microphone is a person's choice): it is an error
+// matching ErrUnknownDevice's kind of usage error.
 func (m *Manager) Fix(ctx context.Context, p Problem) error {
-	switch p.Code {
-	case ProblemMicMuted, ProblemSpeakerMuted:
-		return m.SetMute(ctx, p.Kind, p.DeviceID, false)
-	case ProblemMicVolumeLow, ProblemSpeakerVolumeLow:
-		return m.SetVolume(ctx, p.Kind, p.DeviceID, p.Volume)
-	case ProblemMicOffInProfile, HintHeadsetModeNoCall:
-		return m.SetCardProfile(ctx, p.Card, p.Profile)
-	case ProblemMicOffInStereoEndpoint:
-		return m.fixMicOffInEndpoint(p)
+	if f, ok := fixes[p.Code]; ok {
+		return f(m, ctx, p)
 	}
 	return newError(CodeNoAutomaticFix, fmt.Sprintf("%s has no automatic fix", p.Code), p.Fix)
 }

@@ -51,7 +51,9 @@ func (m *Manager) refresh(ctx context.Context, d what) error {
 		}
 		m.audio = next
 		m.mu.Unlock()
-		watchState(next, m.stateChanged)
+		if next != audio { // a backend of its own: tell it whom to tell
+			watchState(next, m.stateChanged)
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -239,10 +239,8 @@ func (m *Manager) SetCardProfile(ctx context.Context, card, profile string) erro
 		return err
 	}
 	m.mu.Lock()
-	known := false
-	for _, c := range m.cards {
-		known = known || c.Name == card && c.profile(profile) != nil
-	}
+	c, known := cardNamed(m.cards, card)
+	known = known && c.profile(profile) != nil
 	m.mu.Unlock()
 	if !known {
 		return newError(CodeUnknownProfile, fmt.Sprintf("no card %q with a profile %q", card, profile),

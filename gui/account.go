@@ -307,9 +307,7 @@ func (a *accountPanel) sync() {
 	a.keyring.do(func() {
 		if ctx.Err() != nil { // cancelled (signed out, say) before its turn
 			a.h.cfg.Do(func() {
-				a.cancel = nil
-				a.syncBtn.Enable()
-				a.syncRow.Hide()
+				a.syncEnded(cancel)
 				a.done("Sync cancelled before it started.")
 			})
 			return
@@ -322,16 +320,21 @@ func (a *accountPanel) sync() {
 		}
 		if err != nil {
 			a.h.cfg.Do(func() {
-				cancel()
-				a.cancel = nil
-				a.syncBtn.Enable()
-				a.syncRow.Hide()
+				a.syncEnded(cancel)
 				dialog.ShowError(err, a.h.cfg.Window)
 			})
 			return
 		}
 		go a.runSync(ctx, cancel, client, st)
 	})
+}
+
+// syncEnded puts the sync's controls back (on the UI goroutine).
+func (a *accountPanel) syncEnded(cancel context.CancelFunc) {
+	cancel()
+	a.cancel = nil
+	a.syncBtn.Enable()
+	a.syncRow.Hide()
 }
 
 // runSync fetches the calls, with progress, and says how it ended.
@@ -345,10 +348,7 @@ func (a *accountPanel) runSync(ctx context.Context, cancel context.CancelFunc, c
 		})
 	})
 	a.h.cfg.Do(func() {
-		cancel()
-		a.cancel = nil
-		a.syncBtn.Enable()
-		a.syncRow.Hide()
+		a.syncEnded(cancel)
 		switch {
 		case errors.Is(err, context.Canceled):
 			a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))

@@ -123,7 +123,8 @@ func problemKey(p devices.Problem) string {
 // redraw shows the verdict and, when the findings changed, their rows.
 func (v *checkView) redraw() {
 	ps := v.findings()
-	if v.drawn && len(ps) == len(v.shown) && v.step != stepDone && sameProblems(ps, v.shown) {
+	same := v.drawn && sameProblems(ps, v.shown)
+	if same && v.step != stepDone {
 		return // nothing to draw again
 	}
 	if ready := len(ps) == 0; !v.drawn || ready != (len(v.shown) == 0) {
@@ -144,7 +145,7 @@ func (v *checkView) redraw() {
 	if v.step == stepDone {
 		v.guide.SetText(v.instruction(stepDone))
 	}
-	if v.drawn && sameProblems(ps, v.shown) {
+	if same {
 		return
 	}
 	v.shown, v.drawn = ps, true

@@ -86,12 +86,18 @@ func matchesPreference(d devices.Info, p devices.Preference) bool {
 
 // activeID is the deviceId of the active device in list ("" if none).
 func activeID(list []devices.Info) string {
+	d, _ := activeInfo(list)
+	return d.DeviceID
+}
+
+// activeInfo is the active device of list; false when none is.
+func activeInfo(list []devices.Info) (devices.Info, bool) {
 	for _, d := range list {
 		if d.Active {
-			return d.DeviceID
+			return d, true
 		}
 	}
-	return ""
+	return devices.Info{}, false
 }
 
 // connected names the physical devices that appeared between prev and

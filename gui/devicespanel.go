@@ -248,27 +248,21 @@ func (p *devicesPanel) showState() {
 }
 
 func (p *devicesPanel) updateCamera() {
-	id := activeID(p.lists.VideoInputDevices)
-	if id == "" {
+	info, ok := activeInfo(p.lists.VideoInputDevices)
+	if !ok || info.DeviceID == "" {
 		p.cameraInfo.SetText("No camera found.")
 		p.camera.setCamera(nil)
 		return
 	}
 	for _, c := range p.cfg.Devices.Cameras() {
-		if c.DeviceID == id {
+		if c.DeviceID == info.DeviceID {
 			p.cameraInfo.SetText(formatSummary(c))
 			p.camera.setCamera(&c)
 			return
 		}
 	}
 	p.cameraInfo.SetText("")
-	c := devices.Camera{Info: devices.Info{DeviceID: id}}
-	for _, d := range p.lists.VideoInputDevices {
-		if d.DeviceID == id {
-			c.Info = d
-		}
-	}
-	p.camera.setCamera(&c)
+	p.camera.setCamera(&devices.Camera{Info: info})
 }
 
 // picked applies a choice made in a picker and saves it.

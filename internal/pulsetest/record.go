@@ -5,6 +5,7 @@ package pulsetest
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -50,13 +51,7 @@ func (r *Recorder) Len() int { return r.out.Len() / 4 }
 func (r *Recorder) WaitFor(t testing.TB, d time.Duration, what string) {
 	t.Helper()
 	want := int(d.Seconds() * Rate)
-	deadline := time.Now().Add(10 * time.Second)
-	for r.Len() < want {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the recorder captured %d frames, want %d", what, r.Len(), want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	WaitFor(t, 10*time.Second, fmt.Sprintf("%s: the recorder to capture %d frames", what, want), func() bool { return r.Len() >= want })
 }
 
 // Stop ends the recording and returns its left channel; later calls return
