@@ -16,7 +16,7 @@ GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudi
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
-.PHONY: all build run deps test-deps tools test test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean
+.PHONY: all build run deps test-deps tools test conflict-check test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean
 
 all: build
 
@@ -45,7 +45,7 @@ tools:
 # The whole check: formatting, vet, staticcheck, and the race-enabled tests
 # against a private PulseAudio, then the sound-server ones against a private
 # PipeWire, each started here and stopped afterwards.
-test: test-deps tools
+test: conflict-check test-deps tools
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
 	scripts/with-pipewire.sh $(MAKE) --no-print-directory test-in-pipewire
 	$(MAKE) --no-print-directory cross-windows
@@ -115,6 +115,11 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzParseUevent$$' -fuzztime $(FUZZTIME) ./devices/internal/uevent/
 	$(GO) test -run XXX -fuzz '^FuzzFourCC$$' -fuzztime $(FUZZTIME) ./devices/internal/v4l2/
 	$(GO) test -run XXX -fuzz '^FuzzDecodeMJPEG$$' -fuzztime $(FUZZTIME) ./devices/internal/camera/
+
+# Unresolved merge-conflict markers anywhere in the tree fail the build
+# (a README once shipped with them).
+conflict-check:
+	@scripts/conflict-check.sh
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
