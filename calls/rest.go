@@ -88,11 +88,11 @@ func (a Account) base() (*url.URL, error) {
 	}
 	raw := a.BaseURL
 	if raw == "" {
-		region := strings.ToLower(a.Region)
-		if region != "us" && region != "eu" && region != "in" {
-			return nil, settingsErr(fmt.Sprintf("invalid region %q", a.Region), "use us, eu or in")
+		h, err := HostsOf(a.AppID, a.Region)
+		if err != nil {
+			return nil, err
 		}
-		raw = fmt.Sprintf("https://%s.call-%s.cometchat.io/v3", a.AppID, region)
+		raw = "https://" + h.REST + "/v3"
 	}
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || u.Host == "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/network"
 )
 
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
@@ -27,6 +28,7 @@ type doctorReport struct {
 	Problems    []problemDoc      `json:"problems"`
 	Fixed       []devices.Problem `json:"fixed"`
 	Notes       []string          `json:"notes"`
+	Network     *network.Report   `json:"network,omitempty"` // absent with --no-network
 }
 
 // problemDoc is a problem in doctor's report, with the command that fixes
@@ -47,11 +49,12 @@ type soundServer struct {
 // listen on the chosen microphone, and the call history. Exit 0 when
 // ready, 1 when something needs fixing (--fix fixes what it can first).
 func runDoctor(ctx context.Context, env Env, args []string) int {
-	fs := newFlags(env, "doctor", "[--json] [--fix] [--listen S] [--no-camera]")
+	fs := newFlags(env, "doctor", "[--json] [--fix] [--listen S] [--no-camera] [--no-network]")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	fix := fs.Bool("fix", false, "fix what can be fixed (unmute, raise a volume, switch a headset's profile) before reporting")
 	listen := fs.Float64("listen", 3, "seconds to listen to the chosen microphone (0: skip)")
 	noCamera := fs.Bool("no-camera", false, "do not open the chosen camera")
+	noNetwork := fs.Bool("no-network", false, "do not check the network (see `mediadesk net`)")
 	db := dbFlag(fs)
 	if code, done := parse(fs, env, args); done {
 		return code
@@ -96,6 +99,13 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	if hasCamera {
 		go func() { camDone <- cameraProblem(ctx, m) }()
 	}
+	netDone := make(chan func(), 1)
+	if !*noNetwork {
+		go func() {
+			r, ps, note := doctorNetwork(ctx)
+			netDone <- func() { rep.Network, problems, rep.Notes = r, append(problems, ps...), append(rep.Notes, note) }
+		}()
+	}
 	if *listen > 0 {
 		problems = append(problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
 	}
@@ -108,6 +118,9 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		} else {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
+	}
+	if !*noNetwork {
+		(<-netDone)()
 	}
 	if p, note := historyCheck(ctx, *db); p != nil {
 		problems = append(problems, *p)

@@ -17,7 +17,7 @@ import (
 // documented schema's keys are all there.
 func doctorJSON(t *testing.T, args ...string) (int, doctorReport) {
 	t.Helper()
-	code, out, errOut := run(append([]string{"doctor", "--json"}, args...)...)
+	code, out, errOut := run(append([]string{"doctor", "--json", "--no-network"}, args...)...)
 	var raw map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &raw), "stdout %q stderr %q", out, errOut)
 	for _, k := range []string{"ready", "soundServer", "devices", "problems", "fixed", "notes"} {
@@ -96,7 +96,7 @@ func TestDoctor(t *testing.T) {
 	assert.Equal(t, []string{"HISTORY_DAMAGED"}, problemCodes(rep))
 
 	// Plain output says the same in words.
-	code, out, _ = run("doctor", "--listen", "0", "--db", db)
+	code, out, _ = run("doctor", "--no-network", "--listen", "0", "--db", db)
 	assert.Equal(t, ExitRuntime, code)
 	assert.Contains(t, out, "HISTORY_DAMAGED")
 	assert.Contains(t, out, "Not ready")
@@ -131,7 +131,7 @@ func BenchmarkDoctor(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.Setenv("MEDIADESK_TEST_CAMERA", cam)
 			for i := 0; i < b.N; i++ {
-				if code, out, errOut := run("doctor", "--json", "--db", db); code != ExitOK {
+				if code, out, errOut := run("doctor", "--json", "--no-network", "--db", db); code != ExitOK {
 					b.Fatalf("doctor: exit %d: %s %s", code, out, errOut)
 				}
 			}

@@ -192,7 +192,7 @@ func TestHeadsetEndpointsLinkedUnderWine(t *testing.T) {
 
 	// doctor --fix leaves it alone: its fix selects devices, and a
 	// selection would end with doctor's process (the window applies it).
-	_, out, errOut := wine(t, 120*time.Second, "doctor", "--json", "--fix", "--listen", "0", "--no-camera")
+	_, out, errOut := wine(t, 120*time.Second, "doctor", "--json", "--no-network", "--fix", "--listen", "0", "--no-camera")
 	var rep struct {
 		Problems []struct{ Code string } `json:"problems"`
 		Fixed    []struct{ Code string } `json:"fixed"`
