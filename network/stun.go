@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pion/stun/v4"
@@ -104,11 +105,12 @@ send:
 		pending[m.TransactionID] = i
 		sentAt = append(sentAt, time.Now())
 		mu.Unlock()
+		// A write refused (a local firewall answers EPERM) is a probe lost,
+		// not the end of the burst: the rule may drop only some.
 		if _, err := conn.Write(m.Raw); err != nil {
 			mu.Lock()
 			lastErr = err
 			mu.Unlock()
-			break
 		}
 		r.sent++
 		if i == n-1 {
@@ -140,6 +142,8 @@ send:
 		r.check.Detail = fmt.Sprintf("reflexive address %s; %d/%d answered", mapped, len(r.rtts), r.sent)
 	case r.garbage > 0:
 		r.check.Error = fmt.Sprintf("the server's %d replies were not STUN Binding answers to our requests", r.garbage)
+	case errors.Is(lastErr, syscall.EPERM):
+		r.check.Error = "this computer's firewall does not let UDP out"
 	case lastErr != nil && ctx.Err() == nil:
 		r.check.Error = errText(ctx, lastErr)
 	default:

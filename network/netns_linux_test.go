@@ -1,0 +1,314 @@
+package network
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/pion/turn/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The network-namespace tests: the check runs in a namespace of its own
+// (a child process started with `ip netns exec`), joined to this one by a
+// veth pair, with nftables rules and tc qdiscs on its side; the servers (a
+// real pion/turn server, the stand-in CometChat HTTPS/WebSocket server)
+// run here on the veth's addresses. Run as root (make test does).
+
+const childEnv = "MEDIADESK_NETNS_CHILD"
+
+// childSpec is what the child checks, passed in the environment.
+type childSpec struct {
+	Hosts   map[string]string // name → address
+	CA      string            // PEM
+	STUN    string
+	TURN    string
+	Timeout time.Duration
+	Relay   time.Duration
+	Probes  int
+}
+
+// TestNetnsChild is the child: it runs the check as the spec says and
+// prints the report. It skips when run on its own.
+func TestNetnsChild(t *testing.T) {
+	raw := os.Getenv(childEnv)
+	if raw == "" {
+		t.Skip("the netns tests' child; runs only inside a namespace they made")
+	}
+	var s childSpec
+	require.NoError(t, json.Unmarshal([]byte(raw), &s))
+	h := newHostMap()
+	for n, a := range s.Hosts {
+		h.add(n, a)
+	}
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM([]byte(s.CA)))
+	rep, err := Run(context.Background(), Options{
+		AppID: "app1", Region: "eu", STUN: s.STUN, Timeout: s.Timeout, Relay: s.Relay, Probes: s.Probes,
+		TURN:     TURN{URL: s.TURN, Username: testUser, Password: os.Getenv("MEDIADESK_TURN_PASSWORD")},
+		Resolver: h, Dialer: h, RootCAs: pool,
+		Proxy: func(*url.URL) (*url.URL, error) { return nil, nil },
+	})
+	require.NoError(t, err)
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	fmt.Printf("\nREPORT %s\n", b)
+}
+
+// netns is one namespace and its veth pair: the host end has two
+// addresses (.1 for TURN, .2 for HTTPS), the namespace's end .10.
+type netns struct {
+	name, hostIf, nsIf string
+	hostIP, httpsIP    string
+	nsIP               string
+}
+
+var netnsSeq atomic.Int32
+
+func sh(t testing.TB, args ...string) {
+	t.Helper()
+	out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+	require.NoError(t, err, "%s: %s", strings.Join(args, " "), out)
+}
+
+func newNetns(t *testing.T) *netns {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("network namespaces need root (make test runs as root)")
+	}
+	for _, tool := range []string{"ip", "nft", "tc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: make test-deps installs iproute2 and nftables", tool)
+		}
+	}
+	n := int(netnsSeq.Add(1))
+	id := fmt.Sprintf("md%d-%d", os.Getpid()%100000, n)
+	ns := &netns{name: "mdnet-" + id, hostIf: "mdh" + id, nsIf: "mdn" + id}
+	if len(ns.hostIf) > 15 {
+		ns.hostIf, ns.nsIf = ns.hostIf[:15], ns.nsIf[:15]
+	}
+	if out, err := exec.Command("ip", "netns", "add", ns.name).CombinedOutput(); err != nil {
+		t.Skipf("this kernel has no network namespaces (ip netns add: %s)", bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() {
+		exec.Command("ip", "link", "del", ns.hostIf).Run()
+		exec.Command("ip", "netns", "del", ns.name).Run()
+	})
+	sub := 100 + (os.Getpid()+n*7)%150
+	ns.hostIP, ns.httpsIP, ns.nsIP = fmt.Sprintf("10.231.%d.1", sub), fmt.Sprintf("10.231.%d.2", sub), fmt.Sprintf("10.231.%d.10", sub)
+	sh(t, "ip", "link", "add", ns.hostIf, "type", "veth", "peer", "name", ns.nsIf, "netns", ns.name)
+	sh(t, "ip", "addr", "add", ns.hostIP+"/24", "dev", ns.hostIf)
+	sh(t, "ip", "addr", "add", ns.httpsIP+"/24", "dev", ns.hostIf)
+	sh(t, "ip", "link", "set", ns.hostIf, "up")
+	sh(t, "ip", "-n", ns.name, "addr", "add", ns.nsIP+"/24", "dev", ns.nsIf)
+	sh(t, "ip", "-n", ns.name, "link", "set", ns.nsIf, "up")
+	sh(t, "ip", "-n", ns.name, "link", "set", "lo", "up")
+	// Wait for the addresses to leave "tentative" (no DAD on IPv4, but the
+	// link must be up): bounded.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", ns.hostIP+":1", 100*time.Millisecond)
+		if c != nil {
+			c.Close()
+		}
+		if err == nil || strings.Contains(err.Error(), "refused") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the veth %s did not come up: %v", ns.hostIf, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return ns
+}
+
+// nft runs an nftables script inside the namespace.
+func (ns *netns) nft(t *testing.T, script string) {
+	t.Helper()
+	cmd := exec.Command("ip", "netns", "exec", ns.name, "nft", "-f", "-")
+	cmd.Stdin = strings.NewReader(script)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "nft: %s\n%s", out, script)
+}
+
+// servers starts, on the host end, a pion/turn server (UDP and TCP on
+// 3478, TLS on 443) and the HTTPS/WebSocket stand-in on 443.
+func (ns *netns) servers(t *testing.T) (spec childSpec) {
+	t.Helper()
+	cert := newTestCert(t, "app1.call-eu.cometchat.io", "app1.xmpp.rtcv5-eu.cometchat.io", "turn.rtcv5-eu.cometchat.io")
+	pc, err := net.ListenPacket("udp4", ns.hostIP+":3478")
+	require.NoError(t, err)
+	tl, err := net.Listen("tcp4", ns.hostIP+":3478")
+	require.NoError(t, err)
+	sl, err := tls.Listen("tcp4", ns.hostIP+":443", &tls.Config{Certificates: []tls.Certificate{cert.cert}, MinVersion: tls.VersionTLS12})
+	require.NoError(t, err)
+	key := turn.GenerateAuthKey(testUser, testRealm, testPassword)
+	relay := &turn.RelayAddressGeneratorStatic{RelayAddress: net.ParseIP(ns.hostIP), Address: ns.hostIP}
+	srv, err := turn.NewServer(turn.ServerConfig{
+		Realm: testRealm,
+		AuthHandler: func(ra *turn.RequestAttributes) (string, []byte, bool) {
+			return ra.Username, key, ra.Username == testUser
+		},
+		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: pc, RelayAddressGenerator: relay}},
+		ListenerConfigs: []turn.ListenerConfig{
+			{Listener: tl, RelayAddressGenerator: relay},
+			{Listener: sl, RelayAddressGenerator: relay},
+		},
+		LoggerFactory: quiet,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Close() })
+
+	hl, err := tls.Listen("tcp4", ns.httpsIP+":443", &tls.Config{Certificates: []tls.Certificate{cert.cert}, MinVersion: tls.VersionTLS12})
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.HandleFunc(SignallingPath, func(w http.ResponseWriter, r *http.Request) {
+		if c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"xmpp"}}); err == nil {
+			c.CloseNow()
+		}
+	})
+	mux.HandleFunc("/v3/calls", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) })
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go hs.Serve(hl)
+	t.Cleanup(func() { hs.Close() })
+
+	return childSpec{
+		Hosts: map[string]string{
+			"app1.call-eu.cometchat.io":       ns.httpsIP,
+			"app1.xmpp.rtcv5-eu.cometchat.io": ns.httpsIP,
+			"turn.rtcv5-eu.cometchat.io":      ns.hostIP,
+		},
+		CA:      string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.cert.Certificate[0]})),
+		STUN:    ns.hostIP + ":3478",
+		TURN:    "turn:" + ns.hostIP + ":3478,turns:turn.rtcv5-eu.cometchat.io:443",
+		Timeout: 4 * time.Second,
+	}
+}
+
+// check runs the check in the namespace and returns its report and how
+// long the child took.
+func (ns *netns) check(t *testing.T, spec childSpec) (*Report, time.Duration) {
+	t.Helper()
+	raw, err := json.Marshal(spec)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), spec.Timeout+30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns.name, os.Args[0], "-test.run", "^TestNetnsChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+string(raw), "MEDIADESK_TURN_PASSWORD="+testPassword)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	took := time.Since(start)
+	require.NoError(t, err, "the child: %s", out)
+	_, js, ok := strings.Cut(string(out), "\nREPORT ")
+	require.True(t, ok, "the child printed no report: %s", out)
+	js, _, _ = strings.Cut(js, "\n")
+	var rep Report
+	require.NoError(t, json.Unmarshal([]byte(js), &rep), js)
+	assert.NotContains(t, js, testPassword)
+	return &rep, took
+}
+
+func TestNetnsOpen(t *testing.T) {
+	ns := newNetns(t)
+	rep, _ := ns.check(t, ns.servers(t))
+	for _, c := range rep.Checks {
+		assert.True(t, c.OK, "%s %s: %s", c.Name, c.Target, c.Error)
+	}
+	assert.Equal(t, VerdictUDP, rep.Verdict)
+	assert.Empty(t, rep.Problems)
+}
+
+func TestNetnsUDPDropped(t *testing.T) {
+	ns := newNetns(t)
+	spec := ns.servers(t)
+	ns.nft(t, "table inet f {\n chain out {\n type filter hook output priority 0; policy accept;\n meta l4proto udp drop\n }\n}\n")
+	rep, _ := ns.check(t, spec)
+	assert.Equal(t, VerdictTCP, rep.Verdict, "%+v", rep.Checks)
+	assert.Equal(t, []string{ProblemUDPBlocked}, codes(rep))
+	assert.False(t, checkNamed(t, rep, "stun", ns.hostIP).OK)
+	assert.False(t, checkNamed(t, rep, "turn-udp", ns.hostIP).OK)
+	assert.True(t, checkNamed(t, rep, "turn-tcp", ns.hostIP).OK)
+}
+
+func TestNetnsOnlyTCP443(t *testing.T) {
+	ns := newNetns(t)
+	spec := ns.servers(t)
+	ns.nft(t, "table inet f {\n chain out {\n type filter hook output priority 0; policy drop;\n oif \"lo\" accept\n tcp dport 443 accept\n }\n}\n")
+	rep, _ := ns.check(t, spec)
+	assert.Equal(t, VerdictTLS, rep.Verdict, "%+v", rep.Checks)
+	assert.Equal(t, []string{ProblemUDPBlocked}, codes(rep))
+	assert.True(t, checkNamed(t, rep, "websocket", "wss://").OK, "signalling on 443 still works")
+	assert.True(t, checkNamed(t, rep, "turn-tls", "turn.rtcv5-eu.cometchat.io").OK)
+}
+
+func TestNetnsEverythingDropped(t *testing.T) {
+	ns := newNetns(t)
+	spec := ns.servers(t)
+	spec.Timeout = 3 * time.Second
+	ns.nft(t, "table inet f {\n chain out {\n type filter hook output priority 0; policy drop;\n oif \"lo\" accept\n }\n}\n")
+	rep, took := ns.check(t, spec)
+	assert.Equal(t, VerdictBlocked, rep.Verdict)
+	assert.Contains(t, codes(rep), ProblemMediaBlocked)
+	assert.Contains(t, codes(rep), ProblemSignallingBlocked)
+	// The child's own start and the race detector's exit add a little:
+	// the check itself is bounded by its timeout.
+	assert.Less(t, took, spec.Timeout+5*time.Second, "blocked is decided within the timeout")
+	t.Logf("everything dropped: the child took %v with a %v timeout", took, spec.Timeout)
+}
+
+// hasNetem says whether the kernel has tc's netem qdisc (a Firecracker
+// or minimal kernel may not).
+func (ns *netns) hasNetem() bool {
+	err := exec.Command("ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf, "root", "netem", "delay", "0ms").Run()
+	if err == nil {
+		exec.Command("ip", "netns", "exec", ns.name, "tc", "qdisc", "del", "dev", ns.nsIf, "root").Run()
+	}
+	return err == nil
+}
+
+// TestNetnsLossyAndSlow: 10 % loss each way and, where the kernel has
+// netem, 300 ms of delay.
+func TestNetnsLossyAndDelayed(t *testing.T) {
+	ns := newNetns(t)
+	spec := ns.servers(t)
+	spec.TURN = ""
+	spec.Probes = 60
+	if ns.hasNetem() {
+		sh(t, "ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf, "root", "netem", "delay", "300ms", "loss", "10%")
+		sh(t, "tc", "qdisc", "add", "dev", ns.hostIf, "root", "netem", "loss", "10%")
+	} else {
+		// The loss in the kernel still, by nftables; the delay cannot be.
+		ns.nft(t, "table inet f {\n chain out {\n type filter hook output priority 0; policy accept;\n meta l4proto udp numgen random mod 10 0 drop\n }\n"+
+			" chain in {\n type filter hook input priority 0; policy accept;\n meta l4proto udp numgen random mod 10 0 drop\n }\n}\n")
+	}
+	rep, _ := ns.check(t, spec)
+	require.NotNil(t, rep.Quality, "%+v", rep.Checks)
+	t.Logf("quality: %+v", *rep.Quality)
+	assert.Contains(t, codes(rep), ProblemLossy)
+	assert.GreaterOrEqual(t, rep.Quality.LossPct, LossFair)
+	if !ns.hasNetemApplied() {
+		t.Skip("this kernel has no sch_netem: 10 % loss was tested (nftables), 300 ms of delay (NETWORK_HIGH_LATENCY) was not")
+	}
+	assert.Contains(t, codes(rep), ProblemHighLatency)
+	assert.GreaterOrEqual(t, rep.Quality.RTTMs, RTTFair)
+}
+
+func (ns *netns) hasNetemApplied() bool {
+	out, _ := exec.Command("ip", "netns", "exec", ns.name, "tc", "qdisc", "show", "dev", ns.nsIf).Output()
+	return strings.Contains(string(out), "netem")
+}
