@@ -15,6 +15,10 @@ GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudi
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
 TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
+# The network check's namespace tests (run as root inside `go test`):
+# ip netns and veth pairs, nftables rules, tc qdiscs; iperf3 for bench-net.
+NET_PACKAGES   := iproute2 nftables iperf3
+TEST_PACKAGES  += $(NET_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test conflict-check test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean
 
@@ -154,6 +158,14 @@ bench-devices: test-deps
 		MEDIADESK_IDLE_SECONDS=60 $(GO) test -run XXX -bench IdleWatcher -benchtime 1x ./devices/ && \
 		$(GO) test -run XXX -bench MeterLatency -benchtime 30x ./devices/ && \
 		$(GO) test -run XXX -bench MeterCPU -benchtime 1x -count 3 ./devices/'
+
+# The network check's figures (BENCHMARKS.md, "Network check"): loopback
+# reachability + STUN, the full check with the relay run, blocked in a
+# namespace, and the relay throughput beside iperf3 on a 2 Mbit/s link.
+.PHONY: bench-net
+bench-net:
+	@scripts/install-deps.sh $(NET_PACKAGES)
+	$(GO) test -run XXX -bench . -benchtime 10x ./network/
 
 # Camera frame conversion at 1280x720 (YUYV, NV12, MJPEG → RGBA; libyuv
 # and libjpeg-turbo, then our Go code alone), beside Debian's ffmpeg doing
