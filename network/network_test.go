@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -337,4 +339,51 @@ func TestVerdictWithoutTURNCredentials(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, VerdictTLS, rep.Verdict)
 	assert.Equal(t, []string{ProblemUDPBlocked}, codes(rep))
+}
+
+// delayUDP forwards datagrams to target, holding each one d on the way
+// there: a slow link in user space, for kernels without netem.
+func delayUDP(t *testing.T, target string, d time.Duration) string {
+	front, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	back, err := net.Dial("udp4", target)
+	require.NoError(t, err)
+	t.Cleanup(func() { front.Close(); back.Close() })
+	var client atomic.Pointer[net.Addr]
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, from, err := front.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			client.Store(&from)
+			pkt := slices.Clone(buf[:n])
+			time.AfterFunc(d, func() { back.Write(pkt) })
+		}
+	}()
+	go func() {
+		buf := make([]byte, 1500)
+		for {
+			n, err := back.Read(buf)
+			if err != nil {
+				return
+			}
+			if c := client.Load(); c != nil {
+				front.WriteTo(buf[:n], *c)
+			}
+		}
+	}()
+	return front.LocalAddr().String()
+}
+
+func TestHighLatency(t *testing.T) {
+	ts := startTURN(t, "127.0.0.1", newTestCert(t, "localhost"), true)
+	rep, err := Run(t.Context(), Options{STUN: delayUDP(t, ts.udp, 300*time.Millisecond), Timeout: 5 * time.Second, Probes: 10})
+	require.NoError(t, err)
+	require.NotNil(t, rep.Quality, "%+v", rep.Checks)
+	assert.GreaterOrEqual(t, rep.Quality.RTTMs, RTTFair)
+	assert.Equal(t, GradeFair, rep.Quality.Grade)
+	assert.Equal(t, []string{ProblemHighLatency}, codes(rep))
+	assert.Equal(t, VerdictUDP, rep.Verdict)
 }
