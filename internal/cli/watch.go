@@ -45,6 +45,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 
 	// What text mode said last: each line says a change.
 	saidProblems, saidHints := problemKey(m.Problems()), problemKey(m.Hints())
+	saidStreams := map[string]string{}
 	cards := map[string]devices.Card{}
 	for _, c := range m.Cards() {
 		cards[c.Name] = c
@@ -95,6 +96,15 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				now[c.Name] = c
 			}
 			cards = now
+		case e := <-sub.Streams():
+			if *asJSON {
+				out.json(struct {
+					eventHead
+					Streams []devices.Stream `json:"streams"`
+				}{timedEvent("onStreamsChanged", e.At), nonNil(e.Streams)})
+				continue
+			}
+			sayStreams(out, &saidStreams, e.Streams)
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {
