@@ -1,0 +1,103 @@
+package devices
+
+import (
+	"context"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
+)
+
+// routingBench starts a private server with two sinks and three playing
+// apps that chose desk themselves (so the default alone does not move
+// them), and a Manager on it.
+func routingBench(b *testing.B) (*pulsetest.Server, *Manager) {
+	s := pulsetest.Start(b)
+	s.NullSink("desk", "Desk")
+	s.NullSink("headset", "Headset")
+	s.Pactl("set-default-sink", "headset")
+	for _, app := range []string{"Zoom", "Firefox", "Slack"} {
+		s.App(b, app, false, "")
+		s.MoveApp(b, app, "desk")
+	}
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, fixedCameras(nil), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	return s, m
+}
+
+// allOn fails the benchmark unless pactl lists the three apps on device.
+func allOn(b *testing.B, s *pulsetest.Server, device string) {
+	for _, app := range []string{"Zoom", "Firefox", "Slack"} {
+		if got := s.DeviceOf(b, app); got != device {
+			b.Fatalf("%s is on %q, want %q", app, got, device)
+		}
+	}
+}
+
+// BenchmarkSetDefaultMove3 is "Use in all apps" with the move: the
+// default and three apps' streams onto the other sink, until the call
+// returns (the server has answered every move by then: pactl lists them
+// there, checked after each round, outside the clock).
+func BenchmarkSetDefaultMove3(b *testing.B) {
+	s, m := routingBench(b)
+	ctx := context.Background()
+	targets := []string{"headset", "desk"}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		to := targets[i%2]
+		start := time.Now()
+		rep, err := m.SetSystemDefault(ctx, AudioOutput, to, true)
+		lat = append(lat, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if len(rep.Moved) != 3 {
+			b.Fatalf("moved %d, want 3", len(rep.Moved))
+		}
+		allOn(b, s, to)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkPactlDefaultMove3 is the same with pactl, as a script does it:
+// set-default-sink and one move-sink-input per stream, each a process.
+func BenchmarkPactlDefaultMove3(b *testing.B) {
+	s, _ := routingBench(b)
+	var ids []string
+	for _, st := range s.StreamsNow(b) {
+		ids = append(ids, strconv.Itoa(st.Index))
+	}
+	targets := []string{"headset", "desk"}
+	pactl := func(args ...string) {
+		cmd := exec.Command("pactl", args...)
+		cmd.Env = append(cmd.Environ(), "PULSE_SERVER="+s.Address())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("pactl %v: %v: %s", args, err, out)
+		}
+	}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		to := targets[i%2]
+		start := time.Now()
+		pactl("set-default-sink", to)
+		for _, id := range ids {
+			pactl("move-sink-input", id, to)
+		}
+		lat = append(lat, time.Since(start))
+		b.StopTimer()
+		allOn(b, s, to)
+		b.StartTimer()
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
