@@ -112,6 +112,8 @@ type Manager struct {
 	streamsMu        sync.Mutex
 	streams          []Stream
 	deliveredStreams []Stream
+	// rules are the headset rules in force (rules.go).
+	rules []Rule
 }
 
 // New opens the audio backend and the camera probe and takes the first
