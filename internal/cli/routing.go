@@ -160,3 +160,63 @@ func sayStreams(out *lineWriter, said *map[string]string, now []devices.Stream) 
 	}
 	*said = next
 }
+
+// setRule is `set rule --kind K [--move] [--label L] ID` (add or replace)
+// and `set rule --kind K --remove ID`: the headset rules in rules.json,
+// which `mediadesk watch` applies while it runs.
+func setRule(ctx context.Context, env Env, args []string) int {
+	fs := newFlags(env, "set rule", "--kind audioinput|audiooutput [--move] [--label L] [--remove] ID")
+	kindFlag := fs.String("kind", "", "audioinput (microphone) or audiooutput (speaker)")
+	move := fs.Bool("move", false, "also move the running apps' streams onto it when it connects")
+	label := fs.String("label", "", "its label, to match it under another id (default: the listed device's)")
+	remove := fs.Bool("remove", false, "remove the rule for this device")
+	id, code, done := parseOne(fs, env, args, "the device's id (mediadesk devices)")
+	if done {
+		return code
+	}
+	kind := devices.Kind(*kindFlag)
+	if kind != devices.AudioInput && kind != devices.AudioOutput {
+		fmt.Fprintln(env.Stderr, "mediadesk set rule: --kind audioinput or --kind audiooutput is required")
+		return ExitUsage
+	}
+	path := devices.DefaultRulesPath()
+	rules, err := devices.LoadRules(path)
+	if err != nil {
+		return fail(env, err)
+	}
+	var kept []devices.Rule
+	for _, r := range rules {
+		if r.Kind != kind || r.DeviceID != id {
+			kept = append(kept, r)
+		}
+	}
+	if *remove {
+		if len(kept) == len(rules) {
+			fmt.Fprintf(env.Stderr, "mediadesk: no rule for %s %q\n", kind, id)
+			return ExitRuntime
+		}
+		if err := devices.SaveRules(path, kept); err != nil {
+			return fail(env, err)
+		}
+		fmt.Fprintf(env.Stdout, "rule removed: %s %s\n", kind, id)
+		return ExitOK
+	}
+	r := devices.Rule{Kind: kind, DeviceID: id, Label: *label, Move: *move}
+	if r.Label == "" {
+		// The label from the list, when the device is there now.
+		if m, err := devices.New(ctx, devices.Options{}); err == nil {
+			for _, d := range m.Devices().Of(kind) {
+				if d.DeviceID == id {
+					r.Label = d.Label
+				}
+			}
+			m.Close()
+		}
+	}
+	if err := devices.SaveRules(path, append(kept, r)); err != nil {
+		return fail(env, err)
+	}
+	fmt.Fprintf(env.Stdout, "rule: when %s %s connects, make it the default%s (mediadesk watch applies it)\n",
+		kind, id, tag(r.Move, " and move the running apps onto it"))
+	return ExitOK
+}

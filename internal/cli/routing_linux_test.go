@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -98,4 +100,55 @@ func TestStreamsAndDefaultCLI(t *testing.T) {
 		assert.Equal(t, ExitUsage, code, "%v", args)
 	}
 	assert.Equal(t, ExitOK, w.stop())
+}
+
+// set rule saves the rule; watch applies it when the headset appears.
+func TestSetRuleCLI(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.NullSink("desk", "Desk")
+	s.Pactl("set-default-sink", "desk")
+	path := filepath.Join(t.TempDir(), "rules.json")
+	t.Setenv("MEDIADESK_RULES", path)
+
+	code, out, errOut := run("set", "rule", "--kind", "audiooutput", "--move", "--label", "USB_Headset", "usb_headset")
+	require.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "when audiooutput usb_headset connects")
+	saved, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rules":[{"kind":"audiooutput","deviceId":"usb_headset","label":"USB_Headset","move":true}]}`, string(saved))
+
+	w := startWatch(t)
+	w.next(5*time.Second, "the initial list")
+	mod := s.NullSink("usb_headset", "USB_Headset")
+	pulsetest.WaitFor(t, 10*time.Second, "watch to apply the rule (pactl)", func() bool {
+		return s.Pactl("get-default-sink") == "usb_headset"
+	})
+	s.Unload(mod)
+	pulsetest.WaitFor(t, 10*time.Second, "the server's fallback to desk", func() bool {
+		return s.Pactl("get-default-sink") == "desk"
+	})
+	assert.Equal(t, ExitOK, w.stop())
+
+	code, _, errOut = run("set", "rule", "--kind", "audiooutput", "--remove", "usb_headset")
+	require.Equal(t, ExitOK, code, errOut)
+	saved, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rules":[]}`, string(saved))
+	code, _, _ = run("set", "rule", "--kind", "audiooutput", "--remove", "usb_headset")
+	assert.Equal(t, ExitRuntime, code, "no such rule")
+
+	// A file that is not ours: an error naming it, and it stays as it was.
+	require.NoError(t, os.WriteFile(path, []byte("not json"), 0o600))
+	code, _, errOut = run("set", "rule", "--kind", "audiooutput", "usb_headset")
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, errOut, "not a MediaDesk rules file")
+	saved, _ = os.ReadFile(path)
+	assert.Equal(t, "not json", string(saved))
+
+	for _, args := range [][]string{
+		{"set", "rule", "usb_headset"}, {"set", "rule", "--kind", "videoinput", "cam"}, {"set", "rule", "--kind", "audiooutput"},
+	} {
+		code, _, _ := run(args...)
+		assert.Equal(t, ExitUsage, code, "%v", args)
+	}
 }

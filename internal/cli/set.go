@@ -14,7 +14,8 @@ import (
 // PROFILE`. Unknown ids or profiles exit 1 with their code; usage errors 2.
 func runSet(ctx context.Context, env Env, args []string) int {
 	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"+
-		"  mediadesk set default --kind audioinput|audiooutput [--move] ID\n  mediadesk set stream --stream ID --device DEV\n"); done {
+		"  mediadesk set default --kind audioinput|audiooutput [--move] ID\n  mediadesk set stream --stream ID --device DEV\n"+
+		"  mediadesk set rule --kind audioinput|audiooutput [--move] [--remove] ID\n"); done {
 		return code
 	}
 	what, rest := args[0], args[1:]
@@ -27,8 +28,10 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		return setDefault(ctx, env, rest)
 	case "stream":
 		return setStream(ctx, env, rest)
+	case "rule":
+		return setRule(ctx, env, rest)
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default or stream)\n", what)
+	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream or rule)\n", what)
 	return ExitUsage
 }
 
