@@ -101,3 +101,58 @@ func BenchmarkPactlDefaultMove3(b *testing.B) {
 	b.StopTimer()
 	reportLatency(b, lat)
 }
+
+// BenchmarkRuleApplied is a headset rule: from the start of `pactl
+// load-module` (a headset-named null sink appearing) to the list event
+// that shows it as the default, which comes from reading the server back
+// after the rule set it.
+func BenchmarkRuleApplied(b *testing.B) {
+	s := pulsetest.Start(b)
+	s.NullSink("desk", "Desk")
+	s.Pactl("set-default-sink", "desk")
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, fixedCameras(nil), startNotifiers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	sub := m.Subscribe()
+	defer sub.Close()
+	if err := m.SetRules([]Rule{{Kind: AudioOutput, DeviceID: "usb_headset"}}); err != nil {
+		b.Fatal(err)
+	}
+	waitList := func(what string, ok func(Lists) bool) {
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case e := <-sub.Events():
+				if ok(e.Lists) {
+					return
+				}
+			case <-deadline:
+				b.Fatalf("no list event with %s within 10 s", what)
+			}
+		}
+	}
+	isDefault := func(l Lists) bool {
+		for _, d := range l.AudioOutputDevices {
+			if d.DeviceID == "usb_headset" && d.Default {
+				return true
+			}
+		}
+		return false
+	}
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		mod := s.NullSink("usb_headset", "USB_Headset")
+		waitList("the headset as the default", isDefault)
+		lat = append(lat, time.Since(start))
+		b.StopTimer()
+		s.Unload(mod)
+		waitList("desk as the default again", func(l Lists) bool { return len(l.AudioOutputDevices) == 1 && l.AudioOutputDevices[0].Default })
+		b.StartTimer()
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
