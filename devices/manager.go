@@ -112,8 +112,10 @@ type Manager struct {
 	streamsMu        sync.Mutex
 	streams          []Stream
 	deliveredStreams []Stream
-	// rules are the headset rules in force (rules.go).
+	// rules are the headset rules in force (rules.go); locks the volume
+	// locks (volumelock.go).
 	rules []Rule
+	locks []*volumeLock
 }
 
 // New opens the audio backend and the camera probe and takes the first
