@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/devices/internal/pulse"
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
 
@@ -152,6 +153,57 @@ func BenchmarkRuleApplied(b *testing.B) {
 		s.Unload(mod)
 		waitList("desk as the default again", func(l Lists) bool { return len(l.AudioOutputDevices) == 1 && l.AudioOutputDevices[0].Default })
 		b.StartTimer()
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkVolumeLockRestore is the microphone volume lock: from another
+// client's volume change (sent on a connection of its own, answered) to
+// that client reading the lock's 60 % back from the server (polled every
+// millisecond). Rounds are 300 ms apart, so the lock's fight-back bound
+// (4 a second) is never reached.
+func BenchmarkVolumeLockRestore(b *testing.B) {
+	s := pulsetest.Start(b)
+	s.PipeMic("desk_mic")
+	m, err := newManager(context.Background(), Options{}, openMiniaudio, fixedCameras(nil), startNotifiers)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	ctx := context.Background()
+	if err := m.LockVolume(ctx, AudioInput, "desk_mic", 0.6); err != nil {
+		b.Fatal(err)
+	}
+	other := pulse.NewProps()
+	defer other.Close()
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		time.Sleep(300 * time.Millisecond)
+		b.StartTimer()
+		start := time.Now()
+		if err := other.SetVolume(ctx, true, "desk_mic", 0.3); err != nil {
+			b.Fatal(err)
+		}
+		// The change was answered: from now on, 60 % on the server is
+		// the lock's restore.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			d, err := other.Devices(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if v := d.Sources["desk_mic"].Volume; v > 0.59 && v < 0.61 {
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("not restored within 5 s (locks %+v)", m.VolumeLocks())
+			}
+			time.Sleep(time.Millisecond)
+		}
+		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
 	reportLatency(b, lat)
