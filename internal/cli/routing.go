@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/mediadesk/mediadesk/devices"
@@ -219,4 +221,62 @@ func setRule(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "rule: when %s %s connects, make it the default%s (mediadesk watch applies it)\n",
 		kind, id, tag(r.Move, " and move the running apps onto it"))
 	return ExitOK
+}
+
+// setLock is `set lock --device ID [--kind K] V`: keep a microphone's (or
+// speaker's) volume at V while it runs (until interrupted: exit 0). When
+// something keeps changing it back the lock stops: the problem is printed
+// and it exits 1.
+func setLock(ctx context.Context, env Env, args []string) int {
+	fs := newFlags(env, "set lock", "--device ID [--kind K] V")
+	id := fs.String("device", "", "the microphone's or speaker's deviceId (mediadesk devices)")
+	kindFlag := fs.String("kind", "", "audioinput or audiooutput, when an id names both")
+	val, code, done := parseOne(fs, env, args, "a volume from 0 to 1")
+	if done {
+		return code
+	}
+	v, err := strconv.ParseFloat(val, 64)
+	if err != nil || !(v >= 0 && v <= 1) {
+		fmt.Fprintf(env.Stderr, "mediadesk set lock: %q is not a number from 0 to 1\n", val)
+		return ExitUsage
+	}
+	if *id == "" {
+		fmt.Fprintln(env.Stderr, "mediadesk set lock: --device is required")
+		return ExitUsage
+	}
+	m, err := devices.New(ctx, devices.Options{IncludeMonitors: true})
+	if err != nil {
+		return fail(env, err)
+	}
+	defer m.Close()
+	kind, err := kindOf(m, *id, *kindFlag)
+	if err != nil {
+		return fail(env, err)
+	}
+	sub := m.Subscribe()
+	defer sub.Close()
+	if err := m.LockVolume(ctx, kind, *id, v); err != nil {
+		return fail(env, err)
+	}
+	out := &lineWriter{w: env.Stdout}
+	out.line("holding %s at %.0f %% (interrupt to stop)", *id, v*100)
+	for {
+		select {
+		case <-ctx.Done():
+			return ExitOK
+		case e := <-sub.States():
+			for _, s := range e.Changed {
+				if s.Kind == kind && s.DeviceID == *id && math.Abs(s.Volume-v) > 0.005 {
+					out.line("~ changed to %.0f %% by another program: putting %.0f %% back", s.Volume*100, v*100)
+				}
+			}
+		case e := <-sub.Problems():
+			for _, p := range e.Problems {
+				if p.Code == devices.ProblemVolumeLockStopped && p.DeviceID == *id {
+					fmt.Fprintf(env.Stderr, "mediadesk: %s: %s (%s)\n", p.Code, p.Message, p.Fix)
+					return ExitRuntime
+				}
+			}
+		}
+	}
 }

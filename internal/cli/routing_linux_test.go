@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -151,4 +156,66 @@ func TestSetRuleCLI(t *testing.T) {
 		code, _, _ := run(args...)
 		assert.Equal(t, ExitUsage, code, "%v", args)
 	}
+}
+
+// set lock holds the volume while it runs and exits 0 when interrupted;
+// a loop changing the volume makes it exit 1 with the problem.
+func TestSetLockCLI(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.PipeMic("desk_mic")
+	pr, pw := io.Pipe()
+	var errOut pulsetest.SyncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, Env{Stdout: pw, Stderr: &errOut}, []string{"set", "lock", "--device", "desk_mic", "0.7"})
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	require.True(t, lines.Scan(), "the first line")
+	assert.Contains(t, lines.Text(), "holding desk_mic at 70 %")
+	go io.Copy(io.Discard, pr)
+	s.Pactl("set-source-volume", "desk_mic", "20%")
+	pulsetest.WaitFor(t, 10*time.Second, "70 % put back (pactl)", func() bool {
+		return strings.Contains(s.Pactl("get-source-volume", "desk_mic"), " 70%")
+	})
+	// Loops of pactl changes (three at once, so even a busy machine
+	// changes it more than 4 times a second): the lock gives up and says
+	// why.
+	stop := make(chan struct{})
+	var loops sync.WaitGroup
+	for j := 0; j < 3; j++ {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				cmd := exec.Command("pactl", "set-source-volume", "desk_mic", []string{"20%", "25%"}[(i+j)%2])
+				cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
+				cmd.Run()
+			}
+		}()
+	}
+	select {
+	case code := <-done:
+		assert.Equal(t, ExitRuntime, code)
+	case <-time.After(30 * time.Second):
+		t.Fatal("set lock did not give up within 30 s of a pactl loop")
+	}
+	close(stop)
+	loops.Wait()
+	assert.Contains(t, errOut.String(), "VOLUME_LOCK_STOPPED")
+
+	code, _, _ := run("set", "lock", "--device", "desk_mic", "2")
+	assert.Equal(t, ExitUsage, code)
+	code, _, _ = run("set", "lock", "0.5")
+	assert.Equal(t, ExitUsage, code)
+	code, _, stderr := run("set", "lock", "--device", "nope", "0.5")
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, stderr, "UNKNOWN_DEVICE")
 }
