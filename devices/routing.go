@@ -232,14 +232,24 @@ func (m *Manager) SetSystemDefault(ctx context.Context, k Kind, id string, move 
 	if err != nil {
 		return rep, err
 	}
+	// Where the OS has no stream list (macOS: no per-app routing), the
+	// default is still set; a move is refused after it, saying so.
 	before, err := r.Streams(ctx)
-	if err != nil {
+	noStreams := errors.Is(err, ErrStateUnsupported)
+	if err != nil && !noStreams {
 		return rep, err
 	}
 	if err := r.SetDefault(ctx, k, id); err != nil {
 		return rep, err
 	}
-	moveErr := m.moveAll(ctx, r, k, id, before, move, &rep)
+	var moveErr error
+	switch {
+	case noStreams && move:
+		moveErr = wrapError(CodeStateUnsupported, fmt.Sprintf("the default is %s, but this system cannot move running apps' streams", id),
+			"the apps use the new default when they next open the device (macOS has no per-app routing)", err)
+	case !noStreams:
+		moveErr = m.moveAll(ctx, r, k, id, before, move, &rep)
+	}
 	// Read back at once, so the caller's next Devices shows the default.
 	refreshErr := m.refresh(ctx, dirtyAudio|dirtyStreams)
 	if moveErr != nil {
