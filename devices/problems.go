@@ -104,6 +104,7 @@ func (m *Manager) computeProblemsLocked(now time.Time) (problems, hints []Proble
 	if p, ok := defaultMicIsMonitor(m.raw); ok {
 		out = append(out, p)
 	}
+	out = append(out, m.lockProblemsLocked()...)
 	return out, hints
 }
 

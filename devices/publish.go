@@ -42,6 +42,9 @@ func (m *Manager) publishLocked() {
 		errs = append(errs, m.vanishedLocked(cur)...)
 	}
 	ch := diffLists(m.delivered, cur)
+	if rules := m.rulesForLocked(ch.Added); len(rules) > 0 {
+		go m.applyRules(rules) // rules.go: off our locks
+	}
 	var ev *Event
 	if !ch.Empty() {
 		ev = &Event{At: time.Now(), Lists: cur, Change: ch}

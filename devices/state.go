@@ -177,6 +177,7 @@ func (m *Manager) refreshState(ctx context.Context) error {
 func (m *Manager) publishStateLocked() {
 	now := time.Now()
 	m.noteCardChangesLocked(now)
+	m.checkLocksLocked(now)
 	m.problems, m.hints = m.computeProblemsLocked(now)
 	var changed []DeviceState
 	delivered := map[string]DeviceState{}

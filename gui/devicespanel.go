@@ -44,6 +44,7 @@ type devicesPanel struct {
 	signalNote  *widget.Label
 	check       *checkView
 	cards       map[devices.Kind]*widget.Card
+	routing     map[devices.Kind]*routingView
 }
 
 // devicePicker is one kind's Select with the ids behind its options.
@@ -115,6 +116,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
 		devices.VideoInput: widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.camera.content, p.cameraInfo)),
 	}
+	p.routing = attachRouting(cfg, p.cards) // routingview.go: "Use in all apps", "In use by …"
 	p.content = container.NewVScroll(container.NewVBox(
 		p.banner,
 		p.check.content,

@@ -13,7 +13,10 @@ import (
 // on|off`, `set volume --device ID V` (0–1), `set profile --card NAME
 // PROFILE`. Unknown ids or profiles exit 1 with their code; usage errors 2.
 func runSet(ctx context.Context, env Env, args []string) int {
-	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"); done {
+	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"+
+		"  mediadesk set default --kind audioinput|audiooutput [--move] ID\n  mediadesk set stream --stream ID --device DEV\n"+
+		"  mediadesk set rule --kind audioinput|audiooutput [--move] [--remove] ID\n"+
+		"  mediadesk set lock --device ID V   (keeps it at V until interrupted)\n"); done {
 		return code
 	}
 	what, rest := args[0], args[1:]
@@ -22,8 +25,16 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		return setDevice(ctx, env, what, rest)
 	case "profile":
 		return setProfile(ctx, env, rest)
+	case "default":
+		return setDefault(ctx, env, rest)
+	case "stream":
+		return setStream(ctx, env, rest)
+	case "rule":
+		return setRule(ctx, env, rest)
+	case "lock":
+		return setLock(ctx, env, rest)
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume or profile)\n", what)
+	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream, rule or lock)\n", what)
 	return ExitUsage
 }
 

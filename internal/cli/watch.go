@@ -25,6 +25,13 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	}
 	defer m.Close()
 
+	// The headset rules the CLI saved (set rule) apply while watch runs.
+	if rules, err := devices.LoadRules(devices.DefaultRulesPath()); err != nil {
+		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules are not applied: %v\n", err)
+	} else if err := m.SetRules(rules); err != nil {
+		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules are not applied: %v\n", err)
+	}
+
 	// Subscribed before the first snapshot: a change in between is told
 	// twice at worst, never lost.
 	sub := m.Subscribe()
@@ -45,6 +52,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 
 	// What text mode said last: each line says a change.
 	saidProblems, saidHints := problemKey(m.Problems()), problemKey(m.Hints())
+	saidStreams := map[string]string{}
 	cards := map[string]devices.Card{}
 	for _, c := range m.Cards() {
 		cards[c.Name] = c
@@ -95,6 +103,15 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				now[c.Name] = c
 			}
 			cards = now
+		case e := <-sub.Streams():
+			if *asJSON {
+				out.json(struct {
+					eventHead
+					Streams []devices.Stream `json:"streams"`
+				}{timedEvent("onStreamsChanged", e.At), nonNil(e.Streams)})
+				continue
+			}
+			sayStreams(out, &saidStreams, e.Streams)
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {

@@ -95,3 +95,12 @@ func cbool(b bool) C.int {
 	}
 	return 0
 }
+
+// SetDefault makes the device with this UID the system default input
+// (input) or output (and alert output), for every app. There is no
+// per-app routing on macOS.
+func SetDefault(uid string, input bool) error {
+	cs := C.CString(uid)
+	defer C.free(unsafe.Pointer(cs))
+	return statusErr(uid, int32(C.md_ca_set_default(cs, cbool(input))))
+}

@@ -43,3 +43,10 @@ int32_t md_ca_set_volume(const char *uid, int input, float volume);
 // change calls mdCoreAudioChanged(token). NULL if none could be added.
 void *md_ca_watch_device(const char *uid, int input, uintptr_t token);
 void md_ca_unwatch_device(void *h);
+
+// md_ca_set_default makes the device with this UID the system's default
+// input (input) or output: kAudioHardwarePropertyDefaultInputDevice or
+// kAudioHardwarePropertyDefaultOutputDevice on the system object, and for
+// an output kAudioHardwarePropertyDefaultSystemOutputDevice too (alerts
+// and sound effects), where settable. Returns as the setters do.
+int32_t md_ca_set_default(const char *uid, int input);

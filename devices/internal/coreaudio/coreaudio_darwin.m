@@ -239,3 +239,23 @@ void md_ca_unwatch_device(void *h) {
 		AudioObjectRemovePropertyListener(w->dev, &w->addrs[i], device_changed, (void *)w->token);
 	free(w);
 }
+
+// --- the system default (use in all apps) ------------------------------
+
+static int32_t set_system_default(AudioObjectPropertySelector sel, AudioObjectID dev) {
+	AudioObjectPropertyAddress a = {sel, kAudioObjectPropertyScopeGlobal, MD_ELEMENT_MAIN};
+	if (!settable(kAudioObjectSystemObject, &a)) return MD_CA_NOT_SETTABLE;
+	return AudioObjectSetPropertyData(kAudioObjectSystemObject, &a, 0, NULL, sizeof(dev), &dev);
+}
+
+int32_t md_ca_set_default(const char *uid, int input) {
+	AudioObjectID dev = device_for_uid(uid);
+	if (dev == kAudioObjectUnknown) return MD_CA_NO_DEVICE;
+	if (input) return set_system_default(kAudioHardwarePropertyDefaultInputDevice, dev);
+	int32_t st = set_system_default(kAudioHardwarePropertyDefaultOutputDevice, dev);
+	if (st != 0) return st;
+	// Alerts follow where the system allows it; a device that cannot play
+	// them (some HDMI outputs) keeps the default output set all the same.
+	set_system_default(kAudioHardwarePropertyDefaultSystemOutputDevice, dev);
+	return 0;
+}

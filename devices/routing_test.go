@@ -1,0 +1,79 @@
+package devices
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// macOSLike is a backend that can set the default but has no stream list
+// (macOS: no per-app routing).
+type macOSLike struct {
+	*fakeAudio
+	defaults []string
+}
+
+func (a *macOSLike) Streams(context.Context) ([]rawStream, error) {
+	return nil, newError(CodeStateUnsupported, "no per-app routing here", "")
+}
+
+func (a *macOSLike) SetDefault(_ context.Context, _ Kind, id string) error {
+	a.defaults = append(a.defaults, id)
+	return nil
+}
+
+func (a *macOSLike) Move(context.Context, []rawStream, Kind, string) ([]moveResult, error) {
+	panic("no stream list: nothing to move")
+}
+
+// Without a stream list the default is still set; a move says it cannot
+// be done, with the default set; Streams says it is unsupported; a
+// backend with no routing at all (raw ALSA) refuses the default too.
+func TestSetSystemDefaultWithoutStreams(t *testing.T) {
+	sys := &fakeSystem{serverUp: true, server: []rawAudio{fakeSpeaker}}
+	var b *macOSLike
+	open := func(serverOnly bool) (audioBackend, *Error, error) {
+		a, warn, err := sys.open(serverOnly)
+		if err != nil {
+			return nil, warn, err
+		}
+		b = &macOSLike{fakeAudio: a.(*fakeAudio)}
+		return b, warn, nil
+	}
+	m, err := newManager(context.Background(), Options{}, open, fixedCameras(nil), func(func(what)) []io.Closer { return nil })
+	require.NoError(t, err)
+	defer m.Close()
+	ctx := context.Background()
+
+	rep, err := m.SetSystemDefault(ctx, AudioOutput, fakeSpeaker.ID, false)
+	require.NoError(t, err)
+	assert.Empty(t, rep.Moved)
+	_, err = m.SetSystemDefault(ctx, AudioOutput, fakeSpeaker.ID, true)
+	assert.ErrorIs(t, err, ErrStateUnsupported)
+	assert.Contains(t, err.Error(), "cannot move")
+	assert.Equal(t, []string{fakeSpeaker.ID, fakeSpeaker.ID}, b.defaults, "the default is set both times")
+	_, err = m.Streams(ctx)
+	assert.ErrorIs(t, err, ErrStateUnsupported)
+
+	plain := fakeManager(t, &fakeSystem{serverUp: true, server: []rawAudio{fakeSpeaker}})
+	_, err = plain.SetSystemDefault(ctx, AudioOutput, fakeSpeaker.ID, false)
+	assert.ErrorIs(t, err, ErrStateUnsupported)
+	assert.ErrorIs(t, plain.MoveStream(ctx, "out:1", fakeSpeaker.ID), ErrStateUnsupported)
+}
+
+func TestPrintable(t *testing.T) {
+	assert.Equal(t, "Zoom", printable("Zoom"))
+	assert.Equal(t, "a\uFFFD[31mred", printable("a\x1b[31mred"))
+	assert.Equal(t, "bad\uFFFD", printable("bad\xff"))
+	long := printable(string(make([]byte, 300)))
+	assert.Equal(t, 201, len([]rune(long)))
+}
+
+func TestInUseLabels(t *testing.T) {
+	assert.Equal(t, "Zoom", Stream{App: "Zoom", Binary: "zoom"}.Label())
+	assert.Equal(t, "zoom", Stream{Binary: "zoom"}.Label())
+	assert.Equal(t, "out:3", Stream{ID: "out:3"}.Label())
+}
