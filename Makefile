@@ -14,7 +14,7 @@ BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-d
 GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
-TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
+TEST_PACKAGES  := $(BUILD_PACKAGES) dunst desktop-file-utils libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test conflict-check test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean
 
@@ -82,7 +82,7 @@ test-wine:
 # Run by `test` inside the private sound server. MEDIADESK_REQUIRE_PULSE
 # turns "no sound server" from a skip into a failure.
 test-in-pulse: fmt-check vet lint
-	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
+	MEDIADESK_REQUIRE_PULSE=1 MEDIADESK_REQUIRE_NOTIFY=1 $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=50000x
 	$(MAKE) --no-print-directory gui-smoke
 

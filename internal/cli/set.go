@@ -13,7 +13,7 @@ import (
 // on|off`, `set volume --device ID V` (0–1), `set profile --card NAME
 // PROFILE`. Unknown ids or profiles exit 1 with their code; usage errors 2.
 func runSet(ctx context.Context, env Env, args []string) int {
-	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"); done {
+	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n  mediadesk set autostart on|off|status\n"); done {
 		return code
 	}
 	what, rest := args[0], args[1:]
@@ -22,8 +22,10 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		return setDevice(ctx, env, what, rest)
 	case "profile":
 		return setProfile(ctx, env, rest)
+	case "autostart":
+		return setAutostart(env, rest)
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume or profile)\n", what)
+	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile or autostart)\n", what)
 	return ExitUsage
 }
 
