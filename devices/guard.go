@@ -72,6 +72,11 @@ type GuardOptions struct {
 	// Listen is how long a new call's microphone is metered for digital
 	// silence (NO_SIGNAL); zero means the signal verdict's span.
 	Listen time.Duration
+
+	// Listened, if set, hears that a call's listen for silence ended (with
+	// or without NO_SIGNAL), on the listening goroutine: after it, a call
+	// that raised nothing is healthy (tests and tracing wait for it).
+	Listened func(streamID string)
 }
 
 // Guard watches for programs that start recording from a microphone (a
@@ -267,6 +272,9 @@ func (g *Guard) startProblems(s Stream, dev Info) []Problem {
 func (g *Guard) listen(ctx context.Context, c *guardedCall, s Stream, dev Info) {
 	if dev.DeviceID == "" {
 		return
+	}
+	if g.o.Listened != nil {
+		defer g.o.Listened(s.ID)
 	}
 	mt, err := g.m.OpenMeter(ctx, dev.DeviceID)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -61,7 +62,11 @@ func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, tra
 		a.Lifecycle().SetOnStarted(func() { appRunning.Store(true) })
 	}
 
-	g := mgr.Guard(ctx, devices.GuardOptions{OnCall: b.onCall})
+	opts := devices.GuardOptions{OnCall: b.onCall}
+	if trace {
+		opts.Listened = func(id string) { fmt.Fprintf(stderr, "mediadesk: listened: %s\n", id) }
+	}
+	g := mgr.Guard(ctx, opts)
 	defer g.Close()
 	if trace {
 		fmt.Fprintf(stderr, "mediadesk: background ready after %d ms\n", time.Since(started).Milliseconds())
@@ -130,7 +135,11 @@ func (b *background) open(check bool) {
 // The guard's goroutine.
 func (b *background) onCall(e devices.CallEvent) {
 	if b.trace {
-		fmt.Fprintf(b.stderr, "mediadesk: %s: %s on %s: %d problem(s)\n", e.Type, clean(e.Stream.Label()), e.Stream.DeviceID, len(e.Problems))
+		var codes []string
+		for _, p := range e.Problems {
+			codes = append(codes, p.Code)
+		}
+		fmt.Fprintf(b.stderr, "mediadesk: %s: %s %s on %s: [%s]\n", e.Type, e.Stream.ID, clean(e.Stream.Label()), e.Stream.DeviceID, strings.Join(codes, " "))
 	}
 	n, ok := callNotice(e, b.notifier.hasActions())
 	if !ok {

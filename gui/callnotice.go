@@ -25,7 +25,7 @@ func callNotice(e devices.CallEvent, actions bool) (n desktop.Notification, ok b
 	for _, p := range e.Problems {
 		body = append(body, clean(p.Message))
 		if p.Fixable() && actions {
-			n.Actions = append(n.Actions, desktop.Action{Key: p.Code, Label: actionLabel(p)})
+			n.Actions = append(n.Actions, desktop.Action{Key: p.Code, Label: clean(actionLabel(p))})
 		} else if p.Fix != "" {
 			body = append(body, clean(p.Fix)+".")
 		}
