@@ -85,6 +85,7 @@ test-in-pulse: fmt-check vet lint
 	MEDIADESK_REQUIRE_PULSE=1 MEDIADESK_REQUIRE_NOTIFY=1 $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=50000x
 	$(MAKE) --no-print-directory gui-smoke
+	$(MAKE) --no-print-directory test-background
 
 # The sound-server tests again, on a private PipeWire + WirePlumber +
 # pipewire-pulse stack (run by `test` inside with-pipewire.sh; the tests
@@ -96,6 +97,18 @@ test-in-pipewire:
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 	SMOKE_CHECK=1 scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
+	$(MAKE) --no-print-directory test-background
+
+# `mediadesk --background` end to end (scripts/background): the built app
+# in a desktop session of the test's own (Xvfb, a private session bus,
+# dunst as the notification server) warns when a call app (pacat named
+# Zoom) opens a muted or silent microphone, and its Unmute button works.
+# On the sound server MEDIADESK_SOUND_SERVER names (PulseAudio, PipeWire).
+.PHONY: test-background
+test-background:
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	MEDIADESK_BIN=$(CURDIR)/$(BIN) MEDIADESK_BACKGROUND_E2E=1 MEDIADESK_REQUIRE_NOTIFY=1 MEDIADESK_REQUIRE_PULSE=1 \
+		$(GO) test -count=1 -v ./scripts/background/
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.
