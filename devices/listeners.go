@@ -26,6 +26,9 @@ type Listener struct {
 	OnDeviceStateChanged func(StateEvent)
 	// OnProblemsChanged: the set of problems (Manager.Problems) changed.
 	OnProblemsChanged func(ProblemsEvent)
+	// OnStreamsChanged: the programs playing or recording changed (one
+	// came, went, moved, or was muted or paused): every stream now.
+	OnStreamsChanged func(StreamsEvent)
 }
 
 // mailbox queues deliveries for one listener so the watcher never waits on
@@ -84,6 +87,12 @@ func (mb *mailbox) problems(e ProblemsEvent) {
 	}
 }
 
+func (mb *mailbox) streams(e StreamsEvent) {
+	if f := mb.l.OnStreamsChanged; f != nil {
+		mb.post(func() { f(e) })
+	}
+}
+
 func (mb *mailbox) run() {
 	defer close(mb.done)
 	for range mb.wake {
@@ -130,13 +139,14 @@ func (mb *mailbox) close() {
 
 // Subscription is the plain Go way to receive events: channels and a
 // Close. List events and errors are never dropped; read them, or Close.
-// State and problem events are kept while their channel has room (64)
+// State, problem and streams events are kept while their channel has room (64)
 // and dropped after, so a reader that ignores them blocks nothing.
 type Subscription struct {
 	events   chan Event
 	errors   chan *Error
 	states   chan StateEvent
 	problems chan ProblemsEvent
+	streams  chan StreamsEvent
 	remove   func()
 	once     sync.Once
 }
@@ -146,6 +156,10 @@ func (s *Subscription) States() <-chan StateEvent { return s.states }
 
 // Problems delivers onProblemsChanged events.
 func (s *Subscription) Problems() <-chan ProblemsEvent { return s.problems }
+
+// Streams delivers onStreamsChanged events (kept while the channel has
+// room, as States; each is the whole list, so a later one says all).
+func (s *Subscription) Streams() <-chan StreamsEvent { return s.streams }
 
 // Events delivers list updates.
 func (s *Subscription) Events() <-chan Event { return s.events }

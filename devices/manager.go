@@ -105,6 +105,13 @@ type Manager struct {
 	// previews are the open ones, ended by Close.
 	openCapture captureOpener
 	previews    map[*Preview]struct{}
+
+	// streamsMu serialises stream reads (routing.go), so an older read
+	// never lands after a newer one; streams are the last read's listed
+	// streams, deliveredStreams what listeners were last told.
+	streamsMu        sync.Mutex
+	streams          []Stream
+	deliveredStreams []Stream
 }
 
 // New opens the audio backend and the camera probe and takes the first

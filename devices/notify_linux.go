@@ -13,7 +13,7 @@ import (
 // (cameras). A notifier that cannot start (no netlink in a sandbox) leaves
 // the slow safety rescan to cover it.
 func startNotifiers(dirty func(what)) []io.Closer {
-	n := []io.Closer{pulse.StartWatch(func() { dirty(dirtyAudio) }, func() { dirty(dirtyState) })}
+	n := []io.Closer{pulse.StartWatch(func() { dirty(dirtyAudio) }, func() { dirty(dirtyState) }, func() { dirty(dirtyStreams) })}
 	u, err := uevent.Start(func(w uevent.What) {
 		var d what
 		if w&uevent.Audio != 0 {

@@ -15,6 +15,9 @@ func (m *Manager) Refresh(ctx context.Context) error { return m.refresh(ctx, dir
 // results for the rest: a volume change or a sound-card uevent does not
 // open every /dev/video* node (which wakes USB cameras from autosuspend).
 func (m *Manager) refresh(ctx context.Context, d what) error {
+	if d&dirtyStreams != 0 {
+		defer m.refreshStreams(ctx) // after the lists, so their names are current
+	}
 	if d&(dirtyAudio|dirtyVideo) == 0 {
 		if d&dirtyState != 0 {
 			return m.refreshState(ctx)

@@ -32,6 +32,8 @@ const (
 	// dirtyState: a device's mute or volume, or a card's profile, may have
 	// changed; no listing is needed, only the state.
 	dirtyState
+	// dirtyStreams: a program's stream came, went or changed (routing.go).
+	dirtyStreams
 	dirtyAll = dirtyAudio | dirtyVideo
 )
 
@@ -208,7 +210,7 @@ func (m *Manager) RemoveListener(id string) {
 // would. The channels are never closed; stop reading after Close.
 func (m *Manager) Subscribe() *Subscription {
 	s := &Subscription{events: make(chan Event, 16), errors: make(chan *Error, 16),
-		states: make(chan StateEvent, 64), problems: make(chan ProblemsEvent, 64)}
+		states: make(chan StateEvent, 64), problems: make(chan ProblemsEvent, 64), streams: make(chan StreamsEvent, 64)}
 	done := make(chan struct{})
 	m.mu.Lock()
 	m.subSeq++
@@ -236,6 +238,12 @@ func (m *Manager) Subscribe() *Subscription {
 		OnProblemsChanged: func(e ProblemsEvent) {
 			select {
 			case s.problems <- e:
+			default:
+			}
+		},
+		OnStreamsChanged: func(e StreamsEvent) {
+			select {
+			case s.streams <- e:
 			default:
 			}
 		},

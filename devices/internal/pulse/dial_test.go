@@ -20,22 +20,24 @@ func TestAddrs(t *testing.T) {
 
 func TestListChange(t *testing.T) {
 	for _, tc := range []struct {
-		ev           proto.SubscriptionEventType
-		dirty, state bool
+		ev                    proto.SubscriptionEventType
+		dirty, state, streams bool
 	}{
-		{proto.EventSink | proto.EventNew, true, false},
-		{proto.EventSource | proto.EventRemove, true, false},
-		{proto.EventSink | proto.EventChange, true, true}, // volume, mute, or a description
-		{proto.EventSource | proto.EventChange, true, true},
-		{proto.EventCard | proto.EventChange, true, true}, // a profile switch
-		{proto.EventServer | proto.EventChange, true, false},
-		{proto.EventSinkSinkInput | proto.EventNew, false, false},
-		{proto.EventSinkSourceOutput | proto.EventNew, false, true},    // a program starts recording: a call?
-		{proto.EventSinkSourceOutput | proto.EventChange, false, true}, // moved to another microphone
-		{proto.EventSinkSourceOutput | proto.EventRemove, false, true},
+		{proto.EventSink | proto.EventNew, true, false, false},
+		{proto.EventSource | proto.EventRemove, true, false, false},
+		{proto.EventSink | proto.EventChange, true, true, false}, // volume, mute, or a description
+		{proto.EventSource | proto.EventChange, true, true, false},
+		{proto.EventCard | proto.EventChange, true, true, false}, // a profile switch
+		{proto.EventServer | proto.EventChange, true, false, false},
+		{proto.EventSinkSinkInput | proto.EventNew, false, false, true},      // a program plays
+		{proto.EventSinkSinkInput | proto.EventChange, false, false, true},   // moved, muted, paused
+		{proto.EventSinkSourceOutput | proto.EventNew, false, true, true},    // a program starts recording: a call?
+		{proto.EventSinkSourceOutput | proto.EventChange, false, true, true}, // moved to another microphone
+		{proto.EventSinkSourceOutput | proto.EventRemove, false, true, true},
 	} {
-		d, st := listChange(tc.ev)
+		d, st, sm := listChange(tc.ev)
 		assert.Equal(t, tc.dirty, d, "%v", tc.ev)
 		assert.Equal(t, tc.state, st, "%v", tc.ev)
+		assert.Equal(t, tc.streams, sm, "%v", tc.ev)
 	}
 }

@@ -22,6 +22,8 @@ type Props struct {
 	mu     sync.Mutex
 	client *proto.Client
 	conn   net.Conn
+	// pinned: the streams the server refused to move (streams.go).
+	pinned pinnedMemory
 }
 
 // Device is what the server says about one sink or source.

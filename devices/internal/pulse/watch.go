@@ -22,11 +22,12 @@ import (
 // and the two merge into one scan per coalescing window. Cameras are not
 // probed for it (the Manager's dirty bits keep audio and video apart).
 type watch struct {
-	dirty func()
-	state func()
-	stop  chan struct{}
-	done  chan struct{}
-	once  sync.Once
+	dirty   func()
+	state   func()
+	streams func()
+	stop    chan struct{}
+	done    chan struct{}
+	once    sync.Once
 }
 
 // maskSourceOutput is PA_SUBSCRIPTION_MASK_SOURCE_OUTPUT (0x8), which the
@@ -40,32 +41,35 @@ const (
 
 // StartWatch starts watching the server PULSE_SERVER names (or the user's
 // default). dirty is called when a device list may have changed, state
-// when a device's mute or volume or a card's profile may have; both from
-// the watch's goroutines, and they must not block. Close stops it; a
-// second Close is a no-op.
-func StartWatch(dirty, state func()) io.Closer {
-	p := &watch{dirty: dirty, state: state, stop: make(chan struct{}), done: make(chan struct{})}
+// when a device's mute or volume or a card's profile may have, streams
+// when a program's stream came, went or changed (and on every (re)connect);
+// all from the watch's goroutines, and they must not block. Close stops
+// it; a second Close is a no-op.
+func StartWatch(dirty, state, streams func()) io.Closer {
+	p := &watch{dirty: dirty, state: state, streams: streams, stop: make(chan struct{}), done: make(chan struct{})}
 	go p.run()
 	return p
 }
 
-// listChange reports whether an event can change a device list (dirty)
-// and whether it can change a device's or card's state.
-func listChange(ev proto.SubscriptionEventType) (dirty, state bool) {
+// listChange reports whether an event can change a device list (dirty),
+// a device's or card's state, and the programs' streams.
+func listChange(ev proto.SubscriptionEventType) (dirty, state, streams bool) {
 	switch ev.GetFacility() {
 	case proto.EventSink, proto.EventSource:
 		// "change": mute, volume, description, ports.
-		return true, ev.GetType() == proto.EventChange
+		return true, ev.GetType() == proto.EventChange, false
 	case proto.EventCard:
-		return true, true // profiles, ports
+		return true, true, false // profiles, ports
 	case proto.EventServer:
-		return true, false // defaults
+		return true, false, false // defaults
 	case proto.EventSinkSourceOutput:
 		// A program starting, moving or stopping a recording (a call):
 		// whether a headset's card is in use is part of its state.
-		return false, true
+		return false, true, true
+	case proto.EventSinkSinkInput:
+		return false, false, true // a program playing
 	}
-	return false, false
+	return false, false, false
 }
 
 func (p *watch) run() {
@@ -82,12 +86,15 @@ func (p *watch) run() {
 		client, conn, err := Dial(func(msg any) {
 			switch m := msg.(type) {
 			case *proto.SubscribeEvent:
-				d, st := listChange(m.Event)
+				d, st, sm := listChange(m.Event)
 				if d {
 					p.dirty()
 				}
 				if st {
 					p.state()
+				}
+				if sm {
+					p.streams()
 				}
 			case *proto.ConnectionClosed:
 				closeOnce.Do(func() { close(closed) })
@@ -95,7 +102,7 @@ func (p *watch) run() {
 		})
 		if err == nil {
 			err = client.Request(&proto.Subscribe{Mask: proto.SubscriptionMaskSink | proto.SubscriptionMaskSource |
-				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard | maskSourceOutput}, nil)
+				proto.SubscriptionMaskServer | proto.SubscriptionMaskCard | maskSourceOutput | proto.SubscriptionMaskSinkInput}, nil)
 			if err != nil {
 				conn.Close()
 			}
@@ -107,6 +114,7 @@ func (p *watch) run() {
 		if err == nil {
 			state = up
 			p.dirty() // subscribed (or back after a loss): rescan
+			p.streams()
 			backoff = backoffMin
 			select {
 			case <-p.stop:

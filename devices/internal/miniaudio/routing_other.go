@@ -1,0 +1,12 @@
+//go:build !windows && !darwin
+
+package miniaudio
+
+import "context"
+
+// Off the sound server (raw ALSA) there is no default to set and no
+// stream list to read.
+
+func platformStreams(context.Context, string) ([]AppStream, error) { return nil, ErrUnsupported }
+
+func platformSetDefault(string, string, bool) error { return ErrUnsupported }

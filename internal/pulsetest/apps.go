@@ -1,0 +1,230 @@
+//go:build linux
+
+package pulsetest
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	pulseclient "github.com/jfreymuth/pulse"
+	"github.com/jfreymuth/pulse/proto"
+)
+
+// App is another program playing or recording: pacat (or parec) run with
+// application.name set, as Zoom or Firefox would show on the server.
+type App struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// App starts pacat playing silence (record false) or recording (true) as
+// application name, on device ("" for the server's default), until the
+// test ends or Stop. It returns once the server lists its stream.
+func (s *Server) App(t testing.TB, name string, record bool, device string) *App {
+	t.Helper()
+	args := []string{"--playback", "--property=application.name=" + name, "--latency-msec=50"}
+	if record {
+		args[0] = "--record"
+	}
+	if device != "" {
+		args = append(args, "--device="+device)
+	}
+	if !record {
+		args = append(args, "/dev/zero")
+	} else {
+		args = append(args, "/dev/null")
+	}
+	cmd := exec.Command("pacat", args...)
+	cmd.Env = append(os.Environ(), "PULSE_SERVER="+s.Address())
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("pacat: %v", err)
+	}
+	a := &App{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		cmd.Wait()
+		close(a.done)
+	}()
+	t.Cleanup(a.Stop)
+	WaitFor(t, readyWithin, "the server to list "+name+"'s stream", func() bool {
+		select {
+		case <-a.done:
+			t.Fatalf("pacat for %s exited early", name)
+		default:
+		}
+		for _, st := range s.StreamsNow(t) {
+			if st.App == name && st.PID == cmd.Process.Pid {
+				return true
+			}
+		}
+		return false
+	})
+	return a
+}
+
+// PID is the app's process id.
+func (a *App) PID() int { return a.cmd.Process.Pid }
+
+// Stop ends the app and waits for it; a second Stop does nothing.
+func (a *App) Stop() {
+	a.cmd.Process.Kill()
+	<-a.done
+}
+
+// PinnedApp is a Pulse client of the test's own (there is no pacat flag
+// for it) playing silence, or recording, in a stream created with the
+// don't-move flag, as application name with process binary "pinned-app".
+// It stops at cleanup.
+func (s *Server) PinnedApp(t testing.TB, name string, record bool) {
+	t.Helper()
+	c, err := pulseclient.NewClient(pulseclient.ClientApplicationName(name), pulseclient.ClientServerString(s.Address()))
+	if err != nil {
+		t.Fatalf("%s: a Pulse client: %v", s, err)
+	}
+	props := func(p proto.PropList) {
+		p["application.name"] = proto.PropListString(name)
+		p["application.process.binary"] = proto.PropListString("pinned-app")
+		p["application.process.id"] = proto.PropListString(strconv.Itoa(os.Getpid()))
+	}
+	var stop func()
+	if record {
+		r, err := c.NewRecord(pulseclient.Float32Writer(func(p []float32) (int, error) { return len(p), nil }),
+			pulseclient.RecordRawOption(func(r *proto.CreateRecordStream) { r.NoMove = true; props(r.Properties) }))
+		if err != nil {
+			c.Close()
+			t.Fatalf("%s: a pinned recording: %v", s, err)
+		}
+		r.Start()
+		stop = r.Close
+	} else {
+		var quit atomic.Bool
+		p, err := c.NewPlayback(pulseclient.Float32Reader(func(buf []float32) (int, error) {
+			if quit.Load() {
+				return 0, io.EOF
+			}
+			clear(buf)
+			return len(buf), nil
+		}), pulseclient.PlaybackRawOption(func(r *proto.CreatePlaybackStream) { r.NoMove = true; props(r.Properties) }),
+			pulseclient.PlaybackLatency(0.05))
+		if err != nil {
+			c.Close()
+			t.Fatalf("%s: a pinned playback: %v", s, err)
+		}
+		p.Start()
+		stop = func() { quit.Store(true); p.Close() }
+	}
+	t.Cleanup(func() { stop(); c.Close() })
+	WaitFor(t, readyWithin, "the server to list "+name+"'s pinned stream", func() bool {
+		for _, st := range s.StreamsNow(t) {
+			if st.App == name {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// ListedStream is one stream as pactl lists it.
+type ListedStream struct {
+	Index  int
+	Record bool
+	App    string
+	PID    int
+	Device string // the sink's or source's name
+}
+
+// StreamsNow is every sink input and source output as pactl lists them
+// now (its JSON format), with their devices' names.
+func (s *Server) StreamsNow(t testing.TB) []ListedStream {
+	t.Helper()
+	type dev struct {
+		Index int    `json:"index"`
+		Name  string `json:"name"`
+	}
+	type stream struct {
+		Index      int               `json:"index"`
+		Sink       *int              `json:"sink"`
+		Source     *int              `json:"source"`
+		Properties map[string]string `json:"properties"`
+	}
+	var sinks, sources []dev
+	var inputs, outputs []stream
+	for _, q := range []struct {
+		what string
+		v    any
+	}{{"sinks", &sinks}, {"sources", &sources}, {"sink-inputs", &inputs}, {"source-outputs", &outputs}} {
+		out := s.Pactl("-f", "json", "list", q.what)
+		if err := json.Unmarshal([]byte(out), q.v); err != nil {
+			t.Fatalf("pactl list %s: %v: %q", q.what, err, out)
+		}
+	}
+	names := func(ds []dev) map[int]string {
+		m := map[int]string{}
+		for _, d := range ds {
+			m[d.Index] = d.Name
+		}
+		return m
+	}
+	sinkNames, sourceNames := names(sinks), names(sources)
+	var out []ListedStream
+	for _, list := range []struct {
+		streams []stream
+		record  bool
+	}{{inputs, false}, {outputs, true}} {
+		for _, st := range list.streams {
+			l := ListedStream{Index: st.Index, Record: list.record, App: st.Properties["application.name"]}
+			l.PID, _ = strconv.Atoi(st.Properties["application.process.id"])
+			if st.Sink != nil {
+				l.Device = sinkNames[*st.Sink]
+			}
+			if st.Source != nil {
+				l.Device = sourceNames[*st.Source]
+			}
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// DeviceOf is the device the first stream of application name is on, as
+// pactl lists it ("" when there is none).
+func (s *Server) DeviceOf(t testing.TB, name string) string {
+	t.Helper()
+	for _, st := range s.StreamsNow(t) {
+		if st.App == name {
+			return st.Device
+		}
+	}
+	return ""
+}
+
+// MoveApp moves every stream of application name onto device with pactl,
+// as a person does in pavucontrol: the server remembers it as the
+// stream's own choice, so it no longer follows the default.
+func (s *Server) MoveApp(t testing.TB, name, device string) {
+	t.Helper()
+	for _, st := range s.StreamsNow(t) {
+		if st.App != name {
+			continue
+		}
+		what := "move-sink-input"
+		if st.Record {
+			what = "move-source-output"
+		}
+		s.Pactl(what, strconv.Itoa(st.Index), device)
+	}
+	WaitFor(t, readyWithin, name+" on "+device, func() bool {
+		for _, st := range s.StreamsNow(t) {
+			if st.App == name && st.Device != device {
+				return false
+			}
+		}
+		return true
+	})
+}
