@@ -66,14 +66,6 @@ func (r *guardRig) next(t *testing.T, what string) CallEvent {
 	return CallEvent{}
 }
 
-func codes(ps []Problem) []string {
-	var out []string
-	for _, p := range ps {
-		out = append(out, p.Code)
-	}
-	return out
-}
-
 // A call app opens a muted microphone: the guard says so at the call's
 // start, once, its fix unmutes the microphone on the server, and the end
 // of the call is told. MediaDesk's own level meter is no call.
