@@ -35,9 +35,10 @@ type Notifier struct {
 }
 
 // NewNotifier connects to the session bus ($DBUS_SESSION_BUS_ADDRESS) and
-// asks the server for its capabilities; ErrNoServer when none answers.
+// asks the server for its capabilities; ErrNoServer when none answers. ctx
+// bounds the asking, not the connection (Close ends that).
 func NewNotifier(ctx context.Context) (*Notifier, error) {
-	conn, err := dbus.ConnectSessionBus(dbus.WithContext(ctx))
+	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
 		return nil, fmt.Errorf("%w: cannot reach the session bus: %v", ErrNoServer, err)
 	}

@@ -16,7 +16,10 @@ func TestNotifierActionOnRealServer(t *testing.T) {
 	srv.Setenv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	n, err := NewNotifier(ctx)
+	// The context that bounded the start ends: the notifier lives on.
+	startCtx, startCancel := context.WithTimeout(ctx, 10*time.Second)
+	n, err := NewNotifier(startCtx)
+	startCancel()
 	if err != nil {
 		t.Fatal(err)
 	}
