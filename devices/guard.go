@@ -237,12 +237,10 @@ func (g *Guard) streams(ctx context.Context, ss []Stream) {
 }
 
 // sameProgram says whether two streams are one program's: the same
-// process, else the same app name.
+// process, or the same app name (browsers play and record from helper
+// processes of their own).
 func sameProgram(a, b Stream) bool {
-	if a.PID != 0 && b.PID != 0 {
-		return a.PID == b.PID
-	}
-	return a.App != "" && a.App == b.App
+	return (a.PID != 0 && a.PID == b.PID) || (a.App != "" && a.App == b.App)
 }
 
 // startProblems is what is wrong at once for a call on microphone dev.

@@ -162,3 +162,30 @@ func TestGuardCallNotOnChosenMic(t *testing.T) {
 		return false
 	})
 }
+
+// A call app that plays to a muted speaker: said once, during the call;
+// another program playing there (music) is no call's business.
+func TestGuardCallPlaysToMutedSpeaker(t *testing.T) {
+	r := newGuardRig(t, "desk_mic")
+	r.s.Pactl("set-default-sink", "desk_speaker")
+	r.s.Pactl("set-sink-mute", "desk_speaker", "1")
+	r.start(t)
+	r.mic(t, "desk_mic")
+
+	r.s.App(t, "Music", false, "desk_speaker")
+	r.s.App(t, "Zoom", true, "desk_mic")
+	e := r.next(t, "Zoom's call")
+	require.Equal(t, CallStarted, e.Type)
+	require.Empty(t, e.Problems)
+	r.s.App(t, "Zoom", false, "desk_speaker")
+	e = r.next(t, "the muted speaker Zoom plays to")
+	require.Equal(t, CallProblems, e.Type)
+	require.Equal(t, []string{ProblemSpeakerMuted}, codes(e.Problems))
+	require.Contains(t, e.Problems[0].Message, "Desk_Speaker")
+	<-r.listened
+	select {
+	case e := <-r.calls:
+		t.Fatalf("raised again or for the music player: %+v", e)
+	default:
+	}
+}
