@@ -108,7 +108,16 @@ test-in-pipewire:
 test-background:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 	MEDIADESK_BIN=$(CURDIR)/$(BIN) MEDIADESK_BACKGROUND_E2E=1 MEDIADESK_REQUIRE_NOTIFY=1 MEDIADESK_REQUIRE_PULSE=1 \
+		MEDIADESK_ARTIFACTS=$(CURDIR)/artifacts/background/$${MEDIADESK_SOUND_SERVER:-pulseaudio} \
 		$(GO) test -count=1 -v ./scripts/background/
+
+# The background mode's figures: a muted mic's notification (p50, p90),
+# then idle CPU and RSS with no window (BENCHMARKS.md).
+.PHONY: bench-background
+bench-background: test-deps
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	scripts/with-pulse.sh env MEDIADESK_BIN=$(CURDIR)/$(BIN) MEDIADESK_IDLE_SECONDS=30 \
+		$(GO) test -run XXX -bench MutedMicNotified -benchtime 20x ./scripts/background/
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.

@@ -16,6 +16,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,7 +38,7 @@ type app struct {
 	done  chan struct{}
 }
 
-func start(t *testing.T, srv *desktoptest.Server, snd *pulsetest.Server) *app {
+func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server) *app {
 	bin := os.Getenv("MEDIADESK_BIN")
 	if bin == "" {
 		if os.Getenv("MEDIADESK_REQUIRE_NOTIFY") != "" && os.Getenv("MEDIADESK_BACKGROUND_E2E") != "" {
@@ -46,7 +48,9 @@ func start(t *testing.T, srv *desktoptest.Server, snd *pulsetest.Server) *app {
 	}
 	home := t.TempDir()
 	run := filepath.Join(home, "run")
-	require.NoError(t, os.Mkdir(run, 0o700))
+	if err := os.Mkdir(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	a := &app{done: make(chan struct{})}
 	a.cmd = exec.Command(bin, "--background")
 	a.cmd.Env = append(os.Environ(), srv.Env()...)
@@ -54,8 +58,12 @@ func start(t *testing.T, srv *desktoptest.Server, snd *pulsetest.Server) *app {
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_RUNTIME_DIR="+run, "FYNE_THEME=light")
 	a.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr, err := a.cmd.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, a.cmd.Start())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	go a.read(stderr)
 	t.Cleanup(func() {
 		a.cmd.Process.Signal(syscall.SIGTERM)
@@ -92,7 +100,7 @@ func (a *app) all() []string {
 }
 
 // wait waits (30 s at most) for a trace line matching re and returns it.
-func (a *app) wait(t *testing.T, what string, re *regexp.Regexp) string {
+func (a *app) wait(t testing.TB, what string, re *regexp.Regexp) string {
 	t.Helper()
 	var got string
 	pulsetest.WaitFor(t, 30*time.Second, what, func() bool {
@@ -187,4 +195,69 @@ func TestCallOnSilentAndHealthyMic(t *testing.T) {
 	require.Len(t, h, 1)
 	require.Equal(t, "Zoom is recording from dead_mic", h[0].Summary)
 	require.Contains(t, h[0].Body, "digital silence")
+}
+
+// BenchmarkMutedMicNotified: a call app (pacat named Zoom) starts
+// recording from the muted default microphone → the notification is on
+// dunst's screen, timed from pacat's start; p50 and p90 over b.N calls.
+// Then MediaDesk idles (no call) for MEDIADESK_IDLE_SECONDS (10): its CPU
+// share of one core and its RSS. `make bench-background`.
+func BenchmarkMutedMicNotified(b *testing.B) {
+	srv := desktoptest.Start(b)
+	snd := pulsetest.Start(b)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	snd.PipeMic("builtin_mic").SetAmplitude(0.3)
+	snd.Pactl("set-default-source", "builtin_mic")
+	a := start(b, srv, snd)
+	var took []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		snd.Pactl("set-source-mute", "builtin_mic", "1")
+		began := time.Now()
+		zoom := snd.App(b, "Zoom", true, "")
+		pulsetest.WaitFor(b, 10*time.Second, "the notification", func() bool { return srv.Displayed() == 1 })
+		took = append(took, time.Since(began))
+		zoom.Stop()
+		srv.CloseAll()
+	}
+	b.StopTimer()
+	sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
+	b.ReportMetric(float64(took[len(took)/2].Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(took[len(took)*9/10].Milliseconds()), "p90-ms")
+
+	secs := 10
+	if s, err := strconv.Atoi(os.Getenv("MEDIADESK_IDLE_SECONDS")); err == nil && s > 0 {
+		secs = s
+	}
+	cpu0 := cpuTicks(b, a.cmd.Process.Pid)
+	t0 := time.Now()
+	time.Sleep(time.Duration(secs) * time.Second) // the measurement window, not a wait for a condition
+	used := float64(cpuTicks(b, a.cmd.Process.Pid)-cpu0) / 100 // USER_HZ
+	b.ReportMetric(100*used/time.Since(t0).Seconds(), "idle-cpu-%")
+	b.ReportMetric(float64(rssKiB(b, a.cmd.Process.Pid))/1024, "rss-MB")
+}
+
+func cpuTicks(b *testing.B, pid int) int {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+2:]))
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
+}
+
+func rssKiB(b *testing.B, pid int) int {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			n, _ := strconv.Atoi(strings.Fields(l)[1])
+			return n
+		}
+	}
+	return 0
 }
