@@ -15,6 +15,7 @@ import (
 	"github.com/mediadesk/mediadesk/assets"
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/desktop"
 )
 
 // appRunning is set once the Fyne app has started (its OnStarted ran).
@@ -51,6 +52,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		return 1
 	}
 	defer mgr.Close()
+	if a.Preferences().Bool(keepRunningKey) && desktop.TrayHost(ctx) {
+		return runTray(ctx, a, mgr, stderr, started, trace, true)
+	}
 	mw := openMainWindow(ctx, a, mgr, stderr, started, trace)
 	mw.w.SetMaster()
 	// SIGINT and SIGTERM close the window through Fyne's own handler

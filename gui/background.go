@@ -38,8 +38,18 @@ func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, tra
 		return 1
 	}
 	defer mgr.Close()
-	restoreChoices(a.Preferences(), ManagerDevices{mgr})
+	return runTray(ctx, a, mgr, stderr, started, trace, false)
+}
 
+// keepRunningKey is the setting "Keep running when the window is closed":
+// with it, the plain `mediadesk` also puts MediaDesk in the tray, and
+// closing the window leaves it there.
+const keepRunningKey = "background.keepRunning"
+
+// runTray runs MediaDesk from the tray (with the window shown at once when
+// openNow) until Quit: the tray where the desktop has one, and the guard.
+func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Writer, started time.Time, trace, openNow bool) int {
+	restoreChoices(a.Preferences(), ManagerDevices{mgr})
 	b := &background{ctx: ctx, a: a, mgr: mgr, stderr: stderr, started: started, trace: trace}
 	b.notifier = newCallNotifier(ctx, a.SendNotification)
 	defer b.notifier.Close()
@@ -50,17 +60,19 @@ func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, tra
 	desk, canTray := a.(fynedesktop.App)
 	if canTray && desktop.TrayHost(ctx) {
 		b.tray = desk
-		a.Lifecycle().SetOnStarted(func() {
-			appRunning.Store(true)
-			b.refreshTray()
-		})
 		mgr.AddListener("tray", devices.Listener{OnProblemsChanged: func(devices.ProblemsEvent) { fyne.Do(b.refreshTray) }})
 		b.refreshTray()
 	} else {
 		// Said once, at start: the guard still warns by notification.
 		fmt.Fprintln(stderr, "mediadesk: this desktop shows no tray icons; MediaDesk keeps watching for calls in the background and warns with notifications. Run mediadesk to open the window.")
-		a.Lifecycle().SetOnStarted(func() { appRunning.Store(true) })
 	}
+	a.Lifecycle().SetOnStarted(func() {
+		appRunning.Store(true)
+		b.refreshTray()
+		if openNow {
+			b.open(false)
+		}
+	})
 
 	opts := devices.GuardOptions{OnCall: b.onCall}
 	if trace {
@@ -99,13 +111,46 @@ func (b *background) refreshTray() {
 	}
 	ps, hs := b.mgr.Problems(), b.mgr.Hints()
 	b.tray.SetSystemTrayIcon(trayIcon(ps, hs))
+	auto, _ := desktop.Autostart{}.AutostartEnabled()
+	prefs := b.a.Preferences()
 	b.tray.SetSystemTrayMenu(trayMenu(ps, hs, trayActions{
-		fix:      func(p devices.Problem) { go b.fix(p) },
-		checkNow: func() { b.open(true) },
-		open:     func() { b.open(false) },
-		quit:     b.a.Quit,
+		fix:         func(p devices.Problem) { go b.fix(p) },
+		checkNow:    func() { b.open(true) },
+		open:        func() { b.open(false) },
+		quit:        b.a.Quit,
+		keepRunning: prefs.Bool(keepRunningKey),
+		autostart:   auto,
+		toggleKeepRunning: func() {
+			prefs.SetBool(keepRunningKey, !prefs.Bool(keepRunningKey))
+			b.refreshTrayLater()
+		},
+		toggleAutostart: func() {
+			// The state now, not the menu's: a click can reach a menu
+			// drawn before the last change.
+			auto, err := desktop.Autostart{}.AutostartEnabled()
+			switch {
+			case err != nil:
+			case auto:
+				err = desktop.Autostart{}.DisableAutostart()
+			default:
+				err = desktop.Autostart{}.EnableAutostart()
+			}
+			if b.trace {
+				fmt.Fprintf(b.stderr, "mediadesk: start with the system: was %v, error %v\n", auto, err)
+			}
+			if err != nil {
+				go b.notifier.send(b.ctx, desktop.Notification{Title: "MediaDesk could not change starting with the system", Body: clean(err.Error())}, nil)
+			}
+			b.refreshTrayLater()
+		},
 	}))
 }
+
+// refreshTrayLater redraws the tray after the menu item's action that asks
+// for it has returned: rebuilding the menu from inside one of its own
+// items' actions left the next click undelivered (the tray's menu is
+// reset while the item's click is still being handled).
+func (b *background) refreshTrayLater() { go fyne.Do(b.refreshTray) }
 
 // fix carries out a problem's fix; a failure is said in a notification.
 func (b *background) fix(p devices.Problem) {

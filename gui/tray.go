@@ -36,12 +36,16 @@ func trayIcon(problems, hints []devices.Problem) fyne.Resource {
 	return iconTrayReady
 }
 
-// trayActions are what the tray's menu items do.
+// trayActions are what the tray's menu items do, and the settings' states.
 type trayActions struct {
 	fix      func(devices.Problem)
 	checkNow func()
 	open     func()
 	quit     func()
+	// The settings, as check items: keep running when the window is
+	// closed, and start with the system.
+	keepRunning, autostart             bool
+	toggleKeepRunning, toggleAutostart func()
 }
 
 // trayMenu is the tray's menu: the verdict or each problem (its sentence,
@@ -77,9 +81,15 @@ func trayMenu(problems, hints []devices.Problem, act trayActions) *fyne.Menu {
 	}
 	quit := fyne.NewMenuItem("Quit", act.quit)
 	quit.IsQuit = true
+	keep := fyne.NewMenuItem("Keep running when the window is closed", act.toggleKeepRunning)
+	keep.Checked = act.keepRunning
+	auto := fyne.NewMenuItem("Start with the system", act.toggleAutostart)
+	auto.Checked = act.autostart
 	items = append(items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem("Check now…", act.checkNow),
 		fyne.NewMenuItem("Open MediaDesk", act.open),
+		fyne.NewMenuItemSeparator(),
+		keep, auto,
 		fyne.NewMenuItemSeparator(),
 		quit)
 	return fyne.NewMenu("MediaDesk", items...)

@@ -35,10 +35,13 @@ func TestTrayMenuAndIcon(t *testing.T) {
 
 	var fixed []string
 	var checked, opened, quit int
+	var kept int
 	act := trayActions{fix: func(p devices.Problem) { fixed = append(fixed, p.Code) },
-		checkNow: func() { checked++ }, open: func() { opened++ }, quit: func() { quit++ }}
+		checkNow: func() { checked++ }, open: func() { opened++ }, quit: func() { quit++ },
+		autostart: true, toggleKeepRunning: func() { kept++ }, toggleAutostart: func() {}}
 
-	require.Equal(t, []string{"(Ready for a call)", "---", "Check now…", "Open MediaDesk", "---", "Quit"}, labels(trayMenu(nil, nil, act)))
+	require.Equal(t, []string{"(Ready for a call)", "---", "Check now…", "Open MediaDesk", "---",
+		"Keep running when the window is closed", "Start with the system", "---", "Quit"}, labels(trayMenu(nil, nil, act)))
 	require.Same(t, iconTrayReady, trayIcon(nil, nil))
 	require.Same(t, iconTrayHint, trayIcon(nil, []devices.Problem{hint}))
 	require.Same(t, iconTrayProblem, trayIcon([]devices.Problem{muted}, []devices.Problem{hint}))
@@ -49,15 +52,20 @@ func TestTrayMenuAndIcon(t *testing.T) {
 		"(" + muted.Message + ")", "    Unmute it",
 		"(" + busy.Message + ")", "(    " + busy.Fix + ")",
 		"(" + hint.Message + ")", "    Switch to music mode",
-		"---", "Check now…", "Open MediaDesk", "---", "Quit"}, labels(m))
+		"---", "Check now…", "Open MediaDesk", "---",
+		"Keep running when the window is closed", "Start with the system", "---", "Quit"}, labels(m))
 	m.Items[2].Action()
 	m.Items[6].Action()
 	require.Equal(t, []string{devices.ProblemMicMuted, devices.HintHeadsetModeNoCall}, fixed)
 	m.Items[8].Action()
 	m.Items[9].Action()
-	m.Items[11].Action()
+	m.Items[14].Action()
 	require.Equal(t, []int{1, 1, 1}, []int{checked, opened, quit})
-	require.True(t, m.Items[11].IsQuit)
+	require.True(t, m.Items[14].IsQuit)
+	require.False(t, m.Items[11].Checked)
+	require.True(t, m.Items[12].Checked, "Start with the system shows its state")
+	m.Items[11].Action()
+	require.Equal(t, 1, kept)
 	require.Equal(t, "(One thing to fix before a call)", labels(trayMenu([]devices.Problem{busy}, nil, act))[0])
 }
 

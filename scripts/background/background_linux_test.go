@@ -32,6 +32,7 @@ import (
 
 // app is a running `mediadesk --background` and its trace lines.
 type app struct {
+	home  string // its XDG_CONFIG_HOME is home/config
 	cmd   *exec.Cmd
 	mu    sync.Mutex
 	lines []string
@@ -51,7 +52,7 @@ func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server) *app {
 	if err := os.Mkdir(run, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{done: make(chan struct{})}
+	a := &app{home: home, done: make(chan struct{})}
 	a.cmd = exec.Command(bin, "--background")
 	a.cmd.Env = append(os.Environ(), srv.Env()...)
 	a.cmd.Env = append(a.cmd.Env, "MEDIADESK_STARTUP_TRACE=1", "PULSE_SERVER="+snd.Address(),

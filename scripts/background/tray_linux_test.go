@@ -156,7 +156,8 @@ func TestTray(t *testing.T) {
 		return strings.Contains(strings.Join(labelsOf(it.menu(t)), "\n"), want)
 	})
 	m := it.menu(t)
-	require.Equal(t, []string{"One thing to fix before a call", want, "    Unmute it", "---", "Check now…", "Open MediaDesk", "---", "Quit"}, labelsOf(m))
+	require.Equal(t, []string{"One thing to fix before a call", want, "    Unmute it", "---", "Check now…", "Open MediaDesk", "---",
+		"Keep running when the window is closed", "Start with the system", "---", "Quit"}, labelsOf(m))
 	require.False(t, m[0].enabled)
 	require.True(t, m[2].enabled)
 	require.Equal(t, "triangle", it.shape(t))
@@ -165,6 +166,19 @@ func TestTray(t *testing.T) {
 	pulsetest.WaitFor(t, 10*time.Second, "the mic unmuted from the tray", func() bool { return !muted(t, snd, "builtin_mic") })
 	pulsetest.WaitFor(t, 10*time.Second, "the tray to say ready", func() bool { return it.menu(t)[0].label == "Ready for a call" })
 	pulsetest.WaitFor(t, 10*time.Second, "the ready icon", func() bool { return it.shape(t) == "circle" })
+
+	// Start with the system, from the tray: the autostart entry comes and goes.
+	entry := a.home + "/config/autostart/io.mediadesk.MediaDesk.desktop"
+	it.click(t, "Start with the system")
+	pulsetest.WaitFor(t, 10*time.Second, "the autostart entry", func() bool {
+		data, err := os.ReadFile(entry)
+		return err == nil && strings.Contains(string(data), " --background\n")
+	})
+	it.click(t, "Start with the system")
+	pulsetest.WaitFor(t, 10*time.Second, "the autostart entry removed", func() bool {
+		_, err := os.Stat(entry)
+		return os.IsNotExist(err)
+	})
 
 	it.click(t, "Open MediaDesk")
 	pulsetest.WaitFor(t, 30*time.Second, "the MediaDesk window", func() bool {
