@@ -232,7 +232,7 @@ func BenchmarkMutedMicNotified(b *testing.B) {
 	}
 	cpu0 := cpuTicks(b, a.cmd.Process.Pid)
 	t0 := time.Now()
-	time.Sleep(time.Duration(secs) * time.Second) // the measurement window, not a wait for a condition
+	time.Sleep(time.Duration(secs) * time.Second)              // the measurement window, not a wait for a condition
 	used := float64(cpuTicks(b, a.cmd.Process.Pid)-cpu0) / 100 // USER_HZ
 	b.ReportMetric(100*used/time.Since(t0).Seconds(), "idle-cpu-%")
 	b.ReportMetric(float64(rssKiB(b, a.cmd.Process.Pid))/1024, "rss-MB")
