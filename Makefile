@@ -14,7 +14,7 @@ BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-d
 GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudio-utils
 # PipeWire, WirePlumber and pipewire-pulse for the second sound-server run.
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
-TEST_PACKAGES  := $(BUILD_PACKAGES) libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
+TEST_PACKAGES  := $(BUILD_PACKAGES) dunst desktop-file-utils libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 # The network check's namespace tests (run as root inside `go test`):
 # ip netns and veth pairs, nftables rules, tc qdiscs; iperf3 for bench-net.
 NET_PACKAGES   := iproute2 nftables iperf3
@@ -86,9 +86,10 @@ test-wine:
 # Run by `test` inside the private sound server. MEDIADESK_REQUIRE_PULSE
 # turns "no sound server" from a skip into a failure.
 test-in-pulse: fmt-check vet lint
-	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 ./...
+	MEDIADESK_REQUIRE_PULSE=1 MEDIADESK_REQUIRE_NOTIFY=1 $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=50000x
 	$(MAKE) --no-print-directory gui-smoke
+	$(MAKE) --no-print-directory test-background
 
 # The sound-server tests again, on a private PipeWire + WirePlumber +
 # pipewire-pulse stack (run by `test` inside with-pipewire.sh; the tests
@@ -100,6 +101,27 @@ test-in-pipewire:
 	MEDIADESK_REQUIRE_PULSE=1 $(GO) test -race -count=1 $(SOUND_SERVER_PACKAGES)
 	$(GO) build -tags $(TAGS) -o $(BIN) .
 	SMOKE_CHECK=1 scripts/gui-smoke.sh ./$(BIN) artifacts/pipewire
+	$(MAKE) --no-print-directory test-background
+
+# `mediadesk --background` end to end (scripts/background): the built app
+# in a desktop session of the test's own (Xvfb, a private session bus,
+# dunst as the notification server) warns when a call app (pacat named
+# Zoom) opens a muted or silent microphone, and its Unmute button works.
+# On the sound server MEDIADESK_SOUND_SERVER names (PulseAudio, PipeWire).
+.PHONY: test-background
+test-background:
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	MEDIADESK_BIN=$(CURDIR)/$(BIN) MEDIADESK_BACKGROUND_E2E=1 MEDIADESK_REQUIRE_NOTIFY=1 MEDIADESK_REQUIRE_PULSE=1 \
+		MEDIADESK_ARTIFACTS=$(CURDIR)/artifacts/background/$${MEDIADESK_SOUND_SERVER:-pulseaudio} \
+		$(GO) test -count=1 -v ./scripts/background/
+
+# The background mode's figures: a muted mic's notification (p50, p90),
+# then idle CPU and RSS with no window (BENCHMARKS.md).
+.PHONY: bench-background
+bench-background: test-deps
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+	scripts/with-pulse.sh env MEDIADESK_BIN=$(CURDIR)/$(BIN) MEDIADESK_IDLE_SECONDS=30 \
+		$(GO) test -run XXX -bench MutedMicNotified -benchtime 20x ./scripts/background/
 
 # The real window under Xvfb on the private PulseAudio (run inside
 # with-pulse.sh): screenshot kept at artifacts/gui-smoke.png.

@@ -22,6 +22,10 @@ type Problem struct {
 	Volume  float64 `json:"-"`
 	Card    string  `json:"-"`
 	Profile string  `json:"-"`
+	// Or move the program's stream Stream onto the device MoveTo (the
+	// guard's CALL_NOT_ON_CHOSEN_MIC).
+	Stream string `json:"-"`
+	MoveTo string `json:"-"`
 }
 
 // The problem codes. Stable: scripts match on them (README lists them).

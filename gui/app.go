@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +15,11 @@ import (
 	"github.com/mediadesk/mediadesk/assets"
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/desktop"
 )
+
+// appRunning is set once the Fyne app has started (its OnStarted ran).
+var appRunning atomic.Bool
 
 // AppID is MediaDesk's application id (as in FyneApp.toml): it names the
 // preferences folder and the keyring entry.
@@ -38,7 +43,6 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	debug.SetGCPercent(50)
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow("MediaDesk")
 
 	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
 	// (screenshots and measurements where there is no camera).
@@ -48,6 +52,38 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		return 1
 	}
 	defer mgr.Close()
+	if a.Preferences().Bool(keepRunningKey) && desktop.TrayHost(ctx) {
+		return runTray(ctx, a, mgr, stderr, started, trace, true)
+	}
+	mw := openMainWindow(ctx, a, mgr, stderr, started, trace)
+	mw.w.SetMaster()
+	// SIGINT and SIGTERM close the window through Fyne's own handler
+	// (glfw driver, catchTerm). Quitting here as well raced it: a second
+	// Quit after the loop had ended ran on a terminated GLFW and panicked.
+	mw.w.ShowAndRun()
+	mw.stop()
+	return 0
+}
+
+// mainWindow is the MediaDesk window and what it holds.
+type mainWindow struct {
+	w  fyne.Window
+	ui *UI
+}
+
+// stop ends the window's background work and closes the history.
+func (mw *mainWindow) stop() {
+	mw.ui.Stop()
+	if st := mw.ui.Store(); st != nil {
+		st.Close()
+	}
+}
+
+// openMainWindow builds the MediaDesk window on a and mgr (not yet
+// shown). Its content starts when the app has started, or at once when the
+// app already runs (the window opened from the tray).
+func openMainWindow(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Writer, started time.Time, trace bool) *mainWindow {
+	w := a.NewWindow("MediaDesk")
 	var onHistory func()
 	var onCheck func(int, []string)
 	if trace {
@@ -82,8 +118,8 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	})
 	w.SetContent(ui.Content())
 	w.Resize(fyne.NewSize(1180, 760))
-	w.SetMaster()
-	a.Lifecycle().SetOnStarted(func() {
+	mw := &mainWindow{w: w, ui: ui}
+	start := func() {
 		ui.Start()
 		// Queued behind the first frame's work: when this runs, the window
 		// has been drawn once.
@@ -92,19 +128,19 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 				fmt.Fprintf(stderr, "mediadesk: window ready after %d ms\n", time.Since(started).Milliseconds())
 			})
 		}
-	})
+	}
+	if appRunning.Load() {
+		start()
+	} else {
+		a.Lifecycle().SetOnStarted(func() {
+			appRunning.Store(true)
+			start()
+		})
+	}
 	// Fyne has no minimise event (fyne-io/fyne#5727); on the desktop the
 	// lifecycle's foreground events follow the window's focus, which it
 	// also loses when minimised or hidden. The camera is released then.
 	a.Lifecycle().SetOnEnteredForeground(func() { ui.SetVisible(true) })
 	a.Lifecycle().SetOnExitedForeground(func() { ui.SetVisible(false) })
-	// SIGINT and SIGTERM close the window through Fyne's own handler
-	// (glfw driver, catchTerm). Quitting here as well raced it: a second
-	// Quit after the loop had ended ran on a terminated GLFW and panicked.
-	w.ShowAndRun()
-	ui.Stop()
-	if st := ui.Store(); st != nil {
-		st.Close()
-	}
-	return 0
+	return mw
 }

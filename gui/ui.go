@@ -112,6 +112,10 @@ func (u *UI) shortcuts() []shortcut {
 	}
 }
 
+// StartCheck opens the step-by-step check, as Ctrl+K does (the tray's
+// "Check now…"). Call on the UI goroutine.
+func (u *UI) StartCheck() { u.devices.check.walk(stepMic) }
+
 // SetVisible tells the window whether it is in front: the camera preview
 // runs only then, so the camera's light goes off when MediaDesk is
 // minimised or in the background. Call on the UI goroutine.

@@ -16,7 +16,8 @@ func runSet(ctx context.Context, env Env, args []string) int {
 	if code, done := subcommandHelp(env, args, "Usage:\n  mediadesk set mute --device ID on|off\n  mediadesk set volume --device ID V   (0 to 1)\n  mediadesk set profile --card NAME PROFILE\n"+
 		"  mediadesk set default --kind audioinput|audiooutput [--move] ID\n  mediadesk set stream --stream ID --device DEV\n"+
 		"  mediadesk set rule --kind audioinput|audiooutput [--move] [--remove] ID\n"+
-		"  mediadesk set lock --device ID V   (keeps it at V until interrupted)\n"); done {
+		"  mediadesk set lock --device ID V   (keeps it at V until interrupted)\n"+
+		"  mediadesk set autostart on|off|status\n"); done {
 		return code
 	}
 	what, rest := args[0], args[1:]
@@ -33,8 +34,10 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		return setRule(ctx, env, rest)
 	case "lock":
 		return setLock(ctx, env, rest)
+	case "autostart":
+		return setAutostart(env, rest)
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream, rule or lock)\n", what)
+	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream, rule, lock or autostart)\n", what)
 	return ExitUsage
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -49,6 +50,17 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	if err := m.Err(); err != nil {
 		reportError(out, *asJSON, asDeviceError(err))
 	}
+
+	// Calls: a program starting to record from a microphone, with what
+	// would make the other side hear nothing (the guard).
+	calls := make(chan devices.CallEvent, 16)
+	guard := m.Guard(ctx, devices.GuardOptions{OnCall: func(e devices.CallEvent) {
+		select {
+		case calls <- e:
+		case <-ctx.Done():
+		}
+	}})
+	defer guard.Close()
 
 	// What text mode said last: each line says a change.
 	saidProblems, saidHints := problemKey(m.Problems()), problemKey(m.Hints())
@@ -112,6 +124,8 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			sayStreams(out, &saidStreams, e.Streams)
+		case e := <-calls:
+			sayCall(out, *asJSON, e)
 		case e := <-sub.Problems():
 			if *asJSON {
 				out.json(struct {
@@ -124,6 +138,41 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 			sayChanged(out, &saidProblems, e.Problems, "! no problems", problemLine)
 			sayChanged(out, &saidHints, e.Hints, "hint: none", hintLine)
 		}
+	}
+}
+
+// sayCall prints a guard's event: JSON {"event":"onCallStarted","app",
+// "binary","pid","kind","deviceId","streamId","problems"}, or one line.
+func sayCall(out *lineWriter, asJSON bool, e devices.CallEvent) {
+	if asJSON {
+		out.json(struct {
+			eventHead
+			App      string            `json:"app"`
+			Binary   string            `json:"binary"`
+			PID      int               `json:"pid"`
+			Kind     devices.Kind      `json:"kind"`
+			DeviceID string            `json:"deviceId"`
+			StreamID string            `json:"streamId"`
+			Problems []devices.Problem `json:"problems"`
+		}{timedEvent(e.Type.String(), e.At), e.Stream.App, e.Stream.Binary, e.Stream.PID, e.Stream.Kind,
+			e.Stream.DeviceID, e.Stream.ID, nonNil(e.Problems)})
+		return
+	}
+	mic := e.Device.Label
+	if mic == "" {
+		mic = e.Stream.DeviceID
+	}
+	var codes []string
+	for _, p := range e.Problems {
+		codes = append(codes, p.Code)
+	}
+	what := map[devices.CallEventType]string{devices.CallStarted: "started recording from",
+		devices.CallProblems: "is recording from", devices.CallEnded: "stopped recording from"}[e.Type]
+	switch {
+	case len(codes) > 0:
+		out.line("call: %s %s %s: %s", e.Stream.Label(), what, mic, strings.Join(codes, ", "))
+	default:
+		out.line("call: %s %s %s", e.Stream.Label(), what, mic)
 	}
 }
 
