@@ -306,6 +306,9 @@ func (c *SignalCheck) judge() (conds [len(signalCodes)]cond) {
 	newest := c.span[len(c.span)-1]
 	conds[iNoSignal] = condOf(!c.muted && newest.class == classSilent)
 	conds[iClipping] = condOf(clipped >= clipReadings)
+	if newest.class == classSilent {
+		return conds // what the level is like is not known in silence
+	}
 	if speechT >= minSpeech {
 		conds[iTooQuiet] = condOf(speechPeak < quietPeak)
 	}
@@ -354,11 +357,14 @@ func (c *SignalCheck) Heard() Heard { return c.heard }
 // reused by the next Add.
 func (c *SignalCheck) Problems() []Problem {
 	out := c.out[:0]
+	// A microphone that sends digital silence has that one problem: what
+	// it heard before is no longer what it sends.
+	dead := c.raised[iNoSignal] && !c.muted
 	p := func(code, msg, fix string) {
 		out = append(out, Problem{Code: code, Kind: AudioInput, DeviceID: c.deviceID, Message: msg, Fix: fix})
 	}
 	for i, code := range signalCodes {
-		if !c.raised[i] {
+		if !c.raised[i] || (dead && i != iNoSignal) {
 			continue
 		}
 		switch code {

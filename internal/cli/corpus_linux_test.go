@@ -87,7 +87,10 @@ func TestCorpusThroughDoctor(t *testing.T) {
 			t.Logf("%s in %v: heard %+v", c.Name, took.Round(time.Millisecond), rep.Heard)
 			assert.Equal(t, c.Want, signalCodes(rep), "the verdict a person expects")
 			assert.Equal(t, name, rep.Heard.DeviceID)
-			assert.InDelta(t, devices.SignalSpan.Seconds(), rep.Heard.Seconds, 0.3, "the default listen is the verdict's span")
+			// The default listen is the verdict's span (less the stream's
+			// start: a few hundred ms on PipeWire).
+			assert.LessOrEqual(t, rep.Heard.Seconds, devices.SignalSpan.Seconds()+0.1)
+			assert.Greater(t, rep.Heard.Seconds, devices.SignalSpan.Seconds()-1)
 		})
 	}
 }
