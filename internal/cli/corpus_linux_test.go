@@ -91,6 +91,13 @@ func TestCorpusThroughDoctor(t *testing.T) {
 			// start: a few hundred ms on PipeWire).
 			assert.LessOrEqual(t, rep.Heard.Seconds, devices.SignalSpan.Seconds()+0.1)
 			assert.Greater(t, rep.Heard.Seconds, devices.SignalSpan.Seconds()-1)
+			if i == 0 {
+				// The text says the same in words.
+				_, out, _ := run("doctor", "--no-camera", "--db", db)
+				assert.Contains(t, out, "heard on "+name+" over ")
+				assert.Contains(t, out, "noise floor ")
+				t.Logf("doctor's text:\n%s", out)
+			}
 		})
 	}
 }
