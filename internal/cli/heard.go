@@ -20,7 +20,9 @@ func heardLine(label string, h devices.Heard) string {
 		speech = fmt.Sprintf("speech %s (peaks %s) for %.0f%% of it", level(h.SpeechDBFS, ""), level(h.SpeechPeakDBFS, ""), 100*h.SpeechShare)
 	}
 	silent := ""
-	if h.SilentShare > 0 {
+	// A stream's first buffer may be zeros: a reading or two of digital
+	// silence is not worth a word (the JSON has the exact share).
+	if h.SilentShare >= 0.1 {
 		silent = fmt.Sprintf(", digital silence for %.0f%%", 100*h.SilentShare)
 	}
 	return fmt.Sprintf("heard on %s over %.1f s: %s, noise floor %s, peak %.0f dBFS%s",
