@@ -80,7 +80,7 @@ func TestCorpusVerdict(t *testing.T) {
 		rows := map[string]*row{}
 		var order []string
 		total := 0
-		sp.Each(secs, func(c micorpus.Clip) {
+		sp.Each(secs, nil, func(c micorpus.Clip) {
 			total++
 			run := runVerdict(c.Samples)
 			r := rows[c.Group]

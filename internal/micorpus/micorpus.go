@@ -276,18 +276,32 @@ func clamp(x []float32) []float32 {
 
 // Each builds the corpus at one length (seconds: doctor's listen, or a
 // longer one for the window's hysteresis) and hands each clip to visit in
-// turn (a clip's samples are not kept). The same length gives the same
-// clips.
-func (sp *Speech) Each(seconds float64, visit func(Clip)) {
+// turn (a clip's samples are not kept). keep, if not nil, picks the clips
+// to build: the others' samples are never made. The same length gives the
+// same clips, whichever are kept (each has a random source of its own).
+func (sp *Speech) Each(seconds float64, keep func(Clip) bool, visit func(Clip)) {
 	n := int(seconds * Rate)
-	r := rand.New(rand.NewPCG(25, uint64(seconds*1000)))
-	add := func(c Clip) {
-		c.Samples = clamp(c.Samples)
+	seq := uint64(0)
+	// add builds c's samples with build (given the clip's own random
+	// source) if c is kept, and visits it.
+	add := func(c Clip, build func(r *rand.Rand) []float32) {
+		seq++
 		slices.Sort(c.Want)
+		if keep != nil && !keep(c) {
+			return
+		}
+		c.Samples = clamp(build(rand.New(rand.NewPCG(uint64(seconds*1000), seq))))
 		visit(c)
 	}
-	hiss := func(d float64) []float32 {
+	hiss := func(r *rand.Rand, d float64) []float32 {
 		x := white(n, r)
+		for i := range x {
+			x[i] *= float32(db(d))
+		}
+		return x
+	}
+	room := func(r *rand.Rand, nz noise, d float64) []float32 {
+		x := nz(n, r)
 		for i := range x {
 			x[i] *= float32(db(d))
 		}
@@ -303,21 +317,25 @@ func (sp *Speech) Each(seconds float64, visit func(Clip)) {
 		for k := i % 2; k < len(levels); k += 2 {
 			peak := levels[k]
 			p, name := prompt(i)
-			x := hiss(-75)
-			if k%2 == 1 {
-				mix(x, pink(n, r), -62) // a quiet office
-			}
-			mix(x, speechAt(p, n, lead(i+k), peak, false), 0)
-			add(Clip{Name: fmt.Sprintf("%s@%gdB", name, peak), Group: "clean speech, pauses", Samples: x, Steady: true})
+			add(Clip{Name: fmt.Sprintf("%s@%gdB", name, peak), Group: "clean speech, pauses", Steady: true}, func(r *rand.Rand) []float32 {
+				x := hiss(r, -75)
+				if k%2 == 1 {
+					mix(x, pink(n, r), -62) // a quiet office
+				}
+				mix(x, speechAt(p, n, lead(i+k), peak, false), 0)
+				return x
+			})
 		}
 	}
 	// Running speech with no pauses at all: nothing to say (no pause, so
 	// no noise floor to judge).
 	for i := range sp.Prompts {
 		p, name := prompt(i)
-		x := hiss(-75)
-		mix(x, speechAt(p, n, 0, -6, true), 0)
-		add(Clip{Name: name + "/continuous", Group: "clean speech, continuous", Samples: x, Steady: true})
+		add(Clip{Name: name + "/continuous", Group: "clean speech, continuous", Steady: true}, func(r *rand.Rand) []float32 {
+			x := hiss(r, -75)
+			mix(x, speechAt(p, n, 0, -6, true), 0)
+			return x
+		})
 	}
 	// Speech over a loud room: the pauses' floor at -40 to -30 dBFS RMS.
 	i := 0
@@ -326,15 +344,14 @@ func (sp *Speech) Each(seconds float64, visit func(Clip)) {
 			for _, peak := range []float64{-3, -10} {
 				for rep := 0; rep < 2; rep++ {
 					p, name := prompt(7*i + rep)
-					x := nz.make(n, r)
-					for j := range x {
-						x[j] *= float32(db(floor))
-					}
-					mix(x, hiss(-75), 0)
-					// A person waits a moment before talking: the room is heard.
-					mix(x, speechAt(p, n, Rate/2+lead(i+rep), peak, false), 0)
+					at := Rate/2 + lead(i+rep) // a person waits a moment before talking: the room is heard
 					add(Clip{Name: fmt.Sprintf("%s+%s%gdB@%gdB", name, nz.name, floor, peak), Group: "speech over noise ≥ -40 dBFS",
-						Want: []string{Noisy}, Samples: x, Steady: true})
+						Want: []string{Noisy}, Steady: true}, func(r *rand.Rand) []float32 {
+						x := room(r, nz.make, floor)
+						mix(x, hiss(r, -75), 0)
+						mix(x, speechAt(p, n, at, peak, false), 0)
+						return x
+					})
 					i++
 				}
 			}
@@ -345,13 +362,13 @@ func (sp *Speech) Each(seconds float64, visit func(Clip)) {
 		for _, floor := range []float64{-60, -55} {
 			for rep := 0; rep < 3; rep++ {
 				p, name := prompt(11*i + rep)
-				x := nz.make(n, r)
-				for j := range x {
-					x[j] *= float32(db(floor))
-				}
-				mix(x, hiss(-75), 0)
-				mix(x, speechAt(p, n, lead(i+rep), -6, false), 0)
-				add(Clip{Name: fmt.Sprintf("%s+%s%gdB", name, nz.name, floor), Group: "speech over noise ≤ -55 dBFS", Samples: x, Steady: true})
+				at := lead(i + rep)
+				add(Clip{Name: fmt.Sprintf("%s+%s%gdB", name, nz.name, floor), Group: "speech over noise ≤ -55 dBFS", Steady: true}, func(r *rand.Rand) []float32 {
+					x := room(r, nz.make, floor)
+					mix(x, hiss(r, -75), 0)
+					mix(x, speechAt(p, n, at, -6, false), 0)
+					return x
+				})
 				i++
 			}
 		}
@@ -359,78 +376,83 @@ func (sp *Speech) Each(seconds float64, visit func(Clip)) {
 	// A loud room where nobody speaks yet: the whole listen is pause.
 	for _, nz := range noises {
 		for _, floor := range []float64{-40, -30} {
-			x := nz.make(n, r)
-			for j := range x {
-				x[j] *= float32(db(floor))
-			}
-			mix(x, hiss(-75), 0)
-			add(Clip{Name: fmt.Sprintf("room %s%gdB", nz.name, floor), Group: "loud room, nobody speaks", Want: []string{Noisy}, Samples: x, Steady: true})
+			add(Clip{Name: fmt.Sprintf("room %s%gdB", nz.name, floor), Group: "loud room, nobody speaks", Want: []string{Noisy}, Steady: true}, func(r *rand.Rand) []float32 {
+				x := room(r, nz.make, floor)
+				mix(x, hiss(r, -75), 0)
+				return x
+			})
 		}
 	}
 	// A quiet room where nobody speaks yet: nothing to say (not TOO_QUIET).
 	for k, nz := range noises {
-		x := nz.make(n, r)
-		for j := range x {
-			x[j] *= float32(db(-65 + float64(k)))
-		}
-		mix(x, hiss(-78), 0)
-		add(Clip{Name: "room " + nz.name + " quiet", Group: "quiet room, nobody speaks", Samples: x, Steady: true})
+		add(Clip{Name: "room " + nz.name + " quiet", Group: "quiet room, nobody speaks", Steady: true}, func(r *rand.Rand) []float32 {
+			x := room(r, nz.make, -65+float64(k))
+			mix(x, hiss(r, -78), 0)
+			return x
+		})
 	}
 	// Digital silence: a muted-in-hardware or broken microphone.
 	for k := range 4 {
-		x := make([]float32, n)
-		if k > 0 {
-			// A stream that starts with some hiss, then zeros.
-			copy(x, hiss(-80)[:k*Rate/10])
-		}
-		add(Clip{Name: fmt.Sprintf("digital silence after %d ms", k*100), Group: "digital silence", Want: []string{NoSignal}, Samples: x, Steady: true})
+		add(Clip{Name: fmt.Sprintf("digital silence after %d ms", k*100), Group: "digital silence", Want: []string{NoSignal}, Steady: true}, func(r *rand.Rand) []float32 {
+			x := make([]float32, n)
+			if k > 0 {
+				// A stream that starts with some hiss, then zeros.
+				copy(x, hiss(r, -80)[:k*Rate/10])
+			}
+			return x
+		})
 	}
 	// A microphone that dies mid-listen: speech, then zeros from a moment
 	// up to 1.9 s in (a 3 s listen still has a second of it left).
 	for k := range 12 {
 		p, name := prompt(5 * k)
 		at := Rate/2 + k*Rate/8 // 0.5 s to 1.875 s
-		x := hiss(-75)
-		mix(x, speechAt(p, n, lead(k), -6, false), 0)
-		clear(x[at:])
-		add(Clip{Name: fmt.Sprintf("%s, dies at %d ms", name, at*1000/Rate), Group: "microphone dies mid-listen", Want: []string{NoSignal}, Samples: x})
+		add(Clip{Name: fmt.Sprintf("%s, dies at %d ms", name, at*1000/Rate), Group: "microphone dies mid-listen", Want: []string{NoSignal}}, func(r *rand.Rand) []float32 {
+			x := hiss(r, -75)
+			mix(x, speechAt(p, n, lead(k), -6, false), 0)
+			clear(x[at:])
+			return x
+		})
 	}
 	// Quiet speech, its peaks at -45 dBFS over a quiet microphone's hiss.
 	for i := range sp.Prompts {
 		p, name := prompt(i)
-		x := hiss(-85)
-		mix(x, speechAt(p, n, lead(i), -45, false), 0)
-		add(Clip{Name: name + "@-45dB", Group: "quiet speech (-45 dBFS peaks)", Want: []string{TooQuiet}, Samples: x, Steady: true})
+		add(Clip{Name: name + "@-45dB", Group: "quiet speech (-45 dBFS peaks)", Want: []string{TooQuiet}, Steady: true}, func(r *rand.Rand) []float32 {
+			x := hiss(r, -85)
+			mix(x, speechAt(p, n, lead(i), -45, false), 0)
+			return x
+		})
 	}
 	// Clipped speech: the input gain 6 to 12 dB too hot.
 	for i := range sp.Prompts {
 		p, name := prompt(i)
-		x := hiss(-70)
 		gain := 6.0 + float64(i%3)*3
-		mix(x, speechAt(p, n, lead(i), gain, false), 0)
-		add(Clip{Name: fmt.Sprintf("%s@+%gdB", name, gain), Group: "clipped speech", Want: []string{Clipping}, Samples: x, Steady: true})
+		add(Clip{Name: fmt.Sprintf("%s@+%gdB", name, gain), Group: "clipped speech", Want: []string{Clipping}, Steady: true}, func(r *rand.Rand) []float32 {
+			x := hiss(r, -70)
+			mix(x, speechAt(p, n, lead(i), gain, false), 0)
+			return x
+		})
 	}
 	// A long pause before speaking: the room for most of the listen, then
 	// the person starts; not TOO_QUIET, nothing else either.
 	for k := range 10 {
 		p, name := prompt(3 * k)
-		x := hiss(-75)
-		if k%2 == 1 {
-			mix(x, pink(n, r), -60)
-		}
 		start := n - Rate*(5+k%3)/10 // the last 0.5 to 0.7 s
-		mix(x, speechAt(p, n, start, -6, false), 0)
-		add(Clip{Name: fmt.Sprintf("%s after %d ms", name, start*1000/Rate), Group: "long pause, then speech", Samples: x})
+		add(Clip{Name: fmt.Sprintf("%s after %d ms", name, start*1000/Rate), Group: "long pause, then speech"}, func(r *rand.Rand) []float32 {
+			x := hiss(r, -75)
+			if k%2 == 1 {
+				mix(x, pink(n, r), -60)
+			}
+			mix(x, speechAt(p, n, start, -6, false), 0)
+			return x
+		})
 	}
 }
 
-// Clips is Each's clips, kept: for a few (a test through a sound server).
+// Clips is the clips keep picks (see Each), kept: for a few (a test
+// through a sound server).
 func (sp *Speech) Clips(seconds float64, keep func(Clip) bool) []Clip {
 	var out []Clip
-	sp.Each(seconds, func(c Clip) {
-		if keep(c) {
-			out = append(out, c)
-		}
-	})
+	sp.Each(seconds, keep, func(c Clip) { out = append(out, c) })
 	return out
 }
