@@ -50,6 +50,7 @@ tools:
 # against a private PulseAudio, then the sound-server ones against a private
 # PipeWire, each started here and stopped afterwards.
 test: conflict-check test-deps tools
+	$(MAKE) --no-print-directory test-corpus
 	scripts/with-pulse.sh $(MAKE) --no-print-directory test-in-pulse
 	scripts/with-pipewire.sh $(MAKE) --no-print-directory test-in-pipewire
 	$(MAKE) --no-print-directory cross-windows
@@ -64,6 +65,25 @@ test: conflict-check test-deps tools
 test-guest:
 	@scripts/install-deps.sh $(BUILD_PACKAGES) $(GUEST_PACKAGES)
 	GO=$(GO) scripts/guest/run.sh
+
+# The microphone verdict's labelled corpus (README, "The microphone
+# verdict"): Debian's recorded voice prompts (asterisk-core-sounds-en-g722)
+# fetched with apt and decoded with ffmpeg into build/corpus, never
+# committed, and mixed with synthesised room noise by the tests.
+# test-corpus runs every clip in-process (without -race: it is arithmetic)
+# and writes the confusion matrix to artifacts/corpus-matrix.md; a part of
+# it goes through doctor on both sound servers (internal/cli's
+# TestCorpusThroughDoctor, in test-in-pulse and test-in-pipewire, which
+# find the speech through MEDIADESK_CORPUS).
+.PHONY: corpus test-corpus
+CORPUS_DIR := build/corpus
+export MEDIADESK_CORPUS := $(CURDIR)/$(CORPUS_DIR)/speech
+corpus:
+	@scripts/corpus/fetch.sh $(CORPUS_DIR) >/dev/null
+test-corpus: corpus
+	mkdir -p artifacts
+	MEDIADESK_REQUIRE_CORPUS=1 MEDIADESK_CORPUS_MATRIX=$(CURDIR)/artifacts/corpus-matrix.md \
+		$(GO) test -count=1 -run '^TestCorpusVerdict$$' ./devices/
 
 # A Windows break fails CI: cross-compile the app with cgo and mingw-w64.
 # (-w: miniaudio's own gcc warnings under mingw are noise here.)

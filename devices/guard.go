@@ -110,7 +110,7 @@ type guardedCall struct {
 // Guard starts a guard; Close stops it.
 func (m *Manager) Guard(ctx context.Context, o GuardOptions) *Guard {
 	if o.Listen <= 0 {
-		o.Listen = noSignalFor + time.Second
+		o.Listen = SignalSpan + time.Second
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	g := &Guard{m: m, o: o, events: make(chan func(), 64), cancel: cancel, done: make(chan struct{}),

@@ -93,7 +93,14 @@ func TestCheckVerdictFollowsFindingsLive(t *testing.T) {
 	}
 	h.q.until(t, "no signal listed", func() bool { return len(v.shown) == 1 })
 	assert.Equal(t, []string{devices.ProblemNoSignal}, checkCodes(v))
-	m.ch <- devices.Reading{At: at.Add(40 * time.Millisecond), RMSDBFS: -20, PeakDBFS: -8}
+	for i := range 100 { // it clears after 3 s of speech (the verdict's hysteresis)
+		at = at.Add(40 * time.Millisecond)
+		r := devices.Reading{At: at, RMSDBFS: -20, PeakDBFS: -8} // a syllable
+		if i%8 >= 5 {
+			r = devices.Reading{At: at, RMSDBFS: -70, PeakDBFS: -60} // between syllables
+		}
+		m.ch <- r
+	}
 	h.q.until(t, "no signal gone", func() bool { return len(v.shown) == 0 })
 
 	// The sound server goes away: listed first, and gone with Retry's success.

@@ -299,7 +299,13 @@ func TestSignalWarningUnderTheMeter(t *testing.T) {
 	}
 	h.q.until(t, "the no-signal note", func() bool { return !note.Hidden })
 	assert.Contains(t, note.Text, "digital silence")
-	at = at.Add(40 * time.Millisecond)
-	m.ch <- devices.Reading{At: at, RMSDBFS: -20, PeakDBFS: -8}
+	for i := range 100 { // it goes after 3 s of speech (the verdict's hysteresis)
+		at = at.Add(40 * time.Millisecond)
+		r := devices.Reading{At: at, RMSDBFS: -20, PeakDBFS: -8} // a syllable
+		if i%8 >= 5 {
+			r = devices.Reading{At: at, RMSDBFS: -70, PeakDBFS: -60} // between syllables
+		}
+		m.ch <- r
+	}
 	h.q.until(t, "the note gone", func() bool { return note.Hidden })
 }

@@ -63,7 +63,7 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 	fs := newFlags(env, "check mic", "--device ID [--seconds S] [--json]")
 	id := fs.String("device", "", "the input's deviceId (empty: the system default)")
 	secs := fs.Float64("seconds", 5, "how long to meter (0: until interrupted)")
-	asJSON := fs.Bool("json", false, `one {"at","rmsDbfs","peakDbfs"} object per line`)
+	asJSON := fs.Bool("json", false, `one {"at","rmsDbfs","peakDbfs"} object per line, {"problems":[…]} when the warnings change, {"heard":{…}} at the end`)
 	if code, done := parse(fs, env, args); done {
 		return code
 	}
@@ -109,6 +109,15 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 	}
 	if err := mt.Err(); err != nil && ctx.Err() == nil {
 		return fail(env, err)
+	}
+	if h := check.Heard(); h.Seconds > 0 {
+		if *asJSON {
+			out.json(struct {
+				Heard devices.Heard `json:"heard"`
+			}{h})
+		} else {
+			out.line("%s", heardLine("the microphone", h))
+		}
 	}
 	return ExitOK
 }

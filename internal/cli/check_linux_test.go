@@ -27,13 +27,24 @@ func TestCheckCommands(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.GreaterOrEqual(t, len(lines), 10, "about 25 readings a second")
 	var r map[string]any
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &r))
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-2]), &r))
 	assert.ElementsMatch(t, []string{"at", "rmsDbfs", "peakDbfs"}, keys(r))
 	assert.Greater(t, r["rmsDbfs"].(float64), -30.0, "the sine reads loud")
+	// The last line is what the verdict heard.
+	var end struct {
+		Heard struct {
+			Seconds  float64 `json:"seconds"`
+			PeakDBFS float64 `json:"peakDbfs"`
+		} `json:"heard"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &end))
+	assert.InDelta(t, 1, end.Heard.Seconds, 0.3)
+	assert.InDelta(t, -6, end.Heard.PeakDBFS, 2, "the sine's peak")
 
 	code, out, _ = run("check", "mic", "--device", "sine_mic", "--seconds", "0.5")
 	assert.Equal(t, ExitOK, code)
 	assert.Contains(t, out, "dBFS  [")
+	assert.Contains(t, out, "heard on the microphone over 0.")
 
 	code, _, errOut = run("check", "speaker", "--device", "nope")
 	assert.Equal(t, ExitRuntime, code)

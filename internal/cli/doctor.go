@@ -29,6 +29,17 @@ type doctorReport struct {
 	Fixed       []devices.Problem `json:"fixed"`
 	Notes       []string          `json:"notes"`
 	Network     *network.Report   `json:"network,omitempty"` // absent with --no-network
+	// Heard is what the listen heard on the chosen microphone; null when
+	// doctor did not listen (--listen 0, no microphone).
+	Heard *heardDoc `json:"heard"`
+}
+
+// heardDoc is the microphone verdict's measurements, for the microphone
+// listened to.
+type heardDoc struct {
+	DeviceID string `json:"deviceId"`
+	Label    string `json:"label"`
+	devices.Heard
 }
 
 // problemDoc is a problem in doctor's report, with the command that fixes
@@ -52,7 +63,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	fs := newFlags(env, "doctor", "[--json] [--fix] [--listen S] [--no-camera] [--no-network]")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	fix := fs.Bool("fix", false, "fix what can be fixed (unmute, raise a volume, switch a headset's profile) before reporting")
-	listen := fs.Float64("listen", 3, "seconds to listen to the chosen microphone (0: skip)")
+	listen := fs.Float64("listen", devices.SignalSpan.Seconds(), "seconds to listen to the chosen microphone (0: skip); the verdict judges the last "+devices.SignalSpan.String())
 	noCamera := fs.Bool("no-camera", false, "do not open the chosen camera")
 	noNetwork := fs.Bool("no-network", false, "do not check the network (see `mediadesk net`)")
 	db := dbFlag(fs)
@@ -107,7 +118,9 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		}()
 	}
 	if *listen > 0 {
-		problems = append(problems, listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))...)
+		ps, heard := listenProblems(ctx, m, time.Duration(*listen*float64(time.Second)))
+		problems = append(problems, ps...)
+		rep.Heard = heard
 	}
 	switch {
 	case len(rep.Devices.VideoInputDevices) == 0:
@@ -145,11 +158,11 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 }
 
 // listenProblems meters the chosen microphone for d and returns the signal
-// warnings at the end.
-func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) []devices.Problem {
+// warnings at the end, and what was heard (nil when nothing was).
+func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) ([]devices.Problem, *heardDoc) {
 	mic, ok := m.CurrentAudioInputDevice()
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	lctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -157,17 +170,21 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) []
 	if err != nil {
 		var de *devices.Error
 		if errors.As(err, &de) {
-			return []devices.Problem{{Code: de.Code, Kind: devices.AudioInput, DeviceID: mic.DeviceID, Message: de.Message, Fix: de.Details}}
+			return []devices.Problem{{Code: de.Code, Kind: devices.AudioInput, DeviceID: mic.DeviceID, Message: de.Message, Fix: de.Details}}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	defer mt.Close()
 	check := m.SignalCheck(mic.DeviceID, mic.Label)
-	var ps []devices.Problem
+	n := 0
 	for r := range mt.Readings() {
-		ps = check.Add(r)
+		check.Add(r)
+		n++
 	}
-	return ps
+	if n == 0 {
+		return nil, nil
+	}
+	return slices.Clone(check.Problems()), &heardDoc{DeviceID: mic.DeviceID, Label: mic.Label, Heard: check.Heard()}
 }
 
 // cameraProblem opens the chosen camera briefly: busy, denied and no
@@ -255,6 +272,9 @@ func printDoctor(env Env, rep doctorReport) {
 	}
 	for _, p := range rep.Fixed {
 		fmt.Fprintf(w, "fixed %s: %s\n", p.Code, p.Message)
+	}
+	if rep.Heard != nil {
+		fmt.Fprintln(w, heardLine(rep.Heard.Label, rep.Heard.Heard))
 	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

@@ -19,12 +19,24 @@ type PipeMic struct {
 	Module int
 	f      *os.File
 	amp    atomic.Uint64
+	clip   atomic.Pointer[[]float32]
 	stop   chan struct{}
 }
 
 // PipeMic loads a pipe-source microphone named name (s16le, 48 kHz, mono)
 // and starts feeding it silence. It stops at cleanup.
 func (s *Server) PipeMic(name string) *PipeMic {
+	s.t.Helper()
+	return s.pipeMic(name, nil)
+}
+
+// ClipMic is PipeMic fed clip (see Play) from its first sample on.
+func (s *Server) ClipMic(name string, clip []float32) *PipeMic {
+	s.t.Helper()
+	return s.pipeMic(name, clip)
+}
+
+func (s *Server) pipeMic(name string, clip []float32) *PipeMic {
 	s.t.Helper()
 	fifo := filepath.Join(s.Dir, name+".fifo")
 	mod := s.Load("module-pipe-source", "source_name="+name, "file="+fifo, "format=s16le", "rate=48000", "channels=1",
@@ -34,6 +46,7 @@ func (s *Server) PipeMic(name string) *PipeMic {
 		s.t.Fatal(err)
 	}
 	m := &PipeMic{Module: mod, f: f, stop: make(chan struct{})}
+	m.Play(clip)
 	go m.feed()
 	s.t.Cleanup(func() {
 		close(m.stop)
@@ -45,8 +58,22 @@ func (s *Server) PipeMic(name string) *PipeMic {
 // SetAmplitude sets the sine's peak, 0 to 1.
 func (m *PipeMic) SetAmplitude(a float64) { m.amp.Store(math.Float64bits(a)) }
 
+// Play feeds clip (mono, 48 kHz, -1 to 1) over and over instead of the
+// sine, from wherever the feed is; nil goes back to the sine. The change
+// is heard up to feedLead later.
+func (m *PipeMic) Play(clip []float32) {
+	if len(clip) == 0 {
+		m.clip.Store(nil)
+		return
+	}
+	m.clip.Store(&clip)
+}
+
 func (m *PipeMic) feed() {
 	Feed(m.f, func(n int) float64 {
+		if c := m.clip.Load(); c != nil {
+			return float64((*c)[n%len(*c)])
+		}
 		return math.Float64frombits(m.amp.Load()) * math.Sin(2*math.Pi*440*float64(n)/48000)
 	}, m.stop)
 }
