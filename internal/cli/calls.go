@@ -182,7 +182,7 @@ func callsList(ctx context.Context, env Env, args []string) int {
 	for _, c := range list {
 		_, name := c.OtherParty(me)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04"),
-			direction(c, me), c.Type, name, c.Status, c.TotalDuration, c.SessionID)
+			direction(c, me), field(c.Type), field(name), field(c.Status), c.TotalDuration, field(c.SessionID))
 	}
 	tw.Flush()
 	if len(list) == 0 {
@@ -202,7 +202,7 @@ func direction(c calls.CallLog, me string) string {
 }
 
 func writeJSON(env Env, v any) int {
-	enc := json.NewEncoder(env.Stdout)
+	enc := json.NewEncoder(env.dataOut())
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return fail(env, err)
@@ -248,7 +248,7 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 	}
 	me, _ := st.Meta(ctx, calls.MetaMe)
 	_, name := c.OtherParty(me)
-	fmt.Fprintf(env.Stdout, "%s call with %s (%s, %s)\n", c.Type, name, direction(c, me), c.Status)
+	fmt.Fprintf(env.Stdout, "%s call with %s (%s, %s)\n", field(c.Type), field(name), direction(c, me), field(c.Status))
 	fmt.Fprintf(env.Stdout, "started %s, lasted %s, %d participants\n",
 		time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04:05"), c.TotalDuration, c.TotalParticipants)
 	for _, p := range c.Participants {
@@ -256,10 +256,10 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 		if p.HasJoined {
 			joined = fmt.Sprintf("joined, %.1f min", p.TotalDurationInMinutes)
 		}
-		fmt.Fprintf(env.Stdout, "  participant %s (%s): %s\n", p.Name, p.UID, joined)
+		fmt.Fprintf(env.Stdout, "  participant %s (%s): %s\n", field(p.Name), field(p.UID), joined)
 	}
 	for _, r := range c.Recordings {
-		fmt.Fprintf(env.Stdout, "  recording %s: %.0f s, %s\n", r.RID, r.Duration, r.RecordingURL)
+		fmt.Fprintf(env.Stdout, "  recording %s: %.0f s, %s\n", field(r.RID), r.Duration, field(r.RecordingURL))
 	}
 	return ExitOK
 }
@@ -319,9 +319,9 @@ func callsExport(ctx context.Context, env Env, args []string) int {
 	defer st.Close()
 	var err error
 	if *format == "csv" {
-		err = calls.ExportCSV(ctx, st, calls.Filter{}, env.Stdout)
+		err = calls.ExportCSV(ctx, st, calls.Filter{}, env.dataOut())
 	} else {
-		err = calls.ExportJSON(ctx, st, calls.Filter{}, env.Stdout)
+		err = calls.ExportJSON(ctx, st, calls.Filter{}, env.dataOut())
 	}
 	if err != nil {
 		return fail(env, err)

@@ -82,7 +82,7 @@ func checkMic(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer mt.Close()
-	out := &lineWriter{w: env.Stdout}
+	out := newLineWriter(env)
 	check := m.SignalCheck(*id, "The microphone")
 	said := ""
 	for r := range mt.Readings() {

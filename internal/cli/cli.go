@@ -24,6 +24,7 @@ const (
 // Env is what a command runs with.
 type Env struct {
 	Stdout, Stderr io.Writer
+	data           io.Writer // see forPeople
 }
 
 type command struct {
@@ -45,6 +46,7 @@ func commands() []command {
 // Run runs one invocation (args without the program name) and returns the
 // exit code.
 func Run(ctx context.Context, env Env, args []string) int {
+	env = env.forPeople()
 	if len(args) == 0 || isHelp(args[0]) {
 		usage(env.Stdout)
 		if len(args) == 0 {

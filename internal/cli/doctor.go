@@ -120,7 +120,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	rep.Ready = len(rep.Problems) == 0
 	if *asJSON {
-		out := &lineWriter{w: env.Stdout}
+		out := newLineWriter(env)
 		out.json(rep)
 	} else {
 		printDoctor(env, rep)

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/mediadesk/mediadesk/internal/printable"
+)
+
+// forPeople is env with its text for people made printable: every command
+// writes through printable.Writer, so a control sequence in a device's or
+// a caller's name is shown, never acted on by the terminal. Data (JSON,
+// CSV, an export) goes to dataOut, the writer as it was: it stays exact.
+func (e Env) forPeople() Env {
+	if e.data != nil {
+		return e // already
+	}
+	e.data = e.Stdout
+	e.Stdout = printable.NewWriter(e.Stdout)
+	e.Stderr = printable.NewWriter(e.Stderr)
+	return e
+}
+
+// dataOut is where exact data goes: stdout as the caller gave it.
+func (e Env) dataOut() io.Writer {
+	if e.data != nil {
+		return e.data
+	}
+	return e.Stdout
+}
+
+// newLineWriter writes env's lines: text through its printable stdout,
+// JSON to its data output.
+func newLineWriter(env Env) *lineWriter {
+	return &lineWriter{w: env.Stdout, data: env.dataOut()}
+}
+
+// field is one value from outside (a name, an id, an address) made
+// printable on one line: a newline in it cannot start a forged line, nor
+// a control sequence reach the terminal.
+func field(s string) string { return printable.String(s) }
