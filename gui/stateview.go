@@ -122,7 +122,10 @@ func fixLabel(p devices.Problem) string {
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
 		return "Raise volume"
 	case devices.ProblemMicOffInProfile:
-		return "Switch to headset mode"
+		if p.ToHeadsetMode() {
+			return "Switch to headset mode"
+		}
+		return "Turn on its microphone" // a profile that keeps the sound where it plays
 	case devices.ProblemMicOffInStereoEndpoint:
 		return "Use its Hands-Free mode"
 	case devices.HintHeadsetModeNoCall:

@@ -154,6 +154,9 @@ func fixCommand(p devices.Problem) string {
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
 		return fmt.Sprintf("mediadesk set volume --device %s --kind %s %.2f", shellQuote(p.DeviceID), p.Kind, p.Volume)
 	case devices.ProblemMicOffInProfile, devices.HintHeadsetModeNoCall:
+		if p.Profile == "" {
+			return ""
+		}
 		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
 	}
 	return ""
