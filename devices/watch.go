@@ -214,19 +214,13 @@ func (m *Manager) Subscribe() *Subscription {
 	m.subSeq++
 	id := "\x00subscription-" + strconv.Itoa(m.subSeq)
 	m.mu.Unlock()
+	// List events and errors are never dropped, but a reader that does
+	// not drain them must not hold up the state and problem events behind
+	// them in the listener's one queue: each has its own forwarder.
+	events, errs := forward(s.events, done), forward(s.errors, done)
 	m.AddListener(id, Listener{
-		OnMediaDeviceListUpdated: func(e Event) {
-			select {
-			case s.events <- e:
-			case <-done:
-			}
-		},
-		OnError: func(e *Error) {
-			select {
-			case s.errors <- e:
-			case <-done:
-			}
-		},
+		OnMediaDeviceListUpdated: events,
+		OnError:                  errs,
 		OnDeviceStateChanged: func(e StateEvent) {
 			select {
 			case s.states <- e:
@@ -245,6 +239,47 @@ func (m *Manager) Subscribe() *Subscription {
 		m.RemoveListener(id)
 	}
 	return s
+}
+
+// forward returns a post that never blocks: what it is given reaches ch in
+// order, from an unbounded queue, through a goroutine that ends with done.
+func forward[T any](ch chan<- T, done <-chan struct{}) func(T) {
+	var mu sync.Mutex
+	var queue []T
+	wake := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-wake:
+			}
+			for {
+				mu.Lock()
+				if len(queue) == 0 {
+					mu.Unlock()
+					break
+				}
+				v := queue[0]
+				queue = queue[1:]
+				mu.Unlock()
+				select {
+				case ch <- v:
+				case <-done:
+					return
+				}
+			}
+		}
+	}()
+	return func(v T) {
+		mu.Lock()
+		queue = append(queue, v)
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // deliverLocked sends an event and errors to every listener. m.mu is held;
