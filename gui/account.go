@@ -419,52 +419,30 @@ func (a *accountPanel) exportFile() {
 	if a.h.cfg.Store == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		f := a.h.filter
+	f := a.h.filter
+	askSavePath(a.h.cfg.Window, "Export calls", "mediadesk-calls.json", func(path string) {
 		go func() {
 			err := exportTo(a.h.cfg.Ctx, a.h.cfg.Store, f, path)
 			a.h.cfg.Do(func() {
 				if err != nil {
-					dialog.ShowError(err, a.h.cfg.Window)
+					dialog.ShowError(fmt.Errorf("the export did not finish (%w); nothing was written, and a file it was to replace is as it was", err), a.h.cfg.Window)
 					return
 				}
 				a.done("Exported to " + path)
 			})
 		}()
-	}, a.h.cfg.Window)
-	d.SetFileName("mediadesk-calls.json")
-	d.Show()
+	})
 }
 
-// exportTo writes the export next to path and renames it into place, so
-// a failed export never leaves a half-written file.
+// exportTo writes the export through replaceFile: a failed export leaves
+// no half-written file, and a file it was to replace stays whole.
 func exportTo(ctx context.Context, st *calls.Store, f calls.Filter, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mediadesk-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		err = calls.ExportCSV(ctx, st, f, tmp)
-	} else {
-		err = calls.ExportJSON(ctx, st, f, tmp)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return replaceFile(path, func(w *os.File) error {
+		if strings.EqualFold(filepath.Ext(path), ".csv") {
+			return calls.ExportCSV(ctx, st, f, w)
+		}
+		return calls.ExportJSON(ctx, st, f, w)
+	})
 }
 
 // loadSample fills an empty store with a sample history, as the CLI's
