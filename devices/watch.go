@@ -66,6 +66,10 @@ func (m *Manager) startWatching() {
 	go w.loop()
 }
 
+// watchScanTimeout bounds one scan of the watcher (a sound server that
+// does not answer); a variable for tests.
+var watchScanTimeout = 10 * time.Second
+
 // dirty is safe to call from any goroutine, including OS callback threads:
 // it never blocks.
 func (w *watcher) dirty(d what) {
@@ -122,10 +126,16 @@ func (w *watcher) loop() {
 			if d == 0 {
 				continue
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), watchScanTimeout)
 			// Scans are serial here; signals that arrive during one wait in
 			// dirtyCh and start the next burst.
 			w.m.refresh(ctx, d)
+			if ctx.Err() != nil {
+				// A scan that timed out changed nothing: what it was to
+				// scan is still to be scanned, now rather than at the
+				// next periodic rescan.
+				w.dirty(d)
+			}
 			cancel()
 		}
 	}
