@@ -219,12 +219,9 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		id, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
-			return ExitOK
-		}
+	if help, err := parseFlags(fs, env, args); help {
+		return ExitOK
+	} else if err != nil {
 		return ExitUsage
 	}
 	if id == "" && fs.NArg() == 1 {
@@ -356,6 +353,6 @@ func callsSample(ctx context.Context, env Env, args []string) int {
 			return fail(env, err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "added %d SAMPLE calls (sessionIds start with %q) to %s\n", *count, calls.SamplePrefix, st.Path())
+	fmt.Fprintf(env.Stdout, "added %s of made-up sample history (their session ids start with %q) to %s\n", plural(*count, "call", "calls"), calls.SamplePrefix, st.Path())
 	return ExitOK
 }

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -111,10 +112,8 @@ func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
 // parseOne is parse for a command that takes one argument after its flags,
 // which what names ("" for none), and returns it.
 func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (arg string, code int, done bool) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(env.Stdout)
-		fs.Usage()
+	help, err := parseFlags(fs, env, args)
+	if help {
 		return "", ExitOK, true
 	}
 	if err != nil {
@@ -130,6 +129,24 @@ func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (arg string
 	}
 	fs.Usage()
 	return "", ExitUsage, true
+}
+
+// parseFlags parses fs; asked for help, it prints the usage once, on
+// stdout (flag prints it on its own output first: that copy is dropped),
+// and help is true. A flag error and the usage go to stderr.
+func parseFlags(fs *flag.FlagSet, env Env, args []string) (help bool, err error) {
+	var held bytes.Buffer
+	fs.SetOutput(&held)
+	err = fs.Parse(args)
+	fs.SetOutput(env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		fs.SetOutput(env.Stderr)
+		return true, nil
+	}
+	env.Stderr.Write(held.Bytes())
+	return false, err
 }
 
 // fail prints an error so that a script can match its code, and a person can

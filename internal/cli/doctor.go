@@ -241,7 +241,7 @@ func printDoctor(env Env, rep doctorReport) {
 		fmt.Fprintf(w, "%-12s %d found, using %s\n", k+":", len(list), chosen)
 	}
 	for _, p := range rep.Fixed {
-		fmt.Fprintf(w, "fixed %s: %s\n", p.Code, p.Message)
+		fmt.Fprintf(w, "fixed %s (it was: %s)\n", p.Code, p.Message)
 	}
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
@@ -252,6 +252,6 @@ func printDoctor(env Env, rep doctorReport) {
 	if rep.Ready {
 		fmt.Fprintln(w, "Ready for a call.")
 	} else {
-		fmt.Fprintf(w, "Not ready: %d thing(s) to fix.\n", len(rep.Problems))
+		fmt.Fprintf(w, "Not ready: %s to fix.\n", plural(len(rep.Problems), "thing", "things"))
 	}
 }

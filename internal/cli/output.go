@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/mediadesk/mediadesk/internal/printable"
@@ -38,3 +39,11 @@ func newLineWriter(env Env) *lineWriter {
 // printable on one line: a newline in it cannot start a forged line, nor
 // a control sequence reach the terminal.
 func field(s string) string { return printable.String(s) }
+
+// plural is "1 call", "2 calls".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
