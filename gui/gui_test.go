@@ -347,6 +347,8 @@ func TestAccountSecretGoesToTheKeyring(t *testing.T) {
 	msg := saveNow(a, "app1", "eu", modeAuthToken, "", "tok-123")
 	assert.Contains(t, msg, "No system keyring is available")
 	assert.Contains(t, msg, "this session only")
+	assert.NotContains(t, msg, "org.freedesktop", "the D-Bus message is behind Details, not in the sentence")
+	assert.Contains(t, a.keyringDetail, "org.freedesktop.secrets was not provided")
 	acct, err = a.account(a.savedPrefs())
 	require.NoError(t, err)
 	assert.Equal(t, "tok-123", acct.AuthToken)

@@ -94,6 +94,10 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 		return ExitUsage
 	}
 	client, err := calls.NewClient(a)
+	if err == nil {
+		// At once: an unreachable server takes seconds of retries to say so.
+		fmt.Fprintf(env.Stderr, "Connecting to CometChat (%s)…\n", field(a.String()))
+	}
 	if err != nil {
 		return fail(env, err)
 	}

@@ -26,6 +26,9 @@ const (
 type Env struct {
 	Stdout, Stderr io.Writer
 	data           io.Writer // see forPeople
+	// Verbose (--verbose anywhere on the line): errors also show the
+	// system's own message behind the sentence.
+	Verbose bool
 }
 
 type command struct {
@@ -48,6 +51,7 @@ func commands() []command {
 // exit code.
 func Run(ctx context.Context, env Env, args []string) int {
 	env = env.forPeople()
+	args = env.takeVerbose(args)
 	if len(args) == 0 || isHelp(args[0]) {
 		usage(env.Stdout)
 		if len(args) == 0 {
@@ -88,7 +92,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'mediadesk <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'mediadesk <command> --help' for a command's flags; add --verbose to any")
+	fmt.Fprintln(w, "command to see the system's own message behind an error.")
 }
 
 // newFlags makes a flag set that reports usage errors instead of exiting.
@@ -155,7 +160,22 @@ func fail(env Env, err error) int {
 	var e *exception.Error // devices.Error and calls.Error alike
 	switch {
 	case errors.As(err, &e):
-		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nmediadesk: "))
+		// In words; the system's message (e.Err) behind --verbose.
+		msg := e.Code + ": " + e.Message
+		if e.HTTPStatus != 0 {
+			msg += fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
+		}
+		if e.Details != "" {
+			msg += " — " + e.Details
+		}
+		if e.Err != nil {
+			if env.Verbose {
+				msg += "\ncause: " + e.Err.Error()
+			} else {
+				msg += " (--verbose shows the system's message)"
+			}
+		}
+		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(msg, "\n", "\nmediadesk: "))
 	default:
 		fmt.Fprintf(env.Stderr, "mediadesk: %v\n", err)
 	}

@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/mediadesk/mediadesk/devices"
 )
@@ -65,4 +68,24 @@ func TestMicSummary(t *testing.T) {
 	assert.Equal(t, "Summary: loudest -30 dBFS, average -30 dBFS (0 is the loudest possible): it hears you at a good level.", s.String())
 	var none micSummary
 	assert.Contains(t, none.String(), "no sound came from the microphone")
+}
+
+// calls sync says at once what it is doing; an unreachable server is said
+// in words, the system's message only with --verbose (issue #31, point 10).
+func TestSyncUnreachableInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close()
+	db := filepath.Join(t.TempDir(), "h.db")
+	args := []string{"calls", "sync", "--app-id", "app1", "--region", "eu", "--api-key", "k", "--on-behalf-of", "me", "--base-url", "http://" + addr, "--db", db}
+	code, _, errOut := run(args...)
+	assert.Equal(t, ExitRuntime, code)
+	assert.True(t, strings.HasPrefix(errOut, "Connecting to CometChat (app app1 (eu), api key)…\n"), errOut)
+	assert.Contains(t, errOut, "NETWORK_ERROR: the CometChat server refused the connection")
+	assert.NotContains(t, errOut, "dial tcp")
+	assert.Contains(t, errOut, "--verbose shows the system's message")
+	_, _, errOut = run(append(args, "--verbose")...)
+	assert.Contains(t, errOut, "mediadesk: cause: ")
+	assert.Contains(t, errOut, "connection refused")
 }

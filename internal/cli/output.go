@@ -47,3 +47,17 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
+
+// takeVerbose sets Verbose when args hold --verbose (or -verbose), and
+// returns args without it.
+func (e *Env) takeVerbose(args []string) []string {
+	out := args[:0:0]
+	for _, a := range args {
+		if a == "--verbose" || a == "-verbose" {
+			e.Verbose = true
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
