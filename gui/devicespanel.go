@@ -230,6 +230,7 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	}
 	p.updateCamera()
 	p.ensureMeter()
+	p.echo.follow(activeID(lists.AudioInputDevices))
 	p.showState()
 }
 
