@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -49,4 +50,16 @@ func findAccordion(o fyne.CanvasObject) *widget.Accordion {
 		}
 	}
 	return nil
+}
+
+// The window writes times on the clock the locale uses, as the command
+// line does (issue #31, point 11).
+func TestCallDateFollowsTheLocale(t *testing.T) {
+	at := time.Date(2026, 3, 4, 15, 4, 0, 0, time.Local).Unix()
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_TIME", "")
+	t.Setenv("LANG", "de_DE.UTF-8")
+	assert.Equal(t, "04 Mar, 15:04", callDate(at))
+	t.Setenv("LANG", "en_US.UTF-8")
+	assert.Equal(t, "04 Mar, 3:04 PM", callDate(at))
 }

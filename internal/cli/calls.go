@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/internal/localetime"
 )
 
 func runCalls(ctx context.Context, env Env, args []string) int {
@@ -185,7 +186,7 @@ func callsList(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintln(tw, "WHEN\tDIRECTION\tTYPE\tWITH\tSTATUS\tDURATION\tSESSION")
 	for _, c := range list {
 		_, name := c.OtherParty(me)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04"),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", time.Unix(c.InitiatedAt, 0).Format("2006-01-02 "+localetime.Clock()),
 			direction(c, me), field(c.Type), field(name), field(c.Status), c.TotalDuration, field(c.SessionID))
 	}
 	tw.Flush()
@@ -251,7 +252,7 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 	_, name := c.OtherParty(me)
 	fmt.Fprintf(env.Stdout, "%s call with %s (%s, %s)\n", field(c.Type), field(name), direction(c, me), field(c.Status))
 	fmt.Fprintf(env.Stdout, "started %s, lasted %s, %d participants\n",
-		time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04:05"), c.TotalDuration, c.TotalParticipants)
+		time.Unix(c.InitiatedAt, 0).Format("2006-01-02 "+localetime.Clock()), c.TotalDuration, c.TotalParticipants)
 	for _, p := range c.Participants {
 		joined := "did not join"
 		if p.HasJoined {
