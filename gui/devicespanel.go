@@ -92,7 +92,6 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.testNote.Hide()
 	p.cameraInfo = widget.NewLabel("")
 	p.cameraInfo.Wrapping = fyne.TextWrapWord
-	p.cameraInfo.Importance = widget.LowImportance
 	p.camera = newCameraView(cfg)
 	p.camera.onProblem = func(pr *devices.Problem) { p.check.setCamera(pr) }
 	p.check = newCheckView(cfg)
@@ -257,7 +256,7 @@ func (p *devicesPanel) updateCamera() {
 	}
 	for _, c := range p.cfg.Devices.Cameras() {
 		if c.DeviceID == info.DeviceID {
-			p.cameraInfo.SetText(formatSummary(c))
+			p.cameraInfo.SetText(cameraSummary(c))
 			p.camera.setCamera(&c)
 			return
 		}

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
@@ -181,7 +182,8 @@ func TestCameraShowsItsFormats(t *testing.T) {
 		{FourCC: "MJPG", Sizes: []devices.FrameSize{{Width: 640, Height: 480}, {Width: 1920, Height: 1080}}},
 		{FourCC: "YUYV", Sizes: []devices.FrameSize{{Width: 640, Height: 480}}}}}}
 	h := startedHarness(t, fd)
-	assert.Equal(t, "MJPG 1920×1080, 640×480 · YUYV 640×480", h.ui.devices.cameraInfo.Text)
+	assert.Equal(t, "Its sharpest picture: 1920×1080 (Full HD). Formats: MJPG 1920×1080, 640×480 · YUYV 640×480.", h.ui.devices.cameraInfo.Text)
+	assert.NotEqual(t, widget.LowImportance, h.ui.devices.cameraInfo.Importance, "read by a person: not faint grey")
 }
 
 func TestHistoryListAsksOnlyForVisibleRows(t *testing.T) {
