@@ -252,10 +252,14 @@ func (m *Manager) Subscribe() *Subscription {
 }
 
 // forward returns a post that never blocks: what it is given reaches ch in
-// order, from an unbounded queue, through a goroutine that ends with done.
+// order. While ch has room and nothing waits, it is sent at once, on the
+// caller's goroutine (so a reader draining everything sees the listener's
+// order across channels, as before); otherwise it waits in an unbounded
+// queue that a goroutine, ended by done, empties into ch.
 func forward[T any](ch chan<- T, done <-chan struct{}) func(T) {
 	var mu sync.Mutex
 	var queue []T
+	busy := false // the goroutine holds a value it has not yet sent
 	wake := make(chan struct{}, 1)
 	go func() {
 		for {
@@ -267,11 +271,13 @@ func forward[T any](ch chan<- T, done <-chan struct{}) func(T) {
 			for {
 				mu.Lock()
 				if len(queue) == 0 {
+					busy = false
 					mu.Unlock()
 					break
 				}
 				v := queue[0]
 				queue = queue[1:]
+				busy = true
 				mu.Unlock()
 				select {
 				case ch <- v:
@@ -283,8 +289,16 @@ func forward[T any](ch chan<- T, done <-chan struct{}) func(T) {
 	}()
 	return func(v T) {
 		mu.Lock()
+		defer mu.Unlock()
+		if len(queue) == 0 && !busy {
+			select {
+			case ch <- v:
+				return
+			default:
+			}
+		}
 		queue = append(queue, v)
-		mu.Unlock()
+		busy = true // set before the wake, so a later value queues behind
 		select {
 		case wake <- struct{}{}:
 		default:
