@@ -3,7 +3,9 @@ package gui
 import (
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/mediadesk/mediadesk/calls"
 )
@@ -31,4 +33,31 @@ func TestChartCaptionLabelsItsKeys(t *testing.T) {
 	assert.Equal(t, "Last 2 days, all calls (not filtered):", head)
 	assert.Equal(t, "12 min audio", audio)
 	assert.Equal(t, "5 min video", video)
+}
+
+// A recording served over plain http is downloaded only when the person
+// agrees; over https the save dialog comes at once, offering the base name
+// of the rid (issue #31, point 6).
+func TestDownloadAsksBeforePlainHTTP(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: newStoreT(t, 0)})
+	h.start()
+	row := h.ui.history.details.recordingRow(calls.Recording{RID: "../../evil", RecordingURL: "http://rec.example/a.mp4", Duration: 60})
+	b := findButton(row, "Download")
+	require.NotNil(t, b)
+	test.Tap(b)
+	top := h.w.Canvas().Overlays().Top()
+	require.NotNil(t, top)
+	require.NotNil(t, findButton(top, "Yes"), "asked first")
+	h.tapInDialog("Yes")
+	e := findEntry(h.w.Canvas().Overlays().Top())
+	require.NotNil(t, e, "then the save dialog")
+	assert.Equal(t, "evil.mp4", e.Text)
+	h.tapInDialog("Cancel")
+
+	row = h.ui.history.details.recordingRow(calls.Recording{RID: "r1", RecordingURL: "https://rec.example/a.mp4", Duration: 60})
+	test.Tap(findButton(row, "Download"))
+	e = findEntry(h.w.Canvas().Overlays().Top())
+	require.NotNil(t, e, "https: straight to the save dialog")
+	assert.Equal(t, "r1.mp4", e.Text)
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,5 +154,3 @@ func TestDownloadProgressIsThrottled(t *testing.T) {
 	assert.LessOrEqual(t, n, 101)
 	assert.Equal(t, int64(len(body)), last, "the last report is the whole file")
 }
-
-var _ = test.Tap
