@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -35,6 +37,31 @@ func (a Account) Self() string {
 		return a.Me
 	}
 	return a.OnBehalfOf
+}
+
+// networkWords says in words why a request did not reach the API (the
+// system's own message stays in the error's Err, for --verbose and a
+// Details disclosure): msg and details when it cannot tell.
+func networkWords(err error, msg, details string) (string, string) {
+	var dns *net.DNSError
+	var opErr *net.OpError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the CometChat API's answer was cut short", details
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return fmt.Sprintf("there is no CometChat server named %s", dns.Name),
+			"check the App ID and the region (they make up that name); if they are right, check that this computer is online"
+	case errors.As(err, &dns):
+		return "the CometChat server's name could not be looked up", "check that this computer is online (its DNS did not answer), then retry"
+	case errors.As(err, &certErr):
+		return "the CometChat server's certificate could not be verified", "something between you and CometChat (a proxy, a captive portal) may be intercepting the connection"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the CometChat server refused the connection", "check the region and any proxy settings, then retry"
+	case errors.As(err, &opErr) && opErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		return "the CometChat server did not answer in time", "check that this computer is online, then retry"
+	}
+	return msg, details
 }
 
 // String never shows the secrets.
@@ -230,9 +257,7 @@ func (c *Client) get(ctx context.Context, target string) ([]byte, error) {
 					return nil, e
 				}
 				ne := newError(CodeNetwork, "the CometChat API could not be reached", "check the network and the app id/region, then retry")
-				if errors.Is(err, io.ErrUnexpectedEOF) {
-					ne.Message = "the CometChat API's answer was cut short"
-				}
+				ne.Message, ne.Details = networkWords(err, ne.Message, ne.Details)
 				ne.Err = redact(err)
 				return nil, ne
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -487,4 +488,27 @@ func TestRESTSourceSaysWhatItSkipped(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"good-1"}, sessions(page), "back past page 2 as well")
 	assert.Equal(t, 1, req.CurrentPage())
+}
+
+// A request that cannot reach the API says why in words; the system's
+// message stays in Err (issue #31, point 10).
+func TestNetworkErrorsInWords(t *testing.T) {
+	nx := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Name: "abc123.call-us.cometchat.io", Err: "no such host", IsNotFound: true}}
+	msg, details := networkWords(nx, "x", "y")
+	assert.Equal(t, "there is no CometChat server named abc123.call-us.cometchat.io", msg)
+	assert.Contains(t, details, "App ID and the region")
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now: refused
+	c := fastClient(t, Account{AppID: "app1", APIKey: "k", OnBehalfOf: "me", BaseURL: "http://" + addr})
+	_, err = c.List(ctx, Filter{}, 1)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, CodeNetwork, e.Code)
+	assert.Equal(t, "the CometChat server refused the connection", e.Message)
+	assert.NotContains(t, e.Message+e.Details, "dial tcp")
+	require.Error(t, e.Err)
+	assert.Contains(t, e.Err.Error(), "connection refused", "the system's message is kept for --verbose")
 }

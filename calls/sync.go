@@ -110,11 +110,19 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 		return ch
 	}
 	next := fetch(start)
+	seen := map[string]struct{}{} // the calls this run received, once each
 	for page := start; ; page++ {
 		got := <-next
 		lp, err := got.lp, got.err
 		if err != nil {
 			return p, err
+		}
+		if lp.CurrentPage != 0 && lp.CurrentPage != page {
+			// A server or proxy that ignores ?page= sends page 1 again and
+			// again: storing it as page 2 would report calls never fetched.
+			return p, newError(CodeBadResponse,
+				fmt.Sprintf("asked for page %d of the call history, the server sent page %d", page, lp.CurrentPage),
+				fmt.Sprintf("the server, or a proxy between, ignores the page asked for; %d calls from the pages before were stored, and the sync stopped there", p.Calls))
 		}
 		if lp.TotalPages > page && len(lp.Calls)+len(lp.Skipped) > 0 {
 			// Fetch the next page while this one is stored; pages are still
@@ -131,10 +139,28 @@ func Sync(ctx context.Context, c *Client, st *Store, progress func(SyncProgress)
 		if progress != nil {
 			progress(p)
 		}
+		for _, c := range lp.Calls {
+			seen[c.SessionID] = struct{}{}
+		}
 		if last {
+			if start == 1 {
+				return p, checkSynced(p, len(seen))
+			}
 			return p, nil
 		}
 	}
+}
+
+// checkSynced compares what a full run received, each call once, with
+// what the server said there are: fewer (less what was skipped) means
+// pages that repeated others or came short.
+func checkSynced(p SyncProgress, distinct int) error {
+	if have, want := distinct+len(p.Skipped), p.Total; have < want {
+		return newError(CodeBadResponse,
+			fmt.Sprintf("the server said there are %d calls, but sent %d different ones", want, have),
+			fmt.Sprintf("%d calls arrived over %d pages, some more than once: the server, or a proxy between, may ignore the page asked for; what arrived is stored, sync again later", p.Calls, p.Page))
+	}
+	return nil
 }
 
 // storePage stores one synced page and the resume point in one

@@ -165,3 +165,51 @@ func TestSyncRefusesAnotherAccount(t *testing.T) {
 	me, _ := fresh.Meta(ctx, MetaMe)
 	assert.Equal(t, "dave", me)
 }
+
+// ignoresPage serves page 1 whatever page is asked for, with the
+// pagination of a 500-call history, as a cache or proxy that drops the
+// query would; current reports the page asked for when true (a proxy
+// rewriting nothing but the data), else the page sent.
+type ignoresPage struct {
+	data    string
+	current bool
+}
+
+func (ip ignoresPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cur := 1
+	if ip.current {
+		cur, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	}
+	fmt.Fprintf(w, `{"data":%s,"meta":{"pagination":{"total":500,"per_page":100,"current_page":%d,"total_pages":5}}}`, ip.data, cur)
+}
+
+// Sync does not trust its own page counter (issue #31, point 5): a
+// server that ignores ?page= made it store page 1 five times and report
+// 500 calls synced with 100 stored.
+func TestSyncNoticesAServerThatIgnoresThePage(t *testing.T) {
+	var calls []string
+	for i := range 100 {
+		calls = append(calls, fmt.Sprintf(`{"sessionId":"s%d","initiatedAt":%d,"initiator":"a","receiver":"me"}`, i, 1700000000+i))
+	}
+	data := "[" + strings.Join(calls, ",") + "]"
+	for _, tc := range []struct {
+		name    string
+		current bool
+		says    string
+	}{
+		{"current_page says page 1", false, "asked for page 2 of the call history, the server sent page 1"},
+		{"current_page echoes the page asked", true, "the server said there are 500 calls, but sent 100 different ones"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(ignoresPage{data: data, current: tc.current})
+			defer srv.Close()
+			st := newStore(t)
+			_, err := Sync(ctx, fastClient(t, Account{AppID: "app1", APIKey: "k", OnBehalfOf: "me", BaseURL: srv.URL}), st, nil)
+			require.Error(t, err, "not a success")
+			assert.ErrorIs(t, err, ErrBadResponse)
+			assert.Contains(t, err.Error(), tc.says)
+			n, _ := st.Count(ctx, Filter{})
+			assert.Equal(t, 100, n, "what arrived is stored")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices/internal/miniaudio"
@@ -56,7 +57,6 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 	rec := &Recording{samples: make([]float32, 0, want)}
 	// The levels are measured only for someone to show them.
 	var tap *levelTap
-	var tickC <-chan time.Time
 	if onLevel != nil {
 		t, err := newLevelTap("the microphone")
 		if err != nil {
@@ -64,15 +64,14 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		}
 		tap = &t
 		defer tap.lv.Free()
-		tick := time.NewTicker(meterPoll)
-		defer tick.Stop()
-		tickC = tick.C
 	}
 	full := make(chan struct{})
 	stopped := make(chan struct{})
 	var fullOnce, stopOnce sync.Once
+	var periods atomic.Uint64 // for the no-data watchdog
 	s, err := b.OpenStream(AudioInput, micID, streamCallbacks{
 		Data: func(_, in []byte, _ uint32) {
+			periods.Add(1)
 			rec.mu.Lock()
 			room := want - len(rec.samples)
 			x := miniaudio.F32(in)
@@ -95,18 +94,28 @@ func (m *Manager) Record(ctx context.Context, micID string, d time.Duration, onL
 		return nil, err
 	}
 	defer s.Close()
+	use := streamUse{m: m, backend: b, kind: AudioInput, id: micID, doing: "recording", again: "record again"}
+	stall := newStallWatch(use, periods.Load)
+	tick := time.NewTicker(meterPoll)
+	defer tick.Stop()
 	for {
 		select {
 		case <-full:
 			s.Close() // before the levels are freed
 			return rec, nil
 		case <-stopped:
-			return rec, streamUse{m: m, backend: b, kind: AudioInput, id: micID, doing: "recording", again: "record again"}.stopped(ctx)
+			return rec, use.stopped(ctx)
 		case <-ctx.Done():
 			s.Close()
 			return rec, ctx.Err()
-		case now := <-tickC: // nil without onLevel: never
-			tap.collect(now, onLevel)
+		case now := <-tick.C:
+			if tap != nil {
+				tap.collect(now, onLevel)
+			}
+			if err := stall.check(ctx, now); err != nil {
+				s.Close()
+				return rec, err
+			}
 		}
 	}
 }
@@ -129,7 +138,9 @@ func (m *Manager) playSamples(ctx context.Context, deviceID string, samples []fl
 	var finishOnce sync.Once
 	stopped := make(chan struct{})
 	var stopOnce sync.Once
+	var periods atomic.Uint64 // for the no-data watchdog
 	s, err := b.OpenStream(AudioOutput, deviceID, streamCallbacks{Data: func(out, _ []byte, _ uint32) {
+		periods.Add(1)
 		dst := miniaudio.F32(out)
 		n := copy(dst, samples[pos:])
 		pos += n
@@ -142,18 +153,28 @@ func (m *Manager) playSamples(ctx context.Context, deviceID string, samples []fl
 		return err
 	}
 	defer s.Close()
-	select {
-	case <-finished:
-		// The last samples are still in the server's buffer: let them out.
+	use := streamUse{m: m, backend: b, kind: AudioOutput, id: deviceID, doing: "playing", again: "play it again"}
+	stall := newStallWatch(use, periods.Load)
+	tick := time.NewTicker(meterPoll)
+	defer tick.Stop()
+	for {
 		select {
-		case <-time.After(200 * time.Millisecond):
+		case <-finished:
+			// The last samples are still in the server's buffer: let them out.
+			select {
+			case <-time.After(200 * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			return nil
+		case <-stopped:
+			return use.stopped(ctx)
 		case <-ctx.Done():
 			return ctx.Err()
+		case now := <-tick.C:
+			if err := stall.check(ctx, now); err != nil {
+				return err
+			}
 		}
-		return nil
-	case <-stopped:
-		return streamUse{m: m, backend: b, kind: AudioOutput, id: deviceID, doing: "playing", again: "play it again"}.stopped(ctx)
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

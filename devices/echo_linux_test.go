@@ -2,6 +2,7 @@ package devices
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
+	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
 // Hear yourself, end to end on the sound server: a microphone carrying a
@@ -56,4 +58,82 @@ func TestRecordAndPlayBack(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidDuration)
 	_, err = m.Record(context.Background(), "no_such_mic", time.Second, nil)
 	assert.ErrorIs(t, err, ErrUnknownDevice)
+}
+
+// The sound server dying mid-recording or mid-playback ends them within a
+// few seconds with SOUND_SERVER_LOST (miniaudio stops delivering and never
+// stops the stream: without the no-data watchdog they waited for ctx),
+// on every way the server can die.
+func TestRecordAndPlaySoundServerDies(t *testing.T) {
+	s := pulsetest.Start(t)
+	for _, crash := range s.Crashes() {
+		s.NullSink("speakers", "Speakers")
+		s.PipeMic("pipe_mic").SetAmplitude(0.3)
+		m := newPulseManager(t, Options{})
+
+		// Long enough that only the watchdog ends them within testwait's bound.
+		ctx, cancel := context.WithCancel(context.Background())
+		started := make(chan struct{}, 1)
+		done := make(chan error, 1)
+		go func() {
+			_, err := m.Record(ctx, "pipe_mic", time.Minute, func(Reading) {
+				select {
+				case started <- struct{}{}:
+				default:
+				}
+			})
+			done <- err
+		}()
+		testwait.Recv(t, started, "the recording's first level")
+		crash.Kill()
+		err, _ := testwait.Recv(t, done, crash.Name+": the recording to end")
+		assert.True(t, errorsIsAny(err, ErrSoundServerLost, ErrSoundServerUnavailable), "%s: recording: %v", crash.Name, err)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded)
+
+		s.Restart()
+		s.NullSink("speakers", "Speakers")
+		// Listed is not yet openable on PipeWire (WirePlumber links it
+		// a moment later): wait until a short sound plays.
+		blip := &Recording{samples: make([]float32, streamRate/50)}
+		waitFor(t, "["+s.Name()+"] the speaker back", func() bool {
+			_ = m.Refresh(context.Background())
+			return m.Play(context.Background(), "speakers", blip) == nil
+		})
+		rec := &Recording{samples: make([]float32, 60*streamRate)}
+		var playing chan error
+		// Just after a restart PipeWire may still refuse to start a stream
+		// now and then ("Unknown error"): a playback that ends before it
+		// is seen on the server is started again.
+		waitFor(t, "["+s.Name()+"] the playback stream on the server", func() bool {
+			if playing == nil {
+				playing = make(chan error, 1)
+				go func(ch chan error) { ch <- m.Play(ctx, "speakers", rec) }(playing)
+			}
+			select {
+			case err := <-playing:
+				t.Logf("%s: the playback did not start (%v): again", crash.Name, err)
+				playing = nil
+				return false
+			default:
+			}
+			// Running (uncorked), not a stream that is failing to start.
+			if !strings.Contains(s.Pactl("list", "sink-inputs"), "Corked: no") {
+				return false
+			}
+			select {
+			case err := <-playing: // it ended meanwhile after all
+				t.Logf("%s: the playback ended at once (%v): again", crash.Name, err)
+				playing = nil
+				return false
+			default:
+				return true
+			}
+		})
+		crash.Kill()
+		err, _ = testwait.Recv(t, playing, crash.Name+": the playback to end")
+		assert.True(t, errorsIsAny(err, ErrSoundServerLost, ErrSoundServerUnavailable), "%s: playback: %v", crash.Name, err)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded)
+		cancel()
+		s.Restart()
+	}
 }

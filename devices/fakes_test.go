@@ -22,6 +22,8 @@ type fakeSystem struct {
 	opened   []*fakeAudio
 	// block, when set, makes Enumerate wait for it (or ctx).
 	block chan struct{}
+	// blocked counts the Enumerates that waited for block.
+	blocked int
 	// cards are the server's; onProfile, when set, changes the lists as a
 	// profile switch would.
 	cards     []Card
@@ -118,6 +120,9 @@ func (a *fakeAudio) Fallback() bool { return a.fallback }
 func (a *fakeAudio) Enumerate(ctx context.Context) ([]rawAudio, error) {
 	a.sys.mu.Lock()
 	block := a.sys.block
+	if block != nil {
+		a.sys.blocked++
+	}
 	a.sys.mu.Unlock()
 	if block != nil {
 		select {

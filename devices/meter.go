@@ -156,7 +156,7 @@ func (mt *Meter) watch(ctx context.Context) {
 	defer mt.s.Close()
 	tick := time.NewTicker(meterPoll)
 	defer tick.Stop()
-	periods, lastData := mt.lv.Periods(), time.Now()
+	stall := newStallWatch(mt.use(), mt.lv.Periods)
 	for {
 		select {
 		case <-mt.closed:
@@ -174,19 +174,49 @@ func (mt *Meter) watch(ctx context.Context) {
 				default: // a reader that fell behind misses a reading, not the audio
 				}
 			})
-			if p := mt.lv.Periods(); p != periods {
-				periods, lastData = p, now
-				continue
-			}
-			if time.Since(lastData) < time.Second {
-				continue
-			}
-			if mt.err = mt.vanished(ctx); mt.err != nil {
+			if mt.err = stall.check(ctx, now); mt.err != nil {
 				return
 			}
-			lastData = time.Now() // still there: check again later
 		}
 	}
+}
+
+// stallAfter is how long a stream may go without delivering before its
+// device is checked against a fresh list: miniaudio does not stop a stream
+// whose sound server died, it only stops calling it.
+const stallAfter = time.Second
+
+// stallWatch is the no-data watchdog of an open stream (a meter, a
+// recording, a playback): progress is a count the audio side advances as
+// it delivers; once it has stood still for stallAfter, the stream's device
+// is checked (streamUse.gone), and again every stallAfter while it is
+// still listed.
+type stallWatch struct {
+	u        streamUse
+	progress func() uint64
+	last     uint64
+	lastData time.Time
+}
+
+func newStallWatch(u streamUse, progress func() uint64) *stallWatch {
+	return &stallWatch{u: u, progress: progress, last: progress(), lastData: time.Now()}
+}
+
+// check is called on each poll: nil while the stream delivers or its
+// device is still there, otherwise why it is gone.
+func (w *stallWatch) check(ctx context.Context, now time.Time) error {
+	if p := w.progress(); p != w.last {
+		w.last, w.lastData = p, now
+		return nil
+	}
+	if now.Sub(w.lastData) < stallAfter {
+		return nil
+	}
+	if err := w.u.gone(ctx); err != nil {
+		return err
+	}
+	w.lastData = time.Now() // still there: check again later
+	return nil
 }
 
 // use is the meter's stream as its end is explained.

@@ -134,33 +134,68 @@ func stateProblems(d Info, s DeviceState) []Problem {
 
 // micOffInProfile: the chosen speaker's card runs a profile with no
 // microphone while it has one with (a Bluetooth headset in its music mode,
-// A2DP): calls would quietly use another microphone.
+// A2DP): calls would quietly use another microphone. The fix keeps the
+// sound where it plays: on a card whose profiles name their parts
+// (output:hdmi-stereo+input:analog-stereo, PulseAudio's and PipeWire's
+// ACP), only a profile with the same output part is offered, a headset's
+// call mode before others; where none keeps it, the problem is a person's
+// to fix (switching would take the sound away from the speakers in use).
 func micOffInProfile(d Info, s DeviceState, cards []Card) (Problem, bool) {
 	c, active, ok := cardOf(s, cards)
 	if !ok || active.Inputs > 0 {
 		return Problem{}, false
 	}
-	best, found := Profile{}, false
+	out := outputPart(active.Name)
+	best, bestScore := Profile{}, -1
 	for _, p := range c.Profiles {
 		if !p.Available || p.Inputs == 0 || p.Outputs == 0 {
 			continue
 		}
-		// A headset's call mode first; else the first with both.
-		if !found || (isHeadsetProfile(p.Name) && !isHeadsetProfile(best.Name)) {
-			best, found = p, true
+		score := 0
+		if out != "" && outputPart(p.Name) == out {
+			score += 2
+		}
+		if isHeadsetProfile(p.Name) {
+			score++
+		}
+		if score > bestScore { // ties: the card's order
+			best, bestScore = p, score
 		}
 	}
-	if !found {
+	if bestScore < 0 {
 		return Problem{}, false
 	}
 	msg := fmt.Sprintf("The microphone of %s is off in its current mode (%s).", c.Label, active.Label)
-	fix := fmt.Sprintf("Switch to %s", best.Label)
+	if out != "" && outputPart(best.Name) != out {
+		return Problem{Code: ProblemMicOffInProfile, Kind: AudioOutput, DeviceID: d.DeviceID, Message: msg,
+			Fix:  fmt.Sprintf("Choose a mode with the microphone in the system's sound settings if you need it (every such mode plays the sound elsewhere than %s), or use another microphone", active.Label),
+			Card: c.Name}, true
+	}
+	fix := fmt.Sprintf("Switch to %s (the sound stays where it plays now)", best.Label)
 	if isHeadsetProfile(best.Name) {
 		msg = fmt.Sprintf("Your headset's microphone is off in its music mode (%s).", active.Label)
 		fix = fmt.Sprintf("Switch to headset mode (%s); calls will sound like a phone call", best.Label)
 	}
 	return Problem{Code: ProblemMicOffInProfile, Kind: AudioOutput, DeviceID: d.DeviceID, Message: msg, Fix: fix,
 		Card: c.Name, Profile: best.Name}, true
+}
+
+// ToHeadsetMode reports whether p's fix switches a headset to its call
+// (headset) mode, so a button can say so rather than something vaguer.
+func (p Problem) ToHeadsetMode() bool {
+	return p.Code == ProblemMicOffInProfile && p.Profile != "" && isHeadsetProfile(p.Profile)
+}
+
+// outputPart is the output:… part of an ACP profile name
+// ("output:hdmi-stereo+input:analog-stereo" → "output:hdmi-stereo"), or ""
+// for a name without one (a Bluetooth card's a2dp-sink).
+func outputPart(profile string) string {
+	for _, part := range strings.Split(profile, "+") {
+		if strings.HasPrefix(part, "output:") {
+			return part
+		}
+	}
+	return ""
 }
 
 // noteCardChangesLocked records when each card switched profile, stopped
@@ -326,6 +361,9 @@ func switchProfile(m *Manager, ctx context.Context, p Problem) error {
 // person: close another application, plug a device in).
 func (p Problem) Fixable() bool {
 	_, ok := fixes[p.Code]
+	if p.Code == ProblemMicOffInProfile && p.Profile == "" {
+		return false // no profile keeps the sound where it plays
+	}
 	return ok
 }
 
@@ -334,7 +372,7 @@ func (p Problem) Fixable() bool {
 // automatic fix (which microphone is a person's choice): it is an error
 // matching ErrUnknownDevice's kind of usage error.
 func (m *Manager) Fix(ctx context.Context, p Problem) error {
-	if f, ok := fixes[p.Code]; ok {
+	if f, ok := fixes[p.Code]; ok && p.Fixable() {
 		return f(m, ctx, p)
 	}
 	return newError(CodeNoAutomaticFix, fmt.Sprintf("%s has no automatic fix", p.Code), p.Fix)

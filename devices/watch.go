@@ -68,6 +68,10 @@ func (m *Manager) startWatching() {
 	go w.loop()
 }
 
+// watchScanTimeout bounds one scan of the watcher (a sound server that
+// does not answer); a variable for tests.
+var watchScanTimeout = 10 * time.Second
+
 // dirty is safe to call from any goroutine, including OS callback threads:
 // it never blocks.
 func (w *watcher) dirty(d what) {
@@ -124,10 +128,16 @@ func (w *watcher) loop() {
 			if d == 0 {
 				continue
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), watchScanTimeout)
 			// Scans are serial here; signals that arrive during one wait in
 			// dirtyCh and start the next burst.
 			w.m.refresh(ctx, d)
+			if ctx.Err() != nil {
+				// A scan that timed out changed nothing: what it was to
+				// scan is still to be scanned, now rather than at the
+				// next periodic rescan.
+				w.dirty(d)
+			}
 			cancel()
 		}
 	}
@@ -216,19 +226,13 @@ func (m *Manager) Subscribe() *Subscription {
 	m.subSeq++
 	id := "\x00subscription-" + strconv.Itoa(m.subSeq)
 	m.mu.Unlock()
+	// List events and errors are never dropped, but a reader that does
+	// not drain them must not hold up the state and problem events behind
+	// them in the listener's one queue: each has its own forwarder.
+	events, errs := forward(s.events, done), forward(s.errors, done)
 	m.AddListener(id, Listener{
-		OnMediaDeviceListUpdated: func(e Event) {
-			select {
-			case s.events <- e:
-			case <-done:
-			}
-		},
-		OnError: func(e *Error) {
-			select {
-			case s.errors <- e:
-			case <-done:
-			}
-		},
+		OnMediaDeviceListUpdated: events,
+		OnError:                  errs,
 		OnDeviceStateChanged: func(e StateEvent) {
 			select {
 			case s.states <- e:
@@ -253,6 +257,61 @@ func (m *Manager) Subscribe() *Subscription {
 		m.RemoveListener(id)
 	}
 	return s
+}
+
+// forward returns a post that never blocks: what it is given reaches ch in
+// order. While ch has room and nothing waits, it is sent at once, on the
+// caller's goroutine (so a reader draining everything sees the listener's
+// order across channels, as before); otherwise it waits in an unbounded
+// queue that a goroutine, ended by done, empties into ch.
+func forward[T any](ch chan<- T, done <-chan struct{}) func(T) {
+	var mu sync.Mutex
+	var queue []T
+	busy := false // the goroutine holds a value it has not yet sent
+	wake := make(chan struct{}, 1)
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-wake:
+			}
+			for {
+				mu.Lock()
+				if len(queue) == 0 {
+					busy = false
+					mu.Unlock()
+					break
+				}
+				v := queue[0]
+				queue = queue[1:]
+				busy = true
+				mu.Unlock()
+				select {
+				case ch <- v:
+				case <-done:
+					return
+				}
+			}
+		}
+	}()
+	return func(v T) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(queue) == 0 && !busy {
+			select {
+			case ch <- v:
+				return
+			default:
+			}
+		}
+		queue = append(queue, v)
+		busy = true // set before the wake, so a later value queues behind
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // deliverLocked sends an event and errors to every listener. m.mu is held;

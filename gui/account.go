@@ -37,13 +37,16 @@ var regions = []string{"us", "eu", "in"}
 // accountPanel owns the history's toolbar actions: account settings, sync,
 // import, export and the sample history.
 type accountPanel struct {
-	h       *historyPanel
-	syncRow *fyne.Container
-	bar     *widget.ProgressBar
-	barText *widget.Label
-	buttons []*widget.Button
-	syncBtn *widget.Button
-	cancel  context.CancelFunc
+	h *historyPanel
+	// keyringDetail is the keyring's own message when it could not store
+	// a secret (the keyring's goroutine only), for the dialog's Details.
+	keyringDetail string
+	syncRow       *fyne.Container
+	bar           *widget.ProgressBar
+	barText       *widget.Label
+	buttons       []*widget.Button
+	syncBtn       *widget.Button
+	cancel        context.CancelFunc
 	// sessionSecret holds the secret when no keyring could keep it: for
 	// this run only, never on disk. The keyring is asked off the UI
 	// goroutine (a locked keyring can wait on an unlock prompt), so this
@@ -128,7 +131,7 @@ func (a *accountPanel) account(ap accountPrefs) (calls.Account, error) {
 	}
 	secret, err := a.secret(ap)
 	if err != nil {
-		return acct, fmt.Errorf("the saved key could not be read from the keyring (%v): enter it again under Account…", err)
+		return acct, &causeError{"the saved key could not be read from the system keyring: enter it again under Account…", err}
 	}
 	if ap.mode == modeAuthToken {
 		acct.AuthToken = secret
@@ -229,7 +232,8 @@ func (a *accountPanel) showSettings() {
 		}
 		a.keyring.do(func() {
 			if msg := a.storeSecret(id, m, secret); msg != "" {
-				a.h.cfg.Do(func() { dialog.ShowInformation("Account", msg, a.h.cfg.Window) })
+				detail := a.keyringDetail // the keyring's goroutine wrote it
+				a.h.cfg.Do(func() { showWords("Account", msg, detail, a.h.cfg.Window) })
 			}
 		})
 	}, a.h.cfg.Window)
@@ -285,7 +289,8 @@ func (a *accountPanel) storeSecret(appID, mode, secret string) string {
 	}
 	if err := a.h.cfg.Keyring.Set(keyringService, appID+"/"+mode, secret); err != nil {
 		a.setSession(secret)
-		return fmt.Sprintf("No system keyring is available (%v), so the key was not saved: MediaDesk keeps it for this session only and will ask again next time. It is never written to a plain file.", err)
+		a.keyringDetail = err.Error()
+		return "No system keyring is available, so the key was not saved: MediaDesk keeps it for this session only and will ask again next time. It is never written to a plain file."
 	}
 	return ""
 }
@@ -321,7 +326,7 @@ func (a *accountPanel) sync() {
 		if err != nil {
 			a.h.cfg.Do(func() {
 				a.syncEnded(cancel)
-				dialog.ShowError(err, a.h.cfg.Window)
+				showError("Sync did not start", err, a.h.cfg.Window)
 			})
 			return
 		}
@@ -353,7 +358,7 @@ func (a *accountPanel) runSync(ctx context.Context, cancel context.CancelFunc, c
 		case errors.Is(err, context.Canceled):
 			a.done(fmt.Sprintf("Sync cancelled; the %s calls fetched so far are kept.", thousands(p.Calls)))
 		case err != nil:
-			dialog.ShowError(err, a.h.cfg.Window)
+			showError("Sync stopped", err, a.h.cfg.Window)
 		case len(p.Skipped) > 0:
 			// Named one by one, they would not fit a notification.
 			a.done(fmt.Sprintf("Synced %s calls. Skipped %s that could not be read (%s); a later sync stores it once the server sends it readable.",
@@ -419,52 +424,30 @@ func (a *accountPanel) exportFile() {
 	if a.h.cfg.Store == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		path := w.URI().Path()
-		w.Close()
-		f := a.h.filter
+	f := a.h.filter
+	askSavePath(a.h.cfg.Window, "Export calls", "mediadesk-calls.json", func(path string) {
 		go func() {
 			err := exportTo(a.h.cfg.Ctx, a.h.cfg.Store, f, path)
 			a.h.cfg.Do(func() {
 				if err != nil {
-					dialog.ShowError(err, a.h.cfg.Window)
+					dialog.ShowError(fmt.Errorf("the export did not finish (%w); nothing was written, and a file it was to replace is as it was", err), a.h.cfg.Window)
 					return
 				}
 				a.done("Exported to " + path)
 			})
 		}()
-	}, a.h.cfg.Window)
-	d.SetFileName("mediadesk-calls.json")
-	d.Show()
+	})
 }
 
-// exportTo writes the export next to path and renames it into place, so
-// a failed export never leaves a half-written file.
+// exportTo writes the export through replaceFile: a failed export leaves
+// no half-written file, and a file it was to replace stays whole.
 func exportTo(ctx context.Context, st *calls.Store, f calls.Filter, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mediadesk-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		err = calls.ExportCSV(ctx, st, f, tmp)
-	} else {
-		err = calls.ExportJSON(ctx, st, f, tmp)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return replaceFile(path, func(w *os.File) error {
+		if strings.EqualFold(filepath.Ext(path), ".csv") {
+			return calls.ExportCSV(ctx, st, f, w)
+		}
+		return calls.ExportJSON(ctx, st, f, w)
+	})
 }
 
 // loadSample fills an empty store with a sample history, as the CLI's

@@ -16,6 +16,7 @@ import (
 	"github.com/mediadesk/mediadesk/assets"
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/desktop"
+	"github.com/mediadesk/mediadesk/internal/printable"
 )
 
 // RunBackground is `mediadesk --background`: no window, a tray icon with
@@ -139,7 +140,7 @@ func (b *background) refreshTray() {
 				fmt.Fprintf(b.stderr, "mediadesk: start with the system: was %v, error %v\n", auto, err)
 			}
 			if err != nil {
-				go b.notifier.send(b.ctx, desktop.Notification{Title: "MediaDesk could not change starting with the system", Body: clean(err.Error())}, nil)
+				go b.notifier.send(b.ctx, desktop.Notification{Title: "MediaDesk could not change starting with the system", Body: printable.String(err.Error())}, nil)
 			}
 			b.refreshTrayLater()
 		},
@@ -157,7 +158,7 @@ func (b *background) fix(p devices.Problem) {
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
 	if err := b.mgr.Fix(ctx, p); err != nil {
-		b.notifier.send(ctx, desktop.Notification{Title: "MediaDesk could not fix it", Body: clean(err.Error())}, nil)
+		b.notifier.send(ctx, desktop.Notification{Title: "MediaDesk could not fix it", Body: printable.String(err.Error())}, nil)
 	}
 }
 
@@ -184,7 +185,7 @@ func (b *background) onCall(e devices.CallEvent) {
 		for _, p := range e.Problems {
 			codes = append(codes, p.Code)
 		}
-		fmt.Fprintf(b.stderr, "mediadesk: %s: %s %s on %s: [%s]\n", e.Type, e.Stream.ID, clean(e.Stream.Label()), e.Stream.DeviceID, strings.Join(codes, " "))
+		fmt.Fprintf(b.stderr, "mediadesk: %s: %s %s on %s: [%s]\n", e.Type, e.Stream.ID, printable.String(e.Stream.Label()), e.Stream.DeviceID, strings.Join(codes, " "))
 	}
 	n, ok := callNotice(e, b.notifier.hasActions())
 	if !ok {

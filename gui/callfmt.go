@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/internal/localetime"
 )
 
 // statusLabel is the UI Kit's wording for a call's status, seen from me.
@@ -75,12 +76,13 @@ func typeIcon(c calls.CallLog) fyne.Resource {
 	return iconAudio
 }
 
-// callDate is the UI Kit's default "DD MMM, hh:mm A".
+// callDate is the UI Kit's "DD MMM, time", the time of day on the clock
+// the system's locale uses (as the command line shows it).
 func callDate(unix int64) string {
 	if unix == 0 {
 		return "—"
 	}
-	return time.Unix(unix, 0).Local().Format("02 Jan, 03:04 PM")
+	return time.Unix(unix, 0).Local().Format("02 Jan, " + localetime.Clock())
 }
 
 // shortDuration is a call's length for a row: "1h 02m", "3m 20s", "45s".

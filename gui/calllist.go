@@ -24,7 +24,7 @@ func newCallList(h *historyPanel) *callList {
 			row.blank()
 			return
 		}
-		row.set(c, h.me)
+		row.set(c, h.me, h.filter.Search)
 	}
 	l.OnSelected = func(id widget.ListItemID) {
 		l.highlight = id

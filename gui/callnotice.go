@@ -5,6 +5,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/desktop"
+	"github.com/mediadesk/mediadesk/internal/printable"
 )
 
 // callNotice is the notification for a guard's event: which program
@@ -20,14 +21,14 @@ func callNotice(e devices.CallEvent, actions bool) (n desktop.Notification, ok b
 	if mic == "" {
 		mic = "a microphone"
 	}
-	n.Title = clean(e.Stream.Label()) + " is recording from " + clean(mic)
+	n.Title = printable.String(e.Stream.Label()) + " is recording from " + printable.String(mic)
 	var body []string
 	for _, p := range e.Problems {
-		body = append(body, clean(p.Message))
+		body = append(body, printable.String(p.Message))
 		if p.Fixable() && actions {
-			n.Actions = append(n.Actions, desktop.Action{Key: p.Code, Label: clean(actionLabel(p))})
+			n.Actions = append(n.Actions, desktop.Action{Key: p.Code, Label: printable.String(actionLabel(p))})
 		} else if p.Fix != "" {
-			body = append(body, clean(p.Fix)+".")
+			body = append(body, printable.String(p.Fix)+".")
 		}
 	}
 	n.Body = strings.Join(body, "\n")
@@ -46,17 +47,4 @@ func actionLabel(p devices.Problem) string {
 		return "Raise the volume"
 	}
 	return p.Fix
-}
-
-// clean makes text from the system (device and program names) safe to
-// show: control characters and bidi overrides become spaces.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0,
-			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
-			return ' '
-		}
-		return r
-	}, s)
 }

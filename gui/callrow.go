@@ -2,6 +2,7 @@ package gui
 
 import (
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -45,7 +46,10 @@ func newCallRow() *callRow {
 	return r
 }
 
-func (r *callRow) set(c calls.CallLog, me string) {
+// set shows c; search is the name being searched for, so a call listed
+// because someone else in it matched (a group call Ada took part in) says
+// who.
+func (r *callRow) set(c calls.CallLog, me, search string) {
 	id, name := c.OtherParty(me)
 	if name == "" {
 		name = id
@@ -66,6 +70,9 @@ func (r *callRow) set(c calls.CallLog, me string) {
 	if d := shortDuration(c.TotalDurationInMinutes); d != "" && !c.Missed(me) {
 		when += " · " + d
 	}
+	if who := matchedBy(c, name, search); who != "" {
+		when += " · " + who + " took part"
+	}
 	r.when.SetText(when)
 	r.kind.SetResource(typeIcon(c))
 	r.kind.Show()
@@ -82,3 +89,25 @@ func (r *callRow) blank() {
 }
 
 func (r *callRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// matchedBy is who in c matches a name search when the name shown does
+// not: "" when the shown name matches or nothing is searched.
+func matchedBy(c calls.CallLog, shown, search string) string {
+	q := strings.ToLower(strings.TrimSpace(search))
+	if q == "" || strings.Contains(strings.ToLower(shown), q) {
+		return ""
+	}
+	names := []string{c.Initiator.Name}
+	if u := c.Receiver.User; u != nil {
+		names = append(names, u.Name)
+	}
+	for _, p := range c.Participants {
+		names = append(names, p.Name)
+	}
+	for _, n := range names {
+		if strings.Contains(strings.ToLower(n), q) {
+			return n
+		}
+	}
+	return ""
+}

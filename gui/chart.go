@@ -41,12 +41,15 @@ func (c *minutesChart) totals() (audio, video float64) {
 	return
 }
 
-func (c *minutesChart) caption() string {
+// caption says what the bars count, and that the list's filters do not
+// apply to them; audio and video label the two keys, each after its own.
+func (c *minutesChart) caption() (head, audio, video string) {
 	if len(c.days) == 0 {
-		return ""
+		return "", "", ""
 	}
 	a, v := c.totals()
-	return fmt.Sprintf("Last %d days: %s min audio · %s min video", len(c.days), thousands(int(math.Round(a))), thousands(int(math.Round(v))))
+	return fmt.Sprintf("Last %d days, all calls (not filtered):", len(c.days)),
+		thousands(int(math.Round(a))) + " min audio", thousands(int(math.Round(v))) + " min video"
 }
 
 // videoColor is the primary colour, lighter: the two kinds read as one
@@ -58,8 +61,11 @@ func videoColor() color.Color {
 
 func (c *minutesChart) CreateRenderer() fyne.WidgetRenderer {
 	r := &chartRenderer{c: c, caption: canvas.NewText("", color.Black), base: canvas.NewRectangle(color.Black),
-		audioKey: canvas.NewRectangle(color.Black), videoKey: canvas.NewRectangle(color.Black)}
-	r.caption.TextSize = theme.CaptionTextSize()
+		audioKey: canvas.NewRectangle(color.Black), videoKey: canvas.NewRectangle(color.Black),
+		audioText: canvas.NewText("", color.Black), videoText: canvas.NewText("", color.Black)}
+	for _, t := range []*canvas.Text{r.caption, r.audioText, r.videoText} {
+		t.TextSize = theme.CaptionTextSize()
+	}
 	r.Refresh()
 	return r
 }
@@ -67,6 +73,8 @@ func (c *minutesChart) CreateRenderer() fyne.WidgetRenderer {
 type chartRenderer struct {
 	c                  *minutesChart
 	caption            *canvas.Text
+	audioText          *canvas.Text // the audio key's label
+	videoText          *canvas.Text
 	base               *canvas.Rectangle
 	audioKey, videoKey *canvas.Rectangle
 	bars               []*canvas.Rectangle // audio, video per day
@@ -82,11 +90,19 @@ func (r *chartRenderer) MinSize() fyne.Size {
 func (r *chartRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
 	capH := theme.CaptionTextSize() + pad
-	r.audioKey.Move(fyne.NewPos(pad, pad+2))
-	r.audioKey.Resize(fyne.NewSize(8, 8))
-	r.videoKey.Move(fyne.NewPos(pad+12, pad+2))
-	r.videoKey.Resize(fyne.NewSize(8, 8))
-	r.caption.Move(fyne.NewPos(pad+26, 0))
+	// caption  ■ audio  ■ video, on one line.
+	x := pad
+	r.caption.Move(fyne.NewPos(x, 0))
+	x += r.caption.MinSize().Width + 2*pad
+	for _, kt := range []struct {
+		key  *canvas.Rectangle
+		text *canvas.Text
+	}{{r.audioKey, r.audioText}, {r.videoKey, r.videoText}} {
+		kt.key.Move(fyne.NewPos(x, pad+2))
+		kt.key.Resize(fyne.NewSize(8, 8))
+		kt.text.Move(fyne.NewPos(x+12, 0))
+		x += 12 + kt.text.MinSize().Width + 2*pad
+	}
 	top := capH + pad
 	h := size.Height - top - 1
 	r.base.Move(fyne.NewPos(pad, top+h))
@@ -132,9 +148,11 @@ func (r *chartRenderer) Refresh() {
 	r.audioKey.FillColor = audio
 	r.videoKey.FillColor = videoColor()
 	r.base.FillColor = theme.Color(theme.ColorNameSeparator)
-	r.caption.Color = theme.Color(theme.ColorNameForeground)
-	r.caption.Text = r.c.caption()
-	r.objects = []fyne.CanvasObject{r.caption, r.audioKey, r.videoKey, r.base}
+	r.caption.Text, r.audioText.Text, r.videoText.Text = r.c.caption()
+	for _, t := range []*canvas.Text{r.caption, r.audioText, r.videoText} {
+		t.Color = theme.Color(theme.ColorNameForeground)
+	}
+	r.objects = []fyne.CanvasObject{r.caption, r.audioKey, r.audioText, r.videoKey, r.videoText, r.base}
 	for _, b := range r.bars {
 		r.objects = append(r.objects, b)
 	}

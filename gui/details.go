@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
+	"path"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -211,42 +212,41 @@ func (d *detailsView) recordingRow(r calls.Recording) fyne.CanvasObject {
 		}
 	})
 	var download *widget.Button
+	fetch := func(path string) {
+		download.Disable()
+		bar.SetValue(0)
+		bar.Show()
+		note.Hide()
+		go func() {
+			err := downloadFile(d.h.cfg.Ctx, d.h.cfg.HTTP, u.String(), path, func(done, total int64) {
+				v := float64(done) / float64(total)
+				d.h.cfg.Do(func() { bar.SetValue(v) })
+			})
+			d.h.cfg.Do(func() {
+				download.Enable()
+				bar.Hide()
+				if err != nil {
+					note.SetText("Download failed: " + err.Error() + ". Nothing was saved; a file it was to replace is as it was.")
+				} else {
+					note.SetText("Saved to " + path)
+				}
+				note.Show()
+			})
+		}()
+	}
 	download = widget.NewButtonWithIcon("Download", theme.DownloadIcon(), func() {
-		save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			path := w.URI().Path()
-			w.Close()
-			download.Disable()
-			bar.SetValue(0)
-			bar.Show()
-			note.Hide()
-			go func() {
-				err := downloadFile(d.h.cfg.Ctx, d.h.cfg.HTTP, u.String(), path, func(done, total int64) {
-					if total > 0 {
-						v := float64(done) / float64(total)
-						d.h.cfg.Do(func() { bar.SetValue(v) })
+		ask := func() { askSavePath(d.h.cfg.Window, "Download recording", recordingFileName(r.RID), fetch) }
+		if u.Scheme != "https" {
+			dialog.ShowConfirm("Download without encryption?",
+				"This recording is offered over plain http: anyone on the network between you and the server can see it or change it. Download it anyway?",
+				func(yes bool) {
+					if yes {
+						ask()
 					}
-				})
-				d.h.cfg.Do(func() {
-					download.Enable()
-					bar.Hide()
-					if err != nil {
-						// The save dialog created the file; leave nothing behind.
-						if fi, serr := os.Stat(path); serr == nil && fi.Size() == 0 {
-							os.Remove(path)
-						}
-						note.SetText("Download failed: " + err.Error())
-					} else {
-						note.SetText("Saved to " + path)
-					}
-					note.Show()
-				})
-			}()
-		}, d.h.cfg.Window)
-		save.SetFileName(title + ".mp4")
-		save.Show()
+				}, d.h.cfg.Window)
+			return
+		}
+		ask()
 	})
 	if err != nil {
 		open.Disable()
@@ -259,9 +259,11 @@ func (d *detailsView) recordingRow(r calls.Recording) fyne.CanvasObject {
 		bar, note)
 }
 
-// downloadFile fetches url into path through path+".part", renamed into
-// place only when complete: a failed or cancelled download leaves no
-// half-written file.
+// downloadFile fetches url into path through replaceFile: a failed or
+// cancelled download leaves no half-written file, and a file it was to
+// replace stays whole. progress is called when the whole percentage
+// changes (at most about 100 times, however large the file), and only
+// when the size is known.
 func downloadFile(ctx context.Context, client *http.Client, url, path string, progress func(done, total int64)) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
@@ -277,45 +279,57 @@ func downloadFile(ctx context.Context, client *http.Client, url, path string, pr
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("the server answered %s", resp.Status)
 	}
-	tmp := path + ".part"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	var done int64
-	buf := make([]byte, 64<<10)
-	for {
-		n, rerr := resp.Body.Read(buf)
-		if n > 0 {
-			if _, err := f.Write(buf[:n]); err != nil {
-				return err
+	return replaceFile(path, func(f *os.File) error {
+		var done int64
+		shown := int64(-1)
+		total := resp.ContentLength
+		buf := make([]byte, 64<<10)
+		for {
+			n, rerr := resp.Body.Read(buf)
+			if n > 0 {
+				if _, err := f.Write(buf[:n]); err != nil {
+					return err
+				}
+				done += int64(n)
+				if pct := done * 100 / max(total, 1); total > 0 && pct != shown {
+					shown = pct
+					progress(done, total)
+				}
 			}
-			done += int64(n)
-			progress(done, resp.ContentLength)
+			if rerr == io.EOF {
+				break
+			}
+			if rerr != nil {
+				return rerr
+			}
 		}
-		if rerr == io.EOF {
-			break
+		if total > 0 && done != total {
+			return fmt.Errorf("the download stopped at %d of %d bytes", done, total)
 		}
-		if rerr != nil {
-			return rerr
+		return nil
+	})
+}
+
+// recordingFileName is the name a recording is offered to be saved as:
+// the base name of the server's rid (which may hold path separators or
+// controls), with .mp4 when it has no extension.
+func recordingFileName(rid string) string {
+	rid = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' {
+			return '/'
 		}
+		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, rid)
+	name := path.Base(rid)
+	name = strings.TrimSpace(strings.TrimLeft(name, "."))
+	if name == "" || name == "/" {
+		name = "recording"
 	}
-	if resp.ContentLength > 0 && done != resp.ContentLength {
-		return fmt.Errorf("the download stopped at %d of %d bytes", done, resp.ContentLength)
+	if path.Ext(name) == "" {
+		name += ".mp4"
 	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	ok = true
-	return os.Rename(tmp, filepath.Clean(path))
+	return name
 }

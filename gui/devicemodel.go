@@ -167,6 +167,39 @@ func plainError(err error) string {
 	return strings.ToUpper(msg[:1]) + msg[1:]
 }
 
+// cameraSummary is what a person reads about a camera: its best picture
+// in words; the formats (jargon: "YUYV 640×480") follow for whoever needs
+// them, after the sentence.
+func cameraSummary(c devices.Camera) string {
+	best := devices.FrameSize{}
+	for _, f := range c.Formats {
+		for _, s := range f.Sizes {
+			w, h := s.Width, s.Height
+			if s.MaxWidth > 0 {
+				w, h = s.MaxWidth, s.MaxHeight
+			}
+			if w*h > best.Width*best.Height {
+				best = devices.FrameSize{Width: w, Height: h}
+			}
+		}
+	}
+	if best.Width == 0 {
+		return "It does not say what pictures it sends."
+	}
+	name := ""
+	switch {
+	case best.Height >= 2160:
+		name = " (4K)"
+	case best.Height >= 1080:
+		name = " (Full HD)"
+	case best.Height >= 720:
+		name = " (HD)"
+	case best.Height <= 480:
+		name = " (low resolution: others will see you blurred)"
+	}
+	return fmt.Sprintf("Its sharpest picture: %d×%d%s. Formats: %s.", best.Width, best.Height, name, formatSummary(c))
+}
+
 // formatSummary is a camera's formats in one line: "MJPG 1920×1080,
 // 1280×720 · YUYV 640×480", largest sizes first, at most four each.
 func formatSummary(c devices.Camera) string {

@@ -93,7 +93,6 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.testNote.Hide()
 	p.cameraInfo = widget.NewLabel("")
 	p.cameraInfo.Wrapping = fyne.TextWrapWord
-	p.cameraInfo.Importance = widget.LowImportance
 	p.camera = newCameraView(cfg)
 	p.camera.onProblem = func(pr *devices.Problem) { p.check.setCamera(pr) }
 	p.check = newCheckView(cfg)
@@ -232,6 +231,7 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	}
 	p.updateCamera()
 	p.ensureMeter()
+	p.echo.follow(activeID(lists.AudioInputDevices))
 	p.showState()
 }
 
@@ -258,7 +258,7 @@ func (p *devicesPanel) updateCamera() {
 	}
 	for _, c := range p.cfg.Devices.Cameras() {
 		if c.DeviceID == info.DeviceID {
-			p.cameraInfo.SetText(formatSummary(c))
+			p.cameraInfo.SetText(cameraSummary(c))
 			p.camera.setCamera(&c)
 			return
 		}

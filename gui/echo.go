@@ -31,6 +31,8 @@ type echoView struct {
 	mic, speaker func() string
 	// relayout lays the column out again when the status line appears.
 	relayout func()
+	// micUsed is the microphone the status line speaks of.
+	micUsed string
 }
 
 func newEchoView(cfg *Config, mic, speaker func() string) *echoView {
@@ -61,6 +63,7 @@ func (v *echoView) toggle() {
 		return
 	}
 	mic, spk := v.mic(), v.speaker()
+	v.micUsed = mic
 	ctx, cancel := context.WithCancel(v.cfg.Ctx)
 	v.cancel = cancel
 	v.button.SetText("Cancel")
@@ -91,6 +94,17 @@ func (v *echoView) toggle() {
 			}
 		})
 	}()
+}
+
+// follow clears a finished check's line once another microphone is
+// chosen: "That is how you sound" spoke of the one before.
+func (v *echoView) follow(mic string) {
+	if v.cancel == nil && v.status.Visible() && mic != v.micUsed {
+		v.status.Hide()
+		if v.relayout != nil {
+			v.relayout()
+		}
+	}
 }
 
 // stop cancels a check in progress (the window closing).

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zalando/go-keyring"
@@ -181,7 +182,8 @@ func TestCameraShowsItsFormats(t *testing.T) {
 		{FourCC: "MJPG", Sizes: []devices.FrameSize{{Width: 640, Height: 480}, {Width: 1920, Height: 1080}}},
 		{FourCC: "YUYV", Sizes: []devices.FrameSize{{Width: 640, Height: 480}}}}}}
 	h := startedHarness(t, fd)
-	assert.Equal(t, "MJPG 1920×1080, 640×480 · YUYV 640×480", h.ui.devices.cameraInfo.Text)
+	assert.Equal(t, "Its sharpest picture: 1920×1080 (Full HD). Formats: MJPG 1920×1080, 640×480 · YUYV 640×480.", h.ui.devices.cameraInfo.Text)
+	assert.NotEqual(t, widget.LowImportance, h.ui.devices.cameraInfo.Importance, "read by a person: not faint grey")
 }
 
 func TestHistoryListAsksOnlyForVisibleRows(t *testing.T) {
@@ -347,6 +349,8 @@ func TestAccountSecretGoesToTheKeyring(t *testing.T) {
 	msg := saveNow(a, "app1", "eu", modeAuthToken, "", "tok-123")
 	assert.Contains(t, msg, "No system keyring is available")
 	assert.Contains(t, msg, "this session only")
+	assert.NotContains(t, msg, "org.freedesktop", "the D-Bus message is behind Details, not in the sentence")
+	assert.Contains(t, a.keyringDetail, "org.freedesktop.secrets was not provided")
 	acct, err = a.account(a.savedPrefs())
 	require.NoError(t, err)
 	assert.Equal(t, "tok-123", acct.AuthToken)

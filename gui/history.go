@@ -19,7 +19,7 @@ var (
 	typeValues       = []string{"", "audio", "video"}
 	statusChoices    = []string{"Any status", "Missed", "Ended", "Unanswered", "Rejected", "Cancelled", "Busy", "Ongoing"}
 	statusValues     = []string{"", "missed", "ended", "unanswered", "rejected", "cancelled", "busy", "ongoing"}
-	directionChoices = []string{"Both directions", "Incoming", "Outgoing"}
+	directionChoices = []string{"In and out", "Incoming", "Outgoing"}
 	directionValues  = []string{"", "incoming", "outgoing"}
 )
 

@@ -21,10 +21,13 @@ var (
 	phoneSVG []byte
 	//go:embed icons/video.svg
 	videoSVG []byte
+	//go:embed icons/mic.svg
+	micSVG []byte
 
 	iconIncoming = theme.NewThemedResource(fyne.NewStaticResource("incoming.svg", incomingSVG))
 	iconOutgoing = theme.NewThemedResource(fyne.NewStaticResource("outgoing.svg", outgoingSVG))
 	iconMissed   = theme.NewErrorThemedResource(fyne.NewStaticResource("missed.svg", missedSVG))
 	iconAudio    = theme.NewThemedResource(fyne.NewStaticResource("phone.svg", phoneSVG))
 	iconVideo    = theme.NewThemedResource(fyne.NewStaticResource("video.svg", videoSVG))
+	iconMic      = theme.NewThemedResource(fyne.NewStaticResource("mic.svg", micSVG))
 )

@@ -282,6 +282,18 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 	played = fd.st.played
 	fd.mu.Unlock()
 	assert.Equal(t, []string{"spk"}, played, "nothing played after a cancel")
+
+	// Another microphone chosen: the line spoke of the one before, it goes
+	// (issue #31, point 11).
+	e.say("That is how you sound. The recording is gone.", widget.SuccessImportance)
+	l := fd.Devices()
+	l.AudioInputDevices = append(l.AudioInputDevices, dev(devices.AudioInput, "mic2", "Headset Mic", "g3", false))
+	fd.plug(l, l.AudioInputDevices[1])
+	h.q.drain()
+	assert.True(t, e.status.Visible(), "the same microphone: still said")
+	picker := h.ui.devices.pickers[devices.AudioInput]
+	picker.sel.SetSelected(picker.sel.Options[len(picker.sel.Options)-1]) // the person picks the headset's
+	h.q.until(t, "the line cleared", func() bool { return !e.status.Visible() })
 }
 
 // A microphone that sends digital silence while not muted is said under

@@ -46,7 +46,11 @@ func newStateView(cfg *Config, k devices.Kind) *stateView {
 			v.setVolume(f / 100)
 		}
 	}
-	v.row = container.NewBorder(nil, nil, widget.NewIcon(theme.VolumeUpIcon()), v.value, v.slider)
+	var icon fyne.Resource = theme.VolumeUpIcon()
+	if k == devices.AudioInput {
+		icon = iconMic // a microphone's input volume, not a loudspeaker's
+	}
+	v.row = container.NewBorder(nil, nil, widget.NewIcon(icon), v.value, v.slider)
 	v.row.Hide()
 	v.problem = widget.NewLabel("")
 	v.problem.Wrapping = fyne.TextWrapWord
@@ -122,7 +126,10 @@ func fixLabel(p devices.Problem) string {
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
 		return "Raise volume"
 	case devices.ProblemMicOffInProfile:
-		return "Switch to headset mode"
+		if p.ToHeadsetMode() {
+			return "Switch to headset mode"
+		}
+		return "Turn on its microphone" // a profile that keeps the sound where it plays
 	case devices.ProblemMicOffInStereoEndpoint:
 		return "Use its Hands-Free mode"
 	case devices.HintHeadsetModeNoCall:

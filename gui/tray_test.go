@@ -88,7 +88,7 @@ func TestCallNotice(t *testing.T) {
 
 	n, ok := callNotice(devices.CallEvent{Type: devices.CallStarted, Stream: zoom, Device: mic, Problems: []devices.Problem{muted, other}}, true)
 	require.True(t, ok)
-	require.Equal(t, "Zoom ]52;c;bad  is recording from Built-in Microphone", n.Title, "control characters from the program's name are not passed on")
+	require.Equal(t, `Zoom\x1b]52;c;bad\x07 is recording from Built-in Microphone`, n.Title, "control characters from the program's name are not passed on")
 	require.Equal(t, muted.Message+"\n"+other.Message, n.Body)
 	require.Len(t, n.Actions, 2)
 	require.Equal(t, "Unmute", n.Actions[0].Label)

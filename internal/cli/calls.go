@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mediadesk/mediadesk/calls"
+	"github.com/mediadesk/mediadesk/internal/localetime"
 )
 
 func runCalls(ctx context.Context, env Env, args []string) int {
@@ -94,6 +95,10 @@ func callsSync(ctx context.Context, env Env, args []string) int {
 		return ExitUsage
 	}
 	client, err := calls.NewClient(a)
+	if err == nil {
+		// At once: an unreachable server takes seconds of retries to say so.
+		fmt.Fprintf(env.Stderr, "Connecting to CometChat (%s)…\n", field(a.String()))
+	}
 	if err != nil {
 		return fail(env, err)
 	}
@@ -181,8 +186,8 @@ func callsList(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintln(tw, "WHEN\tDIRECTION\tTYPE\tWITH\tSTATUS\tDURATION\tSESSION")
 	for _, c := range list {
 		_, name := c.OtherParty(me)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04"),
-			direction(c, me), c.Type, name, c.Status, c.TotalDuration, c.SessionID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", time.Unix(c.InitiatedAt, 0).Format("2006-01-02 "+localetime.Clock()),
+			direction(c, me), field(c.Type), field(name), field(c.Status), c.TotalDuration, field(c.SessionID))
 	}
 	tw.Flush()
 	if len(list) == 0 {
@@ -202,7 +207,7 @@ func direction(c calls.CallLog, me string) string {
 }
 
 func writeJSON(env Env, v any) int {
-	enc := json.NewEncoder(env.Stdout)
+	enc := json.NewEncoder(env.dataOut())
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return fail(env, err)
@@ -219,12 +224,9 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		id, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
-			return ExitOK
-		}
+	if help, err := parseFlags(fs, env, args); help {
+		return ExitOK
+	} else if err != nil {
 		return ExitUsage
 	}
 	if id == "" && fs.NArg() == 1 {
@@ -248,18 +250,18 @@ func callsShow(ctx context.Context, env Env, args []string) int {
 	}
 	me, _ := st.Meta(ctx, calls.MetaMe)
 	_, name := c.OtherParty(me)
-	fmt.Fprintf(env.Stdout, "%s call with %s (%s, %s)\n", c.Type, name, direction(c, me), c.Status)
+	fmt.Fprintf(env.Stdout, "%s call with %s (%s, %s)\n", field(c.Type), field(name), direction(c, me), field(c.Status))
 	fmt.Fprintf(env.Stdout, "started %s, lasted %s, %d participants\n",
-		time.Unix(c.InitiatedAt, 0).Format("2006-01-02 15:04:05"), c.TotalDuration, c.TotalParticipants)
+		time.Unix(c.InitiatedAt, 0).Format("2006-01-02 "+localetime.Clock()), c.TotalDuration, c.TotalParticipants)
 	for _, p := range c.Participants {
 		joined := "did not join"
 		if p.HasJoined {
 			joined = fmt.Sprintf("joined, %.1f min", p.TotalDurationInMinutes)
 		}
-		fmt.Fprintf(env.Stdout, "  participant %s (%s): %s\n", p.Name, p.UID, joined)
+		fmt.Fprintf(env.Stdout, "  participant %s (%s): %s\n", field(p.Name), field(p.UID), joined)
 	}
 	for _, r := range c.Recordings {
-		fmt.Fprintf(env.Stdout, "  recording %s: %.0f s, %s\n", r.RID, r.Duration, r.RecordingURL)
+		fmt.Fprintf(env.Stdout, "  recording %s: %.0f s, %s\n", field(r.RID), r.Duration, field(r.RecordingURL))
 	}
 	return ExitOK
 }
@@ -319,9 +321,9 @@ func callsExport(ctx context.Context, env Env, args []string) int {
 	defer st.Close()
 	var err error
 	if *format == "csv" {
-		err = calls.ExportCSV(ctx, st, calls.Filter{}, env.Stdout)
+		err = calls.ExportCSV(ctx, st, calls.Filter{}, env.dataOut())
 	} else {
-		err = calls.ExportJSON(ctx, st, calls.Filter{}, env.Stdout)
+		err = calls.ExportJSON(ctx, st, calls.Filter{}, env.dataOut())
 	}
 	if err != nil {
 		return fail(env, err)
@@ -356,6 +358,6 @@ func callsSample(ctx context.Context, env Env, args []string) int {
 			return fail(env, err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "added %d SAMPLE calls (sessionIds start with %q) to %s\n", *count, calls.SamplePrefix, st.Path())
+	fmt.Fprintf(env.Stdout, "added %s of made-up sample history (their session ids start with %q) to %s\n", plural(*count, "call", "calls"), calls.SamplePrefix, st.Path())
 	return ExitOK
 }

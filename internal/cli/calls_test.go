@@ -21,7 +21,7 @@ func TestCallsCLI(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "h.db")
 	code, out, errOut := run("calls", "sample", "--count", "120", "--db", db)
 	require.Equal(t, ExitOK, code, errOut)
-	assert.Contains(t, out, "SAMPLE")
+	assert.Contains(t, out, "made-up sample history")
 
 	code, out, _ = run("calls", "list", "--json", "--limit", "10", "--db", db)
 	require.Equal(t, ExitOK, code)

@@ -98,7 +98,7 @@ func checkCamera(ctx context.Context, env Env, args []string) int {
 	}
 	defer p.Close()
 
-	out := &lineWriter{w: env.Stdout}
+	out := newLineWriter(env)
 	report := func(summary bool) cameraReport {
 		mode, st := p.Mode(), p.Stats()
 		r := cameraReport{Summary: summary, DeviceID: p.DeviceID(), Format: mode.Format, Width: mode.Width, Height: mode.Height,

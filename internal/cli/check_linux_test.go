@@ -19,10 +19,11 @@ func TestCheckCommands(t *testing.T) {
 	// only a few fragments and then stalls, measured; parec reads it fine.)
 	s.PipeMic("sine_mic").SetAmplitude(0.5)
 
-	code, _, errOut := run("check", "speaker", "--device", "speakers")
+	code, out, errOut := run("check", "speaker", "--device", "speakers")
 	assert.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "Played the test chime on speakers", "success says so")
 
-	code, out, errOut := run("check", "mic", "--device", "sine_mic", "--seconds", "1", "--json")
+	code, out, errOut = run("check", "mic", "--device", "sine_mic", "--seconds", "1", "--json")
 	require.Equal(t, ExitOK, code, errOut)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	assert.GreaterOrEqual(t, len(lines), 10, "about 25 readings a second")
@@ -41,10 +42,14 @@ func TestCheckCommands(t *testing.T) {
 	assert.InDelta(t, 1, end.Heard.Seconds, 0.3)
 	assert.InDelta(t, -6, end.Heard.PeakDBFS, 2, "the sine's peak")
 
-	code, out, _ = run("check", "mic", "--device", "sine_mic", "--seconds", "0.5")
+	code, out, _ = run("check", "mic", "--device", "sine_mic", "--seconds", "2")
 	assert.Equal(t, ExitOK, code)
 	assert.Contains(t, out, "dBFS  [")
 	assert.Contains(t, out, "heard on the microphone over 0.")
+	lines = strings.Split(strings.TrimSpace(out), "\n")
+	assert.LessOrEqual(t, len(lines), 2*5+4, "five lines a second, what was heard and a summary, not 50")
+	assert.NotContains(t, lines[0], "-120.0", "not the silence before audio flows")
+	assert.Contains(t, lines[len(lines)-1], "Summary: loudest")
 
 	code, _, errOut = run("check", "speaker", "--device", "nope")
 	assert.Equal(t, ExitRuntime, code)

@@ -28,7 +28,7 @@ func checkEcho(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer m.Close()
-	out := &lineWriter{w: env.Stdout}
+	out := newLineWriter(env)
 	out.line("Recording %.0f s: speak now…", *secs)
 	check := m.SignalCheck(*mic, "The microphone")
 	var last []devices.Problem

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -24,6 +25,10 @@ const (
 // Env is what a command runs with.
 type Env struct {
 	Stdout, Stderr io.Writer
+	data           io.Writer // see forPeople
+	// Verbose (--verbose anywhere on the line): errors also show the
+	// system's own message behind the sentence.
+	Verbose bool
 }
 
 type command struct {
@@ -47,6 +52,8 @@ func commands() []command {
 // Run runs one invocation (args without the program name) and returns the
 // exit code.
 func Run(ctx context.Context, env Env, args []string) int {
+	env = env.forPeople()
+	args = env.takeVerbose(args)
 	if len(args) == 0 || isHelp(args[0]) {
 		usage(env.Stdout)
 		if len(args) == 0 {
@@ -87,7 +94,8 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'mediadesk <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'mediadesk <command> --help' for a command's flags; add --verbose to any")
+	fmt.Fprintln(w, "command to see the system's own message behind an error.")
 }
 
 // newFlags makes a flag set that reports usage errors instead of exiting.
@@ -111,10 +119,8 @@ func parse(fs *flag.FlagSet, env Env, args []string) (code int, done bool) {
 // parseOne is parse for a command that takes one argument after its flags,
 // which what names ("" for none), and returns it.
 func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (arg string, code int, done bool) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(env.Stdout)
-		fs.Usage()
+	help, err := parseFlags(fs, env, args)
+	if help {
 		return "", ExitOK, true
 	}
 	if err != nil {
@@ -132,13 +138,46 @@ func parseOne(fs *flag.FlagSet, env Env, args []string, what string) (arg string
 	return "", ExitUsage, true
 }
 
+// parseFlags parses fs; asked for help, it prints the usage once, on
+// stdout (flag prints it on its own output first: that copy is dropped),
+// and help is true. A flag error and the usage go to stderr.
+func parseFlags(fs *flag.FlagSet, env Env, args []string) (help bool, err error) {
+	var held bytes.Buffer
+	fs.SetOutput(&held)
+	err = fs.Parse(args)
+	fs.SetOutput(env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		fs.SetOutput(env.Stderr)
+		return true, nil
+	}
+	env.Stderr.Write(held.Bytes())
+	return false, err
+}
+
 // fail prints an error so that a script can match its code, and a person can
 // read what to do. It returns the runtime exit code.
 func fail(env Env, err error) int {
 	var e *exception.Error // devices.Error and calls.Error alike
 	switch {
 	case errors.As(err, &e):
-		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(err.Error(), "\n", "\nmediadesk: "))
+		// In words; the system's message (e.Err) behind --verbose.
+		msg := e.Code + ": " + e.Message
+		if e.HTTPStatus != 0 {
+			msg += fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
+		}
+		if e.Details != "" {
+			msg += " — " + e.Details
+		}
+		if e.Err != nil {
+			if env.Verbose {
+				msg += "\ncause: " + e.Err.Error()
+			} else {
+				msg += " (--verbose shows the system's message)"
+			}
+		}
+		fmt.Fprintf(env.Stderr, "mediadesk: %s\n", strings.ReplaceAll(msg, "\n", "\nmediadesk: "))
 	default:
 		fmt.Fprintf(env.Stderr, "mediadesk: %v\n", err)
 	}

@@ -38,7 +38,7 @@ func runDevices(ctx context.Context, env Env, args []string) int {
 		lists = keepKind(lists, only)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.Stdout)
+		enc := json.NewEncoder(env.dataOut())
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(document(m, lists)); err != nil {
 			return fail(env, err)
@@ -141,7 +141,7 @@ func findingLine(head string, p devices.Problem) string {
 	if c := fixCommand(p); c != "" {
 		line += " Or run: " + c
 	}
-	return line
+	return field(line)
 }
 
 // fixCommand is the mediadesk command line that fixes p, or "" when the
@@ -154,6 +154,9 @@ func fixCommand(p devices.Problem) string {
 	case devices.ProblemMicVolumeLow, devices.ProblemSpeakerVolumeLow:
 		return fmt.Sprintf("mediadesk set volume --device %s --kind %s %.2f", shellQuote(p.DeviceID), p.Kind, p.Volume)
 	case devices.ProblemMicOffInProfile, devices.HintHeadsetModeNoCall:
+		if p.Profile == "" {
+			return ""
+		}
 		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
 	}
 	return ""
@@ -180,7 +183,7 @@ func printTable(env Env, l devices.Lists, m *devices.Manager) {
 					state = "muted"
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Kind, mark(d.Default), mark(d.Active), state, d.Label, d.DeviceID)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Kind, mark(d.Default), mark(d.Active), state, field(d.Label), field(d.DeviceID))
 			n++
 		}
 	}

@@ -146,7 +146,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	rep.Ready = len(rep.Problems) == 0
 	if *asJSON {
-		out := &lineWriter{w: env.Stdout}
+		out := newLineWriter(env)
 		out.json(rep)
 	} else {
 		printDoctor(env, rep)
@@ -271,7 +271,7 @@ func printDoctor(env Env, rep doctorReport) {
 		fmt.Fprintf(w, "%-12s %d found, using %s\n", k+":", len(list), chosen)
 	}
 	for _, p := range rep.Fixed {
-		fmt.Fprintf(w, "fixed %s: %s\n", p.Code, p.Message)
+		fmt.Fprintf(w, "fixed %s (it was: %s)\n", p.Code, p.Message)
 	}
 	if rep.Heard != nil {
 		fmt.Fprintln(w, heardLine(rep.Heard.Label, rep.Heard.Heard))
@@ -285,6 +285,6 @@ func printDoctor(env Env, rep doctorReport) {
 	if rep.Ready {
 		fmt.Fprintln(w, "Ready for a call.")
 	} else {
-		fmt.Fprintf(w, "Not ready: %d thing(s) to fix.\n", len(rep.Problems))
+		fmt.Fprintf(w, "Not ready: %s to fix.\n", plural(len(rep.Problems), "thing", "things"))
 	}
 }

@@ -49,14 +49,26 @@ func setDevice(ctx context.Context, env Env, what string, args []string) int {
 	fs := newFlags(env, "set "+what, synopsis)
 	id := fs.String("device", "", "the microphone's or speaker's deviceId (mediadesk devices)")
 	kindFlag := fs.String("kind", "", "audioinput or audiooutput, when an id names both")
-	val, code, done := parseOne(fs, env, args, map[string]string{"mute": "on or off", "volume": "a volume from 0 to 1"}[what])
-	if done {
-		return code
-	}
-	if *id == "" {
-		fmt.Fprintf(env.Stderr, "mediadesk set %s: --device is required\n", what)
+	if help, err := parseFlags(fs, env, args); help {
+		return ExitOK
+	} else if err != nil {
 		return ExitUsage
 	}
+	switch {
+	case *id == "" && fs.NArg() == 2:
+		fmt.Fprintf(env.Stderr, "mediadesk set %s: name the device with --device: mediadesk set %s --device %s %s\n",
+			what, what, field(shellQuote(fs.Arg(0))), field(shellQuote(fs.Arg(1))))
+		return ExitUsage
+	case *id == "":
+		fmt.Fprintf(env.Stderr, "mediadesk set %s: --device is required (mediadesk devices lists them)\n", what)
+		fs.Usage()
+		return ExitUsage
+	case fs.NArg() != 1:
+		fmt.Fprintf(env.Stderr, "mediadesk set %s: give %s after the flags\n", what, map[string]string{"mute": "on or off", "volume": "a volume from 0 to 1"}[what])
+		fs.Usage()
+		return ExitUsage
+	}
+	val := fs.Arg(0)
 	var mute bool
 	var vol float64
 	switch what {

@@ -37,7 +37,7 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	// twice at worst, never lost.
 	sub := m.Subscribe()
 	defer sub.Close()
-	out := &lineWriter{w: env.Stdout}
+	out := newLineWriter(env)
 	if *asJSON {
 		out.json(struct {
 			Event string `json:"event"`
@@ -85,13 +85,13 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			for _, d := range e.Added {
-				out.line("+ %s (%s) %s", d.Label, d.Kind, d.DeviceID)
+				out.line("+ %s (%s) %s", field(d.Label), d.Kind, field(d.DeviceID))
 			}
 			for _, d := range e.Removed {
-				out.line("- %s (%s) %s", d.Label, d.Kind, d.DeviceID)
+				out.line("- %s (%s) %s", field(d.Label), d.Kind, field(d.DeviceID))
 			}
 			for _, d := range e.Changed {
-				out.line("~ %s (%s)%s%s", d.Label, d.Kind, tag(d.Default, " default"), tag(d.Active, " active"))
+				out.line("~ %s (%s)%s%s", field(d.Label), d.Kind, tag(d.Default, " default"), tag(d.Active, " active"))
 			}
 		case err := <-sub.Errors():
 			reportError(out, *asJSON, err)
@@ -105,12 +105,12 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 				continue
 			}
 			for _, s := range e.Changed {
-				out.line("~ %s (%s) muted %v, volume %.0f %%", s.DeviceID, s.Kind, s.Muted, s.Volume*100)
+				out.line("~ %s (%s) muted %v, volume %.0f %%", field(s.DeviceID), s.Kind, s.Muted, s.Volume*100)
 			}
 			now := map[string]devices.Card{}
 			for _, c := range e.Cards {
 				if was, ok := cards[c.Name]; !ok || was.ActiveProfile != c.ActiveProfile || was.Recording != c.Recording {
-					out.line("~ card %s: profile %s%s", c.Name, c.ActiveProfile, tag(c.Recording, ", another program records from it"))
+					out.line("~ card %s: profile %s%s", field(c.Name), field(c.ActiveProfile), tag(c.Recording, ", another program records from it"))
 				}
 				now[c.Name] = c
 			}
@@ -241,8 +241,9 @@ func reportError(out *lineWriter, asJSON bool, e *devices.Error) {
 // lineWriter writes whole lines, each at once, so a reader of a pipe sees
 // every event as it happens.
 type lineWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu   sync.Mutex
+	w    io.Writer // text, printable
+	data io.Writer // JSON, exact
 }
 
 func (l *lineWriter) json(v any) {
@@ -252,7 +253,7 @@ func (l *lineWriter) json(v any) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.w.Write(append(b, '\n'))
+	l.data.Write(append(b, '\n'))
 }
 
 func (l *lineWriter) line(format string, a ...any) {

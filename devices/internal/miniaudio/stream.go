@@ -81,6 +81,15 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 	if cb.Levels != nil {
 		cfg.PUserData = cb.Levels.userData()
 	}
+	// Once more, right before miniaudio's own lookup and with no retry:
+	// the device may have gone while the first check's retries ran or
+	// while this waited for the lock. This narrows the window in which a
+	// device that vanishes reaches miniaudio's crash to one round trip; it
+	// cannot close it (only a miniaudio with mackron/miniaudio#1103 fixed
+	// can).
+	if err := b.recheck(input, id); err != nil {
+		return nil, err
+	}
 	dev, err := malgo.InitDevice(b.ctx.Context, cfg, malgo.DeviceCallbacks{Data: cb.Data, Stop: cb.Stop})
 	if err != nil {
 		return nil, openError("open", err)
@@ -124,6 +133,20 @@ func (b *Backend) checkDevice(input bool, id string) error {
 		time.Sleep(200 * time.Millisecond) // bounded: five tries
 	}
 	if errors.Is(err, pulse.ErrNoSuchEntity) {
+		return fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
+	}
+	return nil
+}
+
+// recheck is checkDevice's last look, once, just before ma_device_init:
+// an error only when the server says the device is not there.
+func (b *Backend) recheck(input bool, id string) error {
+	if b.props == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := b.props.Check(ctx, input, id); errors.Is(err, pulse.ErrNoSuchEntity) {
 		return fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
 	}
 	return nil
