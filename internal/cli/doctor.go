@@ -10,6 +10,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/buildinfo"
 )
 
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
@@ -27,6 +28,7 @@ type doctorReport struct {
 	Problems    []problemDoc      `json:"problems"`
 	Fixed       []devices.Problem `json:"fixed"`
 	Notes       []string          `json:"notes"`
+	Build       buildinfo.Info    `json:"build"` // which MediaDesk wrote it (mediadesk version)
 }
 
 // problemDoc is a problem in doctor's report, with the command that fixes
@@ -65,7 +67,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer m.Close()
-	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}}
+	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}, Build: buildinfo.Read()}
 	if *fix {
 		for _, p := range m.Problems() {
 			if !p.Fixable() || p.Code == devices.ProblemMicOffInStereoEndpoint {
