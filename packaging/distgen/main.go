@@ -204,7 +204,6 @@ func Desktop(app App) []byte {
 	}
 	b.WriteString("[Desktop Entry]\n")
 	line("Type", "Application")
-	line("Version", "1.5")
 	line("Name", app.Details.Name)
 	line("GenericName", app.LinuxAndBSD.GenericName)
 	line("Comment", app.LinuxAndBSD.Comment)

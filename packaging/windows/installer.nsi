@@ -13,7 +13,9 @@
 ; choice; neither installing nor uninstalling touches the preferences and
 ; history in %APPDATA%\mediadesk.
 
-Unicode true
+; A 64-bit installer for the 64-bit app (it also runs on Wine without
+; 32-bit support, as in make test-dist).
+Target amd64-unicode
 RequestExecutionLevel user
 ManifestDPIAware true
 SetCompressor /SOLID lzma

@@ -57,37 +57,64 @@ cp packaging/linux/copyright "$root/copyright"
 # themselves are in the AppStream metadata.
 {
 	printf 'mediadesk (%s-1) unstable; urgency=medium\n\n' "$version"
-	printf '  * MediaDesk %s, built by make dist from commit %s.\n' "$version" "${commit:-unknown}"
-	printf '    The releases are listed in /usr/share/metainfo/%s.metainfo.xml.\n\n' "$id"
+	printf '  * MediaDesk %s, built by make dist from commit\n    %s.\n' "$version" "${commit:-unknown}"
+	printf '  * The releases are listed in\n    /usr/share/metainfo/%s.metainfo.xml.\n\n' "$id"
 	printf ' -- The MediaDesk developers <mediadesk@users.noreply.github.com>  %s\n' \
 		"$(LC_ALL=C date -u -R -d "${when:-@0}")"
 } | gzip -9n >"$root/changelog.Debian.gz"
 cp "packaging/linux/$id.metainfo.xml" "$root/"
 
-# Dependencies. The libraries the binary links (its ELF NEEDED entries)
-# become, for the .deb, Debian's own dependency lines through
+# Dependencies, read from the binary. The libraries it links (its ELF
+# NEEDED entries) become, for the .deb, Debian's own dependency lines through
 # dpkg-shlibdeps (package names and minimum versions from the shlibs and
 # symbols files), and for the .rpm, the soname capabilities rpm itself
 # generates ("libGL.so.1()(64bit)"), which Fedora's packages provide.
-# miniaudio loads its audio back ends at run time (dlopen), so they are not
-# NEEDED: scripts/dist/test.sh checks the names below are in the binary.
-# ALSA is the fallback every system has (Depends); the PulseAudio client
-# library is used when a server runs (Recommends, with the server:
-# PulseAudio, or PipeWire's Pulse server).
+# GLFW and miniaudio load more at run time (dlopen): X11 and its extensions,
+# ALSA and PulseAudio, Wayland. Every soname the binary names is found
+# here and must be in exactly one of these lists (a new one fails the build
+# until it is placed), and every name in them must be in the binary:
+#  - needed to open the window on X11 and to play sound (ALSA is the
+#    fallback every system has): Depends;
+#  - used when there: the PulseAudio client library (PulseAudio and
+#    PipeWire's Pulse server), the Wayland back end: Recommends;
+#  - alternatives the loaders try in turn, development names, and what
+#    MediaDesk never asks for (JACK, Vulkan, OSMesa, GLES): nothing.
+# Their Debian packages are found with dpkg -S on this machine's copy.
+dlopen_depends="libX11.so.6 libXcursor.so.1 libXrandr.so.2 libXinerama.so.1 libXi.so.6 libXext.so.6 libXrender.so.1 libX11-xcb.so.1 libXxf86vm.so.1 libasound.so.2"
+dlopen_recommends="libpulse.so.0 libxkbcommon.so.0 libwayland-cursor.so.0 libwayland-egl.so.1 libEGL.so.1 libdecor-0.so.0"
+dlopen_unused="libGL.so libpulse.so libasound.so libjack.so libjack.so.0 libvulkan.so.1 libOSMesa.so.8 libOSMesa.so.6 libOpenGL.so.0 libGLX.so.0 libGLESv2.so.2 libGLESv1_CM.so.1 libGLES_CM.so.1"
 needed=$(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}')
 [ -n "$needed" ] || { echo "dist: objdump found no NEEDED libraries in $bin" >&2; exit 1; }
-dlopen_deb_depends="libasound2"
-dlopen_deb_recommends="libpulse0, pulseaudio | pipewire-pulse"
-dlopen_rpm_depends="libasound.so.2()(64bit)"
-dlopen_rpm_recommends="libpulse.so.0()(64bit), (pulseaudio or pipewire-pulseaudio)"
+named=$(grep -a -o -E 'lib[A-Za-z0-9_+-]+\.so(\.[0-9]+)*' "$bin" | sort -u)
+inlist() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
+for so in $named; do
+	inlist "$so" "$needed $dlopen_depends $dlopen_recommends $dlopen_unused" ||
+		{ echo "dist: the binary names $so, which scripts/dist/build.sh does not place: add it to dlopen_depends, dlopen_recommends or dlopen_unused" >&2; exit 1; }
+done
+for so in $dlopen_depends $dlopen_recommends; do
+	inlist "$so" "$named" || { echo "dist: the binary no longer names $so: remove it from scripts/dist/build.sh" >&2; exit 1; }
+done
+debpkg() { # soname → the Debian package holding this machine's copy
+	local path
+	path=$(ldconfig -p | awk -v s="$1" '$1 == s && /x86-64/ {print $NF; exit}')
+	[ -n "$path" ] || { echo "dist: $1 is not installed here, so its package cannot be read (install it)" >&2; return 1; }
+	dpkg -S "$(readlink -f "$path")" | head -1 | cut -d: -f1
+}
 shl=$(mktemp -d)
 mkdir "$shl/debian"
 printf 'Source: mediadesk\n\nPackage: mediadesk\nArchitecture: any\n' >"$shl/debian/control"
 shlibs=$(cd "$shl" && dpkg-shlibdeps -O -e "$bin" 2>"$shl/log") || { cat "$shl/log" >&2; exit 1; }
 rm -rf "$shl"
 deb_depends=${shlibs#shlibs:Depends=}
+for so in $dlopen_depends; do deb_depends="$deb_depends, $(debpkg "$so")"; done
+deb_recommends="pulseaudio | pipewire-pulse"
+for so in $dlopen_recommends; do deb_recommends="$deb_recommends, $(debpkg "$so")"; done
+rpm_depends=""
+for so in $needed $dlopen_depends; do rpm_depends="$rpm_depends, $so()(64bit)"; done
+rpm_recommends="(pulseaudio or pipewire-pulseaudio)"
+for so in $dlopen_recommends; do rpm_recommends="$rpm_recommends, $so()(64bit)"; done
 echo "dist: NEEDED:" $needed >&2
-echo "dist: deb Depends: $deb_depends, $dlopen_deb_depends" >&2
+echo "dist: deb Depends: $deb_depends; Recommends: $deb_recommends" >&2
 
 items() { # "a, b | c" → YAML list items under an override's key
 	local IFS=','
@@ -141,6 +168,9 @@ contents:
   - src: $root/copyright
     dst: /usr/share/doc/mediadesk/copyright
     packager: deb
+  - src: packaging/linux/lintian-overrides
+    dst: /usr/share/lintian/overrides/mediadesk
+    packager: deb
   - src: $root/changelog.Debian.gz
     dst: /usr/share/doc/mediadesk/changelog.Debian.gz
     packager: deb
@@ -155,15 +185,14 @@ YAML
 	echo "overrides:"
 	echo "  deb:"
 	echo "    depends:"
-	items "$deb_depends, $dlopen_deb_depends"
+	items "$deb_depends"
 	echo "    recommends:"
-	items "$dlopen_deb_recommends"
+	items "$deb_recommends"
 	echo "  rpm:"
 	echo "    depends:"
-	for n in $needed; do printf '      - "%s()(64bit)"\n' "$n"; done
-	items "$dlopen_rpm_depends"
+	items "$rpm_depends"
 	echo "    recommends:"
-	items "$dlopen_rpm_recommends"
+	items "$rpm_recommends"
 } >"$work/nfpm.yaml"
 $GO run "$NFPM" package --config "$work/nfpm.yaml" --packager deb --target "$out/"
 $GO run "$NFPM" package --config "$work/nfpm.yaml" --packager rpm --target "$out/"

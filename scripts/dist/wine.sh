@@ -39,7 +39,8 @@ lnk="$users/AppData/Roaming/Microsoft/Windows/Start Menu/Programs/MediaDesk.lnk"
 appdata=$users/AppData/Roaming/mediadesk
 uninst='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\MediaDesk'
 run='HKCU\Software\Microsoft\Windows\CurrentVersion\Run'
-regval() { wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v v="$2" '$1 == v {sub(/^[^ ]+ +[^ ]+ +/, ""); print}'; }
+# reg query prints "    NAME    REG_SZ    DATA": DATA, spaces and all.
+regval() { wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' | awk -v v="$2" '$1 == v {sub(/^ +[^ ]+ +[^ ]+ +/, ""); print}'; }
 haskey() { wine reg query "$1" >/dev/null 2>&1; }
 inst() { timeout 180 wine "$@" || fail "wine $* exited $?"; }
 
