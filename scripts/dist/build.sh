@@ -10,7 +10,8 @@
 # The version is FyneApp.toml's. Everything derived (icons, the .desktop
 # entry, the man page, the completions, the Linux dependencies) is derived
 # here, from the sources and the binary, never kept by hand.
-# DIST_ONLY=windows builds the installer alone (the signed test build);
+# DIST_ONLY=windows builds the installer alone (the signed test build),
+# DIST_ONLY=linux the .deb, .rpm and Info.plist alone;
 # DIST_WORK names its scratch directory (default build/dist).
 set -euo pipefail
 out=$(realpath -m "$1")
@@ -83,9 +84,9 @@ cp "packaging/linux/$id.metainfo.xml" "$root/"
 dlopen_depends="libX11.so.6 libXcursor.so.1 libXrandr.so.2 libXinerama.so.1 libXi.so.6 libXext.so.6 libXrender.so.1 libX11-xcb.so.1 libXxf86vm.so.1 libasound.so.2"
 dlopen_recommends="libpulse.so.0 libxkbcommon.so.0 libwayland-cursor.so.0 libwayland-egl.so.1 libEGL.so.1 libdecor-0.so.0"
 dlopen_unused="libGL.so libpulse.so libasound.so libjack.so libjack.so.0 libvulkan.so.1 libOSMesa.so.8 libOSMesa.so.6 libOpenGL.so.0 libGLX.so.0 libGLESv2.so.2 libGLESv1_CM.so.1 libGLES_CM.so.1"
-needed=$(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}')
+needed=$(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}' | tr '\n' ' ')
 [ -n "$needed" ] || { echo "dist: objdump found no NEEDED libraries in $bin" >&2; exit 1; }
-named=$(grep -a -o -E 'lib[A-Za-z0-9_+-]+\.so(\.[0-9]+)*' "$bin" | sort -u)
+named=$(grep -a -o -E 'lib[A-Za-z0-9_+-]+\.so(\.[0-9]+)*' "$bin" | sort -u | tr '\n' ' ')
 inlist() { case " $2 " in *" $1 "*) return 0 ;; esac; return 1; }
 for so in $named; do
 	inlist "$so" "$needed $dlopen_depends $dlopen_recommends $dlopen_unused" ||
@@ -200,6 +201,8 @@ $GO run "$NFPM" package --config "$work/nfpm.yaml" --packager rpm --target "$out
 # --- macOS ----------------------------------------------------------------
 $GO run ./packaging/distgen plist "$out/macos/Info.plist" "$version"
 fi
+
+[ "${DIST_ONLY:-}" = linux ] && { ls -l "$out" >&2; exit 0; }
 
 # --- Windows --------------------------------------------------------------
 # The installer wraps the same Windows build make cross-windows checks.

@@ -33,17 +33,18 @@ ok() { echo "test-dist: ok: $*" >&2; }
 
 version=$($GO run ./packaging/distgen field Details.Version)
 id=$($GO run ./packaging/distgen field Details.ID)
-deb=$dist/mediadesk_${version}_amd64.deb
+deb=$dist/mediadesk_${version}-1_amd64.deb
 rpm=$(ls "$dist"/mediadesk-"$version"-1.x86_64.rpm)
 [ -f "$deb" ] || fail "no $deb (make dist first)"
 
 # --- 1. the .deb's contents ------------------------------------------------
 # One run (lintian takes minutes here): any error, or a warning not listed
-# in lintian-kept, fails; overridden tags are shown ("O:").
-lintian --tag-display-limit 0 --fail-on error,warning --show-overrides \
+# in lintian-kept, fails. (The package's own override is not shown: with
+# --show-overrides lintian 2.116 fails on an overridden tag too.)
+lintian --tag-display-limit 0 --fail-on error,warning \
 	--suppress-tags-from-file packaging/linux/lintian-kept "$deb" >"$art/lintian.txt" 2>&1 ||
 	{ cat "$art/lintian.txt" >&2; fail "lintian: an error or a warning not in packaging/linux/lintian-kept (above)"; }
-ok "lintian: no errors, no warnings but the kept ones; overridden: $(grep '^O:' "$art/lintian.txt" | tr '\n' ' ')"
+ok "lintian: no errors, no warnings but the kept ones; overridden in the package: $(grep -v '^#' packaging/linux/lintian-overrides)"
 x=$work/deb
 dpkg-deb -x "$deb" "$x"
 desktop-file-validate "$x/usr/share/applications/$id.desktop" || fail "desktop-file-validate"
