@@ -56,7 +56,7 @@ ok "appstreamcli validate --no-net; newest release $release"
 # The man page: man's own formatter warnings (lintian's groff check too).
 warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$x/usr/share/man/man1/mediadesk.1.gz" 2>&1 >/dev/null)
 [ -z "$warn" ] || fail "man page warnings: $warn"
-zcat "$x/usr/share/man/man1/mediadesk.1.gz" | grep -q -- '--include-monitors' || fail "the man page has no --include-monitors (devices' flag)"
+zcat "$x/usr/share/man/man1/mediadesk.1.gz" | grep -q -F -- '\-\-include\-monitors' || fail "the man page has no --include-monitors (devices' flag)"
 ok "man page: no warnings"
 # The bash completion, asked as bash asks it.
 ask_bash() { bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _mediadesk; echo "${COMPREPLY[*]}"' _ "$x/usr/share/bash-completion/completions/mediadesk" "$@"; }
@@ -81,7 +81,7 @@ done
 ok "Depends: $depends; Recommends: $recommends"
 
 # --- 2. the .rpm -----------------------------------------------------------
-(cd "$x" && find . -type f | sed 's/^\.//' | grep -v -e '^/usr/share/doc/' -e '/zsh/' | sort) >"$work/deb.files"
+(cd "$x" && find . -type f | sed 's/^\.//' | grep -v -e '^/usr/share/doc/' -e '^/usr/share/lintian/' -e '/zsh/' | sort) >"$work/deb.files"
 rpm -qpl "$rpm" 2>/dev/null | grep -v -e '^/usr/share/licenses/' -e '/zsh/' | sort >"$work/rpm.files"
 diff -u "$work/deb.files" "$work/rpm.files" || fail "the .rpm's files differ from the .deb's"
 rpm -qpl "$rpm" 2>/dev/null | grep -q '^/usr/share/zsh/site-functions/_mediadesk$' || fail "the .rpm has no zsh completion"
@@ -107,7 +107,10 @@ ok "Info.plist read back: bundle id, both usage strings, LSMinimumSystemVersion"
 # --- 4. installed with apt ----------------------------------------------------
 apt() { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -qq "$@" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; return 1; }; }
 ours() { find /usr /etc /var/lib/dpkg/info -xdev -iname '*mediadesk*' 2>/dev/null | sort; }
-if dpkg-query -W -f='${Status}' mediadesk 2>/dev/null | grep -q installed; then apt remove --purge mediadesk; fi
+isinstalled() { dpkg-query -W -f='${Status}' mediadesk 2>/dev/null | grep -q 'install ok installed'; }
+if isinstalled; then apt remove --purge mediadesk; fi
+# A failure below leaves the machine as it was: the package purged.
+trap 'isinstalled && apt-get -o DPkg::Lock::Timeout=600 -y -qq remove --purge mediadesk >/dev/null 2>&1; rm -rf "$work"' EXIT
 ours >"$work/before"
 # An older build of the same package, to upgrade from.
 sed -e "s/^version: .*/version: \"0.0.1\"/" build/dist/nfpm.yaml >"$work/old.yaml"
@@ -130,7 +133,7 @@ apt install --reinstall "$deb" || fail "installing the same version twice"
 mod=$(pactl load-module module-null-sink sink_name=dist_sink "sink_properties='device.description=\"Dist Test Speaker\"'")
 /usr/bin/mediadesk devices --json >"$art/devices.json" || { pactl unload-module "$mod"; fail "devices --json from /usr/bin"; }
 pactl unload-module "$mod"
-grep -q '"label":"Dist Test Speaker"' "$art/devices.json" || fail "devices --json from /usr/bin did not list the test sink: $(cat "$art/devices.json")"
+grep -q '"label": *"Dist Test Speaker"' "$art/devices.json" || fail "devices --json from /usr/bin did not list the test sink: $(cat "$art/devices.json")"
 ok "installed: apt upgrade 0.0.1 → $version, the same again; /usr/bin/mediadesk version and devices --json"
 # The window, from the installed entry's Exec line (no arguments but field codes).
 exec_line=$(sed -n 's/^Exec=//p' /usr/share/applications/"$id".desktop)
