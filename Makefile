@@ -56,6 +56,7 @@ test: conflict-check test-deps tools
 	$(MAKE) --no-print-directory cross-windows
 	$(MAKE) --no-print-directory test-wine
 	$(MAKE) --no-print-directory test-guest
+	$(MAKE) --no-print-directory test-dist
 
 # The devices tests against real kernel drivers (vivid, snd-dummy,
 # snd-aloop) in a QEMU guest booted from Debian's kernel package, fetched
@@ -239,5 +240,30 @@ package: deps
 	$(GO) run $(FYNE_TOOLS) package -os linux -release --tags $(TAGS); \
 		status=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$status
 
+# The packages, into dist/: the .deb and .rpm (goreleaser's nfpm, pinned),
+# the Windows installer MediaDesk-Setup-VERSION.exe (NSIS's makensis;
+# signed with osslsigncode when DIST_SIGN_CERT and DIST_SIGN_KEY name a PEM
+# certificate and key), and the macOS bundle's Info.plist. The version is
+# FyneApp.toml's. See scripts/dist/build.sh and README, Install.
+.PHONY: dist test-dist
+NFPM := github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.48.0
+DIST_PACKAGES := $(BUILD_PACKAGES) binutils dpkg-dev nsis gcc-mingw-w64-x86-64 osslsigncode
+dist:
+	@scripts/install-deps.sh $(DIST_PACKAGES)
+	GO=$(GO) NFPM=$(NFPM) scripts/dist/build.sh dist $(TAGS)
+
+# The packages checked and installed here for real (scripts/dist/test.sh):
+# lintian, desktop-file-validate, appstreamcli, rpm -qpl/-qpR; the .deb
+# installed, upgraded and purged with apt-get (it is left removed), run from
+# /usr/bin on a private PulseAudio and its window opened under Xvfb; the
+# installer under Wine in a fresh prefix, and a signed build verified.
+DIST_TEST_PACKAGES := $(DIST_PACKAGES) lintian appstream desktop-file-utils rpm man-db zsh fish python3 openssl \
+	libgl1-mesa-dri pulseaudio pulseaudio-utils xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick wine wine64
+test-dist:
+	@scripts/install-deps.sh $(DIST_TEST_PACKAGES)
+	$(GO) test -count=1 ./packaging/distgen/ ./internal/buildinfo/
+	$(MAKE) --no-print-directory dist
+	GO=$(GO) NFPM=$(NFPM) scripts/with-pulse.sh scripts/dist/test.sh dist artifacts/dist $(TAGS)
+
 clean:
-	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz build/wine
+	rm -rf $(BIN) $(BIN).exe artifacts MediaDesk.tar.xz build/wine build/dist dist

@@ -46,6 +46,7 @@ func commands() []command {
 		{"doctor", "is this machine ready for a call? one report, exit 0 when ready", runDoctor},
 		{"net", "will the call connect? CometChat's hosts, the media path (UDP/TCP/TLS) and its quality", runNet},
 		{"calls", "call history: sync, list, show, import, export, sample", runCalls},
+		{"version", "print the version, commit, build date, Go version and backends", runVersion},
 	}
 }
 
@@ -61,7 +62,10 @@ func Run(ctx context.Context, env Env, args []string) int {
 		}
 		return ExitOK
 	}
-	for _, c := range commands() {
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(ctx, env, args[1:])
+	}
+	for _, c := range append(commands(), hiddenCommands()...) {
 		if c.name == args[0] {
 			return c.run(ctx, env, args[1:])
 		}

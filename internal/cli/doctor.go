@@ -10,6 +10,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/buildinfo"
 	"github.com/mediadesk/mediadesk/network"
 )
 
@@ -28,6 +29,7 @@ type doctorReport struct {
 	Problems    []problemDoc      `json:"problems"`
 	Fixed       []devices.Problem `json:"fixed"`
 	Notes       []string          `json:"notes"`
+	Build       buildinfo.Info    `json:"build"`             // which MediaDesk wrote it (mediadesk version)
 	Network     *network.Report   `json:"network,omitempty"` // absent with --no-network
 	// Heard is what the listen heard on the chosen microphone; null when
 	// doctor did not listen (--listen 0, no microphone).
@@ -79,7 +81,7 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	defer m.Close()
-	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}}
+	rep := doctorReport{Fixed: []devices.Problem{}, Notes: []string{}, Build: buildinfo.Read()}
 	if *fix {
 		for _, p := range m.Problems() {
 			if !p.Fixable() || p.Code == devices.ProblemMicOffInStereoEndpoint {

@@ -21,7 +21,7 @@ func doctorJSON(t *testing.T, args ...string) (int, doctorReport) {
 	code, out, errOut := run(append([]string{"doctor", "--json", "--no-network"}, args...)...)
 	var raw map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(out), &raw), "stdout %q stderr %q", out, errOut)
-	for _, k := range []string{"ready", "soundServer", "devices", "problems", "fixed", "notes"} {
+	for _, k := range []string{"ready", "soundServer", "devices", "problems", "fixed", "notes", "build"} {
 		assert.Contains(t, raw, k)
 	}
 	var devs map[string]json.RawMessage

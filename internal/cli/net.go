@@ -90,7 +90,7 @@ func runNet(ctx context.Context, env Env, args []string) int {
 		return fail(env, err)
 	}
 	if *asJSON {
-		(&lineWriter{w: env.Stdout}).json(rep)
+		newLineWriter(env).json(rep)
 	} else {
 		printNet(env, rep)
 	}

@@ -258,7 +258,7 @@ func setLock(ctx context.Context, env Env, args []string) int {
 	if err := m.LockVolume(ctx, kind, *id, v); err != nil {
 		return fail(env, err)
 	}
-	out := &lineWriter{w: env.Stdout}
+	out := newLineWriter(env)
 	out.line("holding %s at %.0f %% (interrupt to stop)", *id, v*100)
 	for {
 		select {
