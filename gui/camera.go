@@ -38,12 +38,11 @@ func (m ManagerDevices) OpenCamera(ctx context.Context, id string, want devices.
 type cameraView struct {
 	cfg *Config
 
-	image   *canvas.Image
-	info    *widget.Label
-	note    *widget.Label
-	mirror  *widget.Check
-	size    *widget.Select
-	content fyne.CanvasObject
+	image  *canvas.Image
+	info   *widget.Label // the mode and measured rate, one line
+	empty  *widget.Label // over the black box when there is no camera
+	mirror *widget.Check
+	size   *widget.Select
 
 	// onProblem, if set, hears the camera's finding for the Check (nil:
 	// the camera sends a picture, or there is none).
@@ -75,7 +74,10 @@ const previewWidth, previewHeight = 320, 240
 
 // maxPreviewRate caps the preview's redraws, as maxMeterRate does the
 // meter's: each costs a repaint of the window under a software renderer.
-const maxPreviewRate = 31 // a hair above 30 so a 30 fps camera's jitter skips none
+// The two are the same, so a frame and a meter reading due together are
+// handed to the UI at the same boundary (untilFrame) and drawn in one
+// repaint.
+const maxPreviewRate = maxMeterRate
 
 func newCameraView(cfg *Config) *cameraView {
 	v := &cameraView{cfg: cfg, visible: true, inView: true, mirrored: true}
@@ -88,13 +90,10 @@ func newCameraView(cfg *Config) *cameraView {
 	v.image.FillMode = canvas.ImageFillContain
 	v.image.ScaleMode = canvas.ImageScaleFastest // a preview, not a photo: keep the software renderer's cost down
 	v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
-	v.info = widget.NewLabel("")
+	v.info = oneLine("")
 	v.info.Importance = widget.LowImportance
-	v.info.Hide() // until a camera is chosen: no empty line under the picker
-	v.note = widget.NewLabel("")
-	v.note.Wrapping = fyne.TextWrapWord
-	v.note.Importance = widget.WarningImportance
-	v.note.Hide()
+	v.empty = widget.NewLabel("No camera is connected.")
+	v.empty.Alignment = fyne.TextAlignCenter
 	v.mirror = widget.NewCheck("Mirror", func(on bool) {
 		v.mu.Lock()
 		v.mirrored = on
@@ -104,14 +103,11 @@ func newCameraView(cfg *Config) *cameraView {
 	v.size = widget.NewSelect(nil, func(string) { v.sizePicked() })
 	v.size.PlaceHolder = "Size"
 	bg := canvas.NewRectangle(color.Black)
-	// The picture and its controls show only while there is a camera: no
-	// black box when none is plugged in.
-	v.stage = container.NewVBox(
-		container.NewStack(bg, v.image),
-		container.NewBorder(nil, nil, v.mirror, nil, v.size),
-	)
-	v.stage.Hide()
-	v.content = container.NewVBox(v.stage, v.info, v.note)
+	// The picture takes the height its place gives it; with no camera
+	// the box says so, in the same place (nothing around it moves). What
+	// is wrong with the camera is the Check's to say.
+	v.stage = container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, v.mirror, nil, v.size), v.info), nil, nil,
+		container.NewStack(bg, v.image, container.NewCenter(v.empty)))
 	return v
 }
 
@@ -142,11 +138,9 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 		}
 	}
 	if id == "" {
-		v.stage.Hide()
-		v.info.Hide() // no empty line under the picker
+		v.empty.Show()
 	} else {
-		v.stage.Show()
-		v.info.Show()
+		v.empty.Hide()
 	}
 	v.size.SetOptions(opts)
 	v.size.ClearSelected()
@@ -212,7 +206,6 @@ func (v *cameraView) restart() {
 	switch {
 	case v.id == "":
 		v.info.SetText("")
-		v.note.Hide()
 		return
 	case !v.visible:
 		v.info.SetText("Paused while MediaDesk is in the background.")
@@ -222,7 +215,6 @@ func (v *cameraView) restart() {
 		return
 	}
 	v.info.SetText("Opening the camera…")
-	v.note.Hide()
 	ctx, cancel := context.WithCancel(v.cfg.Ctx)
 	v.cancel, v.running = cancel, true
 	go v.stream(ctx, v.gen, v.id, v.want)
@@ -250,7 +242,6 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 	})
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	var lastOffer time.Time
 	lastWarning := "" // "" for none: a preview starts with its finding cleared
 	for {
 		select {
@@ -270,13 +261,10 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				})
 				return
 			}
-			// At most maxPreviewRate redraws a second (a 60 fps camera
-			// would otherwise repaint the window twice as often as the eye
-			// needs); a drawn frame still waiting for the UI also skips.
-			if now := time.Now(); now.Sub(lastOffer) >= time.Second/maxPreviewRate {
-				lastOffer = now
-				v.offer(gen, img)
-			}
+			// At most one frame a frame boundary (maxPreviewRate a second:
+			// a 60 fps camera would otherwise repaint the window twice as
+			// often as the eye needs); a frame waiting for the UI skips.
+			v.offer(gen, img)
 		case <-tick.C:
 			st, warn := src.Stats(), src.Warning()
 			// The warning is news only when it changes: the Check and the
@@ -291,13 +279,16 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				if v.gen != gen {
 					return
 				}
-				v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+				if warn != nil {
+					v.info.SetText(cameraProblem(warn)) // for as long as it holds
+				} else {
+					v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+				}
 				switch {
 				case !news:
 				case warn != nil:
 					v.problem(warn)
 				default:
-					v.note.Hide()
 					v.report(nil)
 				}
 			})
@@ -321,18 +312,20 @@ func (v *cameraView) offer(gen int, img *image.RGBA) {
 		back = image.NewRGBA(img.Rect) // only when the size changes
 	}
 	copyFrame(back, img, mirror)
-	v.cfg.Do(func() {
-		old := back
-		if v.gen == gen {
-			old = v.shown
-			v.showImage(back)
-		}
-		v.mu.Lock()
-		if old != v.blank {
-			v.back = old
-		}
-		v.pending = false
-		v.mu.Unlock()
+	time.AfterFunc(untilFrame(time.Now(), time.Second/maxPreviewRate), func() {
+		v.cfg.Do(func() {
+			old := back
+			if v.gen == gen {
+				old = v.shown
+				v.showImage(back)
+			}
+			v.mu.Lock()
+			if old != v.blank {
+				v.back = old
+			}
+			v.pending = false
+			v.mu.Unlock()
+		})
 	})
 }
 
@@ -374,10 +367,10 @@ func (v *cameraView) selectSize(m devices.Mode) {
 	}
 }
 
-// problem says what is wrong with the camera in words.
+// problem tells the Check what is wrong with the camera, and says it in
+// short on the preview's line.
 func (v *cameraView) problem(err error) {
-	v.note.SetText(cameraProblem(err))
-	v.note.Show()
+	v.info.SetText(cameraProblem(err))
 	p := devices.CameraProblem(v.cam, err)
 	v.report(&p)
 }

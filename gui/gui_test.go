@@ -96,13 +96,16 @@ func TestPreferenceIsRestoredAtStart(t *testing.T) {
 	assert.Equal(t, "gone", fd.Preference(cam).DeviceID, "the preference is kept for when it comes back")
 }
 
-func TestSoundServerErrorIsShownWithRetry(t *testing.T) {
+// No sound server: said once, in the Check, with Look again (and Ctrl+R),
+// not as a second banner.
+func TestSoundServerErrorIsShownWithLookAgain(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{VideoInputDevices: deskLists().VideoInputDevices})
 	fd.err = &devices.Error{Code: devices.CodeSoundServerUnavailable, Message: "no sound server"}
 	h := startedHarness(t, fd)
 	d := h.ui.devices
-	assert.False(t, d.banner.Hidden)
-	assert.Equal(t, "No sound server is running — microphones and speakers can't be listed. Cameras still work.", d.bannerText.Text)
+	assert.Equal(t, []string{devices.ProblemSoundServer}, checkCodes(d.check))
+	require.Len(t, d.check.entries, 1, "said once")
+	assert.Equal(t, "Look again", rowButton(d.check, 0).Text)
 	assert.True(t, d.pickers[mic].sel.Disabled())
 	assert.Equal(t, "Integrated Camera  · default", d.pickers[cam].sel.Options[1])
 
@@ -112,7 +115,7 @@ func TestSoundServerErrorIsShownWithRetry(t *testing.T) {
 	fd.resolveLocked()
 	fd.mu.Unlock()
 	h.press(fyne.KeyR)
-	h.q.until(t, "the banner to go", func() bool { return d.banner.Hidden })
+	h.q.until(t, "the finding to go", func() bool { return len(d.check.shown) == 0 })
 	assert.Equal(t, 1, fd.refreshes)
 	assert.False(t, d.pickers[mic].sel.Disabled())
 }

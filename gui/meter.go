@@ -20,8 +20,9 @@ import (
 const maxMeterRate = 30
 
 // throttle hands the newest value to apply at most once per interval, on
-// the UI goroutine (through do). Values that arrive in between replace
-// each other; the last one is always delivered.
+// the UI goroutine (through do), at the next frame boundary (untilFrame).
+// Values that arrive in between replace each other; the last one is
+// always delivered.
 type throttle[T any] struct {
 	interval time.Duration
 	do       func(func())
@@ -30,12 +31,21 @@ type throttle[T any] struct {
 	mu        sync.Mutex
 	latest    T
 	scheduled bool
-	last      time.Time
 	stopped   bool
 }
 
 func newThrottle[T any](interval time.Duration, do func(func()), apply func(T)) *throttle[T] {
 	return &throttle[T]{interval: interval, do: do, apply: apply}
+}
+
+// untilFrame is how long from now to the next multiple of interval on the
+// clock. Every live thing in the window (the meters, the camera preview)
+// hands its update to the UI on these shared boundaries, so updates that
+// fall due together are drawn in one repaint of the window instead of
+// one each: Fyne repaints the whole window for any change, and under a
+// software renderer that repaint is the cost (BENCHMARKS.md).
+func untilFrame(now time.Time, interval time.Duration) time.Duration {
+	return interval - time.Duration(now.UnixNano()%int64(interval))
 }
 
 // Put offers a value; safe from any goroutine.
@@ -47,12 +57,7 @@ func (t *throttle[T]) Put(v T) {
 		return
 	}
 	t.scheduled = true
-	wait := t.interval - time.Since(t.last)
-	if wait <= 0 {
-		t.post()
-		return
-	}
-	time.AfterFunc(wait, func() {
+	time.AfterFunc(untilFrame(time.Now(), t.interval), func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		t.post()
@@ -61,7 +66,6 @@ func (t *throttle[T]) Put(v T) {
 
 // post sends the latest value to the UI; t.mu is held.
 func (t *throttle[T]) post() {
-	t.last = time.Now()
 	if t.stopped {
 		t.scheduled = false
 		return
