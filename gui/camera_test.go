@@ -4,8 +4,8 @@ import (
 	"context"
 	"image"
 	"image/color"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2/test"

@@ -36,10 +36,10 @@ type walkPage struct {
 	content   *fyne.Container
 
 	// Microphone step.
-	micName  *widget.Label
-	micBar   *levelBar
-	echo     *echoView
-	selfQ    *question
+	micName *widget.Label
+	micBar  *levelBar
+	echo    *echoView
+	selfQ   *question
 	// Speaker step.
 	spkName  *widget.Label
 	chime    *widget.Button
@@ -361,7 +361,7 @@ func (w *walkPage) answerYou(yes bool) {
 	id := activeID(w.p.lists.VideoInputDevices)
 	p := devices.Problem{Code: AnswerNotYou, Kind: devices.VideoInput, DeviceID: id,
 		Message: "The camera does not show you.",
-		Fix: "Open its shutter or take off its cover, face it with the light in front of you, or pick another camera on the Devices page"}
+		Fix:     "Open its shutter or take off its cover, face it with the light in front of you, or pick another camera on the Devices page"}
 	w.p.check.setAnswer(AnswerNotYou, &p)
 	w.youQ.say("What to try: "+p.FixSentence(), widget.WarningImportance)
 }
@@ -376,7 +376,7 @@ func (w *walkPage) playTone(ch devices.Channel) {
 	w.playing = true
 	w.names()
 	side := map[devices.Channel]string{devices.BothChannels: "Playing the chime…",
-		devices.LeftChannel: "Playing on the left only: you should hear it in your left ear or from the left speaker.",
+		devices.LeftChannel:  "Playing on the left only: you should hear it in your left ear or from the left speaker.",
 		devices.RightChannel: "Playing on the right only: you should hear it in your right ear or from the right speaker."}
 	w.toneNote.Importance = widget.MediumImportance
 	w.toneNote.SetText(side[ch])
