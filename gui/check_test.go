@@ -25,14 +25,16 @@ func checkCodes(v *checkView) []string {
 	return out
 }
 
-// rowButton is the fix button of the Check's i-th row, or nil.
+// rowButton is the (first) button of the Check's i-th row, or nil.
 func rowButton(v *checkView, i int) *widget.Button {
 	var b *widget.Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *widget.Button:
-			b = o
+			if b == nil {
+				b = o // the first: the row's fix
+			}
 		case *fyne.Container:
 			for _, c := range o.Objects {
 				walk(c)

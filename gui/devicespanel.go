@@ -180,8 +180,10 @@ func (p *devicesPanel) start() {
 			p.cfg.Do(p.showState)
 		},
 	})
-	p.update(p.cfg.Devices.Devices(), nil)
+	// The sound server's state first: without one, the empty lists are
+	// its doing, not missing devices.
 	p.showError(p.cfg.Devices.Err())
+	p.update(p.cfg.Devices.Devices(), nil)
 }
 
 // stop ends the listener, the meter and the camera preview.
@@ -221,8 +223,8 @@ func (p *devicesPanel) retry() {
 		lists := p.cfg.Devices.Devices()
 		p.cfg.Do(func() {
 			p.check.removeNotice("error")
-			p.update(lists, nil)
 			p.showError(err)
+			p.update(lists, nil)
 		})
 	}()
 }
