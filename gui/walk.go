@@ -138,9 +138,10 @@ func newWalkPage(cfg *Config, p *devicesPanel) *walkPage {
 	// Camera: the preview is moved here from the Camera card.
 	w.camSlot = container.NewStack()
 	w.camNote = widget.NewLabel("")
-	w.camNote.Wrapping = fyne.TextWrapWord
 	w.youQ = newQuestion("Is this you?", func() { w.answerYou(true) }, func() { w.answerYou(false) })
-	w.steps[stepCamera] = container.NewBorder(nil, container.NewVBox(w.camNote, w.youQ.box), nil, nil, w.camSlot)
+	// The question beside the picture, so the picture takes the page's
+	// whole height.
+	w.steps[stepCamera] = container.NewBorder(nil, nil, nil, container.NewVBox(w.camNote, w.youQ.box), w.camSlot)
 
 	// Verdict: the Check's list is moved here.
 	w.verdictSlot = container.NewStack()
@@ -152,7 +153,10 @@ func newWalkPage(cfg *Config, p *devicesPanel) *walkPage {
 		body.Add(s)
 	}
 	header := container.NewVBox(w.stepLabel, w.guide, widget.NewSeparator())
-	footer := container.NewVBox(widget.NewSeparator(), container.NewHBox(w.end, layout.NewSpacer(), w.back, w.next))
+	footer := container.NewVBox(widget.NewSeparator(), container.NewHBox(w.end, layout.NewSpacer(),
+		// Fixed sizes: Back stays put when Next becomes "See the
+		// verdict" or "Done".
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(180, w.next.MinSize().Height)), w.back, w.next)))
 	w.content = container.NewPadded(container.NewBorder(header, footer, nil, nil, body))
 	w.content.Hide()
 	return w

@@ -57,6 +57,18 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	assert.Equal(t, "Microphone: Built-in Microphone", w.micName.Text)
 	assert.True(t, w.back.Disabled())
 	assert.Equal(t, stepMic, steps[len(steps)-1])
+	// The page's buttons stay where they are on every step.
+	buttons := []fyne.CanvasObject{w.back, w.next, w.end}
+	where := make([]fyne.Position, len(buttons))
+	for i, b := range buttons {
+		where[i] = at(b)
+	}
+	still := func(step string) {
+		t.Helper()
+		for i, b := range buttons {
+			assert.Equal(t, where[i], at(b), "%s: a button of the page moved", step)
+		}
+	}
 	h.q.until(t, "the camera released: its preview is not on this step", fd.preview(0).isClosed)
 
 	// The meter on the page moves; the card's, out of sight, is not drawn.
@@ -76,6 +88,7 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	// The speaker: left only, its output meter, "yes".
 	test.Tap(w.next)
 	assert.Equal(t, "Step 2 of 3 · Speaker", w.stepLabel.Text)
+	still("the speaker step")
 	assert.True(t, w.chimeQ.yes.Disabled(), "nothing to answer before a chime played")
 	test.Tap(w.left)
 	assert.Contains(t, w.toneNote.Text, "left only")
@@ -95,6 +108,7 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	assert.Greater(t, p.camera.image.Size().Height, float32(400), "a large preview")
 	test.Tap(w.youQ.no)
 	assert.Equal(t, []string{AnswerSelfNotHeard, AnswerNotYou}, checkCodes(v))
+	still("the camera step")
 
 	// The verdict: the Check's list, with one button a finding.
 	test.Tap(w.next)
@@ -102,6 +116,7 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	assert.True(t, contains(w.verdictSlot, v.content))
 	assert.Equal(t, "2 things to fix before a call:", v.title.Text)
 	assert.Equal(t, "Check it again", rowButton(v, 1).Text)
+	still("the verdict")
 	test.Tap(rowButton(v, 1))
 	assert.Equal(t, "Step 3 of 3 · Camera", w.stepLabel.Text, "Check it again goes back to its step")
 	test.Tap(w.youQ.yes)
