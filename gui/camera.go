@@ -68,16 +68,19 @@ type cameraView struct {
 	back     *image.RGBA
 	pending  bool
 	mirrored bool
+	fit      image.Point // the picture's size on screen in pixels (0: not laid out yet)
 }
 
 const previewWidth, previewHeight = 320, 240
 
 // maxPreviewRate caps the preview's redraws, as maxMeterRate does the
 // meter's: each costs a repaint of the window under a software renderer.
-// The two are the same, so a frame and a meter reading due together are
-// handed to the UI at the same boundary (untilFrame) and drawn in one
-// repaint.
-const maxPreviewRate = maxMeterRate
+// It is a multiple of maxMeterRate, so every meter update falls on a
+// preview frame's boundary (untilFrame) and the two are drawn in one
+// repaint. 20 a second shows two of a 30 fps camera's three frames: the
+// window's CPU under a software renderer within 35 % of a core
+// (BENCHMARKS.md, "The window's CPU").
+const maxPreviewRate = 2 * maxMeterRate
 
 func newCameraView(cfg *Config) *cameraView {
 	v := &cameraView{cfg: cfg, visible: true, inView: true, mirrored: true}
@@ -305,13 +308,21 @@ func (v *cameraView) offer(gen int, img *image.RGBA) {
 		v.mu.Unlock()
 		return
 	}
-	back, mirror := v.back, v.mirrored
+	back, mirror, fit := v.back, v.mirrored, v.fit
 	v.back, v.pending = nil, true
 	v.mu.Unlock()
-	if back == nil || back.Rect != img.Rect {
-		back = image.NewRGBA(img.Rect) // only when the size changes
+	// A frame larger than it is shown is shrunk here, to the pixels on
+	// screen: the texture the renderer uploads each frame is that much
+	// smaller (Fyne would upload the whole frame and let GL shrink it).
+	want := fitSize(img.Rect.Size(), fit)
+	if back == nil || back.Rect.Size() != want {
+		back = image.NewRGBA(image.Rectangle{Max: want}) // only when the size changes
 	}
-	copyFrame(back, img, mirror)
+	if want == img.Rect.Size() {
+		copyFrame(back, img, mirror)
+	} else {
+		shrinkFrame(back, img, mirror)
+	}
 	time.AfterFunc(untilFrame(time.Now(), time.Second/maxPreviewRate), func() {
 		v.cfg.Do(func() {
 			old := back
@@ -333,6 +344,15 @@ func (v *cameraView) showImage(img *image.RGBA) {
 	if v.shown == img {
 		return
 	}
+	// Where the picture is now, for the next frame's size.
+	scale := float32(1)
+	if c := v.cfg.Window.Canvas(); c != nil {
+		scale = c.Scale()
+	}
+	sz := v.image.Size()
+	v.mu.Lock()
+	v.fit = image.Pt(int(sz.Width*scale+0.5), int(sz.Height*scale+0.5))
+	v.mu.Unlock()
 	v.shown = img
 	v.image.Image = img
 	v.image.Refresh()
@@ -352,6 +372,38 @@ func copyFrame(dst, src *image.RGBA, mirror bool) {
 		for x, o := 0, (w-1)*4; x < len(s) && o >= 0; x, o = x+4, o-4 {
 			p, q := s[x:x+4:x+4], d[o:o+4:o+4]
 			q[0], q[1], q[2], q[3] = p[0], p[1], p[2], p[3]
+		}
+	}
+}
+
+// fitSize is the size a frame of size src is shown at within box
+// (keeping its shape, as ImageFillContain does), never larger than src;
+// src itself when the box is not known yet.
+func fitSize(src, box image.Point) image.Point {
+	if box.X <= 0 || box.Y <= 0 || src.X <= 0 || src.Y <= 0 || (box.X >= src.X && box.Y >= src.Y) {
+		return src
+	}
+	// The smaller of the two ratios, in integers: box.X/src.X vs box.Y/src.Y.
+	if box.X*src.Y <= box.Y*src.X {
+		return image.Pt(box.X, max(1, src.Y*box.X/src.X))
+	}
+	return image.Pt(max(1, src.X*box.Y/src.Y), box.Y)
+}
+
+// shrinkFrame scales src down into dst (nearest sample: a preview, as
+// ImageScaleFastest draws it), mirrored left to right when asked.
+func shrinkFrame(dst, src *image.RGBA, mirror bool) {
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
+	for y := range dh {
+		s := src.Pix[(y*sh/dh)*src.Stride:]
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+dw*4]
+		for x := range dw {
+			sx := x * sw / dw
+			if mirror {
+				sx = sw - 1 - sx
+			}
+			copy(d[x*4:x*4+4], s[sx*4:sx*4+4])
 		}
 	}
 }

@@ -118,7 +118,7 @@ func newCheckView(cfg *Config) *checkView {
 	// The button and the verdict's line are at the top and never move;
 	// the rows scroll below them.
 	top := container.NewVBox(v.start, container.NewBorder(nil, nil, v.icon, nil, v.title), widget.NewSeparator())
-	v.content = widget.NewCard("Before a call", "", container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.rows)))
+	v.content = section("Before a call", container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.rows)))
 	v.redraw()
 	return v
 }

@@ -48,7 +48,7 @@ type devicesPanel struct {
 	echo        *echoView
 	check       *checkView
 	walk        *walkPage
-	cards       map[devices.Kind]*widget.Card
+	cards       map[devices.Kind]*fyne.Container
 	noticeFor   map[devices.Kind]string // the unplugged device each notice is about
 	// pageShown reports whether the Devices page is on screen (its tab
 	// selected, no walk): the meter and the preview draw only then.
@@ -108,13 +108,13 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	cam := p.pickers[devices.VideoInput]
 	p.camSlot = container.NewStack(p.camera.stage)
 	p.checkSlot = container.NewStack(p.check.content)
-	p.cards = map[devices.Kind]*widget.Card{
-		devices.AudioInput: widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
+	p.cards = map[devices.Kind]*fyne.Container{
+		devices.AudioInput: section("Microphone", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
 			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote,
 			p.echo.content)),
-		devices.AudioOutput: widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
+		devices.AudioOutput: section("Speaker", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
 			container.NewBorder(nil, nil, p.testButton, nil, p.testNote))),
-		devices.VideoInput: widget.NewCard("Camera", "", container.NewBorder(container.NewVBox(cam.sel, cam.note, p.cameraInfo), nil, nil, nil, p.camSlot)),
+		devices.VideoInput: section("Camera", container.NewBorder(container.NewVBox(cam.sel, cam.note, p.cameraInfo), nil, nil, nil, p.camSlot)),
 	}
 	// Three columns of equal width: the Check, the audio cards, the
 	// camera (its preview takes what height is left).
@@ -124,6 +124,16 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 		p.cards[devices.VideoInput],
 	)
 	return p
+}
+
+// section is a titled part of a page: a heading over its content. (A
+// widget.Card draws a raised, rounded, shadowed panel; under a software
+// renderer every such pixel costs again on each repaint of the window.)
+func section(title string, content fyne.CanvasObject) *fyne.Container {
+	h := widget.NewLabel(title)
+	h.TextStyle.Bold = true
+	h.SizeName = theme.SizeNameSubHeadingText
+	return container.NewBorder(container.NewVBox(h, widget.NewSeparator()), nil, nil, nil, content)
 }
 
 // oneLine is a label that keeps one line, whatever it says (cut with an

@@ -119,7 +119,7 @@ func TestSoundServerErrorIsShownWithLookAgain(t *testing.T) {
 	assert.False(t, d.pickers[mic].sel.Disabled())
 }
 
-func TestThrottleCoalescesToThirtyAFrame(t *testing.T) {
+func TestThrottleCoalescesToTheMeterRate(t *testing.T) {
 	q := make(uiQueue, 10000)
 	var applied []int
 	th := newThrottle(time.Second/maxMeterRate, q.Do, func(v int) { applied = append(applied, v) })

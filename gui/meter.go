@@ -15,9 +15,12 @@ import (
 	"github.com/mediadesk/mediadesk/devices"
 )
 
-// maxMeterRate caps level updates sent to the UI: more than a display
-// shows is wasted work on the UI goroutine.
-const maxMeterRate = 30
+// maxMeterRate caps level updates sent to the UI. Each one repaints the
+// whole window (Fyne has no partial repaint), and under a software
+// renderer a repaint is most of the window's CPU: 10 a second keeps a
+// speaking microphone's meter readable at less than half the cost of the
+// 25 the meter reads (BENCHMARKS.md, "The window's CPU").
+const maxMeterRate = 10
 
 // throttle hands the newest value to apply at most once per interval, on
 // the UI goroutine (through do), at the next frame boundary (untilFrame).
