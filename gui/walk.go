@@ -156,10 +156,15 @@ func newWalkPage(cfg *Config, p *devicesPanel) *walkPage {
 	footer := container.NewVBox(widget.NewSeparator(), container.NewHBox(w.end, layout.NewSpacer(),
 		// Fixed sizes: Back stays put when Next becomes "See the
 		// verdict" or "Done".
-		container.New(layout.NewGridWrapLayout(fyne.NewSize(180, w.next.MinSize().Height)), w.back, w.next)))
+		fixedSize(w.back), fixedSize(w.next)))
 	w.content = container.NewPadded(container.NewBorder(header, footer, nil, nil, body))
 	w.content.Hide()
 	return w
+}
+
+// fixedSize holds a button at one size (180 px wide), whatever its word.
+func fixedSize(b *widget.Button) fyne.CanvasObject {
+	return container.New(layout.NewGridWrapLayout(fyne.NewSize(180, b.MinSize().Height)), b)
 }
 
 // show goes to a step (stepOff ends the walk); the page's buttons stay

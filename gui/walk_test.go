@@ -63,6 +63,7 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	for i, b := range buttons {
 		where[i] = at(b)
 	}
+	assert.Equal(t, where[0].Y, where[1].Y, "Back and Next side by side")
 	still := func(step string) {
 		t.Helper()
 		for i, b := range buttons {
