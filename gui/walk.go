@@ -309,7 +309,7 @@ func (w *walkPage) instruction(step int) string {
 		if !has(devices.AudioOutput) {
 			return "None is connected. Plug in headphones or a speaker to hear the others."
 		}
-		return "Play the chime: the bar shows what MediaDesk plays. Set the volume so it is comfortable; Left only and Right only check each side."
+		return "Play the chime: the bar shows what MediaDesk plays. Too loud or too quiet? Change the volume on the Devices page. Left only and Right only check each side."
 	case stepCamera:
 		if !has(devices.VideoInput) {
 			return "None is connected. Audio-only calls are fine."
