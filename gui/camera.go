@@ -38,12 +38,11 @@ func (m ManagerDevices) OpenCamera(ctx context.Context, id string, want devices.
 type cameraView struct {
 	cfg *Config
 
-	image   *canvas.Image
-	info    *widget.Label
-	note    *widget.Label
-	mirror  *widget.Check
-	size    *widget.Select
-	content fyne.CanvasObject
+	image  *canvas.Image
+	info   *widget.Label // the mode and measured rate, one line
+	empty  *widget.Label // over the black box when there is no camera
+	mirror *widget.Check
+	size   *widget.Select
 
 	// onProblem, if set, hears the camera's finding for the Check (nil:
 	// the camera sends a picture, or there is none).
@@ -69,13 +68,19 @@ type cameraView struct {
 	back     *image.RGBA
 	pending  bool
 	mirrored bool
+	fit      image.Point // the picture's size on screen in pixels (0: not laid out yet)
 }
 
 const previewWidth, previewHeight = 320, 240
 
 // maxPreviewRate caps the preview's redraws, as maxMeterRate does the
 // meter's: each costs a repaint of the window under a software renderer.
-const maxPreviewRate = 31 // a hair above 30 so a 30 fps camera's jitter skips none
+// It is a multiple of maxMeterRate, so every meter update falls on a
+// preview frame's boundary (untilFrame) and the two are drawn in one
+// repaint. 20 a second shows two of a 30 fps camera's three frames: the
+// window's CPU under a software renderer within 35 % of a core
+// (BENCHMARKS.md, "The window's CPU").
+const maxPreviewRate = 2 * maxMeterRate
 
 func newCameraView(cfg *Config) *cameraView {
 	v := &cameraView{cfg: cfg, visible: true, inView: true, mirrored: true}
@@ -88,13 +93,10 @@ func newCameraView(cfg *Config) *cameraView {
 	v.image.FillMode = canvas.ImageFillContain
 	v.image.ScaleMode = canvas.ImageScaleFastest // a preview, not a photo: keep the software renderer's cost down
 	v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
-	v.info = widget.NewLabel("")
+	v.info = oneLine("")
 	v.info.Importance = widget.LowImportance
-	v.info.Hide() // until a camera is chosen: no empty line under the picker
-	v.note = widget.NewLabel("")
-	v.note.Wrapping = fyne.TextWrapWord
-	v.note.Importance = widget.WarningImportance
-	v.note.Hide()
+	v.empty = widget.NewLabel("No camera is connected.")
+	v.empty.Alignment = fyne.TextAlignCenter
 	v.mirror = widget.NewCheck("Mirror", func(on bool) {
 		v.mu.Lock()
 		v.mirrored = on
@@ -104,14 +106,11 @@ func newCameraView(cfg *Config) *cameraView {
 	v.size = widget.NewSelect(nil, func(string) { v.sizePicked() })
 	v.size.PlaceHolder = "Size"
 	bg := canvas.NewRectangle(color.Black)
-	// The picture and its controls show only while there is a camera: no
-	// black box when none is plugged in.
-	v.stage = container.NewVBox(
-		container.NewStack(bg, v.image),
-		container.NewBorder(nil, nil, v.mirror, nil, v.size),
-	)
-	v.stage.Hide()
-	v.content = container.NewVBox(v.stage, v.info, v.note)
+	// The picture takes the height its place gives it; with no camera
+	// the box says so, in the same place (nothing around it moves). What
+	// is wrong with the camera is the Check's to say.
+	v.stage = container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, v.mirror, nil, v.size), v.info), nil, nil,
+		container.NewStack(bg, v.image, container.NewCenter(v.empty)))
 	return v
 }
 
@@ -142,11 +141,9 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 		}
 	}
 	if id == "" {
-		v.stage.Hide()
-		v.info.Hide() // no empty line under the picker
+		v.empty.Show()
 	} else {
-		v.stage.Show()
-		v.info.Show()
+		v.empty.Hide()
 	}
 	v.size.SetOptions(opts)
 	v.size.ClearSelected()
@@ -212,7 +209,6 @@ func (v *cameraView) restart() {
 	switch {
 	case v.id == "":
 		v.info.SetText("")
-		v.note.Hide()
 		return
 	case !v.visible:
 		v.info.SetText("Paused while MediaDesk is in the background.")
@@ -222,7 +218,6 @@ func (v *cameraView) restart() {
 		return
 	}
 	v.info.SetText("Opening the camera…")
-	v.note.Hide()
 	ctx, cancel := context.WithCancel(v.cfg.Ctx)
 	v.cancel, v.running = cancel, true
 	go v.stream(ctx, v.gen, v.id, v.want)
@@ -250,7 +245,6 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 	})
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
-	var lastOffer time.Time
 	lastWarning := "" // "" for none: a preview starts with its finding cleared
 	for {
 		select {
@@ -270,13 +264,10 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				})
 				return
 			}
-			// At most maxPreviewRate redraws a second (a 60 fps camera
-			// would otherwise repaint the window twice as often as the eye
-			// needs); a drawn frame still waiting for the UI also skips.
-			if now := time.Now(); now.Sub(lastOffer) >= time.Second/maxPreviewRate {
-				lastOffer = now
-				v.offer(gen, img)
-			}
+			// At most one frame a frame boundary (maxPreviewRate a second:
+			// a 60 fps camera would otherwise repaint the window twice as
+			// often as the eye needs); a frame waiting for the UI skips.
+			v.offer(gen, img)
 		case <-tick.C:
 			st, warn := src.Stats(), src.Warning()
 			// The warning is news only when it changes: the Check and the
@@ -291,13 +282,16 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				if v.gen != gen {
 					return
 				}
-				v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+				if warn != nil {
+					v.info.SetText(cameraProblem(warn)) // for as long as it holds
+				} else {
+					v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+				}
 				switch {
 				case !news:
 				case warn != nil:
 					v.problem(warn)
 				default:
-					v.note.Hide()
 					v.report(nil)
 				}
 			})
@@ -314,25 +308,35 @@ func (v *cameraView) offer(gen int, img *image.RGBA) {
 		v.mu.Unlock()
 		return
 	}
-	back, mirror := v.back, v.mirrored
+	back, mirror, fit := v.back, v.mirrored, v.fit
 	v.back, v.pending = nil, true
 	v.mu.Unlock()
-	if back == nil || back.Rect != img.Rect {
-		back = image.NewRGBA(img.Rect) // only when the size changes
+	// A frame larger than it is shown is shrunk here, to the pixels on
+	// screen: the texture the renderer uploads each frame is that much
+	// smaller (Fyne would upload the whole frame and let GL shrink it).
+	want := fitSize(img.Rect.Size(), fit)
+	if back == nil || back.Rect.Size() != want {
+		back = image.NewRGBA(image.Rectangle{Max: want}) // only when the size changes
 	}
-	copyFrame(back, img, mirror)
-	v.cfg.Do(func() {
-		old := back
-		if v.gen == gen {
-			old = v.shown
-			v.showImage(back)
-		}
-		v.mu.Lock()
-		if old != v.blank {
-			v.back = old
-		}
-		v.pending = false
-		v.mu.Unlock()
+	if want == img.Rect.Size() {
+		copyFrame(back, img, mirror)
+	} else {
+		shrinkFrame(back, img, mirror)
+	}
+	time.AfterFunc(untilFrame(time.Now(), time.Second/maxPreviewRate), func() {
+		v.cfg.Do(func() {
+			old := back
+			if v.gen == gen {
+				old = v.shown
+				v.showImage(back)
+			}
+			v.mu.Lock()
+			if old != v.blank {
+				v.back = old
+			}
+			v.pending = false
+			v.mu.Unlock()
+		})
 	})
 }
 
@@ -340,6 +344,15 @@ func (v *cameraView) showImage(img *image.RGBA) {
 	if v.shown == img {
 		return
 	}
+	// Where the picture is now, for the next frame's size.
+	scale := float32(1)
+	if c := v.cfg.Window.Canvas(); c != nil {
+		scale = c.Scale()
+	}
+	sz := v.image.Size()
+	v.mu.Lock()
+	v.fit = image.Pt(int(sz.Width*scale+0.5), int(sz.Height*scale+0.5))
+	v.mu.Unlock()
 	v.shown = img
 	v.image.Image = img
 	v.image.Refresh()
@@ -363,6 +376,38 @@ func copyFrame(dst, src *image.RGBA, mirror bool) {
 	}
 }
 
+// fitSize is the size a frame of size src is shown at within box
+// (keeping its shape, as ImageFillContain does), never larger than src;
+// src itself when the box is not known yet.
+func fitSize(src, box image.Point) image.Point {
+	if box.X <= 0 || box.Y <= 0 || src.X <= 0 || src.Y <= 0 || (box.X >= src.X && box.Y >= src.Y) {
+		return src
+	}
+	// The smaller of the two ratios, in integers: box.X/src.X vs box.Y/src.Y.
+	if box.X*src.Y <= box.Y*src.X {
+		return image.Pt(box.X, max(1, src.Y*box.X/src.X))
+	}
+	return image.Pt(max(1, src.X*box.Y/src.Y), box.Y)
+}
+
+// shrinkFrame scales src down into dst (nearest sample: a preview, as
+// ImageScaleFastest draws it), mirrored left to right when asked.
+func shrinkFrame(dst, src *image.RGBA, mirror bool) {
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
+	for y := range dh {
+		s := src.Pix[(y*sh/dh)*src.Stride:]
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+dw*4]
+		for x := range dw {
+			sx := x * sw / dw
+			if mirror {
+				sx = sw - 1 - sx
+			}
+			copy(d[x*4:x*4+4], s[sx*4:sx*4+4])
+		}
+	}
+}
+
 // selectSize shows the size the camera runs at in the size choice.
 func (v *cameraView) selectSize(m devices.Mode) {
 	for i, s := range v.sizes {
@@ -374,10 +419,10 @@ func (v *cameraView) selectSize(m devices.Mode) {
 	}
 }
 
-// problem says what is wrong with the camera in words.
+// problem tells the Check what is wrong with the camera, and says it in
+// short on the preview's line.
 func (v *cameraView) problem(err error) {
-	v.note.SetText(cameraProblem(err))
-	v.note.Show()
+	v.info.SetText(cameraProblem(err))
 	p := devices.CameraProblem(v.cam, err)
 	v.report(&p)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +15,7 @@ import (
 	"github.com/mediadesk/mediadesk/devices"
 )
 
-// The Check's steps; stepOff when no walk is going.
+// The walk's steps; stepOff when no walk is going.
 const (
 	stepOff = iota - 1
 	stepMic
@@ -23,29 +24,42 @@ const (
 	stepDone
 )
 
-// checkView is the pre-call check at the top of the left column: the
-// verdict, kept live ("Ready for a call", or each thing to fix with its
-// fix, the same findings as `mediadesk doctor`), and a walk through the
-// microphone, the speaker and the camera, one card at a time.
+// The findings a person's answers in the walk add ("no" to one of its
+// questions). They count in the verdict as any other problem, until the
+// device of their kind changes or the walk is taken again.
+const (
+	AnswerChimeNotHeard = "CHIME_NOT_HEARD"
+	AnswerSelfNotHeard  = "SELF_NOT_HEARD"
+	AnswerNotYou        = "CAMERA_NOT_YOU"
+)
+
+// checkView is the pre-call check, the one place where problems are
+// shown: the verdict ("Ready for a call", or how many things to fix) and
+// one row a finding with its one fix button (the same findings as
+// `mediadesk doctor`, plus the walk's answers), then hints and notices
+// (an unplugged device) that do not count.
+//
+// The rows hold still: a new finding is added at the end, one that goes
+// stays where it was, greyed with a tick (its button disabled, reading
+// "Fixed"), and comes back in the same place if it returns; the gone rows
+// are cleared only when nothing is left to fix. So a click never lands on
+// a button that slid under the cursor.
 type checkView struct {
 	cfg *Config
 
 	icon    *widget.Icon
 	title   *widget.Label
-	rows    *fyne.Container // one row a finding
-	verdict *fyne.Container // title and rows; hidden on a step (its card says its own)
-	guide   *widget.Label   // the step's instruction
+	rows    *fyne.Container // one row an entry
 	start   *widget.Button
-	back    *widget.Button
-	next    *widget.Button
 	content fyne.CanvasObject
 
-	// showStep shows the cards of a step (all of them for stepOff and
-	// stepDone); relayout lays the column out again.
-	showStep func(step int)
-	relayout func()
-	// present reports which kinds have a device, for the steps' words.
-	present func(devices.Kind) bool
+	// walkTo starts the walk at a step (the window's page); lookAgain
+	// scans the devices again (the sound server's row).
+	walkTo    func(step int)
+	lookAgain func()
+	// onChange, if set, hears that the findings changed (the walk's
+	// verdict draws them too).
+	onChange func()
 
 	// The findings by where they come from; UI goroutine only.
 	step    int
@@ -55,50 +69,121 @@ type checkView struct {
 	server  *devices.Problem
 	missing []devices.Problem // no microphone, no speaker
 	history *devices.Problem
-	shown   []devices.Problem // what rows shows
-	drawn   bool              // rows shows shown
+	answers map[string]devices.Problem // by code
+	hints   []devices.Problem
+	notices []notice
+	shown   []devices.Problem // the live findings, in order
+	entries []*entry          // the rows, in the order they appeared
 	fixing  map[string]bool   // fixes running, by problem key
 	fixErr  map[string]string // why a fix failed, by problem key
 }
 
+// notice is something worth saying that is no problem to fix (a chosen
+// device unplugged while another took over), with what helps.
+type notice struct {
+	key     string
+	text    string
+	actions []action
+}
+
+type action struct {
+	label string
+	run   func()
+}
+
+// entry is one row of the list.
+type entry struct {
+	key    string
+	live   bool
+	icon   *widget.Icon
+	text   *widget.Label
+	btns   *fyne.Container
+	row    fyne.CanvasObject
+	render string // what the row shows, to skip redrawing the same
+}
+
 func newCheckView(cfg *Config) *checkView {
-	v := &checkView{cfg: cfg, step: stepOff, fixing: map[string]bool{}, fixErr: map[string]string{}}
+	v := &checkView{cfg: cfg, step: stepOff, fixing: map[string]bool{}, fixErr: map[string]string{}, answers: map[string]devices.Problem{}}
 	v.icon = widget.NewIcon(theme.ConfirmIcon())
 	v.title = widget.NewLabel("")
 	v.title.TextStyle.Bold = true
-	v.title.Wrapping = fyne.TextWrapWord
+	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.rows = container.NewVBox()
-	v.guide = widget.NewLabel("")
-	v.guide.Wrapping = fyne.TextWrapWord
-	v.guide.Hide()
-	v.start = widget.NewButtonWithIcon("Check step by step", theme.MediaPlayIcon(), func() { v.walk(stepMic) })
-	v.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { v.walk(v.step - 1) })
-	v.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { v.walk(v.step + 1) })
-	v.next.IconPlacement = widget.ButtonIconTrailingText
-	v.next.Importance = widget.HighImportance
-	v.back.Hide()
-	v.next.Hide()
-	v.verdict = container.NewVBox(container.NewBorder(nil, nil, v.icon, nil, v.title), v.rows)
-	v.content = widget.NewCard("", "", container.NewVBox(
-		v.verdict,
-		v.guide,
-		container.NewHBox(v.start, v.back, v.next),
-	))
+	v.start = widget.NewButtonWithIcon("Check step by step (Ctrl+K)", theme.MediaPlayIcon(), func() {
+		if v.walkTo != nil {
+			v.walkTo(stepMic)
+		}
+	})
+	v.start.Importance = widget.HighImportance
+	// The button and the verdict's line are at the top and never move;
+	// the rows scroll below them.
+	top := container.NewVBox(v.start, container.NewBorder(nil, nil, v.icon, nil, v.title), widget.NewSeparator())
+	v.content = section("Before a call", container.NewBorder(top, nil, nil, nil, container.NewVScroll(v.rows)))
 	v.redraw()
 	return v
 }
 
-// setOS, setSignal, setCamera, setServer and setHistory take the latest
-// findings of each source and redraw the verdict.
+// setOS, setSignal, setCamera, setServer, setHistory and setMissing take
+// the latest findings of each source and redraw the list.
 func (v *checkView) setOS(ps []devices.Problem)      { v.os = ps; v.redraw() }
 func (v *checkView) setSignal(ps []devices.Problem)  { v.signal = ps; v.redraw() }
 func (v *checkView) setCamera(p *devices.Problem)    { v.camera = p; v.redraw() }
 func (v *checkView) setServer(p *devices.Problem)    { v.server = p; v.redraw() }
 func (v *checkView) setHistory(p *devices.Problem)   { v.history = p; v.redraw() }
 func (v *checkView) setMissing(ps []devices.Problem) { v.missing = ps; v.redraw() }
+func (v *checkView) setHints(ps []devices.Problem)   { v.hints = ps; v.redraw() }
+
+// setAnswer records the answer to a walk question: nil clears it (a
+// "yes"), a problem is a "no".
+func (v *checkView) setAnswer(code string, p *devices.Problem) {
+	if p == nil {
+		delete(v.answers, code)
+	} else {
+		v.answers[code] = *p
+	}
+	v.redraw()
+}
+
+// clearAnswers drops the answers about a kind (its device changed), or
+// all of them (kind "").
+func (v *checkView) clearAnswers(k devices.Kind) {
+	changed := false
+	for c, p := range v.answers {
+		if k == "" || p.Kind == k {
+			delete(v.answers, c)
+			changed = true
+		}
+	}
+	if changed {
+		v.redraw()
+	}
+}
+
+// setNotice adds or replaces a notice; removeNotice takes it away.
+func (v *checkView) setNotice(n notice) {
+	v.removeNoticeQuiet(n.key)
+	v.notices = append(v.notices, n)
+	v.redraw()
+}
+
+func (v *checkView) removeNotice(key string) {
+	if v.removeNoticeQuiet(key) {
+		v.redraw()
+	}
+}
+
+func (v *checkView) removeNoticeQuiet(key string) bool {
+	for i, n := range v.notices {
+		if n.key == key {
+			v.notices = append(v.notices[:i], v.notices[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
 
 // findings are everything to fix now, the sound server first and the rest
-// in the walk's order.
+// in the walk's order, then the walk's answers.
 func (v *checkView) findings() []devices.Problem {
 	var out []devices.Problem
 	if v.server != nil {
@@ -113,6 +198,11 @@ func (v *checkView) findings() []devices.Problem {
 			out = append(out, *p)
 		}
 	}
+	for _, c := range []string{AnswerSelfNotHeard, AnswerChimeNotHeard, AnswerNotYou} {
+		if p, ok := v.answers[c]; ok {
+			out = append(out, p)
+		}
+	}
 	return out
 }
 
@@ -120,45 +210,212 @@ func problemKey(p devices.Problem) string {
 	return p.Code + "\x00" + string(p.Kind) + "\x00" + p.DeviceID
 }
 
-// redraw shows the verdict and, when the findings changed, their rows.
+// item is what one live row shows.
+type item struct {
+	key     string
+	text    string
+	imp     widget.Importance
+	actions []action
+	busy    bool // a fix is running: its button is disabled
+}
+
+// redraw shows the verdict and the rows.
 func (v *checkView) redraw() {
 	ps := v.findings()
-	same := v.drawn && sameProblems(ps, v.shown)
-	if same && v.step != stepDone {
-		return // nothing to draw again
+	changed := !sameProblems(ps, v.shown)
+	v.shown = ps
+	var items []item
+	for _, p := range ps {
+		items = append(items, v.problemItem(p, widget.DangerImportance))
 	}
-	if ready := len(ps) == 0; !v.drawn || ready != (len(v.shown) == 0) {
-		if ready {
-			v.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-		} else {
-			v.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+	for _, h := range v.hints {
+		items = append(items, v.problemItem(h, widget.MediumImportance))
+	}
+	for _, n := range v.notices {
+		items = append(items, item{key: "notice\x00" + n.key, text: n.text, imp: widget.WarningImportance, actions: n.actions})
+	}
+	v.drawTitle(len(ps))
+	v.drawRows(items)
+	if changed {
+		v.trace()
+		if v.onChange != nil {
+			v.onChange()
 		}
 	}
-	switch len(ps) {
-	case 0:
-		v.title.SetText("Ready for a call.")
-	case 1:
-		v.title.SetText("One thing to fix before a call:")
-	default:
-		v.title.SetText(fmt.Sprintf("%d things to fix before a call:", len(ps)))
+}
+
+func (v *checkView) drawTitle(n int) {
+	text := "Ready for a call."
+	switch {
+	case n == 1:
+		text = "One thing to fix before a call:"
+	case n > 1:
+		text = fmt.Sprintf("%d things to fix before a call:", n)
 	}
-	if v.step == stepDone {
-		v.guide.SetText(v.instruction(stepDone))
-	}
-	if same {
+	if text == v.title.Text {
 		return
 	}
-	v.shown, v.drawn = ps, true
-	v.trace()
-	objs := make([]fyne.CanvasObject, 0, len(ps))
-	for _, p := range ps {
-		objs = append(objs, v.row(p))
+	v.title.SetText(text)
+	if n == 0 {
+		v.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	} else {
+		v.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
 	}
-	v.rows.Objects = objs
-	v.rows.Refresh()
-	if v.relayout != nil {
-		v.relayout()
+}
+
+// drawRows keeps each entry in its place: new ones at the end, gone ones
+// greyed until nothing live is left.
+func (v *checkView) drawRows(items []item) {
+	byKey := map[string]*entry{}
+	for _, e := range v.entries {
+		byKey[e.key] = e
 	}
+	added := false
+	live := map[string]bool{}
+	for _, it := range items {
+		live[it.key] = true
+		e := byKey[it.key]
+		if e == nil {
+			e = newEntry(it.key)
+			v.entries = append(v.entries, e)
+			byKey[it.key] = e
+			added = true
+		}
+		e.show(it)
+	}
+	if len(live) == 0 && len(v.entries) > 0 {
+		v.entries = nil // nothing left: the gone rows go too
+		v.rows.Objects = nil
+		v.rows.Refresh()
+		return
+	}
+	for _, e := range v.entries {
+		if !live[e.key] {
+			e.gone()
+		}
+	}
+	if added {
+		objs := make([]fyne.CanvasObject, len(v.entries))
+		for i, e := range v.entries {
+			objs[i] = e.row
+		}
+		v.rows.Objects = objs
+		v.rows.Refresh()
+	}
+}
+
+func newEntry(key string) *entry {
+	e := &entry{key: key, icon: widget.NewIcon(nil), text: widget.NewLabel(""), btns: container.NewHBox()}
+	e.text.Wrapping = fyne.TextWrapWord
+	e.row = container.NewBorder(nil, nil, container.NewVBox(e.icon), nil, container.NewVBox(e.text, e.btns))
+	return e
+}
+
+// show draws a live row (only what changed).
+func (e *entry) show(it item) {
+	render := fmt.Sprint(it.text, it.imp, it.busy, len(it.actions))
+	for _, a := range it.actions {
+		render += "\x00" + a.label
+	}
+	if e.live && render == e.render {
+		return
+	}
+	e.live, e.render = true, render
+	if it.imp == widget.DangerImportance {
+		e.icon.SetResource(theme.NewErrorThemedResource(theme.WarningIcon()))
+	} else {
+		e.icon.SetResource(theme.InfoIcon())
+	}
+	e.text.Importance = it.imp
+	e.text.SetText(it.text)
+	btns := make([]fyne.CanvasObject, len(it.actions))
+	for i, a := range it.actions {
+		b := widget.NewButton(a.label, a.run)
+		if it.imp == widget.DangerImportance {
+			b.Importance = widget.HighImportance
+		}
+		if it.busy {
+			b.Disable()
+		}
+		btns[i] = b
+	}
+	e.btns.Objects = btns
+	e.btns.Refresh()
+}
+
+// gone greys a row whose finding went, in place: the same size, its
+// buttons disabled (the first reads "Fixed").
+func (e *entry) gone() {
+	if !e.live {
+		return
+	}
+	e.live, e.render = false, ""
+	e.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	e.text.Importance = widget.LowImportance
+	e.text.Refresh()
+	for i, o := range e.btns.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			if i == 0 {
+				b.SetText("Fixed")
+				if strings.HasPrefix(e.key, "notice\x00") {
+					b.SetText("Done")
+				}
+			}
+			b.Importance = widget.LowImportance
+			b.Disable()
+		}
+	}
+}
+
+// problemItem is a finding's row: its sentence and its one fix.
+func (v *checkView) problemItem(p devices.Problem, imp widget.Importance) item {
+	key := problemKey(p)
+	it := item{key: key, text: p.Sentence(), imp: imp, busy: v.fixing[key]}
+	if failed := v.fixErr[key]; failed != "" {
+		it.text = p.Message + " The fix failed: " + failed
+	}
+	if a, ok := v.fixAction(p); ok {
+		it.actions = []action{a}
+	}
+	return it
+}
+
+// fixAction is the one button a finding gets, if MediaDesk can help:
+// its fix (unmute, raise a volume, switch a headset's mode), looking for
+// the sound server again, or taking a step of the walk again.
+func (v *checkView) fixAction(p devices.Problem) (action, bool) {
+	switch {
+	case p.Fixable():
+		return action{fixLabel(p), func() { v.runFix(p) }}, true
+	case p.Code == devices.ProblemSoundServer && v.lookAgain != nil:
+		return action{"Look again", v.lookAgain}, true
+	}
+	steps := map[string]int{AnswerSelfNotHeard: stepMic, AnswerChimeNotHeard: stepSpeaker, AnswerNotYou: stepCamera}
+	if s, ok := steps[p.Code]; ok && v.walkTo != nil {
+		return action{"Check it again", func() { v.walkTo(s) }}, true
+	}
+	return action{}, false
+}
+
+// runFix has the Manager fix p off the UI goroutine; its row's button is
+// disabled meanwhile, and says why if it failed.
+func (v *checkView) runFix(p devices.Problem) {
+	key := problemKey(p)
+	v.fixing[key] = true
+	v.redraw()
+	go func() {
+		ctx, cancel := context.WithTimeout(v.cfg.Ctx, 10*time.Second)
+		defer cancel()
+		err := fixProblem(ctx, v.cfg, p)
+		v.cfg.Do(func() {
+			delete(v.fixing, key)
+			delete(v.fixErr, key)
+			if err != nil {
+				v.fixErr[key] = plainError(err)
+			}
+			v.redraw()
+		})
+	}()
 }
 
 func sameProblems(a, b []devices.Problem) bool {
@@ -173,6 +430,12 @@ func sameProblems(a, b []devices.Problem) bool {
 	return true
 }
 
+// setStep records the walk's step for the trace.
+func (v *checkView) setStep(step int) {
+	v.step = step
+	v.trace()
+}
+
 // trace tells Config.OnCheck the step and the findings.
 func (v *checkView) trace() {
 	if v.cfg.OnCheck == nil {
@@ -183,47 +446,6 @@ func (v *checkView) trace() {
 		codes[i] = p.Code
 	}
 	v.cfg.OnCheck(v.step, codes)
-}
-
-// row is one finding: its sentence and what to do, with a button when
-// MediaDesk can do it (unmute, raise a volume, switch a headset's mode).
-func (v *checkView) row(p devices.Problem) fyne.CanvasObject {
-	key := problemKey(p)
-	text := widget.NewLabel(p.Sentence())
-	if failed := v.fixErr[key]; failed != "" {
-		text.SetText(p.Message + " The fix failed: " + failed)
-	}
-	text.Wrapping = fyne.TextWrapWord
-	text.Importance = widget.DangerImportance
-	if !p.Fixable() {
-		return text
-	}
-	b := widget.NewButton(fixLabel(p), func() {
-		v.fixing[key] = true
-		v.drawn = false
-		v.redraw()
-		go func() {
-			ctx, cancel := context.WithTimeout(v.cfg.Ctx, 10*time.Second)
-			defer cancel()
-			err := fixProblem(ctx, v.cfg, p)
-			v.cfg.Do(func() {
-				// The rows may have been drawn again meanwhile: what the
-				// fix did is kept by key and the rows drawn once more.
-				delete(v.fixing, key)
-				delete(v.fixErr, key)
-				if err != nil {
-					v.fixErr[key] = plainError(err)
-				}
-				v.drawn = false
-				v.redraw()
-			})
-		}()
-	})
-	if v.fixing[key] {
-		b.Disable()
-	}
-	b.Importance = widget.HighImportance
-	return container.NewVBox(text, container.NewHBox(b))
 }
 
 // fixProblem has the Manager fix p; a fix that chose other devices (a
@@ -241,76 +463,4 @@ func fixProblem(ctx context.Context, cfg *Config, p devices.Problem) error {
 		}
 	}
 	return nil
-}
-
-// walk goes to a step of the check (stepOff ends it).
-func (v *checkView) walk(step int) {
-	if step > stepDone {
-		step = stepOff
-	}
-	v.step = step
-	if v.showStep != nil {
-		v.showStep(step)
-	}
-	if step == stepOff || step == stepDone {
-		v.verdict.Show()
-	} else {
-		v.verdict.Hide()
-	}
-	if step == stepOff {
-		v.guide.Hide()
-		v.back.Hide()
-		v.next.Hide()
-		v.start.Show()
-		v.start.SetText("Check step by step")
-	} else {
-		v.guide.SetText(v.instruction(step))
-		v.guide.Show()
-		v.start.Hide()
-		v.back.Show()
-		v.next.Show()
-		if step == stepMic {
-			v.back.Disable()
-		} else {
-			v.back.Enable()
-		}
-		switch step {
-		case stepCamera:
-			v.next.SetText("Finish")
-		case stepDone:
-			v.next.SetText("Done")
-		default:
-			v.next.SetText("Next")
-		}
-	}
-	if v.relayout != nil {
-		v.relayout()
-	}
-	v.trace()
-}
-
-// instruction is what a step asks of the person.
-func (v *checkView) instruction(step int) string {
-	has := func(k devices.Kind) bool { return v.present == nil || v.present(k) }
-	switch step {
-	case stepMic:
-		if !has(devices.AudioInput) {
-			return "Step 1 of 3 · Microphone: none is connected. Plug one in (or a headset) — nobody can hear you without one."
-		}
-		return "Step 1 of 3 · Microphone: say a few words; the bar below should move. Record and play back to hear how you sound."
-	case stepSpeaker:
-		if !has(devices.AudioOutput) {
-			return "Step 2 of 3 · Speaker: none is connected. Plug in headphones or a speaker to hear the others."
-		}
-		return "Step 2 of 3 · Speaker: press Test — you should hear a chime. Set the volume so it is comfortable."
-	case stepCamera:
-		if !has(devices.VideoInput) {
-			return "Step 3 of 3 · Camera: none is connected. Audio-only calls are fine."
-		}
-		return "Step 3 of 3 · Camera: is this you, lit from the front and in the frame?"
-	}
-	if len(v.findings()) == 0 {
-		return "All checked: you are ready for a call."
-	}
-	return "All checked. Fix what is listed above, then you are ready."
 }

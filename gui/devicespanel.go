@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -19,13 +20,15 @@ import (
 // preferences (a devices.Preference as JSON).
 func prefKey(k devices.Kind) string { return "device." + string(k) }
 
-// devicesPanel is the left side: one picker per kind, the microphone
-// meter, the speaker test and the camera's formats.
+// devicesPanel is the Devices page: the Check (the one place problems
+// are shown, each with its fix) beside the three device cards — one
+// picker each, the microphone's meter and Record and play back, the
+// speaker's volume and chime, the camera's preview — all in view at the
+// default size, with no line that comes and goes: notes that may appear
+// keep their line reserved, cut to one line.
 type devicesPanel struct {
 	cfg *Config
 
-	banner      *fyne.Container
-	bannerText  *widget.Label
 	pickers     map[devices.Kind]*devicePicker
 	meter       *levelBar
 	meterNote   *widget.Label
@@ -33,6 +36,8 @@ type devicesPanel struct {
 	testNote    *widget.Label
 	cameraInfo  *widget.Label
 	camera      *cameraView
+	camSlot     *fyne.Container // holds the preview unless the walk has it
+	checkSlot   *fyne.Container // holds the Check unless the walk has it
 	lists       devices.Lists
 	loaded      bool
 	content     fyne.CanvasObject
@@ -41,10 +46,14 @@ type devicesPanel struct {
 	meterOpen   bool
 	states      map[devices.Kind]*stateView
 	echo        *echoView
-	signalNote  *widget.Label
 	check       *checkView
-	cards       map[devices.Kind]*widget.Card
-	routing     map[devices.Kind]*routingView
+	walk        *walkPage
+	cards       map[devices.Kind]*fyne.Container
+	noticeFor   map[devices.Kind]string // the unplugged device each notice is about
+	// pageShown reports whether the Devices page is on screen (its tab
+	// selected, no walk): the meter and the preview draw only then.
+	pageShown func() bool
+	routing   map[devices.Kind]*routingView
 }
 
 // devicePicker is one kind's Select with the ids behind its options.
@@ -57,86 +66,112 @@ type devicePicker struct {
 }
 
 func newDevicesPanel(cfg *Config) *devicesPanel {
-	p := &devicesPanel{cfg: cfg, pickers: map[devices.Kind]*devicePicker{},
+	p := &devicesPanel{cfg: cfg, pickers: map[devices.Kind]*devicePicker{}, noticeFor: map[devices.Kind]string{},
 		states: map[devices.Kind]*stateView{devices.AudioInput: newStateView(cfg, devices.AudioInput), devices.AudioOutput: newStateView(cfg, devices.AudioOutput)}}
-	p.bannerText = widget.NewLabel("")
-	p.bannerText.Wrapping = fyne.TextWrapWord
-	p.bannerText.Importance = widget.DangerImportance
-	retry := widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), p.retry)
-	p.banner = container.NewBorder(nil, nil, widget.NewIcon(theme.NewErrorThemedResource(theme.WarningIcon())), retry, p.bannerText)
-	p.banner.Hide()
-
 	for _, k := range devices.Kinds {
-		dp := &devicePicker{kind: k, note: widget.NewLabel("")}
-		dp.note.Wrapping = fyne.TextWrapWord
+		dp := &devicePicker{kind: k, note: oneLine("")}
 		dp.note.Importance = widget.WarningImportance
-		dp.note.Hide()
 		dp.sel = widget.NewSelect(nil, func(string) { p.picked(dp) })
 		dp.sel.PlaceHolder = "No devices found"
 		p.pickers[k] = dp
 	}
 
 	p.meter = newLevelBar()
-	p.meterNote = widget.NewLabel("")
+	p.meterNote = oneLine("")
 	p.meterNote.Importance = widget.WarningImportance
-	p.meterNote.Wrapping = fyne.TextWrapWord
-	p.meterNote.Hide()
-	p.signalNote = widget.NewLabel("")
-	p.signalNote.Importance = widget.WarningImportance
-	p.signalNote.Wrapping = fyne.TextWrapWord
-	p.signalNote.Hide()
 	p.echo = newEchoView(cfg, func() string { return activeID(p.lists.AudioInputDevices) },
-		func() string { return activeID(p.lists.AudioOutputDevices) })
-	p.testButton = widget.NewButtonWithIcon("Test", theme.MediaPlayIcon(), p.test)
-	p.testNote = widget.NewLabel("")
-	p.testNote.Wrapping = fyne.TextWrapWord
-	p.testNote.Hide()
-	p.cameraInfo = widget.NewLabel("")
-	p.cameraInfo.Wrapping = fyne.TextWrapWord
+		func() string { return activeID(p.lists.AudioOutputDevices) }, true)
+	p.testButton = widget.NewButtonWithIcon("Play the chime", theme.MediaPlayIcon(), p.test)
+	p.testNote = oneLine("")
+	p.cameraInfo = oneLine("")
 	p.camera = newCameraView(cfg)
 	p.camera.onProblem = func(pr *devices.Problem) { p.check.setCamera(pr) }
 	p.check = newCheckView(cfg)
-	p.check.relayout = p.relayout
-	p.check.showStep = p.showStep
-	p.check.present = func(k devices.Kind) bool { return len(p.lists.Of(k)) > 0 }
+	p.check.lookAgain = p.retry
+	p.check.onChange = func() {
+		if p.walk != nil {
+			p.walk.refresh()
+		}
+	}
+	p.walk = newWalkPage(cfg, p)
+	for k, v := range p.states {
+		v.onError = func(err error) {
+			key := "volume\x00" + string(k)
+			p.check.setNotice(notice{key: key, text: "The volume could not be set: " + plainError(err),
+				actions: []action{{"OK", func() { p.check.removeNotice(key) }}}})
+		}
+	}
+	p.check.walkTo = p.walk.show
 
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
 	cam := p.pickers[devices.VideoInput]
-	p.echo.relayout = p.relayout
-	for _, v := range p.states {
-		v.relayout = p.relayout
+	p.camSlot = container.NewStack(p.camera.stage)
+	p.checkSlot = container.NewStack(p.check.content)
+	micBox := container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
+		container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote,
+		p.echo.content)
+	spkBox := container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
+		container.NewBorder(nil, nil, p.testButton, nil, p.testNote))
+	p.cards = map[devices.Kind]*fyne.Container{
+		devices.AudioInput:  section("Microphone", micBox),
+		devices.AudioOutput: section("Speaker", spkBox),
+		devices.VideoInput:  section("Camera", container.NewBorder(container.NewVBox(cam.sel, cam.note, p.cameraInfo), nil, nil, nil, p.camSlot)),
 	}
-	p.cards = map[devices.Kind]*widget.Card{
-		devices.AudioInput: widget.NewCard("Microphone", "", container.NewVBox(mic.sel, mic.note, p.states[devices.AudioInput].content,
-			container.NewBorder(nil, nil, widget.NewIcon(theme.MediaRecordIcon()), nil, p.meter), p.meterNote, p.signalNote,
-			p.echo.content)),
-		devices.AudioOutput: widget.NewCard("Speaker", "", container.NewVBox(spk.sel, spk.note, p.states[devices.AudioOutput].content,
-			container.NewBorder(nil, nil, nil, p.testButton, p.testNote))),
-		devices.VideoInput: widget.NewCard("Camera", "", container.NewVBox(cam.sel, cam.note, p.camera.content, p.cameraInfo)),
-	}
-	p.routing = attachRouting(cfg, p.cards) // routingview.go: "Use in all apps", "In use by …"
-	p.content = container.NewVScroll(container.NewVBox(
-		p.banner,
-		p.check.content,
-		p.cards[devices.AudioInput],
-		p.cards[devices.AudioOutput],
+	p.routing = attachRouting(cfg, map[devices.Kind]*fyne.Container{devices.AudioInput: micBox, devices.AudioOutput: spkBox}) // routingview.go: "Use in all apps", "In use by …"
+	// Three columns of equal width: the Check, the audio cards, the
+	// camera (its preview takes what height is left).
+	p.content = container.NewGridWithColumns(3,
+		p.checkSlot,
+		container.NewVBox(p.cards[devices.AudioInput], p.cards[devices.AudioOutput]),
 		p.cards[devices.VideoInput],
-	))
+	)
 	return p
+}
+
+// section is a titled part of a page: a heading over its content. (A
+// widget.Card draws a raised, rounded, shadowed panel; under a software
+// renderer every such pixel costs again on each repaint of the window.)
+func section(title string, content fyne.CanvasObject) *fyne.Container {
+	h := widget.NewLabel(title)
+	h.TextStyle.Bold = true
+	h.SizeName = theme.SizeNameSubHeadingText
+	return container.NewBorder(container.NewVBox(h, widget.NewSeparator()), nil, nil, nil, content)
+}
+
+// oneLine is a label that keeps one line, whatever it says (cut with an
+// ellipsis): its line is there when it is empty, so nothing below it moves
+// when it starts or stops saying something.
+func oneLine(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// cameraShown reports whether the preview is on screen: on the Devices
+// page, or on the walk's camera step.
+func (p *devicesPanel) cameraShown() bool {
+	if p.walk.step != stepOff {
+		return p.walk.step == stepCamera
+	}
+	return p.pageShown == nil || p.pageShown()
+}
+
+// showLevel draws a microphone reading on the meter in view, if any (a
+// hidden meter's redraw would still repaint the window).
+func (p *devicesPanel) showLevel(r devices.Reading) {
+	switch {
+	case p.walk.step == stepMic:
+		p.walk.micBar.SetLevel(r)
+	case p.walk.step == stepOff && (p.pageShown == nil || p.pageShown()):
+		p.meter.SetLevel(r)
+	}
 }
 
 // start restores the saved choices, draws the lists and listens for
 // changes.
 func (p *devicesPanel) start() {
-	for _, k := range devices.Kinds {
-		if s := p.cfg.Prefs.String(prefKey(k)); s != "" {
-			var pref devices.Preference
-			if json.Unmarshal([]byte(s), &pref) == nil {
-				_ = p.cfg.Devices.SetPreference(k, pref)
-			}
-		}
-	}
+	restoreChoices(p.cfg.Prefs, p.cfg.Devices)
 	p.cfg.Devices.AddListener("gui", devices.Listener{
 		OnMediaDeviceListUpdated: func(ev devices.Event) {
 			p.cfg.Do(func() { p.update(ev.Lists, ev.Added) })
@@ -151,8 +186,10 @@ func (p *devicesPanel) start() {
 			p.cfg.Do(p.showState)
 		},
 	})
-	p.update(p.cfg.Devices.Devices(), nil)
+	// The sound server's state first: without one, the empty lists are
+	// its doing, not missing devices.
 	p.showError(p.cfg.Devices.Err())
+	p.update(p.cfg.Devices.Devices(), nil)
 }
 
 // stop ends the listener, the meter and the camera preview.
@@ -163,23 +200,25 @@ func (p *devicesPanel) stop() {
 	p.camera.stop()
 }
 
+// showError shows what the device layer reports: a missing sound server
+// is a finding of the Check (with Look again); an unplugged device is
+// said by update, which knows its name; anything else is a notice.
 func (p *devicesPanel) showError(err error) {
 	if pr, ok := devices.SoundServerProblem(err); ok {
 		p.check.setServer(&pr)
-	} else {
-		p.check.setServer(nil)
-	}
-	if err == nil {
-		p.banner.Hide()
 		return
 	}
-	p.bannerText.SetText(plainError(err))
-	p.banner.Show()
+	p.check.setServer(nil)
+	var e *devices.Error
+	if err == nil || (errors.As(err, &e) && e.Code == devices.CodeDeviceVanished) {
+		return
+	}
+	p.check.setNotice(notice{key: "error", text: plainError(err),
+		actions: []action{{"Look again", p.retry}, {"OK", func() { p.check.removeNotice("error") }}}})
 }
 
 // retry re-scans devices off the UI goroutine.
 func (p *devicesPanel) retry() {
-	p.bannerText.SetText("Looking for devices…")
 	go func() {
 		ctx, cancel := context.WithTimeout(p.cfg.Ctx, 10*time.Second)
 		defer cancel()
@@ -189,21 +228,31 @@ func (p *devicesPanel) retry() {
 		}
 		lists := p.cfg.Devices.Devices()
 		p.cfg.Do(func() {
-			p.update(lists, nil)
+			p.check.removeNotice("error")
 			p.showError(err)
+			p.update(lists, nil)
 		})
 	}()
 }
 
 // update redraws the pickers from new lists, keeping each selection, and
-// announces newly connected devices.
+// announces newly connected devices and unplugged ones.
 func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	if p.loaded && p.cfg.Notify != nil {
 		for _, name := range connected(p.lists, lists, added) {
 			p.cfg.Notify(fyne.NewNotification(name+" connected", "It is ready to use in MediaDesk."))
 		}
 	}
+	prev, loaded := p.lists, p.loaded
 	p.lists, p.loaded = lists, true
+	for _, k := range devices.Kinds {
+		if loaded {
+			p.unplugged(k, prev.Of(k), lists.Of(k))
+		}
+		if activeID(prev.Of(k)) != activeID(lists.Of(k)) {
+			p.check.clearAnswers(k) // they were about the other device
+		}
+	}
 	p.check.setMissing(devices.MissingProblems(lists))
 	for _, k := range devices.Kinds {
 		dp := p.pickers[k]
@@ -218,12 +267,7 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 			dp.sel.SetSelectedIndex(dp.model.selected)
 		}
 		dp.updating = false
-		if dp.model.note != "" {
-			dp.note.SetText(dp.model.note)
-			dp.note.Show()
-		} else {
-			dp.note.Hide()
-		}
+		dp.note.SetText(dp.model.note)
 	}
 	p.testButton.Disable()
 	if activeID(lists.AudioOutputDevices) != "" {
@@ -233,19 +277,68 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	p.ensureMeter()
 	p.echo.follow(activeID(lists.AudioInputDevices))
 	p.showState()
+	p.backAgain()
+	p.walk.refresh()
 }
 
-// showState redraws the microphone's and speaker's OS state, problems and
-// hints (the Check counts the problems only).
+// unplugged says, in the Check, that the device in use of a kind went
+// away, naming it and what took over, with what helps: keep the one that
+// took over, or put it away. The notice goes by itself when the device
+// comes back.
+func (p *devicesPanel) unplugged(k devices.Kind, before, now []devices.Info) {
+	key := "unplugged\x00" + string(k)
+	was, ok := activeInfo(before)
+	if !ok || was.DeviceID == "" {
+		return
+	}
+	for _, d := range now {
+		if d.DeviceID == was.DeviceID {
+			return // still there (or back)
+		}
+	}
+	noun := map[devices.Kind]string{devices.AudioInput: "microphone", devices.AudioOutput: "speaker", devices.VideoInput: "camera"}[k]
+	dismiss := action{"OK", func() { p.check.removeNotice(key) }}
+	n := notice{key: key, actions: []action{dismiss}}
+	if in, ok := activeInfo(now); ok && in.DeviceID != "" {
+		n.text = fmt.Sprintf("%s was unplugged or switched off: MediaDesk uses %s until it is back. Plug it in again if you want it for the call.", was.Label, in.Label)
+		n.actions = []action{{"Keep " + in.Label, func() {
+			p.check.removeNotice(key)
+			if err := p.cfg.Devices.Set(k, in.DeviceID); err == nil {
+				if b, err := json.Marshal(p.cfg.Devices.Preference(k)); err == nil {
+					p.cfg.Prefs.SetString(prefKey(k), string(b))
+				}
+			}
+			p.update(p.cfg.Devices.Devices(), nil)
+		}}, dismiss}
+	} else {
+		n.text = fmt.Sprintf("%s was unplugged or switched off, and no other %s is connected: plug it in again, or connect another.", was.Label, noun)
+	}
+	p.noticeFor[k] = was.DeviceID
+	p.check.setNotice(n)
+}
+
+// backAgain takes away the unplug notice of a kind when its device is
+// listed again.
+func (p *devicesPanel) backAgain() {
+	for k, id := range p.noticeFor {
+		for _, d := range p.lists.Of(k) {
+			if d.DeviceID == id {
+				delete(p.noticeFor, k)
+				p.check.removeNotice("unplugged\x00" + string(k))
+			}
+		}
+	}
+}
+
+// showState reads the microphone's and speaker's OS state into their
+// cards, and their problems and hints into the Check (the one place they
+// are shown).
 func (p *devicesPanel) showState() {
 	problems, hints := p.cfg.Devices.Problems(), p.cfg.Devices.Hints()
 	p.check.setOS(problems)
-	changed := false
+	p.check.setHints(hints)
 	for _, v := range p.states {
-		changed = v.show(p.lists, problems, hints) || changed
-	}
-	if changed {
-		p.relayout()
+		v.show(p.lists)
 	}
 }
 
@@ -278,7 +371,6 @@ func (p *devicesPanel) picked(dp *devicePicker) {
 	}
 	if err := p.cfg.Devices.Set(dp.kind, dp.model.ids[i]); err != nil {
 		dp.note.SetText(plainError(err))
-		dp.note.Show()
 		return
 	}
 	if b, err := json.Marshal(p.cfg.Devices.Preference(dp.kind)); err == nil {
@@ -296,11 +388,12 @@ func (p *devicesPanel) ensureMeter() {
 	p.stopMeter()
 	if id == "" {
 		p.meter.SetIdle()
+		p.walk.micBar.SetIdle()
 		return
 	}
 	p.meterID, p.meterOpen = id, true
 	ctx, cancel := context.WithCancel(p.cfg.Ctx)
-	th := newThrottle(time.Second/maxMeterRate, p.cfg.Do, p.meter.SetLevel)
+	th := newThrottle(time.Second/maxMeterRate, p.cfg.Do, p.showLevel)
 	var once sync.Once
 	p.meterCancel = func() { once.Do(func() { cancel(); th.Stop() }) }
 	go func() {
@@ -329,8 +422,9 @@ func (p *devicesPanel) ensureMeter() {
 					return
 				}
 				th.Put(r)
-				// Signal warnings, shown when the set changes; the mute
-				// is read again, as the OS (or the banner's Unmute) changes it.
+				// Signal warnings, handed to the Check when the set
+				// changes; the mute is read again, as the OS (or the
+				// Check's Unmute) changes it.
 				if st, ok := p.cfg.Devices.State(devices.AudioInput, id); ok {
 					check.SetMuted(st.Muted)
 				}
@@ -339,17 +433,9 @@ func (p *devicesPanel) ensureMeter() {
 					said = text
 					found := append([]devices.Problem(nil), ps...) // Add reuses its slice
 					p.cfg.Do(func() {
-						if ctx.Err() != nil {
-							return
+						if ctx.Err() == nil {
+							p.check.setSignal(found)
 						}
-						p.check.setSignal(found)
-						p.signalNote.SetText(text)
-						if text == "" {
-							p.signalNote.Hide()
-						} else {
-							p.signalNote.Show()
-						}
-						p.relayout()
 					})
 				}
 			case <-ctx.Done():
@@ -357,23 +443,19 @@ func (p *devicesPanel) ensureMeter() {
 			}
 		}
 	}()
-	p.meterNote.Hide()
+	p.meterNote.SetText("")
 }
 
-// meterStopped shows why the meter ended; the next device change opens
-// it again.
+// meterStopped shows why the meter ended, on its reserved line; the next
+// device change opens it again.
 func (p *devicesPanel) meterStopped(err error) {
 	p.meterOpen = false
 	p.meter.SetIdle()
+	p.walk.micBar.SetIdle()
 	// What the stopped meter heard is no longer news.
 	p.check.setSignal(nil)
-	if p.signalNote.Visible() {
-		p.signalNote.Hide()
-		p.relayout()
-	}
 	if err != nil {
 		p.meterNote.SetText("The level meter stopped: " + plainError(err))
-		p.meterNote.Show()
 	}
 }
 
@@ -384,42 +466,17 @@ func (p *devicesPanel) stopMeter() {
 	}
 	p.meterOpen = false
 	p.check.setSignal(nil)
-	if p.signalNote.Visible() {
-		p.signalNote.Hide()
-		p.relayout()
-	}
 }
 
-// showStep shows the card of the Check's step, or all of them; the
-// camera is released while its card is hidden.
-func (p *devicesPanel) showStep(step int) {
-	only := map[int]devices.Kind{stepMic: devices.AudioInput, stepSpeaker: devices.AudioOutput, stepCamera: devices.VideoInput}
-	k, one := only[step]
-	for kind, c := range p.cards {
-		if !one || kind == k {
-			c.Show()
-		} else {
-			c.Hide()
-		}
-	}
-	p.camera.setInView(!one || k == devices.VideoInput)
-}
-
-// relayout lays the column out again after a row, banner or note appeared
-// or went: the cards' heights changed, and without it the next card covers
-// the end of this one until something else redraws it.
-func (p *devicesPanel) relayout() { p.content.Refresh() }
-
-// test plays the test tone on the active speaker.
+// test plays the chime on the active speaker.
 func (p *devicesPanel) test() {
 	id := activeID(p.lists.AudioOutputDevices)
 	if id == "" {
 		return
 	}
 	p.testButton.Disable()
-	p.testNote.SetText("Playing a chime…")
 	p.testNote.Importance = widget.MediumImportance
-	p.testNote.Show()
+	p.testNote.SetText("Playing a chime…")
 	go func() {
 		ctx, cancel := context.WithTimeout(p.cfg.Ctx, 10*time.Second)
 		defer cancel()
@@ -427,9 +484,8 @@ func (p *devicesPanel) test() {
 		p.cfg.Do(func() {
 			p.testButton.Enable()
 			if err != nil {
-				p.testNote.SetText(fmt.Sprintf("The tone could not play: %s", plainError(err)))
 				p.testNote.Importance = widget.DangerImportance
-				p.testNote.Refresh()
+				p.testNote.SetText(fmt.Sprintf("The chime could not play: %s", plainError(err)))
 				return
 			}
 			p.testNote.SetText("Heard it? Then this speaker works.")

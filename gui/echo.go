@@ -33,13 +33,25 @@ type echoView struct {
 	relayout func()
 	// micUsed is the microphone the status line speaks of.
 	micUsed string
+	// onDone, if set, hears that a check ended: played back in full or not.
+	onDone func(played bool)
 }
 
-func newEchoView(cfg *Config, mic, speaker func() string) *echoView {
+// echoIdle is the status line before a check: it also reserves the line,
+// so nothing below moves when the check starts talking.
+const echoIdle = "Hear how you sound: 5 s are recorded, played back, then discarded."
+
+// newEchoView builds the button and its status line; oneLine keeps the
+// status to one line (cut with an ellipsis) where a second line would
+// move what is below it.
+func newEchoView(cfg *Config, mic, speaker func() string, oneLine bool) *echoView {
 	v := &echoView{cfg: cfg, mic: mic, speaker: speaker}
-	v.status = widget.NewLabel("")
+	v.status = widget.NewLabel(echoIdle)
+	v.status.Importance = widget.LowImportance
 	v.status.Wrapping = fyne.TextWrapWord
-	v.status.Hide()
+	if oneLine {
+		v.status.Wrapping, v.status.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
+	}
 	v.button = widget.NewButtonWithIcon("Record and play back", theme.MediaRecordIcon(), v.toggle)
 	v.content = container.NewVBox(container.NewHBox(v.button), v.status)
 	return v
@@ -91,6 +103,9 @@ func (v *echoView) toggle() {
 				v.say("The check could not finish: "+plainError(err), widget.DangerImportance)
 			default:
 				v.say("That is how you sound. The recording is gone.", widget.SuccessImportance)
+			}
+			if v.onDone != nil {
+				v.onDone(!cancelled && err == nil)
 			}
 		})
 	}()

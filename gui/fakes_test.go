@@ -61,6 +61,7 @@ type fakeDevices struct {
 	err       error
 	refreshes int
 	tones     []string
+	sides     []devices.Channel // PlayTestTone's sides (walk_fakes_test.go)
 	meters    []*fakeMeter
 	openErr   error
 	st        fakeState // OS state: see state_test.go

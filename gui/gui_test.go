@@ -64,14 +64,13 @@ func TestPickersFollowHotPlugAndKeepTheSelection(t *testing.T) {
 	assert.Contains(t, h.ui.devices.pickers[spk].sel.Options, "USB Headset")
 	assert.Equal(t, "Yeti Stereo Microphone", p.sel.Selected, "the selection survives the update")
 	assert.Equal(t, []string{"USB Headset connected"}, h.notes, "one notification per physical device")
-	assert.True(t, p.note.Hidden)
+	assert.Empty(t, p.note.Text)
 
 	// Unplugging the chosen mic visibly falls back to the default.
 	l.AudioInputDevices = []devices.Info{l.AudioInputDevices[0], hsMic}
 	fd.plug(l)
 	h.q.drain()
 	assert.Equal(t, 0, p.sel.SelectedIndex())
-	assert.False(t, p.note.Hidden)
 	assert.Contains(t, p.note.Text, "Yeti Stereo Microphone is not connected")
 	assert.Len(t, h.notes, 1, "removals are not announced")
 
@@ -79,7 +78,7 @@ func TestPickersFollowHotPlugAndKeepTheSelection(t *testing.T) {
 	fd.plug(deskLists(), deskLists().AudioInputDevices[1])
 	h.q.drain()
 	assert.Equal(t, "Yeti Stereo Microphone", p.sel.Selected)
-	assert.True(t, p.note.Hidden)
+	assert.Empty(t, p.note.Text)
 	assert.Equal(t, "Yeti Stereo Microphone connected", h.notes[len(h.notes)-1])
 }
 
@@ -97,13 +96,16 @@ func TestPreferenceIsRestoredAtStart(t *testing.T) {
 	assert.Equal(t, "gone", fd.Preference(cam).DeviceID, "the preference is kept for when it comes back")
 }
 
-func TestSoundServerErrorIsShownWithRetry(t *testing.T) {
+// No sound server: said once, in the Check, with Look again (and Ctrl+R),
+// not as a second banner.
+func TestSoundServerErrorIsShownWithLookAgain(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{VideoInputDevices: deskLists().VideoInputDevices})
 	fd.err = &devices.Error{Code: devices.CodeSoundServerUnavailable, Message: "no sound server"}
 	h := startedHarness(t, fd)
 	d := h.ui.devices
-	assert.False(t, d.banner.Hidden)
-	assert.Equal(t, "No sound server is running — microphones and speakers can't be listed. Cameras still work.", d.bannerText.Text)
+	assert.Equal(t, []string{devices.ProblemSoundServer}, checkCodes(d.check))
+	require.Len(t, d.check.entries, 1, "said once")
+	assert.Equal(t, "Look again", rowButton(d.check, 0).Text)
 	assert.True(t, d.pickers[mic].sel.Disabled())
 	assert.Equal(t, "Integrated Camera  · default", d.pickers[cam].sel.Options[1])
 
@@ -113,12 +115,12 @@ func TestSoundServerErrorIsShownWithRetry(t *testing.T) {
 	fd.resolveLocked()
 	fd.mu.Unlock()
 	h.press(fyne.KeyR)
-	h.q.until(t, "the banner to go", func() bool { return d.banner.Hidden })
+	h.q.until(t, "the finding to go", func() bool { return len(d.check.shown) == 0 })
 	assert.Equal(t, 1, fd.refreshes)
 	assert.False(t, d.pickers[mic].sel.Disabled())
 }
 
-func TestThrottleCoalescesToThirtyAFrame(t *testing.T) {
+func TestThrottleCoalescesToTheMeterRate(t *testing.T) {
 	q := make(uiQueue, 10000)
 	var applied []int
 	th := newThrottle(time.Second/maxMeterRate, q.Do, func(v int) { applied = append(applied, v) })
@@ -160,7 +162,7 @@ func TestMeterFollowsTheSelectedMicAndReportsUnplug(t *testing.T) {
 	h.q.until(t, "the old meter closed", func() bool { m.mu.Lock(); defer m.mu.Unlock(); return m.closed })
 
 	fd.lastMeter().vanish()
-	h.q.until(t, "the meter note", func() bool { return !h.ui.devices.meterNote.Hidden })
+	h.q.until(t, "the meter note", func() bool { return h.ui.devices.meterNote.Text != "" })
 	assert.Contains(t, h.ui.devices.meterNote.Text, "unplugged")
 	assert.False(t, bar.active)
 }
@@ -190,6 +192,7 @@ func TestHistoryListAsksOnlyForVisibleRows(t *testing.T) {
 	hist := &countingHistory{total: 1_000_000}
 	h := newHarness(t, newFakeDevices(deskLists()), Config{History: hist})
 	h.start()
+	h.ui.tabs.SelectIndex(1) // the list draws (and reads) only when shown
 	hp := h.ui.history
 	h.q.until(t, "the count", func() bool { return hp.pager.total == 1_000_000 })
 	assert.Equal(t, "1,000,000 calls", hp.countLabel.Text)

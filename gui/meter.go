@@ -15,13 +15,17 @@ import (
 	"github.com/mediadesk/mediadesk/devices"
 )
 
-// maxMeterRate caps level updates sent to the UI: more than a display
-// shows is wasted work on the UI goroutine.
-const maxMeterRate = 30
+// maxMeterRate caps level updates sent to the UI. Each one repaints the
+// whole window (Fyne has no partial repaint), and under a software
+// renderer a repaint is most of the window's CPU: 10 a second keeps a
+// speaking microphone's meter readable at less than half the cost of the
+// 25 the meter reads (BENCHMARKS.md, "The window's CPU").
+const maxMeterRate = 10
 
 // throttle hands the newest value to apply at most once per interval, on
-// the UI goroutine (through do). Values that arrive in between replace
-// each other; the last one is always delivered.
+// the UI goroutine (through do), at the next frame boundary (untilFrame).
+// Values that arrive in between replace each other; the last one is
+// always delivered.
 type throttle[T any] struct {
 	interval time.Duration
 	do       func(func())
@@ -30,12 +34,21 @@ type throttle[T any] struct {
 	mu        sync.Mutex
 	latest    T
 	scheduled bool
-	last      time.Time
 	stopped   bool
 }
 
 func newThrottle[T any](interval time.Duration, do func(func()), apply func(T)) *throttle[T] {
 	return &throttle[T]{interval: interval, do: do, apply: apply}
+}
+
+// untilFrame is how long from now to the next multiple of interval on the
+// clock. Every live thing in the window (the meters, the camera preview)
+// hands its update to the UI on these shared boundaries, so updates that
+// fall due together are drawn in one repaint of the window instead of
+// one each: Fyne repaints the whole window for any change, and under a
+// software renderer that repaint is the cost (BENCHMARKS.md).
+func untilFrame(now time.Time, interval time.Duration) time.Duration {
+	return interval - time.Duration(now.UnixNano()%int64(interval))
 }
 
 // Put offers a value; safe from any goroutine.
@@ -47,12 +60,7 @@ func (t *throttle[T]) Put(v T) {
 		return
 	}
 	t.scheduled = true
-	wait := t.interval - time.Since(t.last)
-	if wait <= 0 {
-		t.post()
-		return
-	}
-	time.AfterFunc(wait, func() {
+	time.AfterFunc(untilFrame(time.Now(), t.interval), func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		t.post()
@@ -61,7 +69,6 @@ func (t *throttle[T]) Put(v T) {
 
 // post sends the latest value to the UI; t.mu is held.
 func (t *throttle[T]) post() {
-	t.last = time.Now()
 	if t.stopped {
 		t.scheduled = false
 		return

@@ -39,7 +39,7 @@ type routingView struct {
 // attachRouting adds the routing line to the microphone's and speaker's
 // cards and keeps it current (its own listener: list changes, a new pick,
 // and the apps' streams). Nothing is added when Devices cannot route.
-func attachRouting(cfg *Config, cards map[devices.Kind]*widget.Card) map[devices.Kind]*routingView {
+func attachRouting(cfg *Config, cards map[devices.Kind]*fyne.Container) map[devices.Kind]*routingView {
 	r, ok := cfg.Devices.(router)
 	if !ok {
 		return nil
@@ -48,10 +48,8 @@ func attachRouting(cfg *Config, cards map[devices.Kind]*widget.Card) map[devices
 	for _, k := range []devices.Kind{devices.AudioInput, devices.AudioOutput} {
 		v := newRoutingView(cfg, r, k)
 		views[k] = v
-		if c, ok := cards[k]; ok {
-			if box, ok := c.Content.(*fyne.Container); ok {
-				box.Add(v.content)
-			}
+		if box, ok := cards[k]; ok {
+			box.Add(v.content)
 		}
 	}
 	show := func(l devices.Lists) {

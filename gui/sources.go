@@ -22,6 +22,9 @@ type Devices interface {
 	RemoveListener(id string)
 	OpenMeter(ctx context.Context, deviceID string) (LevelSource, error)
 	PlayTone(ctx context.Context, deviceID string) error
+	// PlayTestTone plays the chime on both sides or one, with the level of
+	// what it plays (the walk's speaker step).
+	PlayTestTone(ctx context.Context, deviceID string, t devices.TestTone) error
 	// The OS state of microphones and speakers, and its problems.
 	State(k devices.Kind, id string) (devices.DeviceState, bool)
 	Problems() []devices.Problem

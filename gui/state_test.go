@@ -154,10 +154,10 @@ func (f *fakeDevices) announceState() {
 	}
 }
 
-// A microphone muted in the system shows as a banner with an Unmute
-// button in the Microphone card; the button fixes it and the banner goes;
-// the volume slider follows the OS.
-func TestMutedMicBannerAndFix(t *testing.T) {
+// A microphone muted in the system is said once, in the Check, with its
+// Unmute button (the card shows only "muted" by its slider); the button
+// fixes it; the volume slider follows the OS.
+func TestMutedMicInTheCheckAndFix(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{
 		AudioInputDevices:  []devices.Info{dev(devices.AudioInput, "mic", "USB Mic", "g1", true)},
 		AudioOutputDevices: []devices.Info{dev(devices.AudioOutput, "spk", "Speakers", "g2", true)},
@@ -166,22 +166,22 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 	fd.setState(devices.DeviceState{DeviceID: "spk", Kind: devices.AudioOutput, Volume: 0.5})
 	h := startedHarness(t, fd)
 	p := h.ui.devices
+	v := p.check
 	mic, spk := p.states[devices.AudioInput], p.states[devices.AudioOutput]
-	assert.False(t, mic.banner.Visible(), "no problem yet")
-	assert.True(t, spk.row.Visible())
+	assert.False(t, spk.slider.Disabled())
 	assert.Equal(t, 50.0, spk.slider.Value)
 
 	fd.setState(devices.DeviceState{DeviceID: "mic", Kind: devices.AudioInput, Muted: true, Volume: 1},
 		devices.Problem{Code: devices.ProblemMicMuted, Kind: devices.AudioInput, DeviceID: "mic",
 			Message: "Your microphone (USB Mic) is muted in the system settings: nobody will hear you.", Fix: "Unmute it"})
-	h.q.until(t, "the banner", func() bool { return mic.banner.Visible() })
-	assert.Contains(t, mic.problem.Text, "muted")
-	assert.Equal(t, "Unmute", mic.fix.Text)
+	h.q.until(t, "the muted mic listed", func() bool { return len(v.shown) == 1 })
+	require.Len(t, v.entries, 1, "once")
+	assert.Contains(t, rowText(v, 0), "muted")
+	assert.Equal(t, "Unmute", rowButton(v, 0).Text)
 	assert.Equal(t, "muted", mic.value.Text)
-	assert.False(t, spk.banner.Visible(), "the speaker is fine")
 
-	test.Tap(mic.fix)
-	h.q.until(t, "the fix applied", func() bool { return !mic.banner.Visible() })
+	test.Tap(rowButton(v, 0))
+	h.q.until(t, "the fix applied", func() bool { return len(v.shown) == 0 })
 	fixed := fd.fixes()
 	require.Len(t, fixed, 1)
 	assert.Equal(t, devices.ProblemMicMuted, fixed[0].Code)
@@ -204,10 +204,9 @@ func TestMutedMicBannerAndFix(t *testing.T) {
 }
 
 // A headset left in its headset mode with no call going: a plain hint in
-// the Speaker card with a plain "Switch to music mode" button, while the
-// Check still reads ready (a hint is nothing to fix before a call). A
-// problem of the same card wins the banner.
-func TestHeadsetHintInSpeakerCard(t *testing.T) {
+// the Check with a plain "Switch to music mode" button, while the verdict
+// still reads ready (a hint is nothing to fix before a call).
+func TestHeadsetHintInTheCheck(t *testing.T) {
 	fd := newFakeDevices(devices.Lists{
 		AudioInputDevices:  []devices.Info{dev(devices.AudioInput, "bt-mic", "WH-1000XM4", "g1", true)},
 		AudioOutputDevices: []devices.Info{dev(devices.AudioOutput, "bt-spk", "WH-1000XM4", "g1", true)},
@@ -215,37 +214,24 @@ func TestHeadsetHintInSpeakerCard(t *testing.T) {
 	})
 	fd.setState(devices.DeviceState{DeviceID: "bt-spk", Kind: devices.AudioOutput, Volume: 0.7, Card: "bluez_card.AA"})
 	h := startedHarness(t, fd)
-	p := h.ui.devices
-	spk := p.states[devices.AudioOutput]
+	v := h.ui.devices.check
 	hint := devices.Problem{Code: devices.HintHeadsetModeNoCall, Kind: devices.AudioOutput, DeviceID: "bt-spk",
 		Message: "Your headset (WH-1000XM4) is in its headset mode (Headset Head Unit) with no call going: everything plays at phone-call quality.",
 		Fix:     "Switch to music mode (A2DP) until your next call", Card: "bluez_card.AA", Profile: "a2dp-sink"}
 	fd.setHints(hint)
-	h.q.until(t, "the hint", func() bool { return spk.banner.Visible() })
-	assert.Contains(t, spk.problem.Text, "no call going")
-	assert.Equal(t, widget.MediumImportance, spk.problem.Importance, "a hint is not shown as a danger")
-	assert.Equal(t, "Switch to music mode", spk.fix.Text)
-	assert.Equal(t, widget.MediumImportance, spk.fix.Importance)
-	assert.Equal(t, "Ready for a call.", p.check.title.Text, "a hint is nothing to fix before a call")
+	h.q.until(t, "the hint", func() bool { return len(v.entries) == 1 })
+	assert.Contains(t, rowText(v, 0), "no call going")
+	assert.Equal(t, widget.MediumImportance, v.entries[0].text.Importance, "a hint is not shown as a danger")
+	b := rowButton(v, 0)
+	assert.Equal(t, "Switch to music mode", b.Text)
+	assert.Equal(t, widget.MediumImportance, b.Importance)
+	assert.Equal(t, "Ready for a call.", v.title.Text, "a hint is nothing to fix before a call")
 
-	// A problem takes the banner, as a danger.
-	fd.setState(devices.DeviceState{DeviceID: "bt-spk", Kind: devices.AudioOutput, Muted: true, Volume: 0.7, Card: "bluez_card.AA"},
-		devices.Problem{Code: devices.ProblemSpeakerMuted, Kind: devices.AudioOutput, DeviceID: "bt-spk",
-			Message: "Your speaker (WH-1000XM4) is muted in the system settings: you will hear nobody.", Fix: "Unmute it"})
-	h.q.until(t, "the problem", func() bool { return spk.fix.Text == "Unmute" })
-	assert.Equal(t, widget.DangerImportance, spk.problem.Importance)
-	assert.Equal(t, widget.HighImportance, spk.fix.Importance)
-	test.Tap(spk.fix) // the fake's fix clears the problem and the hint
-	h.q.until(t, "the problem fixed", func() bool { return !spk.banner.Visible() })
-
-	// The hint's button switches the card (the fix the Manager carries out).
-	fd.setHints(hint)
-	h.q.until(t, "the hint again, its button ready", func() bool { return spk.fix.Text == "Switch to music mode" && !spk.fix.Disabled() })
-	test.Tap(spk.fix)
-	h.q.until(t, "the hint applied", func() bool { return !spk.banner.Visible() })
+	test.Tap(b)
+	h.q.until(t, "the hint applied", func() bool { return len(v.entries) == 0 })
 	fixed := fd.fixes()
-	require.Len(t, fixed, 2)
-	assert.Equal(t, hint, fixed[1])
+	require.Len(t, fixed, 1)
+	assert.Equal(t, hint, fixed[0])
 }
 
 // Record and play back: records from the chosen microphone, plays on the
@@ -296,21 +282,23 @@ func TestRecordAndPlayBackButton(t *testing.T) {
 	h.q.until(t, "the line cleared", func() bool { return !e.status.Visible() })
 }
 
-// A microphone that sends digital silence while not muted is said under
-// its meter, and the note goes when sound comes back.
-func TestSignalWarningUnderTheMeter(t *testing.T) {
+// A microphone that sends digital silence while not muted is said in the
+// Check only (not a second time under the meter), and goes when sound
+// comes back.
+func TestSignalWarningInTheCheckOnly(t *testing.T) {
 	fd := newFakeDevices(deskLists())
 	h := startedHarness(t, fd)
+	v := h.ui.devices.check
 	h.q.until(t, "a meter", func() bool { return fd.lastMeter() != nil })
 	m := fd.lastMeter()
-	note := h.ui.devices.signalNote
 	at := time.Unix(1000, 0)
 	for i := 0; i < 100; i++ { // 4 s of digital silence
 		at = at.Add(40 * time.Millisecond)
 		m.ch <- devices.Reading{At: at, RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS}
 	}
-	h.q.until(t, "the no-signal note", func() bool { return !note.Hidden })
-	assert.Contains(t, note.Text, "digital silence")
+	h.q.until(t, "no signal listed", func() bool { return len(v.shown) == 1 })
+	assert.Contains(t, rowText(v, 0), "digital silence")
+	assert.Empty(t, h.ui.devices.meterNote.Text, "not said twice")
 	for i := range 100 { // it goes after 3 s of speech (the verdict's hysteresis)
 		at = at.Add(40 * time.Millisecond)
 		r := devices.Reading{At: at, RMSDBFS: -20, PeakDBFS: -8} // a syllable
@@ -319,5 +307,5 @@ func TestSignalWarningUnderTheMeter(t *testing.T) {
 		}
 		m.ch <- r
 	}
-	h.q.until(t, "the note gone", func() bool { return note.Hidden })
+	h.q.until(t, "the finding gone", func() bool { return len(v.shown) == 0 })
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
@@ -48,11 +49,17 @@ type Config struct {
 }
 
 // UI is the whole window content.
+//
+// It is two tabs, Devices (the Check, the three device cards and the
+// camera preview, all in view at the default size) and Call history, and
+// the walk ("Check step by step", Ctrl+K), a page that takes the whole
+// window until it ends.
 type UI struct {
 	cfg     *Config
 	devices *devicesPanel
 	history *historyPanel
-	split   *container.Split
+	tabs    *container.AppTabs
+	root    *fyne.Container
 }
 
 // New builds the window's content; call Start once it is shown.
@@ -79,13 +86,26 @@ func New(cfg Config) *UI {
 		f := devices.HistoryProblem("", err)
 		u.devices.check.setHistory(&f)
 	}
-	u.split = container.NewHSplit(u.devices.content, u.history.content)
-	u.split.Offset = 0.36
+	devicesTab := container.NewTabItemWithIcon("Devices", theme.SettingsIcon(), u.devices.content)
+	u.tabs = container.NewAppTabs(devicesTab, container.NewTabItemWithIcon("Call history", theme.HistoryIcon(), u.history.content))
+	u.devices.pageShown = func() bool { return u.tabs.Selected() == devicesTab }
+	u.tabs.OnSelected = func(*container.TabItem) { u.devices.camera.setInView(u.devices.cameraShown()) }
+	w := u.devices.walk
+	w.onStep = func(step int) {
+		if step == stepOff {
+			w.content.Hide()
+			u.tabs.Show()
+		} else {
+			u.tabs.Hide()
+		}
+		u.devices.check.setStep(step)
+	}
+	u.root = container.NewStack(u.tabs, w.content)
 	return u
 }
 
 // Content is what goes into the window.
-func (u *UI) Content() fyne.CanvasObject { return u.split }
+func (u *UI) Content() fyne.CanvasObject { return u.root }
 
 // Start loads devices and history and installs the keyboard shortcuts.
 func (u *UI) Start() {
@@ -106,15 +126,25 @@ type shortcut struct {
 // check. Arrows and Enter are the list's.
 func (u *UI) shortcuts() []shortcut {
 	return []shortcut{
-		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.history.focusSearch() }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
+			if u.devices.walk.step != stepOff {
+				return // the page has no history
+			}
+			u.tabs.SelectIndex(1)
+			u.history.focusSearch()
+		}},
 		{&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.devices.retry() }},
-		{&desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.devices.check.walk(stepMic) }},
+		{&desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { u.StartCheck() }},
 	}
 }
 
 // StartCheck opens the step-by-step check, as Ctrl+K does (the tray's
 // "Check now…"). Call on the UI goroutine.
-func (u *UI) StartCheck() { u.devices.check.walk(stepMic) }
+func (u *UI) StartCheck() {
+	if u.devices.walk.step == stepOff {
+		u.devices.walk.show(stepMic)
+	}
+}
 
 // SetVisible tells the window whether it is in front: the camera preview
 // runs only then, so the camera's light goes off when MediaDesk is

@@ -93,7 +93,8 @@ colours=$(identify -format %k "$shot")
 memory="$colours colours"
 # SMOKE_CHECK=1: the Check, live. The system mutes the microphone while
 # the window is open: the Check must list MIC_MUTED without a click. Then
-# Ctrl+K walks the check: its first step shows the Microphone card alone.
+# Ctrl+K opens the walk, a page that takes the whole window: its first
+# step (the microphone) is screenshot as gui-check.png.
 if [ -n "${SMOKE_CHECK:-}" ]; then
 	waitlog() {
 		for _ in $(seq 1 200); do grep -q "$1" "$SMOKE_WORK/app.log" && return 0; sleep 0.05; done

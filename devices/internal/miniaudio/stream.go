@@ -60,6 +60,9 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 	// same sound-to-reading latency). See BENCHMARKS.md.
 	cfg.PeriodSizeInMilliseconds = 40
 	sub := malgo.SubConfig{Format: malgo.FormatF32, Channels: 1}
+	if cb.Channels > 1 {
+		sub.Channels = cb.Channels // interleaved; miniaudio maps them onto the device's
+	}
 	if id != "" {
 		native, ok := b.native[key(input, id)]
 		if !ok {
@@ -176,6 +179,9 @@ type Callbacks struct {
 	// (md_meter_attach) so no Go code runs per period; Data is only called
 	// if that could not be done.
 	Levels *Levels
+	// Channels, when above 1, opens the stream with that many interleaved
+	// channels (a left/right test); otherwise it is mono.
+	Channels uint32
 }
 
 // Stream is one open miniaudio device. Close is safe to call twice and from

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# gui-page-shots.sh BINARY OUTDIR: screenshots of the window's layout for a
+# person to look at (run inside with-pulse.sh or with-pipewire.sh), under
+# Xvfb with a fresh configuration, the test-pattern camera and a microphone:
+#   first-launch.png         the default window at first launch
+#   problem-before.png       the speaker muted: its Unmute under the cursor
+#   problem-after.png        the microphone muted meanwhile: a second row
+#                            appears below, the cursor's button has not moved
+#   walk-1.png … walk-4.png  Check step by step (Ctrl+K): the three steps
+#                            and the verdict
+# It fails if the app dies or logs a crash; what the pictures show is for
+# the eye (the gui tests check the positions).
+set -euo pipefail
+bin=$(realpath "$1")
+out=$(realpath -m "$2")
+mkdir -p "$out"
+: "${PULSE_SERVER:?run gui-page-shots.sh inside scripts/with-pulse.sh or scripts/with-pipewire.sh}"
+work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-shots.XXXXXX")
+mods=()
+cleanup() {
+	for m in "${mods[@]}"; do pactl unload-module "$m" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+mods+=("$(pactl load-module module-null-sink sink_name=shots_spk "sink_properties='device.description=\"Desk Speakers\"'")")
+mods+=("$(pactl load-module module-remap-source source_name=shots_mic master=shots_spk.monitor "source_properties='device.description=\"Desk Microphone\"'")")
+pactl set-default-sink shots_spk
+pactl set-default-source shots_mic
+mkdir -m 700 "$work/run"
+export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
+	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log"
+"$bin" calls sample --count 200 >/dev/null
+xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+set -euo pipefail
+for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
+MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
+pid=$!
+trap "kill -9 $pid 2>/dev/null || true" EXIT
+fail() { echo "gui-page-shots: $1; the log:" >&2; cat "$SHOTS_LOG" >&2; exit 1; }
+waitlog() {
+	for _ in $(seq 1 400); do grep -q "$1" "$SHOTS_LOG" && return 0; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
+	fail "no \"$1\" in the log within 20 s"
+}
+waitlog "history shown after"
+waitlog "check: step -1: "
+sleep 3 # the preview and the meter running
+shot() { import -window root "$SHOTS_OUT/$1.png"; }
+shot first-launch
+wid=$(xdotool search --name "^MediaDesk\$" | head -1)
+# The speaker muted: one row; the cursor onto its Unmute button (the
+# first row, below the verdict line: 60 px in, 235 px down).
+pactl set-sink-mute shots_spk 1
+waitlog "check: step -1: .*SPEAKER_MUTED"
+sleep 1
+xdotool mousemove --window "$wid" 60 235
+sleep 1
+shot problem-before
+# A second problem while the cursor is there.
+pactl set-source-mute shots_mic 1
+waitlog "check: step -1: .*MIC_MUTED"
+sleep 1
+shot problem-after
+pactl set-source-mute shots_mic 0
+pactl set-sink-mute shots_spk 0
+sleep 1
+xdotool mousemove --window "$wid" 600 400 key --window "$wid" ctrl+k
+waitlog "check: step 0: "
+sleep 2
+shot walk-1
+for n in 2 3 4; do
+	xdotool key --window "$wid" ctrl+k # no-op while the walk goes
+	# Next, at the bottom right of the 1180x760 window.
+	xdotool mousemove --window "$wid" 1130 733 click 1
+	waitlog "check: step $((n - 1)): "
+	sleep 2
+	shot walk-$n
+done
+kill $pid
+for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+trap - EXIT
+if grep -q -i "panic\|fatal error\|DATA RACE" "$SHOTS_LOG"; then fail "the log shows a crash"; fi
+echo "gui-page-shots: $(ls "$SHOTS_OUT" | tr "\n" " ")in $SHOTS_OUT"
+'
