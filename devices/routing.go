@@ -154,14 +154,20 @@ func (m *Manager) refreshStreams(ctx context.Context) {
 	_, _ = m.readStreams(ctx)
 }
 
+// listedStreams are the programs' streams, playbacks first, each kind in
+// the order the server made them (its index).
 func listedStreams(raw []rawStream) []Stream {
-	out := []Stream{}
-	for _, s := range raw {
-		if s.app() {
-			out = append(out, s.Stream)
+	apps := slices.DeleteFunc(slices.Clone(raw), func(s rawStream) bool { return !s.app() })
+	slices.SortStableFunc(apps, func(a, b rawStream) int {
+		if c := strings.Compare(string(b.Kind), string(a.Kind)); c != 0 {
+			return c
 		}
+		return int(int64(a.index) - int64(b.index))
+	})
+	out := make([]Stream, 0, len(apps))
+	for _, s := range apps {
+		out = append(out, s.Stream)
 	}
-	slices.SortStableFunc(out, func(a, b Stream) int { return strings.Compare(string(b.Kind), string(a.Kind)) })
 	return out
 }
 
@@ -281,7 +287,11 @@ func (m *Manager) moveAll(ctx context.Context, r routingBackend, k Kind, id stri
 		if d, ok := was[s.ID]; ok && d != id && s.DeviceID == id {
 			rep.Moved = append(rep.Moved, s.Stream)
 		}
-		if s.DeviceID != id {
+		switch {
+		case s.DeviceID == id:
+		case !s.Movable: // pinned, known before asking
+			rep.Stayed = append(rep.Stayed, StayedStream{Stream: s.Stream, Reason: streamRefused(s.Stream, id, nil)})
+		default:
 			todo = append(todo, s)
 		}
 	}

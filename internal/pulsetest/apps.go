@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	pulseclient "github.com/jfreymuth/pulse"
 	"github.com/jfreymuth/pulse/proto"
@@ -206,25 +207,38 @@ func (s *Server) DeviceOf(t testing.TB, name string) string {
 
 // MoveApp moves every stream of application name onto device with pactl,
 // as a person does in pavucontrol: the server remembers it as the
-// stream's own choice, so it no longer follows the default.
+// stream's own choice, so it no longer follows the default. A stream
+// PipeWire is still linking when the move comes can be linked to the
+// default after it, so the move is made again each second until pactl
+// lists it there.
 func (s *Server) MoveApp(t testing.TB, name, device string) {
 	t.Helper()
-	for _, st := range s.StreamsNow(t) {
-		if st.App != name {
-			continue
-		}
-		what := "move-sink-input"
-		if st.Record {
-			what = "move-source-output"
-		}
-		s.Pactl(what, strconv.Itoa(st.Index), device)
-	}
-	WaitFor(t, readyWithin, name+" on "+device, func() bool {
+	move := func() bool {
+		there := true
 		for _, st := range s.StreamsNow(t) {
-			if st.App == name && st.Device != device {
-				return false
+			if st.App != name || st.Device == device {
+				continue
 			}
+			there = false
+			what := "move-sink-input"
+			if st.Record {
+				what = "move-source-output"
+			}
+			s.pactl(what, strconv.Itoa(st.Index), device) // one that just ended fails: it is gone
 		}
-		return true
+		return there
+	}
+	last := time.Time{}
+	WaitFor(t, readyWithin, name+" on "+device, func() bool {
+		if time.Since(last) < time.Second {
+			for _, st := range s.StreamsNow(t) {
+				if st.App == name && st.Device != device {
+					return false
+				}
+			}
+			return true
+		}
+		last = time.Now()
+		return move()
 	})
 }
