@@ -33,8 +33,8 @@ func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 		}
 		dir, id, _ := strings.Cut(k, "\x00")
 		sessions, err := mmdevice.Sessions(id)
-		if errors.Is(err, mmdevice.ErrNotImplemented) {
-			return nil, nativeErr(err, mmdevice.ErrNotFound, mmdevice.ErrNotImplemented)
+		if errors.Is(err, mmdevice.ErrSessionsNotImplemented) {
+			return nil, nativeErr(err, mmdevice.ErrNotFound, mmdevice.ErrSessionsNotImplemented)
 		}
 		if err != nil {
 			continue // the endpoint went: the next listing says so

@@ -37,6 +37,10 @@ func SetDefault(id string) error {
 	}
 }
 
+// ErrSessionsNotImplemented: the system's IAudioSessionManager2 cannot
+// enumerate sessions (E_NOTIMPL; Wine 8's).
+var ErrSessionsNotImplemented = errors.New("session enumeration is not implemented by this system")
+
 // Session is one audio session (a program's use) of an endpoint.
 type Session struct {
 	PID    int
@@ -52,8 +56,20 @@ type Session struct {
 func Sessions(id string) ([]Session, error) {
 	var raw [C.MD_MAX_SESSIONS]C.md_session
 	var n C.int
-	if err := endpointCall(id, func(p *C.uint16_t) C.long { return C.md_sessions(p, &raw[0], &n) }); err != nil {
-		return nil, err // E_NOTIMPL (ErrNotImplemented) where the system lacks it
+	w, err := windows.UTF16FromString(id)
+	if err != nil {
+		return nil, err
+	}
+	runtime.LockOSThread() // COM is per thread
+	hr := uint32(C.md_sessions((*C.uint16_t)(&w[0]), &raw[0], &n))
+	runtime.UnlockOSThread()
+	switch {
+	case hr == 0x80004001: // E_NOTIMPL: Wine 8's GetSessionEnumerator
+		return nil, fmt.Errorf("IAudioSessionManager2 on %s: %w", id, ErrSessionsNotImplemented)
+	case hr == 0x80070490:
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, id)
+	case hr&0x80000000 != 0:
+		return nil, fmt.Errorf("IAudioSessionManager2 on %s: HRESULT 0x%08X", id, hr)
 	}
 	var out []Session
 	for i := 0; i < int(n); i++ {
