@@ -256,8 +256,21 @@ func (m *Manager) SetSystemDefault(ctx context.Context, k Kind, id string, move 
 	case !noStreams:
 		moveErr = m.moveAll(ctx, r, k, id, before, move, &rep)
 	}
-	// Read back at once, so the caller's next Devices shows the default.
-	refreshErr := m.refresh(ctx, dirtyAudio|dirtyStreams)
+	// Read back, so the caller's next Devices shows the default: PipeWire
+	// answers before WirePlumber has made it the default, so it is read
+	// again (every 20 ms, up to a second) until the server says so.
+	var refreshErr error
+	for deadline := time.Now().Add(time.Second); ; {
+		refreshErr = m.refresh(ctx, dirtyAudio|dirtyStreams)
+		if refreshErr != nil || m.isDefault(k, id) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return rep, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	if moveErr != nil {
 		return rep, moveErr
 	}
@@ -265,6 +278,18 @@ func (m *Manager) SetSystemDefault(ctx context.Context, k Kind, id string, move 
 		return rep, refreshErr
 	}
 	return rep, nil
+}
+
+// isDefault reports whether the lists have id as kind k's OS default.
+func (m *Manager) isDefault(k Kind, id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range m.lists.Of(k) {
+		if d.DeviceID == id {
+			return d.Default
+		}
+	}
+	return false
 }
 
 // moveAll reads the streams after the default changed: those of kind k
