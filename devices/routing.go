@@ -154,14 +154,20 @@ func (m *Manager) refreshStreams(ctx context.Context) {
 	_, _ = m.readStreams(ctx)
 }
 
+// listedStreams are the programs' streams, playbacks first, each kind in
+// the order the server made them (its index).
 func listedStreams(raw []rawStream) []Stream {
-	out := []Stream{}
-	for _, s := range raw {
-		if s.app() {
-			out = append(out, s.Stream)
+	apps := slices.DeleteFunc(slices.Clone(raw), func(s rawStream) bool { return !s.app() })
+	slices.SortStableFunc(apps, func(a, b rawStream) int {
+		if c := strings.Compare(string(b.Kind), string(a.Kind)); c != 0 {
+			return c
 		}
+		return int(int64(a.index) - int64(b.index))
+	})
+	out := make([]Stream, 0, len(apps))
+	for _, s := range apps {
+		out = append(out, s.Stream)
 	}
-	slices.SortStableFunc(out, func(a, b Stream) int { return strings.Compare(string(b.Kind), string(a.Kind)) })
 	return out
 }
 
@@ -250,8 +256,21 @@ func (m *Manager) SetSystemDefault(ctx context.Context, k Kind, id string, move 
 	case !noStreams:
 		moveErr = m.moveAll(ctx, r, k, id, before, move, &rep)
 	}
-	// Read back at once, so the caller's next Devices shows the default.
-	refreshErr := m.refresh(ctx, dirtyAudio|dirtyStreams)
+	// Read back, so the caller's next Devices shows the default: PipeWire
+	// answers before WirePlumber has made it the default, so it is read
+	// again (every 20 ms, up to a second) until the server says so.
+	var refreshErr error
+	for deadline := time.Now().Add(time.Second); ; {
+		refreshErr = m.refresh(ctx, dirtyAudio|dirtyStreams)
+		if refreshErr != nil || m.isDefault(k, id) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return rep, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	if moveErr != nil {
 		return rep, moveErr
 	}
@@ -259,6 +278,18 @@ func (m *Manager) SetSystemDefault(ctx context.Context, k Kind, id string, move 
 		return rep, refreshErr
 	}
 	return rep, nil
+}
+
+// isDefault reports whether the lists have id as kind k's OS default.
+func (m *Manager) isDefault(k Kind, id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range m.lists.Of(k) {
+		if d.DeviceID == id {
+			return d.Default
+		}
+	}
+	return false
 }
 
 // moveAll reads the streams after the default changed: those of kind k
@@ -281,7 +312,11 @@ func (m *Manager) moveAll(ctx context.Context, r routingBackend, k Kind, id stri
 		if d, ok := was[s.ID]; ok && d != id && s.DeviceID == id {
 			rep.Moved = append(rep.Moved, s.Stream)
 		}
-		if s.DeviceID != id {
+		switch {
+		case s.DeviceID == id:
+		case !s.Movable: // pinned, known before asking
+			rep.Stayed = append(rep.Stayed, StayedStream{Stream: s.Stream, Reason: streamRefused(s.Stream, id, nil)})
+		default:
 			todo = append(todo, s)
 		}
 	}

@@ -4,15 +4,16 @@ package pulsetest
 
 import (
 	"encoding/json"
-	"io"
+	"maps"
+	"net"
 	"os"
 	"os/exec"
 	"strconv"
-	"sync/atomic"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
-	pulseclient "github.com/jfreymuth/pulse"
 	"github.com/jfreymuth/pulse/proto"
 )
 
@@ -78,48 +79,52 @@ func (a *App) Stop() {
 }
 
 // PinnedApp is a Pulse client of the test's own (there is no pacat flag
-// for it) playing silence, or recording, in a stream created with the
-// don't-move flag, as application name with process binary "pinned-app".
-// It stops at cleanup.
+// for it) with one stream created with the don't-move flag: a playback
+// (record false) that is started and never fed, so it stays listed,
+// running and silent, or a recording, as application name with process
+// binary "pinned-app". It speaks the protocol directly (jfreymuth/pulse's
+// proto): the library's stream types keep their state unsynchronised
+// between Close and their own goroutine. Closing its connection at
+// cleanup ends the stream.
 func (s *Server) PinnedApp(t testing.TB, name string, record bool) {
 	t.Helper()
-	c, err := pulseclient.NewClient(pulseclient.ClientApplicationName(name), pulseclient.ClientServerString(s.Address()))
+	conn, err := net.Dial("unix", strings.TrimPrefix(s.Address(), "unix:"))
 	if err != nil {
-		t.Fatalf("%s: a Pulse client: %v", s, err)
+		t.Fatalf("%s: dialling for a pinned app: %v", s, err)
 	}
-	props := func(p proto.PropList) {
-		p["application.name"] = proto.PropListString(name)
-		p["application.process.binary"] = proto.PropListString("pinned-app")
-		p["application.process.id"] = proto.PropListString(strconv.Itoa(os.Getpid()))
+	t.Cleanup(func() { conn.Close() })
+	c := &proto.Client{Callback: func(any) {}}
+	c.Open(conn)
+	c.SetTimeout(readyWithin)
+	var auth proto.AuthReply
+	if err := c.Request(&proto.Auth{Version: c.Version(), Cookie: make([]byte, 256)}, &auth); err != nil {
+		t.Fatalf("%s: auth: %v", s, err)
 	}
-	var stop func()
+	c.SetVersion(auth.Version)
+	props := proto.PropList{
+		"application.name":           proto.PropListString(name),
+		"application.process.binary": proto.PropListString("pinned-app"),
+		"application.process.id":     proto.PropListString(strconv.Itoa(os.Getpid())),
+	}
+	if err := c.Request(&proto.SetClientName{Props: props}, &proto.SetClientNameReply{}); err != nil {
+		t.Fatalf("%s: client name: %v", s, err)
+	}
+	spec := proto.SampleSpec{Format: proto.FormatFloat32LE, Channels: 1, Rate: 48000}
+	vol := proto.ChannelVolumes{uint32(proto.VolumeNorm)}
 	if record {
-		r, err := c.NewRecord(pulseclient.Float32Writer(func(p []float32) (int, error) { return len(p), nil }),
-			pulseclient.RecordRawOption(func(r *proto.CreateRecordStream) { r.NoMove = true; props(r.Properties) }))
-		if err != nil {
-			c.Close()
-			t.Fatalf("%s: a pinned recording: %v", s, err)
-		}
-		r.Start()
-		stop = r.Close
+		err = c.Request(&proto.CreateRecordStream{SampleSpec: spec, ChannelMap: proto.ChannelMap{proto.ChannelMono},
+			SourceIndex: proto.Undefined, BufferMaxLength: proto.Undefined, BufferFragSize: proto.Undefined,
+			DirectOnInputIndex: proto.Undefined, NoMove: true, AdjustLatency: true, Properties: maps.Clone(props),
+			ChannelVolumes: vol}, &proto.CreateRecordStreamReply{})
 	} else {
-		var quit atomic.Bool
-		p, err := c.NewPlayback(pulseclient.Float32Reader(func(buf []float32) (int, error) {
-			if quit.Load() {
-				return 0, io.EOF
-			}
-			clear(buf)
-			return len(buf), nil
-		}), pulseclient.PlaybackRawOption(func(r *proto.CreatePlaybackStream) { r.NoMove = true; props(r.Properties) }),
-			pulseclient.PlaybackLatency(0.05))
-		if err != nil {
-			c.Close()
-			t.Fatalf("%s: a pinned playback: %v", s, err)
-		}
-		p.Start()
-		stop = func() { quit.Store(true); p.Close() }
+		err = c.Request(&proto.CreatePlaybackStream{SampleSpec: spec, ChannelMap: proto.ChannelMap{proto.ChannelMono},
+			SinkIndex: proto.Undefined, BufferMaxLength: proto.Undefined, BufferTargetLength: proto.Undefined,
+			BufferPrebufferLength: 0, BufferMinimumRequest: proto.Undefined, NoMove: true, AdjustLatency: true,
+			Properties: maps.Clone(props), ChannelVolumes: vol}, &proto.CreatePlaybackStreamReply{})
 	}
-	t.Cleanup(func() { stop(); c.Close() })
+	if err != nil {
+		t.Fatalf("%s: a pinned stream: %v", s, err)
+	}
 	WaitFor(t, readyWithin, "the server to list "+name+"'s pinned stream", func() bool {
 		for _, st := range s.StreamsNow(t) {
 			if st.App == name {
@@ -206,25 +211,38 @@ func (s *Server) DeviceOf(t testing.TB, name string) string {
 
 // MoveApp moves every stream of application name onto device with pactl,
 // as a person does in pavucontrol: the server remembers it as the
-// stream's own choice, so it no longer follows the default.
+// stream's own choice, so it no longer follows the default. A stream
+// PipeWire is still linking when the move comes can be linked to the
+// default after it, so the move is made again each second until pactl
+// lists it there.
 func (s *Server) MoveApp(t testing.TB, name, device string) {
 	t.Helper()
-	for _, st := range s.StreamsNow(t) {
-		if st.App != name {
-			continue
-		}
-		what := "move-sink-input"
-		if st.Record {
-			what = "move-source-output"
-		}
-		s.Pactl(what, strconv.Itoa(st.Index), device)
-	}
-	WaitFor(t, readyWithin, name+" on "+device, func() bool {
+	move := func() bool {
+		there := true
 		for _, st := range s.StreamsNow(t) {
-			if st.App == name && st.Device != device {
-				return false
+			if st.App != name || st.Device == device {
+				continue
 			}
+			there = false
+			what := "move-sink-input"
+			if st.Record {
+				what = "move-source-output"
+			}
+			s.pactl(what, strconv.Itoa(st.Index), device) // one that just ended fails: it is gone
 		}
-		return true
+		return there
+	}
+	last := time.Time{}
+	WaitFor(t, readyWithin, name+" on "+device, func() bool {
+		if time.Since(last) < time.Second {
+			for _, st := range s.StreamsNow(t) {
+				if st.App == name && st.Device != device {
+					return false
+				}
+			}
+			return true
+		}
+		last = time.Now()
+		return move()
 	})
 }

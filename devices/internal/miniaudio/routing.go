@@ -20,7 +20,7 @@ var ErrPinned = pulse.ErrPinned
 // and level meters included (marked Own and Meter).
 func (b *Backend) Streams(ctx context.Context) ([]AppStream, error) {
 	if b.props == nil {
-		return platformStreams(ctx, b.name)
+		return b.platformStreams(ctx)
 	}
 	return b.props.Streams(ctx)
 }

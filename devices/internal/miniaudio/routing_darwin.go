@@ -11,7 +11,7 @@ import (
 // stream list to read or move. Never compiled here (no macOS builder):
 // the README lists it as unverified.
 
-func platformStreams(context.Context, string) ([]AppStream, error) { return nil, ErrUnsupported }
+func (b *Backend) platformStreams(context.Context) ([]AppStream, error) { return nil, ErrUnsupported }
 
 func platformSetDefault(backend, id string, input bool) error {
 	if backend != NameCoreAudio {

@@ -7,6 +7,6 @@ import "context"
 // Off the sound server (raw ALSA) there is no default to set and no
 // stream list to read.
 
-func platformStreams(context.Context, string) ([]AppStream, error) { return nil, ErrUnsupported }
+func (b *Backend) platformStreams(context.Context) ([]AppStream, error) { return nil, ErrUnsupported }
 
 func platformSetDefault(string, string, bool) error { return ErrUnsupported }
