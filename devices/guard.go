@@ -292,7 +292,7 @@ func (g *Guard) listen(ctx context.Context, c *guardedCall, s Stream, dev Info) 
 				if p.Code != ProblemNoSignal {
 					continue
 				}
-				p.Message = fmt.Sprintf("%s is recording from %s, which sends digital silence: the other side hears nothing.", s.Label(), dev.Label)
+				p.Message = fmt.Sprintf("%s is recording from %s, which sends no sound at all: the other side will hear nothing.", s.Label(), dev.Label)
 				select {
 				case g.events <- func() {
 					g.mu.Lock()

@@ -372,7 +372,7 @@ func (c *SignalCheck) Problems() []Problem {
 			if c.muted {
 				continue // muted since: the mute's problem now
 			}
-			p(code, fmt.Sprintf("%s sends digital silence although the system says it is not muted.", c.label),
+			p(code, fmt.Sprintf("%s sends no sound at all (not even the faint hiss of a working microphone), although the system says it is not muted.", c.label),
 				"Check for a hardware mute switch, a privacy setting or a broken cable")
 		case ProblemClipping:
 			p(code, fmt.Sprintf("%s clips: its loudest sounds hit full scale and will sound distorted.", c.label),

@@ -71,12 +71,12 @@ func newRoutingView(cfg *Config, r router, k devices.Kind) *routingView {
 	v := &routingView{cfg: cfg, r: r, kind: k}
 	v.status = widget.NewLabel("")
 	v.status.Wrapping = fyne.TextWrapWord
-	v.status.Importance = widget.LowImportance
+	v.status.Importance = widget.MediumImportance
 	v.use = widget.NewButton("Use in all apps", v.useInAllApps)
 	v.use.Hide()
 	v.inUse = widget.NewLabel("")
 	v.inUse.Wrapping = fyne.TextWrapWord
-	v.inUse.Importance = widget.LowImportance
+	v.inUse.Importance = widget.MediumImportance
 	v.inUse.Hide()
 	v.content = container.NewVBox(container.NewBorder(nil, nil, nil, v.use, v.status), v.inUse)
 	v.content.Hide()

@@ -297,7 +297,7 @@ func TestSignalWarningInTheCheckOnly(t *testing.T) {
 		m.ch <- devices.Reading{At: at, RMSDBFS: devices.SilenceDBFS, PeakDBFS: devices.SilenceDBFS}
 	}
 	h.q.until(t, "no signal listed", func() bool { return len(v.shown) == 1 })
-	assert.Contains(t, rowText(v, 0), "digital silence")
+	assert.Contains(t, rowText(v, 0), "sends no sound at all")
 	assert.Empty(t, h.ui.devices.meterNote.Text, "not said twice")
 	for i := range 100 { // it goes after 3 s of speech (the verdict's hysteresis)
 		at = at.Add(40 * time.Millisecond)

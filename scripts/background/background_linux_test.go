@@ -195,7 +195,7 @@ func TestCallOnSilentAndHealthyMic(t *testing.T) {
 	h := srv.History()
 	require.Len(t, h, 1)
 	require.Equal(t, "Zoom is recording from dead_mic", h[0].Summary)
-	require.Contains(t, h[0].Body, "digital silence")
+	require.Contains(t, h[0].Body, "sends no sound at all")
 }
 
 // BenchmarkMutedMicNotified: a call app (pacat named Zoom) starts
