@@ -15,7 +15,7 @@ export PULSE_SERVER="unix:$dir/native" MEDIADESK_PULSE_DIR="$dir"
 unset PULSE_SINK PULSE_SOURCE
 
 start_pulse() {
-	HOME="$dir" XDG_RUNTIME_DIR="$dir" PULSE_RUNTIME_PATH="$dir" pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit \
+	HOME="$dir" XDG_RUNTIME_DIR="$dir" PULSE_RUNTIME_PATH="$dir" pulseaudio -n --daemonize=no --exit-idle-time=-1 --disallow-exit --enable-memfd=no \
 		--load="module-native-protocol-unix socket=$dir/native auth-anonymous=1" \
 		>"$dir/pulseaudio.log" 2>&1 &
 	echo $! >"$dir/pulseaudio.pid"
