@@ -173,7 +173,10 @@ func (g *Guard) streams(ctx context.Context, ss []Stream) {
 	now := time.Now()
 	seen := map[string]bool{}
 	for _, s := range ss {
-		if s.Kind != AudioInput {
+		// A stream with no device yet is still connecting (PipeWire lists
+		// it a moment before it links it to a source): its call starts
+		// when it has one.
+		if s.Kind != AudioInput || s.DeviceID == "" {
 			continue
 		}
 		seen[s.ID] = true
@@ -181,7 +184,20 @@ func (g *Guard) streams(ctx context.Context, ss []Stream) {
 		c, known := g.calls[s.ID]
 		g.mu.Unlock()
 		if known {
+			moved := c.s.DeviceID != s.DeviceID
 			c.s = s
+			if moved { // moved to another microphone: check that one
+				dev, _ := g.device(AudioInput, s.DeviceID)
+				var ps []Problem
+				for _, p := range g.startProblems(s, dev) {
+					if p.Code != ProblemCallNotOnChosen {
+						ps = append(ps, p)
+					}
+				}
+				if ps = c.fresh(ps); len(ps) > 0 {
+					g.emit(CallEvent{Type: CallProblems, At: now, Stream: s, Device: dev, Problems: ps})
+				}
+			}
 			continue
 		}
 		cctx, stop := context.WithCancel(ctx)
