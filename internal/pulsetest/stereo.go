@@ -1,3 +1,5 @@
+//go:build linux
+
 package pulsetest
 
 // Right ends the recording (as Stop) and returns its right channel.
