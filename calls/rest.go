@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -56,7 +55,7 @@ func networkWords(err error, msg, details string) (string, string) {
 		return "the CometChat server's name could not be looked up", "check that this computer is online (its DNS did not answer), then retry"
 	case errors.As(err, &certErr):
 		return "the CometChat server's certificate could not be verified", "something between you and CometChat (a proxy, a captive portal) may be intercepting the connection"
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case errors.Is(err, errRefused):
 		return "the CometChat server refused the connection", "check the region and any proxy settings, then retry"
 	case errors.As(err, &opErr) && opErr.Timeout(), errors.Is(err, context.DeadlineExceeded):
 		return "the CometChat server did not answer in time", "check that this computer is online, then retry"

@@ -41,7 +41,7 @@ func TestRoutingUnderWine(t *testing.T) {
 	}
 	require.NotEmpty(t, headset, "the headset endpoint: %s", out)
 
-	code, out, errOut = wine(t, 60*time.Second, "streams", "--json")
+	code, out, errOut = wine(t, 60*time.Second, "streams", "--json", "--verbose")
 	t.Logf("streams under Wine: exit %d, %s %s", code, out, errOut)
 	if code == 0 {
 		var st struct {
@@ -54,7 +54,7 @@ func TestRoutingUnderWine(t *testing.T) {
 		assert.Contains(t, errOut, "session enumeration is not implemented")
 	}
 
-	code, out, errOut = wine(t, 60*time.Second, "set", "default", "--kind", "audiooutput", headset)
+	code, out, errOut = wine(t, 60*time.Second, "set", "default", "--verbose", "--kind", "audiooutput", headset)
 	t.Logf("set default under Wine: exit %d, %s %s", code, out, errOut)
 	if code == 0 {
 		assert.Equal(t, "wine_headset", s.Pactl("get-default-sink"))

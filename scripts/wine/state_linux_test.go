@@ -114,7 +114,7 @@ func TestEndpointVolumeUnderWine(t *testing.T) {
 			"and a new process reads it unmuted again")
 	}
 
-	code, _, errOut = wine(t, 60*time.Second, "set", "volume", "--device", st.DeviceID, "0.5")
+	code, _, errOut = wine(t, 60*time.Second, "set", "volume", "--verbose", "--device", st.DeviceID, "0.5")
 	if wine8 {
 		assert.Equal(t, 1, code, "Wine 8's SetMasterVolumeLevelScalar is E_NOTIMPL")
 		assert.Contains(t, errOut, "DEVICE_STATE_UNSUPPORTED", "and it says so with its code")
@@ -209,7 +209,7 @@ func TestHeadsetEndpointsLinkedUnderWine(t *testing.T) {
 	assert.Contains(t, codes(rep.Problems), "MIC_OFF_IN_STEREO_ENDPOINT", "still to fix, in the window or the call app")
 
 	// No API switches a headset's profile on Windows: `set profile` says so.
-	code, _, errOut := wine(t, 60*time.Second, "set", "profile", "--card", card.Name, "hands-free")
+	code, _, errOut := wine(t, 60*time.Second, "set", "profile", "--verbose", "--card", card.Name, "hands-free")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "DEVICE_STATE_UNSUPPORTED")
 	assert.Contains(t, errOut, "Windows has no API to switch")
