@@ -296,7 +296,7 @@ func TestGuestCardProfiles(t *testing.T) {
 	assert.Equal(t, devices.AudioOutput, p.Kind)
 	assert.Equal(t, speaker.DeviceID, p.DeviceID, "it is about the chosen speaker")
 	assert.Equal(t, "The microphone of Dummy is off in its current mode (Stereo Output).", p.Message)
-	assert.Equal(t, "Switch to Stereo Output + Stereo Input", p.Fix)
+	assert.Equal(t, "Switch to Stereo Output + Stereo Input (the sound stays where it plays now)", p.Fix)
 	assert.Equal(t, card.Name, p.Card)
 	assert.Equal(t, duplex, p.Profile, "the fix is the profile with output and input")
 	assert.Empty(t, m.AudioInputDevices(), "no microphone left (monitors are not microphones)")
