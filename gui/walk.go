@@ -331,48 +331,40 @@ func (w *walkPage) refresh() {
 	w.names()
 }
 
-func (w *walkPage) answerSelf(yes bool) {
+// answerQuestion records a yes/no answer: yes clears the question's
+// problem and says good, no counts the problem in the verdict and says
+// what to try.
+func (w *walkPage) answerQuestion(q *question, yes bool, good string, p devices.Problem) {
 	if yes {
-		w.p.check.setAnswer(AnswerSelfNotHeard, nil)
-		w.selfQ.say("Good: the microphone and the speaker work together.", widget.SuccessImportance)
+		w.p.check.setAnswer(p.Code, nil)
+		q.say(good, widget.SuccessImportance)
 		return
 	}
-	id := activeID(w.p.lists.AudioInputDevices)
-	p := devices.Problem{Code: AnswerSelfNotHeard, Kind: devices.AudioInput, DeviceID: id,
+	w.p.check.setAnswer(p.Code, &p)
+	q.say("What to try: "+p.FixSentence(), widget.WarningImportance)
+}
+
+func (w *walkPage) answerSelf(yes bool) {
+	w.answerQuestion(w.selfQ, yes, "Good: the microphone and the speaker work together.", devices.Problem{
+		Code: AnswerSelfNotHeard, Kind: devices.AudioInput, DeviceID: activeID(w.p.lists.AudioInputDevices),
 		Message: "You did not hear yourself played back.",
 		Fix: "Did the bar move while you spoke? If not, pick the microphone you speak into (a headset's, not the laptop's) " +
-			"on the Devices page; if it did, the speaker is the suspect: play the chime in the next step"}
-	w.p.check.setAnswer(AnswerSelfNotHeard, &p)
-	w.selfQ.say("What to try: "+p.FixSentence(), widget.WarningImportance)
+			"on the Devices page; if it did, the speaker is the suspect: play the chime in the next step"})
 }
 
 func (w *walkPage) answerChime(yes bool) {
-	if yes {
-		w.p.check.setAnswer(AnswerChimeNotHeard, nil)
-		w.chimeQ.say("Good: you will hear the others.", widget.SuccessImportance)
-		return
-	}
-	id := activeID(w.p.lists.AudioOutputDevices)
-	p := devices.Problem{Code: AnswerChimeNotHeard, Kind: devices.AudioOutput, DeviceID: id,
+	w.answerQuestion(w.chimeQ, yes, "Good: you will hear the others.", devices.Problem{
+		Code: AnswerChimeNotHeard, Kind: devices.AudioOutput, DeviceID: activeID(w.p.lists.AudioOutputDevices),
 		Message: "You did not hear the chime.",
 		Fix: "Check that this is the speaker or headphones you are wearing (pick another on the Devices page), " +
-			"that it is switched on and its own volume is up, then play the chime again"}
-	w.p.check.setAnswer(AnswerChimeNotHeard, &p)
-	w.chimeQ.say("What to try: "+p.FixSentence(), widget.WarningImportance)
+			"that it is switched on and its own volume is up, then play the chime again"})
 }
 
 func (w *walkPage) answerYou(yes bool) {
-	if yes {
-		w.p.check.setAnswer(AnswerNotYou, nil)
-		w.youQ.say("Good: they will see you.", widget.SuccessImportance)
-		return
-	}
-	id := activeID(w.p.lists.VideoInputDevices)
-	p := devices.Problem{Code: AnswerNotYou, Kind: devices.VideoInput, DeviceID: id,
+	w.answerQuestion(w.youQ, yes, "Good: they will see you.", devices.Problem{
+		Code: AnswerNotYou, Kind: devices.VideoInput, DeviceID: activeID(w.p.lists.VideoInputDevices),
 		Message: "The camera does not show you.",
-		Fix:     "Open its shutter or take off its cover, face it with the light in front of you, or pick another camera on the Devices page"}
-	w.p.check.setAnswer(AnswerNotYou, &p)
-	w.youQ.say("What to try: "+p.FixSentence(), widget.WarningImportance)
+		Fix:     "Open its shutter or take off its cover, face it with the light in front of you, or pick another camera on the Devices page"})
 }
 
 // playTone plays the chime on the chosen speaker, on both sides or one,

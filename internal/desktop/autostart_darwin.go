@@ -55,53 +55,6 @@ func plist(exe string) []byte {
 `)
 }
 
-// EnableAutostart writes the LaunchAgent (read by launchd at next login).
-func (a Autostart) EnableAutostart() error {
-	p, err := a.Path()
-	if err != nil {
-		return err
-	}
-	exe, err := a.exe()
-	if err != nil {
-		return fmt.Errorf("cannot find MediaDesk's own program to start: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("cannot make the LaunchAgents folder: %w", err)
-	}
-	return writeAtomic(p, plist(exe), 0o644)
-}
-
-// DisableAutostart removes the LaunchAgent EnableAutostart wrote.
-func (a Autostart) DisableAutostart() error {
-	p, err := a.Path()
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("cannot read the LaunchAgent: %w", err)
-	}
-	if !bytes.Contains(data, []byte("<key>X-MediaDesk-Autostart</key>")) {
-		return fmt.Errorf("%s: %w", p, ErrNotOurs)
-	}
-	return os.Remove(p)
-}
-
-// AutostartEnabled says whether MediaDesk's LaunchAgent is there.
-func (a Autostart) AutostartEnabled() (bool, error) {
-	p, err := a.Path()
-	if err != nil {
-		return false, err
-	}
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return bytes.Contains(data, []byte("<key>X-MediaDesk-Autostart</key>")), nil
-}
+// ours is the LaunchAgent, read by launchd at the next login.
+var ours = entryFile{what: "LaunchAgent", folder: "LaunchAgents folder",
+	mark: []byte("<key>X-MediaDesk-Autostart</key>"), content: plist}

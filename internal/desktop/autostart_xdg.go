@@ -68,58 +68,6 @@ func execQuote(p string) string {
 	return strings.ReplaceAll(b.String(), `\`, `\\`)
 }
 
-// EnableAutostart writes the entry (atomically: a crash leaves the old one
-// or the new one). Writing it again replaces it.
-func (a Autostart) EnableAutostart() error {
-	p, err := a.Path()
-	if err != nil {
-		return err
-	}
-	exe, err := a.exe()
-	if err != nil {
-		return fmt.Errorf("cannot find MediaDesk's own program to start: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("cannot make the autostart folder: %w", err)
-	}
-	return writeAtomic(p, entry(exe), 0o644)
-}
-
-// DisableAutostart removes the entry EnableAutostart wrote. No entry is not
-// an error; an entry MediaDesk did not write is left alone (ErrNotOurs).
-func (a Autostart) DisableAutostart() error {
-	p, err := a.Path()
-	if err != nil {
-		return err
-	}
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("cannot read the autostart entry: %w", err)
-	}
-	if !bytes.Contains(data, []byte("\n"+ourKey+"\n")) {
-		return fmt.Errorf("%s: %w", p, ErrNotOurs)
-	}
-	if err := os.Remove(p); err != nil {
-		return fmt.Errorf("cannot remove the autostart entry: %w", err)
-	}
-	return nil
-}
-
-// AutostartEnabled says whether MediaDesk's entry is there.
-func (a Autostart) AutostartEnabled() (bool, error) {
-	p, err := a.Path()
-	if err != nil {
-		return false, err
-	}
-	data, err := os.ReadFile(p)
-	if os.IsNotExist(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return bytes.Contains(data, []byte("\n"+ourKey+"\n")), nil
-}
+// ours is the XDG autostart entry.
+var ours = entryFile{what: "autostart entry", folder: "autostart folder",
+	mark: []byte("\n" + ourKey + "\n"), content: entry}
