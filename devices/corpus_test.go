@@ -12,19 +12,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/micorpus"
 )
 
-// corpusSpeech loads the corpus's speech, skipping (or failing, under
-// MEDIADESK_REQUIRE_CORPUS) when it is not fetched.
-func corpusSpeech(t testing.TB) *micorpus.Speech {
-	sp, err := micorpus.Load(os.Getenv(micorpus.EnvDir))
-	if err != nil {
-		if os.Getenv("MEDIADESK_REQUIRE_CORPUS") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	return sp
-}
-
 // verdictRun is one clip through the real level accumulator and the
 // verdict: the warnings at its end, and how often the set changed.
 type verdictRun struct {
@@ -69,7 +56,7 @@ func TestCorpusVerdict(t *testing.T) {
 		// and nothing shared to race on. make test-corpus runs it.
 		t.Skip("the corpus runs without -race (make test-corpus)")
 	}
-	sp := corpusSpeech(t)
+	sp := micorpus.ForTest(t)
 	var report strings.Builder
 	for _, secs := range []float64{SignalSpan.Seconds(), 10} {
 		type row struct {

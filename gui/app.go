@@ -34,21 +34,8 @@ const AppID = "io.mediadesk.MediaDesk"
 // With trace set it prints how long after started the first frame was
 // drawn (for the cold-start benchmark).
 func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
-	if err := checkDisplay(); err != nil {
-		fmt.Fprintln(stderr, "mediadesk:", err)
-		return 1
-	}
-	// The window allocates little once drawn; a tighter GC goal keeps its
-	// memory near the 150 MB target (BENCHMARKS.md).
-	debug.SetGCPercent(50)
-	a := app.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-
-	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
-	// (screenshots and measurements where there is no camera).
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
-	if err != nil {
-		fmt.Fprintln(stderr, "mediadesk:", err)
+	a, mgr, ok := start(ctx, stderr)
+	if !ok {
 		return 1
 	}
 	defer mgr.Close()
@@ -63,6 +50,28 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	mw.w.ShowAndRun()
 	mw.stop()
 	return 0
+}
+
+// start is what the window and the background share: a display, the app
+// and its icon, and the Manager. It says why on stderr when one is missing.
+func start(ctx context.Context, stderr io.Writer) (fyne.App, *devices.Manager, bool) {
+	if err := checkDisplay(); err != nil {
+		fmt.Fprintln(stderr, "mediadesk:", err)
+		return nil, nil, false
+	}
+	// The window allocates little once drawn; a tighter GC goal keeps its
+	// memory near the 150 MB target (BENCHMARKS.md).
+	debug.SetGCPercent(50)
+	a := app.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
+	// (screenshots and measurements where there is no camera).
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
+	if err != nil {
+		fmt.Fprintln(stderr, "mediadesk:", err)
+		return nil, nil, false
+	}
+	return a, mgr, true
 }
 
 // mainWindow is the MediaDesk window and what it holds.

@@ -5,15 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 	fynedesktop "fyne.io/fyne/v2/driver/desktop"
 
-	"github.com/mediadesk/mediadesk/assets"
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/desktop"
 	"github.com/mediadesk/mediadesk/internal/printable"
@@ -26,16 +23,8 @@ import (
 // same process, so it shares the Manager and the choices. Quit (or SIGINT,
 // SIGTERM) ends it.
 func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
-	if err := checkDisplay(); err != nil {
-		fmt.Fprintln(stderr, "mediadesk:", err)
-		return 1
-	}
-	debug.SetGCPercent(50)
-	a := app.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
-	if err != nil {
-		fmt.Fprintln(stderr, "mediadesk:", err)
+	a, mgr, ok := start(ctx, stderr)
+	if !ok {
 		return 1
 	}
 	defer mgr.Close()

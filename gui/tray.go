@@ -72,7 +72,6 @@ func trayMenu(problems, hints []devices.Problem, act trayActions) *fyne.Menu {
 		for _, p := range ps {
 			items = append(items, label(p.Message))
 			if p.Fixable() && act.fix != nil {
-				p := p
 				items = append(items, fyne.NewMenuItem("    "+p.Fix, func() { act.fix(p) }))
 			} else if p.Fix != "" {
 				items = append(items, label("    "+p.Fix))

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -15,19 +14,6 @@ import (
 	"github.com/mediadesk/mediadesk/internal/micorpus"
 	"github.com/mediadesk/mediadesk/internal/pulsetest"
 )
-
-// corpusSpeech loads the microphone corpus's speech, skipping (or failing,
-// under MEDIADESK_REQUIRE_CORPUS) when it is not fetched.
-func corpusSpeech(t testing.TB) *micorpus.Speech {
-	sp, err := micorpus.Load(os.Getenv(micorpus.EnvDir))
-	if err != nil {
-		if os.Getenv("MEDIADESK_REQUIRE_CORPUS") != "" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
-	return sp
-}
 
 // signalCodes are a report's signal warnings, sorted.
 func signalCodes(r doctorReport) []string {
@@ -48,7 +34,7 @@ func signalCodes(r doctorReport) []string {
 // `doctor --json` with its default listen; the report says the clip's
 // verdict and what it heard.
 func TestCorpusThroughDoctor(t *testing.T) {
-	sp := corpusSpeech(t)
+	sp := micorpus.ForTest(t)
 	// One or two clips of each kind; 8 s long, so a loop's seam is rare
 	// in a 3 s listen.
 	seen := map[string]int{}

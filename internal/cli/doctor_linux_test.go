@@ -120,7 +120,7 @@ func TestDoctorWithoutSoundServer(t *testing.T) {
 // the test's sound server (the goal: the listen plus at most 0.5 s), its
 // microphone speaking (a clean clip of the corpus, looped).
 func BenchmarkDoctor(b *testing.B) {
-	sp := corpusSpeech(b)
+	sp := micorpus.ForTest(b)
 	clean := sp.Clips(8, func(c micorpus.Clip) bool { return c.Group == "clean speech, pauses" })[0]
 	s := pulsetest.Start(b)
 	s.NullSink("speakers", "Speakers")

@@ -113,46 +113,18 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 	var cards proto.GetCardInfoListReply
 	var server proto.GetServerInfoReply
 	var recorders proto.GetSourceOutputInfoListReply
+	var recordersRefused error
 	// The five questions go out together (the client matches the answers
 	// by tag): one round trip to the server, not five. The last, who
 	// records, only feeds a hint: the server refusing it fails no listing.
-	reqs := []struct {
-		req proto.RequestArgs
-		rpl proto.Reply
-	}{
-		{&proto.GetSinkInfoList{}, &sinks},
-		{&proto.GetSourceInfoList{}, &sources},
-		{&proto.GetCardInfoList{}, &cards},
-		{&proto.GetServerInfo{}, &server},
-		{&proto.GetSourceOutputInfoList{}, &recorders},
-	}
-	recordersReq := len(reqs) - 1 // the optional one, kept last
-	errs := make([]error, len(reqs))
-	var wg sync.WaitGroup
-	for i, r := range reqs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = c.Request(r.req, r.rpl)
-		}()
-	}
-	wg.Wait()
-	// A failed connection before the server's own refusal (a proto.Error):
-	// Props.use drops the connection only for the former.
-	var refused error
-	for i, err := range errs {
-		var perr proto.Error
-		switch {
-		case err == nil:
-		case errors.As(err, &perr) && i == recordersReq:
-		case errors.As(err, &perr):
-			refused = err
-		default:
-			return Devices{}, err
-		}
-	}
-	if refused != nil {
-		return Devices{}, refused
+	if err := all(c, []request{
+		{req: &proto.GetSinkInfoList{}, rpl: &sinks},
+		{req: &proto.GetSourceInfoList{}, rpl: &sources},
+		{req: &proto.GetCardInfoList{}, rpl: &cards},
+		{req: &proto.GetServerInfo{}, rpl: &server},
+		{req: &proto.GetSourceOutputInfoList{}, rpl: &recorders, optional: &recordersRefused},
+	}); err != nil {
+		return Devices{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return Devices{}, err
@@ -188,7 +160,7 @@ func readDevices(ctx context.Context, c *proto.Client) (Devices, error) {
 		}
 		out.Sources[s.SourceName] = d
 	}
-	countRecorders(out, sources, recorders, errs[recordersReq] != nil)
+	countRecorders(out, sources, recorders, recordersRefused != nil)
 	return out, nil
 }
 

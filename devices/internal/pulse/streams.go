@@ -117,10 +117,10 @@ func readStreams(c *proto.Client) ([]Stream, error) {
 	var inputs proto.GetSinkInputInfoListReply
 	var outputs proto.GetSourceOutputInfoListReply
 	if err := all(c, []request{
-		{&proto.GetSinkInfoList{}, &sinks},
-		{&proto.GetSourceInfoList{}, &sources},
-		{&proto.GetSinkInputInfoList{}, &inputs},
-		{&proto.GetSourceOutputInfoList{}, &outputs},
+		{req: &proto.GetSinkInfoList{}, rpl: &sinks},
+		{req: &proto.GetSourceInfoList{}, rpl: &sources},
+		{req: &proto.GetSinkInputInfoList{}, rpl: &inputs},
+		{req: &proto.GetSourceOutputInfoList{}, rpl: &outputs},
 	}); err != nil {
 		return nil, err
 	}
@@ -170,6 +170,10 @@ func describe(st *Stream, props proto.PropList) {
 type request struct {
 	req proto.RequestArgs
 	rpl proto.Reply
+	// optional, when set, takes the server's refusal of this request,
+	// which then fails nothing (its reply stays empty); a broken
+	// connection still does.
+	optional *error
 }
 
 // all sends the requests together (the client matches the answers by tag:
@@ -188,10 +192,12 @@ func all(c *proto.Client, reqs []request) error {
 	}
 	wg.Wait()
 	var refused error
-	for _, err := range errs {
+	for i, err := range errs {
 		var perr proto.Error
 		switch {
 		case err == nil:
+		case errors.As(err, &perr) && reqs[i].optional != nil:
+			*reqs[i].optional = err
 		case errors.As(err, &perr):
 			if refused == nil {
 				refused = err
