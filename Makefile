@@ -7,7 +7,8 @@ STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOBIN         := $(shell $(GO) env GOPATH)/bin
 
 # Build: cgo (malgo, and Fyne's GL/X11/Wayland; libyuv and libjpeg-turbo's
-# TurboJPEG for camera frames, linked statically). Tests: a private
+# TurboJPEG for camera frames: libyuv linked statically, TurboJPEG as
+# Debian's shared libturbojpeg0). Tests: a private
 # PulseAudio and Xvfb.
 BUILD_PACKAGES := gcc pkg-config libc6-dev libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev libasound2-dev libyuv-dev libturbojpeg0-dev
 # The QEMU guest with real kernel drivers (make test-guest).

@@ -169,9 +169,6 @@ contents:
   - src: $root/copyright
     dst: /usr/share/doc/mediadesk/copyright
     packager: deb
-  - src: packaging/linux/lintian-overrides
-    dst: /usr/share/lintian/overrides/mediadesk
-    packager: deb
   - src: $root/changelog.Debian.gz
     dst: /usr/share/doc/mediadesk/changelog.Debian.gz
     packager: deb

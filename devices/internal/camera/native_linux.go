@@ -4,10 +4,12 @@ package camera
 
 // The native path on Linux: libyuv (Chromium's YUV library, BSD-3) for the
 // raw formats and libjpeg-turbo's TurboJPEG API (BSD-3, IJG, zlib) for
-// MJPEG, both SIMD, both from Debian (libyuv-dev, libturbojpeg0-dev) and
-// linked statically, so the binary needs neither at run time. Only the
-// conversion objects of libyuv.a are linked (not its MJPEG code, which
-// would want libjpeg and the C++ runtime).
+// MJPEG, both SIMD, both from Debian (libyuv-dev, libturbojpeg0-dev). TurboJPEG is
+// linked as the shared libturbojpeg.so.0 (Debian's libturbojpeg0), so the
+// distribution's security updates of the JPEG decoder reach MediaDesk
+// (lintian's embedded-library); libyuv statically, and only the conversion
+// objects of libyuv.a (not its MJPEG code, which would want libjpeg and the
+// C++ runtime that the shared libyuv0 pulls in).
 //
 // Byte order: libyuv names pixels as little-endian words, so its "ARGB" is
 // B,G,R,A in memory and its "ABGR" is R,G,B,A — Go's image.RGBA.
@@ -19,7 +21,7 @@ package camera
 // fraction), which native_test.go bounds.
 
 /*
-#cgo LDFLAGS: -l:libturbojpeg.a -l:libyuv.a
+#cgo LDFLAGS: -lturbojpeg -l:libyuv.a
 #include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
