@@ -3,9 +3,12 @@
 # person to look at (run inside with-pulse.sh or with-pipewire.sh), under
 # Xvfb with a fresh configuration, the test-pattern camera and a microphone:
 #   first-launch.png         the default window at first launch
-#   problem-before.png       the speaker muted: its Unmute under the cursor
+#   problem-before.png       the speaker muted: the pointer on its Unmute
+#                            button (hovered; the pointer is drawn in, as
+#                            X screenshots leave it out)
 #   problem-after.png        the microphone muted meanwhile: a second row
-#                            appears below, the cursor's button has not moved
+#                            appears below, the button under the pointer
+#                            has not moved
 #   walk-1.png … walk-4.png  Check step by step (Ctrl+K): the three steps
 #                            and the verdict
 # It fails if the app dies or logs a crash; what the pictures show is for
@@ -45,21 +48,32 @@ waitlog "history shown after"
 waitlog "check: step -1: "
 sleep 3 # the preview and the meter running
 shot() { import -window root "$SHOTS_OUT/$1.png"; }
+# pointershot NAME: a screenshot with the pointer drawn where it is (an
+# arrow, black with a white edge), since X screenshots leave it out.
+pointershot() {
+	eval "$(xdotool getmouselocation --shell)"
+	import -window root "$SHOTS_OUT/$1.png"
+	convert "$SHOTS_OUT/$1.png" -fill black -stroke white -strokewidth 1.5 \
+		-draw "polygon $X,$Y $X,$((Y + 20)) $((X + 5)),$((Y + 15)) $((X + 9)),$((Y + 24)) $((X + 12)),$((Y + 22)) $((X + 8)),$((Y + 14)) $((X + 14)),$((Y + 14))" \
+		"$SHOTS_OUT/$1.png"
+}
 shot first-launch
 wid=$(xdotool search --name "^MediaDesk\$" | head -1)
-# The speaker muted: one row; the cursor onto its Unmute button (the
-# first row, below the verdict line: 60 px in, 235 px down).
+# The speaker muted. The microphone here is the silent monitor of a null
+# sink, so its NO_SIGNAL row is the first; the row of the speaker is the second,
+# and the pointer goes onto its Unmute button (64 px in, 354 px down).
+waitlog "check: step -1: .*NO_SIGNAL"
 pactl set-sink-mute shots_spk 1
 waitlog "check: step -1: .*SPEAKER_MUTED"
 sleep 1
-xdotool mousemove --window "$wid" 60 235
+xdotool mousemove --window "$wid" 64 354
 sleep 1
-shot problem-before
-# A second problem while the cursor is there.
+pointershot problem-before
+# A second problem while the pointer is there.
 pactl set-source-mute shots_mic 1
 waitlog "check: step -1: .*MIC_MUTED"
 sleep 1
-shot problem-after
+pointershot problem-after
 pactl set-source-mute shots_mic 0
 pactl set-sink-mute shots_spk 0
 sleep 1
