@@ -198,7 +198,7 @@ func (d *detailsView) recordingRow(r calls.Recording) fyne.CanvasObject {
 		title = "Recording"
 	}
 	info := widget.NewLabel(fmt.Sprintf("%s · %s", callDate(r.StartTime), longDuration(r.Duration/60)))
-	info.Importance = widget.LowImportance
+	info.Importance = widget.MediumImportance
 	bar := widget.NewProgressBar()
 	bar.Hide()
 	note := widget.NewLabel("")

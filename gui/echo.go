@@ -47,7 +47,7 @@ const echoIdle = "Hear how you sound: 5 s are recorded, played back, then discar
 func newEchoView(cfg *Config, mic, speaker func() string, oneLine bool) *echoView {
 	v := &echoView{cfg: cfg, mic: mic, speaker: speaker}
 	v.status = widget.NewLabel(echoIdle)
-	v.status.Importance = widget.LowImportance
+	v.status.Importance = widget.MediumImportance
 	v.status.Wrapping = fyne.TextWrapWord
 	if oneLine {
 		v.status.Wrapping, v.status.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
@@ -98,7 +98,7 @@ func (v *echoView) toggle() {
 			v.button.SetIcon(theme.MediaRecordIcon())
 			switch {
 			case cancelled:
-				v.say("Cancelled; nothing was kept.", widget.LowImportance)
+				v.say("Cancelled; nothing was kept.", widget.MediumImportance)
 			case err != nil:
 				v.say("The check could not finish: "+plainError(err), widget.DangerImportance)
 			default:

@@ -188,6 +188,14 @@ func TestCameraShowsItsFormats(t *testing.T) {
 	assert.NotEqual(t, widget.LowImportance, h.ui.devices.cameraInfo.Importance, "read by a person: not faint grey")
 }
 
+// The line that says what Record and play back does is read before the
+// first click: not in the faint grey of a disabled widget.
+func TestRecordAndPlayBackSaysWhatItDoesReadably(t *testing.T) {
+	h := startedHarness(t, newFakeDevices(deskLists()))
+	assert.Equal(t, echoIdle, h.ui.devices.echo.status.Text)
+	assert.NotEqual(t, widget.LowImportance, h.ui.devices.echo.status.Importance, "read by a person: not faint grey")
+}
+
 func TestHistoryListAsksOnlyForVisibleRows(t *testing.T) {
 	hist := &countingHistory{total: 1_000_000}
 	h := newHarness(t, newFakeDevices(deskLists()), Config{History: hist})
