@@ -25,6 +25,6 @@ func watchState(b audioBackend, f func()) {
 // tell, and the next read is fresh anyway.
 func (m *Manager) stateChanged() {
 	if w := m.watching.Load(); w != nil {
-		w.dirty(dirtyState)
+		w.dirty(stateCallbackDirty)
 	}
 }

@@ -104,3 +104,16 @@ func SetDefault(uid string, input bool) error {
 	defer C.free(unsafe.Pointer(cs))
 	return statusErr(uid, int32(C.md_ca_set_default(cs, cbool(input))))
 }
+
+// Running says whether any process runs the device's IO now (somewhere)
+// and whether this process does (here). macOS tells no more: not which
+// process, nor whether another runs it while this one does too.
+func Running(uid string) (somewhere, here bool, err error) {
+	cs := C.CString(uid)
+	defer C.free(unsafe.Pointer(cs))
+	var s, h C.int
+	if err := statusErr(uid, int32(C.md_ca_running(cs, &s, &h))); err != nil {
+		return false, false, err
+	}
+	return s != 0, h != 0, nil
+}

@@ -50,3 +50,10 @@ void md_ca_unwatch_device(void *h);
 // an output kAudioHardwarePropertyDefaultSystemOutputDevice too (alerts
 // and sound effects), where settable. Returns as the setters do.
 int32_t md_ca_set_default(const char *uid, int input);
+
+// md_ca_running reads whether any process runs the device's IO
+// (kAudioDevicePropertyDeviceIsRunningSomewhere) and whether this one does
+// (kAudioDevicePropertyDeviceIsRunning). md_ca_watch_device's listener on
+// an input device also fires when the first changes. Returns as the
+// setters do (MD_CA_NOT_SETTABLE: the device lacks the property).
+int32_t md_ca_running(const char *uid, int *somewhere, int *here);

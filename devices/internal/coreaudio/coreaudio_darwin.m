@@ -197,7 +197,7 @@ typedef struct {
 	AudioObjectID dev;
 	uintptr_t token;
 	int n;
-	AudioObjectPropertyAddress addrs[2 * (MD_CA_MAX_CHANNELS + 1)];
+	AudioObjectPropertyAddress addrs[2 * (MD_CA_MAX_CHANNELS + 1) + 1];
 } md_ca_devwatch;
 
 // device_changed gets the token itself as its client data, so a call
@@ -225,11 +225,37 @@ void *md_ca_watch_device(const char *uid, int input, uintptr_t token) {
 			if (AudioObjectAddPropertyListener(dev, &a, device_changed, (void *)token) == noErr) w->addrs[w->n++] = a;
 		}
 	}
+	// Whether any process runs the device's IO (a call app recording from
+	// a microphone): the same callback, so the guard re-reads who records.
+	AudioObjectPropertyAddress run = {kAudioDevicePropertyDeviceIsRunningSomewhere, kAudioObjectPropertyScopeGlobal, MD_ELEMENT_MAIN};
+	if (input && AudioObjectHasProperty(dev, &run) &&
+	    AudioObjectAddPropertyListener(dev, &run, device_changed, (void *)token) == noErr)
+		w->addrs[w->n++] = run;
 	if (w->n == 0) {
 		free(w);
 		return NULL;
 	}
 	return w;
+}
+
+static int32_t get_u32(AudioObjectID dev, AudioObjectPropertySelector sel, int *out) {
+	AudioObjectPropertyAddress a = {sel, kAudioObjectPropertyScopeGlobal, MD_ELEMENT_MAIN};
+	if (!AudioObjectHasProperty(dev, &a)) return MD_CA_NOT_SETTABLE;
+	UInt32 v = 0, size = sizeof(v);
+	OSStatus st = AudioObjectGetPropertyData(dev, &a, 0, NULL, &size, &v);
+	if (st != noErr) return st;
+	*out = v != 0;
+	return 0;
+}
+
+int32_t md_ca_running(const char *uid, int *somewhere, int *here) {
+	AudioObjectID dev = device_for_uid(uid);
+	if (dev == kAudioObjectUnknown) return MD_CA_NO_DEVICE;
+	*somewhere = 0;
+	*here = 0;
+	int32_t st = get_u32(dev, kAudioDevicePropertyDeviceIsRunningSomewhere, somewhere);
+	if (st != 0) return st;
+	return get_u32(dev, kAudioDevicePropertyDeviceIsRunning, here);
 }
 
 void md_ca_unwatch_device(void *h) {

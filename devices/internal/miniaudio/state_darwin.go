@@ -18,6 +18,9 @@ import (
 
 type platformData struct {
 	watches watchSet // one property listener per listed device
+	// apps: the microphones another process was last seen running
+	// (routing_darwin.go), by UID.
+	apps map[string]bool
 }
 
 func platformDeviceState(backend, id string, input bool) (bool, bool, float64) {
