@@ -41,7 +41,7 @@ func commands() []command {
 		{"devices", "list microphones, speakers and cameras", runDevices},
 		{"watch", "print device changes as they happen, until interrupted", runWatch},
 		{"check", "play the test chime on a speaker, meter a microphone, or stream a camera", runCheck},
-		{"set", "mute or unmute, set a volume, or switch a card's profile", runSet},
+		{"set", "change a device or a setting: mute, volume, profile, system default, rules, start with the system", runSet},
 		{"streams", "which programs play to and record from which device now", runStreams},
 		{"doctor", "is this machine ready for a call? one report, exit 0 when ready", runDoctor},
 		{"net", "will the call connect? CometChat's hosts, the media path (UDP/TCP/TLS) and its quality", runNet},
