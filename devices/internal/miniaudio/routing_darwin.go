@@ -13,6 +13,10 @@ import (
 
 func (b *Backend) platformStreams(context.Context) ([]AppStream, error) { return nil, ErrUnsupported }
 
+func (b *Backend) platformMove(context.Context, []AppStream, string) ([]MoveResult, error) {
+	return nil, ErrUnsupported
+}
+
 func platformSetDefault(backend, id string, input bool) error {
 	if backend != NameCoreAudio {
 		return ErrUnsupported
