@@ -19,7 +19,8 @@ import (
 // HintNotSystemDefault is the Check's hint that the picked microphone or
 // speaker is not what other apps use (the system default), with "Use in
 // all apps" as its fix. The window's own (the card only says whether it
-// is the default): `mediadesk doctor` checks the system default itself.
+// is the default): the CLI checks the system default unless told another
+// device.
 const HintNotSystemDefault = "NOT_SYSTEM_DEFAULT"
 
 // router is what "Use in all apps" needs beyond Devices: *devices.Manager
