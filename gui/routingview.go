@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mediadesk/mediadesk/devices"
@@ -96,8 +97,11 @@ type routingView struct {
 	kind    devices.Kind
 	id      string // the picked device
 	label   string
+	// status is one line that is always there: whether the picked device
+	// is the default, then who uses it ("In use by Zoom, Firefox"), cut
+	// to the card's width (the middle column must hold both cards at the
+	// default window size).
 	status  *widget.Label
-	inUse   *widget.Label
 	rule    *widget.Check
 	lock    *widget.Check // microphones only
 	content *fyne.Container
@@ -146,10 +150,7 @@ func attachRouting(cfg *Config, cards map[devices.Kind]*fyne.Container) map[devi
 func newRoutingView(cfg *Config, r router, keep keeper, k devices.Kind) *routingView {
 	v := &routingView{cfg: cfg, r: r, keep: keep, kind: k}
 	v.status = oneLine("")
-	v.inUse = widget.NewLabel("")
-	v.inUse.Wrapping = fyne.TextWrapWord
-	v.inUse.Hide()
-	parts := []fyne.CanvasObject{v.status, v.inUse}
+	parts := []fyne.CanvasObject{v.status}
 	if keep != nil {
 		v.rule = widget.NewCheck("When this device connects, use it in all apps", v.toggleRule)
 		parts = append(parts, v.rule)
@@ -158,7 +159,10 @@ func newRoutingView(cfg *Config, r router, keep keeper, k devices.Kind) *routing
 			parts = append(parts, v.lock)
 		}
 	}
-	v.content = container.NewVBox(parts...)
+	// Its lines without the padding between them: the middle column
+	// holds both cards at the default window size only so (a Check and a
+	// Label carry their own inner padding already).
+	v.content = container.New(layout.NewCustomPaddedVBoxLayout(0), parts...)
 	v.content.Hide()
 	return v
 }
@@ -173,13 +177,13 @@ func (v *routingView) show(l devices.Lists) {
 		return
 	}
 	v.id, v.label = picked.DeviceID, picked.Label
-	v.status.SetText(defaultText(v.kind, picked, list))
-	if text := inUseText(v.r.StreamsOn(v.kind, picked.DeviceID)); text != "" {
-		v.inUse.SetText(text)
-		v.inUse.Show()
-	} else {
-		v.inUse.Hide()
+	// Who uses it first: if the line is cut, what is cut is the default's
+	// part, which the Check says too when it matters.
+	text := defaultText(v.kind, picked, list)
+	if in := inUseText(v.r.StreamsOn(v.kind, picked.DeviceID)); in != "" {
+		text = in + ". " + text
 	}
+	v.status.SetText(text)
 	v.updating = true
 	if v.rule != nil {
 		v.rule.SetChecked(slices.ContainsFunc(v.keep.Rules(), func(r devices.Rule) bool {
@@ -281,7 +285,7 @@ func (v *routingView) edit(change func(*devices.Saved)) {
 // it is not, the Check says what that means, with its fix.
 func defaultText(k devices.Kind, picked devices.Info, list []devices.Info) string {
 	if picked.Default {
-		return "Other apps use it too (the system default)."
+		return "System default: other apps use it too."
 	}
 	for _, d := range list {
 		if d.Default {

@@ -137,16 +137,14 @@ func TestUseInAllAppsAndInUseBy(t *testing.T) {
 	check := h.ui.devices.check
 	require.NotNil(t, v)
 	assert.False(t, v.content.Hidden)
-	assert.Contains(t, v.status.Text, "Other apps use it too")
-	assert.Equal(t, "In use by Zoom, Firefox", v.inUse.Text)
+	assert.Equal(t, "In use by Zoom, Firefox. System default: other apps use it too.", v.status.Text)
 	assert.Equal(t, -1, rowOf(check, HintNotSystemDefault), "the picked mic is the default: nothing to say")
 
 	// The person picks the Yeti: other apps still use the built-in one.
 	h.ui.devices.pickers[mic].sel.SetSelected("Yeti Stereo Microphone")
 	fd.plug(fd.Devices())
 	h.q.drain()
-	assert.Equal(t, "Not the system default: see Before a call.", v.status.Text)
-	assert.True(t, v.inUse.Hidden, "nobody records from the Yeti")
+	assert.Equal(t, "Not the system default: see Before a call.", v.status.Text, "nobody records from the Yeti")
 	i := rowOf(check, HintNotSystemDefault)
 	require.GreaterOrEqual(t, i, 0, "the Check says it")
 	assert.Contains(t, rowText(check, i), "other apps (Zoom, Meet in a browser) use Built-in Microphone")
@@ -163,8 +161,7 @@ func TestUseInAllAppsAndInUseBy(t *testing.T) {
 	test.Tap(b)
 	h.q.until(t, "the Yeti as the default", func() bool { return rowOf(check, HintNotSystemDefault) == -1 })
 	assert.Equal(t, []string{"usb-mic"}, fd.defaults)
-	assert.Contains(t, v.status.Text, "Other apps use it too")
-	assert.Equal(t, "In use by Zoom, Firefox", v.inUse.Text, "the apps moved with it")
+	assert.Equal(t, "In use by Zoom, Firefox. System default: other apps use it too.", v.status.Text, "the apps moved with it")
 	h.q.until(t, "what stayed said", func() bool { return rowOf(check, "notice") >= 0 })
 	assert.Contains(t, rowText(check, rowOf(check, "notice")), "Skype stayed on its own device")
 }
@@ -273,4 +270,27 @@ func TestRuleAndLockToggles(t *testing.T) {
 	assert.Zero(t, fd3.applied)
 	b, _ := os.ReadFile(path)
 	assert.Equal(t, "{broken", string(b))
+}
+
+// The routing parts keep the default window whole: with apps on both
+// devices and every toggle shown, the content still fits 1180×760 and the
+// speaker's rule toggle, the lowest line of the middle column, is in view.
+func TestDefaultWindowFitsWithRouting(t *testing.T) {
+	fd := &routingFake{fakeDevices: newFakeDevices(deskLists()), streams: []devices.Stream{
+		{ID: "in:1", App: "Zoom", Kind: mic, DeviceID: "usb-mic", Movable: true},
+		{ID: "in:2", App: "Microsoft Teams", Kind: mic, DeviceID: "usb-mic", Movable: true},
+		{ID: "out:3", App: "Firefox", Kind: spk, DeviceID: "builtin-spk", Movable: true},
+	}}
+	fd.setState(devices.DeviceState{Kind: mic, DeviceID: "usb-mic", Volume: 0.5})
+	h := startedHarness(t, fd)
+	h.ui.devices.pickers[mic].sel.SetSelected("Yeti Stereo Microphone")
+	h.q.drain()
+	size := fyne.NewSize(1180, 760)
+	h.w.Resize(size)
+	min := h.ui.Content().MinSize()
+	assert.LessOrEqual(t, min.Height, size.Height, "the content fits the default height")
+	lowest := h.ui.devices.routing[spk].rule
+	require.True(t, lowest.Visible())
+	assert.LessOrEqual(t, at(lowest).Y+lowest.Size().Height, size.Height, "the speaker's rule toggle in view")
+	assert.Contains(t, h.ui.devices.routing[mic].status.Text, "In use by Zoom, Microsoft Teams")
 }

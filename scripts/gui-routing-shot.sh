@@ -7,7 +7,8 @@
 #                connects, use it in all apps" (on, saved in rules.json)
 #                and "Keep this microphone at 60 %" (on); the Check says
 #                once that other apps use Desk Microphone, with "Use in all
-#                apps"; the speaker's card says "In use by Music Player".
+#                apps"; "In use by Zoom" under the microphone, "In use by
+#                Music Player" under the speaker.
 #   routing-after.png  after a click on "Use in all apps": the USB mic is
 #                the default (pactl says so), the hint's row is done.
 # It fails if the app dies or logs a crash, or the lock does not hold the
@@ -20,8 +21,10 @@ mkdir -p "$out"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-shots.XXXXXX")
 mods=()
 player=
+recorder=
 cleanup() {
 	[ -n "$player" ] && kill "$player" 2>/dev/null || true
+	[ -n "$recorder" ] && kill "$recorder" 2>/dev/null || true
 	for m in "${mods[@]}"; do pactl unload-module "$m" 2>/dev/null || true; done
 	rm -rf "$work"
 }
@@ -35,6 +38,9 @@ pactl set-source-volume shots_usb_mic 85%
 # A program playing: "In use by Music Player" under the speaker.
 pacat --playback --device=shots_spk --property=application.name="Music Player" </dev/zero &
 player=$!
+# And a call app recording from the USB mic: "In use by Zoom" under it.
+pacat --record --device=shots_usb_mic --property=application.name=Zoom >/dev/null &
+recorder=$!
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
 	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log"
