@@ -91,12 +91,12 @@ func editSaved(path string, k keeper, change func(*devices.Saved)) error {
 // Zoom, Firefox"), "When this device connects, use it in all apps" and,
 // for a microphone, "Keep this microphone at N %".
 type routingView struct {
-	cfg     *Config
-	r       router
-	keep    keeper // nil: no toggles
-	kind    devices.Kind
-	id      string // the picked device
-	label   string
+	cfg   *Config
+	r     router
+	keep  keeper // nil: no toggles
+	kind  devices.Kind
+	id    string // the picked device
+	label string
 	// status is one line that is always there: whether the picked device
 	// is the default, then who uses it ("In use by Zoom, Firefox"), cut
 	// to the card's width (the middle column must hold both cards at the
