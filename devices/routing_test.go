@@ -3,6 +3,8 @@ package devices
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -76,4 +78,36 @@ func TestInUseLabels(t *testing.T) {
 	assert.Equal(t, "Zoom", Stream{App: "Zoom", Binary: "zoom"}.Label())
 	assert.Equal(t, "zoom", Stream{Binary: "zoom"}.Label())
 	assert.Equal(t, "out:3", Stream{ID: "out:3"}.Label())
+}
+
+// rules.json keeps the rules and the locks: SaveRules (the CLI's set
+// rule) keeps the window's locks; a file from before the locks reads as
+// none; a stopped lock is saved as kept; a broken file is an error naming
+// it and is left as it is.
+func TestSavedFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mediadesk", "rules.json")
+	s, err := LoadSaved(path)
+	require.NoError(t, err)
+	assert.Equal(t, Saved{Rules: []Rule{}, Locks: []VolumeLock{}}, s, "no file: none")
+
+	lock := VolumeLock{Kind: AudioInput, DeviceID: "usb_mic", Volume: 0.8, Stopped: true}
+	require.NoError(t, SaveSaved(path, Saved{Locks: []VolumeLock{lock}}))
+	rule := Rule{Kind: AudioOutput, DeviceID: "usb_headset", Label: "USB Headset", Move: true}
+	require.NoError(t, SaveRules(path, []Rule{rule}))
+	s, err = LoadSaved(path)
+	require.NoError(t, err)
+	lock.Stopped = false
+	assert.Equal(t, Saved{Rules: []Rule{rule}, Locks: []VolumeLock{lock}}, s)
+
+	require.NoError(t, os.WriteFile(path, []byte(`{"rules":[{"kind":"audioinput","deviceId":"a","move":false}]}`), 0o600))
+	s, err = LoadSaved(path)
+	require.NoError(t, err)
+	assert.Equal(t, Saved{Rules: []Rule{{Kind: AudioInput, DeviceID: "a"}}, Locks: []VolumeLock{}}, s)
+
+	require.NoError(t, os.WriteFile(path, []byte("not json"), 0o600))
+	_, err = LoadSaved(path)
+	require.ErrorContains(t, err, path)
+	assert.ErrorContains(t, SaveRules(path, nil), "not a MediaDesk rules file")
+	b, _ := os.ReadFile(path)
+	assert.Equal(t, "not json", string(b), "left as it is")
 }

@@ -25,8 +25,8 @@ type Rule struct {
 // ruleApplyTimeout bounds one rule's default change and moves.
 const ruleApplyTimeout = 5 * time.Second
 
-// SetRules replaces the rules (the caller saves them: the window in its
-// preferences, the CLI in rules.json) and starts watching for devices to
+// SetRules replaces the rules (the caller saves them: the window and the
+// CLI both in rules.json, SaveSaved) and starts watching for devices to
 // apply them to. A rule for a camera, or without a device id, is an error
 // and changes nothing.
 func (m *Manager) SetRules(rules []Rule) error {

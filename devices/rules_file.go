@@ -10,8 +10,9 @@ import (
 )
 
 // DefaultRulesPath is MEDIADESK_RULES, else rules.json under the user's
-// config directory (beside the call history): where the CLI keeps the
-// headset rules and `mediadesk watch` reads them.
+// config directory (beside the call history): where the CLI and the
+// window keep the headset rules (and the window its volume locks), and
+// `mediadesk watch` and the window, background mode too, read them.
 func DefaultRulesPath() string {
 	if p := os.Getenv("MEDIADESK_RULES"); p != "" {
 		return p
@@ -23,39 +24,84 @@ func DefaultRulesPath() string {
 	return filepath.Join(dir, "mediadesk", "rules.json")
 }
 
-// rulesFile is the file's shape: {"rules":[…]}.
-type rulesFile struct {
-	Rules []Rule `json:"rules"`
+// Saved is what rules.json keeps between runs: the headset rules (the
+// CLI's `set rule` and the window's "When this device connects, use it
+// in all apps") and the volume locks the window keeps ("Keep this
+// microphone at N %"). One file, so the window, `mediadesk watch` and
+// `mediadesk --background` apply the same ones: {"rules":[…],"locks":[…]}.
+type Saved struct {
+	Rules []Rule       `json:"rules"`
+	Locks []VolumeLock `json:"locks"`
 }
 
-// LoadRules reads the rules saved at path; a missing file is no rules. A
+// LoadSaved reads the rules and locks saved at path; a missing file is
+// none (a file from before the locks were kept has no "locks": none). A
 // file that is not a rules file is an error naming it, and is left as it
 // is.
-func LoadRules(path string) ([]Rule, error) {
+func LoadSaved(path string) (Saved, error) {
+	s := Saved{Rules: []Rule{}, Locks: []VolumeLock{}}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return []Rule{}, nil
+		return s, nil
 	}
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return Saved{Rules: []Rule{}, Locks: []VolumeLock{}}, fmt.Errorf("%s is not a MediaDesk rules file (fix or remove it): %w", path, err)
+	}
+	if s.Rules == nil {
+		s.Rules = []Rule{}
+	}
+	if s.Locks == nil {
+		s.Locks = []VolumeLock{}
+	}
+	return s, nil
+}
+
+// ApplySaved puts saved rules and locks in force on m (SetRules, then
+// SetVolumeLocks): what the window, its background mode and `mediadesk
+// watch` do at start.
+func (m *Manager) ApplySaved(s Saved) error {
+	if err := m.SetRules(s.Rules); err != nil {
+		return err
+	}
+	return m.SetVolumeLocks(s.Locks)
+}
+
+// LoadRules reads the rules saved at path (LoadSaved's Rules).
+func LoadRules(path string) ([]Rule, error) {
+	s, err := LoadSaved(path)
 	if err != nil {
 		return nil, err
 	}
-	var f rulesFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s is not a MediaDesk rules file (fix or remove it): %w", path, err)
-	}
-	if f.Rules == nil {
-		f.Rules = []Rule{}
-	}
-	return f.Rules, nil
+	return s.Rules, nil
 }
 
-// SaveRules writes rules to path whole or not at all (a temporary file
-// renamed over it), creating its directory.
+// SaveRules replaces the rules saved at path, keeping its locks.
 func SaveRules(path string, rules []Rule) error {
-	if rules == nil {
-		rules = []Rule{}
+	s, err := LoadSaved(path)
+	if err != nil {
+		return err
 	}
-	b, err := json.MarshalIndent(rulesFile{rules}, "", "  ")
+	s.Rules = rules
+	return SaveSaved(path, s)
+}
+
+// SaveSaved writes rules and locks to path whole or not at all (a
+// temporary file renamed over it), creating its directory. A lock is
+// saved as kept, not as stopped: the next run tries again.
+func SaveSaved(path string, s Saved) error {
+	if s.Rules == nil {
+		s.Rules = []Rule{}
+	}
+	locks := make([]VolumeLock, 0, len(s.Locks))
+	for _, l := range s.Locks {
+		l.Stopped = false
+		locks = append(locks, l)
+	}
+	s.Locks = locks
+	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}

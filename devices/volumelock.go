@@ -80,6 +80,51 @@ func (m *Manager) UnlockVolume(k Kind, id string) {
 	}
 }
 
+// SetVolumeLocks replaces the locks with saved ones (rules.json's, at
+// start): a listed device is put at its lock's volume now, one that is not
+// listed when it appears (its first state read checks it). A lock already
+// held at the same volume keeps its state (a stopped one stays stopped), so
+// applying the same saved locks twice changes nothing. A camera's lock, one
+// without a device id or a volume outside 0–1 is an error and changes
+// nothing.
+func (m *Manager) SetVolumeLocks(locks []VolumeLock) error {
+	for _, l := range locks {
+		if l.Kind != AudioInput && l.Kind != AudioOutput {
+			return newError(CodeInvalidKind, fmt.Sprintf("a volume lock for %q: only microphones and speakers have a volume", l.Kind),
+				"use audioinput or audiooutput")
+		}
+		if l.DeviceID == "" {
+			return newError(CodeUnknownDevice, "a volume lock needs a device id", "give the id mediadesk devices shows")
+		}
+		if !(l.Volume >= 0 && l.Volume <= 1) { // NaN fails both
+			return newError(CodeInvalidVolume, fmt.Sprintf("a volume lock for %s at %v: the volume is from 0 to 1", l.DeviceID, l.Volume), "")
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return newError(CodeClosed, "the device manager is closed", "")
+	}
+	next := make([]*volumeLock, 0, len(locks))
+	for _, l := range locks {
+		i := slices.IndexFunc(m.locks, func(h *volumeLock) bool {
+			return h.Kind == l.Kind && h.DeviceID == l.DeviceID && h.Volume == l.Volume
+		})
+		if i >= 0 {
+			next = append(next, m.locks[i])
+			continue
+		}
+		l.Stopped = false
+		next = append(next, &volumeLock{VolumeLock: l})
+	}
+	m.locks = next
+	if m.watcher == nil && len(locks) > 0 {
+		m.startWatching()
+	}
+	m.publishStateLocked() // puts listed devices at their volume now
+	return nil
+}
+
 // VolumeLocks returns the locks, stopped ones included.
 func (m *Manager) VolumeLocks() []VolumeLock {
 	m.mu.Lock()
@@ -139,8 +184,8 @@ func (m *Manager) lockProblemsLocked() []Problem {
 			continue
 		}
 		out = append(out, Problem{Code: ProblemVolumeLockStopped, Kind: l.Kind, DeviceID: l.DeviceID,
-			Message: fmt.Sprintf("Another program keeps changing the volume of %s (more than %d times a second): MediaDesk stopped keeping it at %.0f %%",
-				l.DeviceID, lockMaxRestores, l.Volume*100),
+			Message: fmt.Sprintf("Another program keeps changing the volume of %s (more than %d times in %.0f seconds): MediaDesk stopped keeping it at %.0f %%",
+				l.DeviceID, lockMaxRestores, lockWindow.Seconds(), l.Volume*100),
 			Fix: "turn off automatic volume or gain control in your call app, then lock the volume again"})
 	}
 	return out

@@ -82,3 +82,38 @@ func TestVolumeLock(t *testing.T) {
 	assert.ErrorIs(t, m.LockVolume(ctx, AudioInput, "nope", 0.5), ErrUnknownDevice)
 	assert.ErrorIs(t, m.LockVolume(ctx, AudioInput, "desk_mic", 1.5), ErrInvalidVolume)
 }
+
+// Saved locks (rules.json's, at start) on the real servers: a listed
+// microphone is put at its volume at once; one plugged in later is put
+// at its volume when it appears; the same locks again change nothing.
+func TestSavedVolumeLocks(t *testing.T) {
+	s := pulsetest.Start(t)
+	s.PipeMic("desk_mic")
+	s.Pactl("set-default-source", "desk_mic")
+	s.Pactl("set-source-volume", "desk_mic", "90%")
+	m := newPulseManager(t, Options{})
+
+	saved := []VolumeLock{{Kind: AudioInput, DeviceID: "desk_mic", Volume: 0.7}, {Kind: AudioInput, DeviceID: "usb_headset_mic", Volume: 0.4}}
+	require.NoError(t, m.SetVolumeLocks(saved))
+	pulsetest.WaitFor(t, 10*time.Second, "desk_mic at its saved 70 % (pactl)", func() bool {
+		return strings.Contains(s.Pactl("get-source-volume", "desk_mic"), " 70%")
+	})
+	headset(s) // usb_headset_mic appears at 100 %
+	pulsetest.WaitFor(t, 10*time.Second, "the headset's mic at its saved 40 % when it appears (pactl)", func() bool {
+		return strings.Contains(s.Pactl("list", "short", "sources"), "usb_headset_mic") &&
+			strings.Contains(s.Pactl("get-source-volume", "usb_headset_mic"), " 40%")
+	})
+	require.NoError(t, m.SetVolumeLocks(saved))
+	assert.Equal(t, saved, m.VolumeLocks())
+
+	// Taking one away stops holding it.
+	require.NoError(t, m.SetVolumeLocks(saved[1:]))
+	s.Pactl("set-source-volume", "desk_mic", "30%")
+	require.NoError(t, m.Refresh(context.Background()))
+	assert.Contains(t, s.Pactl("get-source-volume", "desk_mic"), " 30%")
+
+	assert.ErrorIs(t, m.SetVolumeLocks([]VolumeLock{{Kind: VideoInput, DeviceID: "cam", Volume: 0.5}}), ErrInvalidKind)
+	assert.ErrorIs(t, m.SetVolumeLocks([]VolumeLock{{Kind: AudioInput, Volume: 0.5}}), ErrUnknownDevice)
+	assert.ErrorIs(t, m.SetVolumeLocks([]VolumeLock{{Kind: AudioInput, DeviceID: "x", Volume: 2}}), ErrInvalidVolume)
+	assert.Equal(t, saved[1:], m.VolumeLocks(), "bad locks change nothing")
+}

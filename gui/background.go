@@ -40,6 +40,13 @@ const keepRunningKey = "background.keepRunning"
 // openNow) until Quit: the tray where the desktop has one, and the guard.
 func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Writer, started time.Time, trace, openNow bool) int {
 	restoreChoices(a.Preferences(), ManagerDevices{mgr})
+	// The headset rules and volume locks saved in the window or by the
+	// CLI apply with no window too.
+	if saved, err := applySaved(devices.DefaultRulesPath(), mgr); err != nil {
+		fmt.Fprintln(stderr, "mediadesk: the saved headset rules and volume locks are not applied:", printable.String(err.Error()))
+	} else if trace {
+		fmt.Fprintf(stderr, "mediadesk: saved: %d headset rules, %d volume locks\n", len(saved.Rules), len(saved.Locks))
+	}
 	b := &background{ctx: ctx, a: a, mgr: mgr, stderr: stderr, started: started, trace: trace}
 	b.notifier = newCallNotifier(ctx, a.SendNotification)
 	defer b.notifier.Close()

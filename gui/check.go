@@ -57,6 +57,9 @@ type checkView struct {
 	// scans the devices again (the sound server's row).
 	walkTo    func(step int)
 	lookAgain func()
+	// moreFixes, if set, is the button of a finding the Manager does not
+	// fix (the window's own hints: "Use in all apps").
+	moreFixes func(p devices.Problem) (action, bool)
 	// onChange, if set, hears that the findings changed (the walk's
 	// verdict draws them too).
 	onChange func()
@@ -389,6 +392,10 @@ func (v *checkView) fixAction(p devices.Problem) (action, bool) {
 		return action{fixLabel(p), func() { v.runFix(p) }}, true
 	case p.Code == devices.ProblemSoundServer && v.lookAgain != nil:
 		return action{"Look again", v.lookAgain}, true
+	case v.moreFixes != nil:
+		if a, ok := v.moreFixes(p); ok {
+			return a, true
+		}
 	}
 	steps := map[string]int{AnswerSelfNotHeard: stepMic, AnswerChimeNotHeard: stepSpeaker, AnswerNotYou: stepCamera}
 	if s, ok := steps[p.Code]; ok && v.walkTo != nil {

@@ -118,7 +118,8 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 		devices.AudioOutput: section("Speaker", spkBox),
 		devices.VideoInput:  section("Camera", container.NewBorder(container.NewVBox(cam.sel, cam.note, p.cameraInfo), nil, nil, nil, p.camSlot)),
 	}
-	p.routing = attachRouting(cfg, map[devices.Kind]*fyne.Container{devices.AudioInput: micBox, devices.AudioOutput: spkBox}) // routingview.go: "Use in all apps", "In use by …"
+	p.routing = attachRouting(cfg, map[devices.Kind]*fyne.Container{devices.AudioInput: micBox, devices.AudioOutput: spkBox}) // routingview.go: "In use by …", the rule and the lock
+	p.wireRouting()
 	// Three columns of equal width: the Check, the audio cards, the
 	// camera (its preview takes what height is left).
 	p.content = container.NewGridWithColumns(3,
@@ -172,6 +173,9 @@ func (p *devicesPanel) showLevel(r devices.Reading) {
 // changes.
 func (p *devicesPanel) start() {
 	restoreChoices(p.cfg.Prefs, p.cfg.Devices)
+	if _, err := applySaved(p.cfg.rulesPath(), p.cfg.Devices); err != nil {
+		p.routingError("The saved headset rules and volume locks are not applied: ", err)
+	}
 	p.cfg.Devices.AddListener("gui", devices.Listener{
 		OnMediaDeviceListUpdated: func(ev devices.Event) {
 			p.cfg.Do(func() { p.update(ev.Lists, ev.Added) })
@@ -273,6 +277,9 @@ func (p *devicesPanel) update(lists devices.Lists, added []devices.Info) {
 	if activeID(lists.AudioOutputDevices) != "" {
 		p.testButton.Enable()
 	}
+	for _, v := range p.routing {
+		v.show(lists) // a pick changes no list: no event of its own
+	}
 	p.updateCamera()
 	p.ensureMeter()
 	p.echo.follow(activeID(lists.AudioInputDevices))
@@ -336,6 +343,9 @@ func (p *devicesPanel) backAgain() {
 func (p *devicesPanel) showState() {
 	problems, hints := p.cfg.Devices.Problems(), p.cfg.Devices.Hints()
 	p.check.setOS(problems)
+	if p.routing != nil {
+		hints = append(hints, notDefaultHints(p.lists)...)
+	}
 	p.check.setHints(hints)
 	for _, v := range p.states {
 		v.show(p.lists)

@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -319,6 +320,9 @@ func newHarness(t *testing.T, d Devices, cfg Config) *harness {
 	}
 	if cfg.Keyring == nil {
 		cfg.Keyring = &memKeyring{m: map[string]string{}}
+	}
+	if cfg.RulesPath == "" {
+		cfg.RulesPath = filepath.Join(t.TempDir(), "rules.json") // never the person's
 	}
 	h.ui = New(cfg)
 	w.SetContent(h.ui.Content())

@@ -46,6 +46,9 @@ type Config struct {
 	// goes, 0-2 the cards, 3 the verdict) and its findings' codes (none:
 	// ready) whenever either changes, on the UI goroutine (tracing).
 	OnCheck func(step int, codes []string)
+	// RulesPath is the file of the headset rules and volume locks
+	// (devices.DefaultRulesPath() when empty).
+	RulesPath string
 }
 
 // UI is the whole window content.

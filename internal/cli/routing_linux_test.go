@@ -120,7 +120,7 @@ func TestSetRuleCLI(t *testing.T) {
 	assert.Contains(t, out, "when audiooutput usb_headset connects")
 	saved, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"rules":[{"kind":"audiooutput","deviceId":"usb_headset","label":"USB_Headset","move":true}]}`, string(saved))
+	assert.JSONEq(t, `{"rules":[{"kind":"audiooutput","deviceId":"usb_headset","label":"USB_Headset","move":true}],"locks":[]}`, string(saved))
 
 	w := startWatch(t)
 	w.next(5*time.Second, "the initial list")
@@ -134,11 +134,15 @@ func TestSetRuleCLI(t *testing.T) {
 	})
 	assert.Equal(t, ExitOK, w.stop())
 
+	// The window's volume lock, in the same file, stays through the
+	// CLI's changes.
+	lock := `{"kind":"audioinput","deviceId":"desk_mic","volume":0.6,"stopped":false}`
+	require.NoError(t, os.WriteFile(path, []byte(`{"rules":[{"kind":"audiooutput","deviceId":"usb_headset","move":false}],"locks":[`+lock+`]}`), 0o600))
 	code, _, errOut = run("set", "rule", "--kind", "audiooutput", "--remove", "usb_headset")
 	require.Equal(t, ExitOK, code, errOut)
 	saved, err = os.ReadFile(path)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"rules":[]}`, string(saved))
+	assert.JSONEq(t, `{"rules":[],"locks":[`+lock+`]}`, string(saved))
 	code, _, _ = run("set", "rule", "--kind", "audiooutput", "--remove", "usb_headset")
 	assert.Equal(t, ExitRuntime, code, "no such rule")
 

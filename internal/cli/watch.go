@@ -26,11 +26,12 @@ func runWatch(ctx context.Context, env Env, args []string) int {
 	}
 	defer m.Close()
 
-	// The headset rules the CLI saved (set rule) apply while watch runs.
-	if rules, err := devices.LoadRules(devices.DefaultRulesPath()); err != nil {
-		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules are not applied: %v\n", err)
-	} else if err := m.SetRules(rules); err != nil {
-		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules are not applied: %v\n", err)
+	// The headset rules saved by the CLI (set rule) or the window, and
+	// the window's volume locks, apply while watch runs.
+	if saved, err := devices.LoadSaved(devices.DefaultRulesPath()); err != nil {
+		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules and volume locks are not applied: %v\n", err)
+	} else if err := m.ApplySaved(saved); err != nil {
+		fmt.Fprintf(env.Stderr, "mediadesk watch: the headset rules and volume locks are not applied: %v\n", err)
 	}
 
 	// Subscribed before the first snapshot: a change in between is told

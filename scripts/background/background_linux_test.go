@@ -11,6 +11,7 @@ package background
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -39,7 +40,8 @@ type app struct {
 	done  chan struct{}
 }
 
-func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server) *app {
+// start runs `mediadesk --background`, with env added to its environment.
+func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, env ...string) *app {
 	bin := os.Getenv("MEDIADESK_BIN")
 	if bin == "" {
 		if os.Getenv("MEDIADESK_REQUIRE_NOTIFY") != "" && os.Getenv("MEDIADESK_BACKGROUND_E2E") != "" {
@@ -57,6 +59,7 @@ func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server) *app {
 	a.cmd.Env = append(os.Environ(), srv.Env()...)
 	a.cmd.Env = append(a.cmd.Env, "MEDIADESK_STARTUP_TRACE=1", "PULSE_SERVER="+snd.Address(),
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_RUNTIME_DIR="+run, "FYNE_THEME=light")
+	a.cmd.Env = append(a.cmd.Env, env...)
 	a.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stderr, err := a.cmd.StderrPipe()
 	if err != nil {
@@ -261,4 +264,37 @@ func rssKiB(b *testing.B, pid int) int {
 		}
 	}
 	return 0
+}
+
+// The headset rules and volume locks saved in rules.json (by the window or
+// `mediadesk set rule`) apply with only the background running: the locked
+// microphone is put at its volume at start and put back after pactl
+// changes it; a headset that connects becomes the default.
+func TestSavedRulesAndLocks(t *testing.T) {
+	srv := desktoptest.Start(t)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	snd.Pactl("set-default-sink", "desk_speaker")
+	snd.PipeMic("desk_mic")
+	snd.Pactl("set-default-source", "desk_mic")
+	snd.Pactl("set-source-volume", "desk_mic", "90%")
+	rules := filepath.Join(t.TempDir(), "rules.json")
+	b, err := json.Marshal(map[string]any{
+		"rules": []map[string]any{{"kind": "audiooutput", "deviceId": "usb_headset", "label": "USB_Headset", "move": true}},
+		"locks": []map[string]any{{"kind": "audioinput", "deviceId": "desk_mic", "volume": 0.4}},
+	})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(rules, b, 0o600))
+	a := start(t, srv, snd, "MEDIADESK_RULES="+rules)
+	a.wait(t, "the saved rules and locks loaded", regexp.MustCompile(`saved: 1 headset rules, 1 volume locks`))
+
+	vol := func() string { return snd.Pactl("get-source-volume", "desk_mic") }
+	pulsetest.WaitFor(t, 10*time.Second, "desk_mic at its saved 40 % (pactl)", func() bool { return strings.Contains(vol(), " 40%") })
+	snd.Pactl("set-source-volume", "desk_mic", "75%")
+	pulsetest.WaitFor(t, 10*time.Second, "desk_mic put back at 40 % (pactl)", func() bool { return strings.Contains(vol(), " 40%") })
+
+	snd.Load("module-null-sink", "sink_name=usb_headset", "sink_properties='device.description=USB_Headset'")
+	pulsetest.WaitFor(t, 10*time.Second, "the headset to become the default (pactl)", func() bool {
+		return snd.Pactl("get-default-sink") == "usb_headset"
+	})
 }

@@ -22,7 +22,7 @@ export CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc CGO_CFL
 # The Go test packages that run under Wine. Files named *_linux_test.go
 # (real sound servers, netlink, V4L2) are not in a Windows build anyway;
 # what is left is portable and must pass on Windows too.
-PACKAGES=${WINE_TEST_PACKAGES:-"calls internal/cli internal/desktop gui devices"}
+PACKAGES=${WINE_TEST_PACKAGES:-"calls internal/cli internal/desktop gui devices devices/internal/mmdevice"}
 
 t0=$(date +%s)
 go build -tags "$tags" -o "$out/mediadesk.exe" .

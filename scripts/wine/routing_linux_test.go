@@ -65,4 +65,18 @@ func TestRoutingUnderWine(t *testing.T) {
 		assert.Equal(t, "wine_desk", s.Pactl("get-default-sink"), "nothing changed")
 	}
 	assert.NotContains(t, errOut, "unimplemented function")
+
+	// Moving one app (IAudioPolicyConfigFactory): Wine lists no sessions
+	// and has no factory, so it says DEVICE_STATE_UNSUPPORTED and Zoom
+	// stays where it plays (the factory's own typed error is checked by
+	// devices/internal/mmdevice's test under Wine).
+	zoomWas := s.DeviceOf(t, "Zoom")
+	code, out, errOut = wine(t, 60*time.Second, "set", "stream", "--verbose", "--stream", "out:1", "--device", headset)
+	t.Logf("set stream under Wine: exit %d, %s %s", code, out, errOut)
+	if code != 0 {
+		assert.Equal(t, 1, code)
+		assert.Regexp(t, "DEVICE_STATE_UNSUPPORTED|UNKNOWN_STREAM", errOut)
+		assert.Equal(t, zoomWas, s.DeviceOf(t, "Zoom"), "nothing moved")
+	}
+	assert.NotContains(t, errOut, "unimplemented function")
 }

@@ -37,7 +37,7 @@ func (b *Backend) SetDefault(ctx context.Context, input bool, id string) error {
 // out of the results.
 func (b *Backend) Move(ctx context.Context, streams []AppStream, id string) ([]MoveResult, error) {
 	if b.props == nil {
-		return nil, ErrUnsupported
+		return b.platformMove(ctx, streams, id)
 	}
 	return b.props.Move(ctx, streams, id)
 }

@@ -67,6 +67,10 @@ func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 	return out, nil
 }
 
+func (b *Backend) platformMove(context.Context, []AppStream, string) ([]MoveResult, error) {
+	return nil, ErrUnsupported
+}
+
 func platformSetDefault(backend, id string, input bool) error {
 	if backend != NameCoreAudio {
 		return ErrUnsupported

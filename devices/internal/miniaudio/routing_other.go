@@ -10,3 +10,7 @@ import "context"
 func (b *Backend) platformStreams(context.Context) ([]AppStream, error) { return nil, ErrUnsupported }
 
 func platformSetDefault(string, string, bool) error { return ErrUnsupported }
+
+func (b *Backend) platformMove(context.Context, []AppStream, string) ([]MoveResult, error) {
+	return nil, ErrUnsupported
+}

@@ -11,10 +11,13 @@ import (
 
 // Windows: the default endpoint for every role through IPolicyConfig
 // (undocumented; ErrUnsupported where the system lacks it, as Wine does),
-// and who uses what through each listed endpoint's audio sessions
-// (IAudioSessionManager2). Moving one app's session to another endpoint
-// (IAudioPolicyConfigFactory, Windows 10 1803+, also undocumented) is not
-// done: every session is listed as pinned, and a move is refused.
+// who uses what through each listed endpoint's audio sessions
+// (IAudioSessionManager2), and moving one app onto another endpoint
+// through IAudioPolicyConfigFactory (Windows 10 1803+, also undocumented):
+// the app's own default endpoint, which Windows keeps for it. Where the
+// factory is missing, every session is listed as pinned and a move is
+// ErrUnsupported. A stream's Index is its process id: Windows moves a
+// program, not one of its sessions.
 
 func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 	if b.name != NameWASAPI {
@@ -27,6 +30,7 @@ func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 	}
 	b.mu.Unlock()
 	var out []AppStream
+	movable := mmdevice.CanMoveApps()
 	for _, k := range ids {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -41,7 +45,7 @@ func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 		}
 		for _, s := range sessions {
 			out = append(out, AppStream{Index: uint32(s.PID), Input: dir == "in", App: s.Name, Binary: s.Binary,
-				PID: s.PID, Device: id, Muted: s.Muted, Paused: !s.Active, Pinned: true, Own: s.PID == os.Getpid()})
+				PID: s.PID, Device: id, Muted: s.Muted, Paused: !s.Active, Pinned: !movable, Own: s.PID == os.Getpid()})
 		}
 	}
 	return out, nil
@@ -52,4 +56,28 @@ func platformSetDefault(backend, id string, _ bool) error {
 		return ErrUnsupported
 	}
 	return nativeErr(mmdevice.SetDefault(id), mmdevice.ErrNotFound, mmdevice.ErrNoPolicyConfig)
+}
+
+// platformMove gives each stream's program its own default endpoint id
+// (mmdevice.MoveApp); a system without the factory is ErrUnsupported for
+// the whole move, before anything changed.
+func (b *Backend) platformMove(ctx context.Context, streams []AppStream, id string) ([]MoveResult, error) {
+	if b.name != NameWASAPI {
+		return nil, ErrUnsupported
+	}
+	var out []MoveResult
+	for _, s := range streams {
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+		if s.Device == id {
+			continue
+		}
+		err := mmdevice.MoveApp(int(s.Index), s.Input, id)
+		if errors.Is(err, mmdevice.ErrNoAppPolicy) {
+			return nil, nativeErr(err, mmdevice.ErrNotFound, mmdevice.ErrNoAppPolicy)
+		}
+		out = append(out, MoveResult{Stream: s, Err: err})
+	}
+	return out, nil
 }
