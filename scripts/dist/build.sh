@@ -138,7 +138,7 @@ priority: optional
 maintainer: "The MediaDesk developers <mediadesk@users.noreply.github.com>"
 vendor: MediaDesk
 homepage: https://github.com/mediadesk/mediadesk
-license: "LicenseRef-none-chosen-yet"
+license: "LicenseRef-proprietary"
 description: |-
   Check your microphone, speaker and camera before a call
   MediaDesk shows which microphone, speaker and camera are there, which one
