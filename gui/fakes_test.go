@@ -320,6 +320,9 @@ func newHarness(t *testing.T, d Devices, cfg Config) *harness {
 	if cfg.Keyring == nil {
 		cfg.Keyring = &memKeyring{m: map[string]string{}}
 	}
+	if cfg.Network == nil {
+		cfg.Network = goodNetwork // nothing leaves the machine (netcard_test.go)
+	}
 	h.ui = New(cfg)
 	w.SetContent(h.ui.Content())
 	w.Resize(fyne.NewSize(1180, 760))

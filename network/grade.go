@@ -146,7 +146,7 @@ func problems(r *Report, p plan) []Problem {
 	case VerdictTCP, VerdictTLS:
 		out = append(out, Problem{
 			Code:    ProblemUDPBlocked,
-			Message: "UDP is blocked here: " + strings.TrimSuffix(r.Verdict.Sentence(), "."),
+			Message: "UDP is blocked here: " + lowerFirst(r.Verdict.Sentence()),
 			Fix:     "For the best quality ask IT to allow outgoing UDP 10000–20000 and 3478, or use another network.",
 		})
 	case VerdictBlocked:
@@ -190,4 +190,12 @@ func okCheckTarget(cs []Check, name, target string) (found, ok bool) {
 		}
 	}
 	return found, ok
+}
+
+// lowerFirst lower-cases a sentence's first letter, to follow a colon.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

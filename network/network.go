@@ -296,7 +296,7 @@ func (o Options) plan() (plan, error) {
 	p.stun = net.JoinHostPort(host, port)
 	if o.TURN.URL != "" {
 		if o.TURN.Username == "" || o.TURN.Password == "" {
-			return p, badArg("a TURN server needs a user name and a password", "give --turn-user and --turn-password (or MEDIADESK_TURN_PASSWORD)")
+			return p, badArg("a TURN server needs a user name and a password", "give --turn-user and --turn-password (or MEDIADESK_TURN_PASSWORD), or save the password in the window (Network, Servers…)")
 		}
 		if p.turns, err = parseTURN(o.TURN.URL); err != nil {
 			return p, err
@@ -387,4 +387,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Quality = quality(burst, relayQ)
 	rep.Problems = problems(rep, p)
 	return rep, nil
+}
+
+// Validate checks o as Run would, without touching the network: nil, or
+// the *Error Run would return (a settings form says it before saving).
+func Validate(o Options) error {
+	_, err := o.plan()
+	return err
 }
