@@ -59,8 +59,9 @@ type Options struct {
 	Timeout       time.Duration
 	Probes        int           // STUN bindings in the quality burst (default 30)
 	ProbeInterval time.Duration // between them (default 20 ms)
-	// Relay measures throughput through the TURN server (two allocations
-	// sending to each other) for this long when TURN is given; 0 skips it.
+	// Relay measures the path through the TURN server when TURN is given
+	// (two WebRTC peers and a data channel, relay.go): half a second of
+	// probes, then throughput for this long; 0 skips it.
 	Relay time.Duration
 
 	Resolver Resolver // default net.DefaultResolver
@@ -369,7 +370,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Relay > 0 && len(p.turns) > 0 {
 		relaySlot = slot()
 		wg.Go(func() {
-			r := e.relayThroughput(ctx, p.turns, o.TURN, o.Relay)
+			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay)
 			*relaySlot = r.check
 			mu.Lock()
 			relayQ = &r
