@@ -155,6 +155,14 @@ func (c *netCard) run() {
 	})
 }
 
+// refresh runs a check unless one runs already (its answer is as fresh):
+// the tray's Check now… and Ctrl+K. UI goroutine.
+func (c *netCard) refresh() {
+	if !c.running {
+		c.run()
+	}
+}
+
 // show draws a finished check and hands its problems to the Check.
 func (c *netCard) show(rep *network.Report, err error, note string) {
 	c.running = false

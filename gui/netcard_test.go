@@ -118,8 +118,12 @@ func TestNetCardProblemsCountInTheVerdictOnce(t *testing.T) {
 	assert.Contains(t, rowText(v, 1), "No path carries call media here.")
 
 	c.checkNow.OnTapped()
-	h.ui.StartCheck() // the tray's Check now… and Ctrl+K check it again too
+	assert.True(t, c.checkNow.Disabled())
+	c.run()           // servers saved while one runs: once more after it
+	h.ui.StartCheck() // the tray's Check now… and Ctrl+K: not a third while one runs
 	h.q.until(t, "three checks", func() bool { return len(fn.runs()) == 3 && !c.running })
+	h.ui.StartCheck() // idle: it checks again
+	h.q.until(t, "four checks", func() bool { return len(fn.runs()) == 4 && !c.running })
 	assert.Equal(t, 1, countCode(v, network.ProblemMediaBlocked))
 	assert.Equal(t, 1, countCode(v, network.ProblemSignallingBlocked))
 	assert.Len(t, v.entries, 2, "no row twice")

@@ -147,7 +147,7 @@ func (u *UI) shortcuts() []shortcut {
 // StartCheck opens the step-by-step check, as Ctrl+K does (the tray's
 // "Check now…"). Call on the UI goroutine.
 func (u *UI) StartCheck() {
-	u.devices.net.run()
+	u.devices.net.refresh()
 	if u.devices.walk.step == stepOff {
 		u.devices.walk.show(stepMic)
 	}
