@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -256,10 +257,11 @@ func (c *netCard) showSettings() {
 	p := c.cfg.Prefs
 	stun := widget.NewEntry()
 	stun.SetText(p.String(prefSTUN))
-	stun.SetPlaceHolder(network.DefaultSTUN)
+	// The placeholders say what is used when a field stays empty.
+	stun.SetPlaceHolder(cmp.Or(os.Getenv("MEDIADESK_STUN"), network.DefaultSTUN))
 	turnURL := widget.NewEntry()
 	turnURL.SetText(p.String(prefTURN))
-	turnURL.SetPlaceHolder("turns:turn.example.com:443")
+	turnURL.SetPlaceHolder(cmp.Or(os.Getenv("MEDIADESK_TURN"), "turns:turn.example.com:443"))
 	user := widget.NewEntry()
 	user.SetText(p.String(prefTURNUser))
 	pw := widget.NewPasswordEntry()

@@ -8,6 +8,7 @@
 #                relay's throughput
 #   net-tcp.png  no STUN answer and TURN over TCP only (what a network
 #                that drops UDP looks like): UDP_BLOCKED in the Check
+#   net-servers.png  the card's Servers… form (the password field masked)
 # The servers come from the variables the CLI reads (MEDIADESK_STUN,
 # MEDIADESK_TURN…), which the window uses when its Servers… are not set.
 # It fails if the app dies or the card never answers.
@@ -57,18 +58,25 @@ waitlog() {
 	for _ in $(seq 1 600); do grep -q "$1" "$SHOTS_LOG" && return 0; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
 	fail "no \"$1\" in the log within 30 s"
 }
-window() { # name STUN TURN verdict
+window() { # name STUN TURN verdict [servers]
 	MEDIADESK_STUN="$2" MEDIADESK_TURN="$3" MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
 	pid=$!
 	waitlog "history shown after"
 	waitlog "network: $4"
 	sleep 2 # the card and the Check redrawn
 	import -window root "$SHOTS_OUT/$1.png"
+	if [ -n "${5:-}" ]; then
+		# Servers…, at the card'"'"'s bottom left in the 1180x760 window.
+		wid=$(xdotool search --name "^MediaDesk\$" | head -1)
+		xdotool mousemove --window "$wid" 175 737 click 1
+		sleep 2
+		import -window root "$SHOTS_OUT/$5.png"
+	fi
 	kill $pid
 	for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
 	pid=
 }
-window net-udp "$SHOTS_ADDR" "turn:$SHOTS_ADDR?transport=udp,turn:$SHOTS_ADDR?transport=tcp" "udp good"
+window net-udp "$SHOTS_ADDR" "turn:$SHOTS_ADDR?transport=udp,turn:$SHOTS_ADDR?transport=tcp" "udp good" net-servers
 window net-tcp "$SHOTS_DEAD" "turn:$SHOTS_ADDR?transport=tcp" "tcp"
 grep -q "check: step -1: .*UDP_BLOCKED" "$SHOTS_LOG" || fail "UDP_BLOCKED not in the Check"
 '
@@ -76,4 +84,4 @@ if grep -rq "$TURN_PASSWORD" "$work"/app.log 2>/dev/null; then
 	echo "gui-net-shots: the TURN password is in the app's log" >&2
 	exit 1
 fi
-echo "gui-net-shots: $out/net-udp.png $out/net-tcp.png"
+echo "gui-net-shots: $out/net-udp.png $out/net-tcp.png $out/net-servers.png"
