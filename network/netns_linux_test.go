@@ -378,6 +378,36 @@ func BenchmarkNetnsRelayVsIperf3(b *testing.B) {
 	})
 }
 
+// BenchmarkNetnsRelayVsIperf3Delayed is the same 2 Mbit/s link with
+// 100 ms more on the namespace's way out (netem where there is one, else
+// NFQUEUE as in TestNetnsLossyAndDelayed): a round trip a congestion
+// control must grow its window across.
+func BenchmarkNetnsRelayVsIperf3Delayed(b *testing.B) {
+	if _, err := exec.LookPath("iperf3"); err != nil {
+		b.Skip("iperf3 is not installed (make bench-net installs it)")
+	}
+	benchNetns(b, func(ns *netns, spec *childSpec, tb testing.TB) {
+		spec.TURN = "turn:" + ns.hostIP + ":3478?transport=udp"
+		spec.Relay = 3 * time.Second
+		spec.Timeout = DefaultTimeout
+		if ns.hasNetem() {
+			sh(tb, "ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf, "root", "handle", "1:", "netem", "delay", "100ms")
+			sh(tb, "ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf, "parent", "1:", "tbf", "rate", "2mbit", "burst", "16kbit", "latency", "400ms")
+		} else {
+			sh(tb, "ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf, "root", "tbf", "rate", "2mbit", "burst", "16kbit", "latency", "400ms")
+			ns.nfqDelay(tb, 100*time.Millisecond)
+		}
+		sh(tb, "tc", "qdisc", "add", "dev", ns.hostIf, "root", "tbf", "rate", "2mbit", "burst", "16kbit", "latency", "400ms")
+	}, func(b *testing.B, rep *Report, took time.Duration) {
+		if rep.Quality == nil || rep.Quality.Kbps == nil {
+			b.Fatalf("no relay figure: %+v", rep.Checks)
+		}
+		b.ReportMetric(*rep.Quality.Kbps, "relay-kbps")
+		b.ReportMetric(rep.Quality.RTTMs, "relay-rtt-ms")
+		b.ReportMetric(float64(took.Milliseconds()), "check-ms")
+	})
+}
+
 // benchNetns sets up a namespace with servers, lets setup change it, and
 // runs the child b.N times. For the iperf3 benchmark it also runs iperf3
 // over the same link after each check.
