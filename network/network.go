@@ -66,7 +66,9 @@ type Options struct {
 
 	Resolver Resolver // default net.DefaultResolver
 	Dialer   Dialer   // default a *net.Dialer
-	// ListenPacket opens the UDP socket a TURN-over-UDP client uses.
+	// ListenPacket opens the UDP socket a TURN-over-UDP allocation check
+	// uses (the relay loopback's peers open theirs through pion's ICE; its
+	// TURN over TCP and TLS go through Dialer).
 	ListenPacket func(ctx context.Context, network, address string) (net.PacketConn, error)
 	// Proxy says which proxy an https URL goes through (nil: none).
 	// Default: HTTPS_PROXY/NO_PROXY as the environment has them now.
