@@ -82,6 +82,7 @@ func newNetCard(cfg *Config, check *checkView) *netCard {
 // netSettings is what a check is run with, read on the UI goroutine.
 type netSettings struct {
 	appID, region, stun, turn, turnUser string
+	turnFromEnv                         bool // MEDIADESK_TURN: its password may be MEDIADESK_TURN_PASSWORD
 }
 
 // settingsNow reads the account (app id and region of the saved Account)
@@ -98,12 +99,13 @@ func (c *netCard) settingsNow() netSettings {
 	}
 	if s.turn == "" {
 		s.turn, s.turnUser = os.Getenv("MEDIADESK_TURN"), os.Getenv("MEDIADESK_TURN_USER")
+		s.turnFromEnv = s.turn != ""
 	}
 	return s
 }
 
 // password reads the TURN password: the keyring, the session's copy, or
-// MEDIADESK_TURN_PASSWORD. It may wait on the keyring: call it in the
+// MEDIADESK_TURN_PASSWORD for the variables' server. It may wait on the keyring: call it in the
 // keyring's queue.
 func (c *netCard) password(s netSettings) string {
 	if s.turn == "" {
@@ -115,7 +117,7 @@ func (c *netCard) password(s netSettings) string {
 	c.mu.Lock()
 	pw := c.session
 	c.mu.Unlock()
-	if pw != "" {
+	if pw != "" || !s.turnFromEnv {
 		return pw
 	}
 	return os.Getenv("MEDIADESK_TURN_PASSWORD")

@@ -196,3 +196,26 @@ func TestNetCardTURNPasswordInTheKeyring(t *testing.T) {
 	assert.Empty(t, fn.runs()[3].TURN.URL)
 	assert.Contains(t, c.note.Text, "TURN not checked")
 }
+
+// With no servers saved, the card uses the CLI's variables, the password
+// too; MEDIADESK_TURN_PASSWORD never goes to a server saved in Servers….
+func TestNetCardVariables(t *testing.T) {
+	t.Setenv("MEDIADESK_STUN", "127.0.0.1:3478")
+	t.Setenv("MEDIADESK_TURN", "turn:127.0.0.1:3478")
+	t.Setenv("MEDIADESK_TURN_USER", "alice")
+	t.Setenv("MEDIADESK_TURN_PASSWORD", "env-pw")
+	fn := &fakeNetwork{report: goodReport}
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Network: fn.run})
+	h.start()
+	c := h.ui.devices.net
+	h.q.until(t, "the first check", func() bool { return len(fn.runs()) == 1 && !c.running })
+	assert.Equal(t, "127.0.0.1:3478", fn.runs()[0].STUN)
+	assert.Equal(t, network.TURN{URL: "turn:127.0.0.1:3478", Username: "alice", Password: "env-pw"}, fn.runs()[0].TURN)
+
+	h.app.Preferences().SetString(prefTURN, "turns:other.example.com")
+	h.app.Preferences().SetString(prefTURNUser, "alice")
+	c.run()
+	h.q.until(t, "the check with the saved server", func() bool { return len(fn.runs()) == 2 && !c.running })
+	assert.Empty(t, fn.runs()[1].TURN.URL, "no password saved for it: TURN left out")
+	assert.Contains(t, c.note.Text, "TURN not checked")
+}
