@@ -17,8 +17,9 @@ GUEST_PACKAGES := qemu-system-x86 busybox-static libasound2 pulseaudio pulseaudi
 PIPEWIRE_PACKAGES := pipewire pipewire-pulse wireplumber pipewire-bin
 TEST_PACKAGES  := $(BUILD_PACKAGES) dunst desktop-file-utils libgl1-mesa-dri pulseaudio pulseaudio-utils $(PIPEWIRE_PACKAGES) xvfb xauth x11-utils xdotool dbus-bin dbus-daemon imagemagick gcc-mingw-w64-x86-64 $(GUEST_PACKAGES)
 # The network check's namespace tests (run as root inside `go test`):
-# ip netns and veth pairs, nftables rules, tc qdiscs; iperf3 for bench-net.
-NET_PACKAGES   := iproute2 nftables iperf3
+# ip netns and veth pairs, nftables rules, tc qdiscs, an iptables NFQUEUE
+# rule (the delay where the kernel has no netem); iperf3 for bench-net.
+NET_PACKAGES   := iproute2 nftables iptables iperf3
 TEST_PACKAGES  += $(NET_PACKAGES)
 
 .PHONY: all build run deps test-deps tools test conflict-check test-guest test-in-pulse gui-smoke vet lint fmt-check cross-windows test-wine fuzz bench bench-devices bench-gui bench-camera package clean

@@ -16,6 +16,7 @@ import (
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
 	"github.com/mediadesk/mediadesk/internal/desktop"
+	"github.com/mediadesk/mediadesk/network"
 )
 
 // appRunning is set once the Fyne app has started (its OnStarted ran).
@@ -95,7 +96,20 @@ func openMainWindow(ctx context.Context, a fyne.App, mgr *devices.Manager, stder
 	w := a.NewWindow("MediaDesk")
 	var onHistory func()
 	var onCheck func(int, []string)
+	var netRun NetworkRunner
 	if trace {
+		netRun = func(ctx context.Context, o network.Options) (*network.Report, error) {
+			rep, err := network.Run(ctx, o)
+			switch {
+			case err != nil:
+				fmt.Fprintf(stderr, "mediadesk: network: not checked\n")
+			case rep.Quality != nil:
+				fmt.Fprintf(stderr, "mediadesk: network: %s %s\n", rep.Verdict, rep.Quality.Grade)
+			default:
+				fmt.Fprintf(stderr, "mediadesk: network: %s\n", rep.Verdict)
+			}
+			return rep, err
+		}
 		onHistory = func() {
 			fmt.Fprintf(stderr, "mediadesk: history shown after %d ms\n", time.Since(started).Milliseconds())
 		}
@@ -109,6 +123,7 @@ func openMainWindow(ctx context.Context, a fyne.App, mgr *devices.Manager, stder
 	ui := New(Config{
 		OnHistoryShown: onHistory,
 		OnCheck:        onCheck,
+		Network:        netRun,
 		Ctx:            ctx,
 		Devices:        ManagerDevices{mgr},
 		OpenStore: func(ctx context.Context) (*calls.Store, error) {

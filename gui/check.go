@@ -72,6 +72,7 @@ type checkView struct {
 	server  *devices.Problem
 	missing []devices.Problem // no microphone, no speaker
 	history *devices.Problem
+	network []devices.Problem          // the Network card's (netcard.go)
 	answers map[string]devices.Problem // by code
 	hints   []devices.Problem
 	notices []notice
@@ -135,6 +136,7 @@ func (v *checkView) setServer(p *devices.Problem)    { v.server = p; v.redraw() 
 func (v *checkView) setHistory(p *devices.Problem)   { v.history = p; v.redraw() }
 func (v *checkView) setMissing(ps []devices.Problem) { v.missing = ps; v.redraw() }
 func (v *checkView) setHints(ps []devices.Problem)   { v.hints = ps; v.redraw() }
+func (v *checkView) setNetwork(ps []devices.Problem) { v.network = ps; v.redraw() }
 
 // setAnswer records the answer to a walk question: nil clears it (a
 // "yes"), a problem is a "no".
@@ -201,6 +203,7 @@ func (v *checkView) findings() []devices.Problem {
 			out = append(out, *p)
 		}
 	}
+	out = append(out, v.network...)
 	for _, c := range []string{AnswerSelfNotHeard, AnswerChimeNotHeard, AnswerNotYou} {
 		if p, ok := v.answers[c]; ok {
 			out = append(out, p)

@@ -47,6 +47,7 @@ type devicesPanel struct {
 	states      map[devices.Kind]*stateView
 	echo        *echoView
 	check       *checkView
+	net         *netCard
 	walk        *walkPage
 	cards       map[devices.Kind]*fyne.Container
 	noticeFor   map[devices.Kind]string // the unplugged device each notice is about
@@ -102,6 +103,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 		}
 	}
 	p.check.walkTo = p.walk.show
+	p.net = newNetCard(cfg, p.check)
 
 	mic := p.pickers[devices.AudioInput]
 	spk := p.pickers[devices.AudioOutput]
@@ -123,7 +125,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	// Three columns of equal width: the Check, the audio cards, the
 	// camera (its preview takes what height is left).
 	p.content = container.NewGridWithColumns(3,
-		p.checkSlot,
+		container.NewBorder(nil, p.net.content, nil, nil, p.checkSlot),
 		container.NewVBox(p.cards[devices.AudioInput], p.cards[devices.AudioOutput]),
 		p.cards[devices.VideoInput],
 	)
@@ -194,10 +196,12 @@ func (p *devicesPanel) start() {
 	// its doing, not missing devices.
 	p.showError(p.cfg.Devices.Err())
 	p.update(p.cfg.Devices.Devices(), nil)
+	p.net.run() // off the UI goroutine (netcard.go)
 }
 
 // stop ends the listener, the meter and the camera preview.
 func (p *devicesPanel) stop() {
+	p.net.stop()
 	p.cfg.Devices.RemoveListener("gui")
 	p.stopMeter()
 	p.echo.stop()

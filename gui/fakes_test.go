@@ -324,6 +324,9 @@ func newHarness(t *testing.T, d Devices, cfg Config) *harness {
 	if cfg.RulesPath == "" {
 		cfg.RulesPath = filepath.Join(t.TempDir(), "rules.json") // never the person's
 	}
+	if cfg.Network == nil {
+		cfg.Network = goodNetwork // nothing leaves the machine (netcard_test.go)
+	}
 	h.ui = New(cfg)
 	w.SetContent(h.ui.Content())
 	w.Resize(fyne.NewSize(1180, 760))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mediadesk/mediadesk/calls"
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/network"
 )
 
 // Config is what the window is built from. Devices, Prefs, Window and Do
@@ -49,6 +50,8 @@ type Config struct {
 	// RulesPath is the file of the headset rules and volume locks
 	// (devices.DefaultRulesPath() when empty).
 	RulesPath string
+	// Network runs the Check's network card (network.Run unless set).
+	Network NetworkRunner
 }
 
 // UI is the whole window content.
@@ -81,6 +84,9 @@ func New(cfg Config) *UI {
 	}
 	if cfg.Keyring == nil {
 		cfg.Keyring = SystemKeyring{}
+	}
+	if cfg.Network == nil {
+		cfg.Network = network.Run
 	}
 	u := &UI{cfg: &cfg}
 	u.devices = newDevicesPanel(u.cfg)
@@ -144,6 +150,7 @@ func (u *UI) shortcuts() []shortcut {
 // StartCheck opens the step-by-step check, as Ctrl+K does (the tray's
 // "Check now…"). Call on the UI goroutine.
 func (u *UI) StartCheck() {
+	u.devices.net.refresh()
 	if u.devices.walk.step == stepOff {
 		u.devices.walk.show(stepMic)
 	}

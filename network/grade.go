@@ -57,21 +57,15 @@ func (q *Quality) graded() {
 
 func quality(b *stunResult, rel *relayResult) *Quality {
 	var q *Quality
-	if b != nil && len(b.rtts) > 0 {
+	switch {
+	case rel != nil && rel.check.OK:
+		// The relay loopback is the call's own kind of path: its measures
+		// win (the "best path").
+		k := rel.kbps
+		q = &Quality{RTTMs: rel.rttMs, JitterMs: rel.jitterMs, LossPct: rel.lossPct, Kbps: &k, Source: "relay"}
+	case b != nil && len(b.rtts) > 0:
 		q = &Quality{Source: "stun"}
 		q.RTTMs, q.JitterMs, q.LossPct = b.stats()
-	}
-	if rel != nil && rel.check.OK {
-		if q == nil {
-			q = &Quality{}
-		}
-		k := rel.kbps
-		q.Kbps = &k
-		q.LossPct = max(q.LossPct, rel.lossPct)
-		q.Source = "relay"
-		if b != nil && len(b.rtts) > 0 {
-			q.Source = "stun+relay"
-		}
 	}
 	if q != nil {
 		q.graded()
@@ -146,7 +140,7 @@ func problems(r *Report, p plan) []Problem {
 	case VerdictTCP, VerdictTLS:
 		out = append(out, Problem{
 			Code:    ProblemUDPBlocked,
-			Message: "UDP is blocked here: " + strings.TrimSuffix(r.Verdict.Sentence(), "."),
+			Message: "UDP is blocked here: " + lowerFirst(r.Verdict.Sentence()),
 			Fix:     "For the best quality ask IT to allow outgoing UDP 10000–20000 and 3478, or use another network.",
 		})
 	case VerdictBlocked:
@@ -190,4 +184,12 @@ func okCheckTarget(cs []Check, name, target string) (found, ok bool) {
 		}
 	}
 	return found, ok
+}
+
+// lowerFirst lower-cases a sentence's first letter, to follow a colon.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

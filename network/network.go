@@ -59,13 +59,16 @@ type Options struct {
 	Timeout       time.Duration
 	Probes        int           // STUN bindings in the quality burst (default 30)
 	ProbeInterval time.Duration // between them (default 20 ms)
-	// Relay measures throughput through the TURN server (two allocations
-	// sending to each other) for this long when TURN is given; 0 skips it.
+	// Relay measures the path through the TURN server when TURN is given
+	// (two WebRTC peers and a data channel, relay.go): half a second of
+	// probes, then throughput for this long; 0 skips it.
 	Relay time.Duration
 
 	Resolver Resolver // default net.DefaultResolver
 	Dialer   Dialer   // default a *net.Dialer
-	// ListenPacket opens the UDP socket a TURN-over-UDP client uses.
+	// ListenPacket opens the UDP socket a TURN-over-UDP allocation check
+	// uses (the relay loopback's peers open theirs through pion's ICE; its
+	// TURN over TCP and TLS go through Dialer).
 	ListenPacket func(ctx context.Context, network, address string) (net.PacketConn, error)
 	// Proxy says which proxy an https URL goes through (nil: none).
 	// Default: HTTPS_PROXY/NO_PROXY as the environment has them now.
@@ -296,7 +299,7 @@ func (o Options) plan() (plan, error) {
 	p.stun = net.JoinHostPort(host, port)
 	if o.TURN.URL != "" {
 		if o.TURN.Username == "" || o.TURN.Password == "" {
-			return p, badArg("a TURN server needs a user name and a password", "give --turn-user and --turn-password (or MEDIADESK_TURN_PASSWORD)")
+			return p, badArg("a TURN server needs a user name and a password", "give --turn-user and --turn-password (or MEDIADESK_TURN_PASSWORD), or save the password in the window (Network, Servers…)")
 		}
 		if p.turns, err = parseTURN(o.TURN.URL); err != nil {
 			return p, err
@@ -369,7 +372,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Relay > 0 && len(p.turns) > 0 {
 		relaySlot = slot()
 		wg.Go(func() {
-			r := e.relayThroughput(ctx, p.turns, o.TURN, o.Relay)
+			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay)
 			*relaySlot = r.check
 			mu.Lock()
 			relayQ = &r
@@ -387,4 +390,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Quality = quality(burst, relayQ)
 	rep.Problems = problems(rep, p)
 	return rep, nil
+}
+
+// Validate checks o as Run would, without touching the network: nil, or
+// the *Error Run would return (a settings form says it before saving).
+func Validate(o Options) error {
+	_, err := o.plan()
+	return err
 }

@@ -66,7 +66,8 @@ func TestReachableCometChatAndTURN(t *testing.T) {
 	assert.Equal(t, 0.0, rep.Quality.LossPct)
 	require.NotNil(t, rep.Quality.Kbps, "the relay run measured throughput")
 	assert.Greater(t, *rep.Quality.Kbps, 1000.0)
-	assert.Equal(t, "stun+relay", rep.Quality.Source)
+	assert.Equal(t, "relay", rep.Quality.Source)
+	assert.Contains(t, checkNamed(t, rep, "relay", "").Detail, "two WebRTC peers through the relay")
 	noSecret(t, rep)
 
 	// The JSON has the shape.
@@ -386,4 +387,44 @@ func TestHighLatency(t *testing.T) {
 	assert.Equal(t, GradeFair, rep.Quality.Grade)
 	assert.Equal(t, []string{ProblemHighLatency}, codes(rep))
 	assert.Equal(t, VerdictUDP, rep.Verdict)
+}
+
+// The relay loopback (two pion WebRTC peers, relay-only ICE, a data
+// channel) connects over each TURN transport on its own, TLS with the
+// check's own root CAs; a wrong password fails it in words, and the
+// password is nowhere in the report.
+func TestRelayLoopbackEachTransport(t *testing.T) {
+	c := startComet(t, true)
+	for _, tc := range []struct{ url, transport string }{
+		{"turn:" + c.turn.udp + "?transport=udp", "udp"},
+		{"turn:" + c.turn.tcp + "?transport=tcp", "tcp"},
+		{"turns:" + c.turn.tls, "tls"},
+	} {
+		o := c.opts
+		o.TURN = TURN{URL: tc.url, Username: testUser, Password: testPassword}
+		o.Relay = 300 * time.Millisecond
+		rep, err := Run(t.Context(), o)
+		require.NoError(t, err)
+		rc := checkNamed(t, rep, "relay", "")
+		assert.True(t, rc.OK, "%s: %s", tc.url, rc.Error)
+		assert.True(t, strings.HasSuffix(rc.Target, "("+tc.transport+")"), rc.Target)
+		require.NotNil(t, rep.Quality, tc.url)
+		assert.Equal(t, "relay", rep.Quality.Source)
+		require.NotNil(t, rep.Quality.Kbps)
+		assert.Positive(t, *rep.Quality.Kbps)
+		assert.Equal(t, 0.0, rep.Quality.LossPct, "loopback loses nothing")
+		noSecret(t, rep)
+	}
+
+	o := c.opts
+	o.TURN = TURN{URL: "turn:" + c.turn.udp + "?transport=udp", Username: testUser, Password: "wrong-" + testPassword}
+	o.Relay = 300 * time.Millisecond
+	o.Timeout = 3 * time.Second
+	rep, err := Run(t.Context(), o)
+	require.NoError(t, err)
+	rc := checkNamed(t, rep, "relay", "")
+	assert.False(t, rc.OK)
+	assert.Contains(t, rc.Error, "no relay address")
+	assert.Equal(t, "stun", rep.Quality.Source, "the STUN burst still grades the path")
+	noSecret(t, rep)
 }

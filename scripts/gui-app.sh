@@ -22,7 +22,9 @@ app_start() {
 	# The X server must answer before the app starts (GLFW gives up at once).
 	for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
 	xwininfo -root >/dev/null 2>&1 || { echo "$APP: the X server did not answer within 5 s" >&2; exit 1; }
-	MEDIADESK_STARTUP_TRACE=1 "$BIN" 2>"$LOG" &
+	# The Network card's STUN burst goes to a loopback port (no answer),
+	# not off the machine.
+	MEDIADESK_STUN=${MEDIADESK_STUN:-127.0.0.1:9} MEDIADESK_STARTUP_TRACE=1 "$BIN" 2>"$LOG" &
 	pid=$!
 	trap 'kill -9 $pid 2>/dev/null || true' EXIT
 	for _ in $(seq 1 1200); do

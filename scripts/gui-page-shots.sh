@@ -20,11 +20,17 @@ mkdir -p "$out"
 : "${PULSE_SERVER:?run gui-page-shots.sh inside scripts/with-pulse.sh or scripts/with-pipewire.sh}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-shots.XXXXXX")
 mods=()
+# shellcheck source=scripts/local-stun.sh
+. "$(dirname "$0")/local-stun.sh"
 cleanup() {
+	stop_local_stun
 	for m in "${mods[@]}"; do pactl unload-module "$m" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# The Check's network card asks a STUN server on loopback (a good answer,
+# no row of its own), not Google's.
+start_local_stun "$work"
 mods+=("$(pactl load-module module-null-sink sink_name=shots_spk "sink_properties='device.description=\"Desk Speakers\"'")")
 mods+=("$(pactl load-module module-remap-source source_name=shots_mic master=shots_spk.monitor "source_properties='device.description=\"Desk Microphone\"'")")
 pactl set-default-sink shots_spk

@@ -29,11 +29,16 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-smoke.XXXXXX")
 mods=()
+# shellcheck source=scripts/local-stun.sh
+. "$(dirname "$0")/local-stun.sh"
 cleanup() {
+	stop_local_stun
 	for m in "${mods[@]}"; do pactl unload-module "$m" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# The Check's network card asks a STUN server on loopback, not Google's.
+start_local_stun "$work"
 
 # The module argument is single-quoted, the property value inside it double-quoted.
 sink() { mods+=("$(pactl load-module module-null-sink "sink_name=$1" "sink_properties='device.description=\"$2\"'")"); }

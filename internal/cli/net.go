@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/secrets"
 	"github.com/mediadesk/mediadesk/network"
 )
 
@@ -37,14 +38,27 @@ func (n *netFlags) dst(name string) *string {
 	}[name]
 }
 
-// fromEnv fills what was not given on the command line.
-func (n *netFlags) fromEnv(given map[string]bool) {
+// fromEnv fills what was not given on the command line; a TURN server
+// given without a password has the one the window saved in the system
+// keyring (Network › Servers…), if any.
+func (n *netFlags) fromEnv(ctx context.Context, given map[string]bool) {
 	for _, v := range netVars {
 		if !given[v.flag] {
 			*n.dst(v.flag) = os.Getenv(v.env)
 		}
 	}
+	if n.turn != "" && n.turnPassword == "" {
+		// A locked keyring may wait on its unlock prompt: not forever.
+		ctx, cancel := context.WithTimeout(ctx, keyringWait)
+		defer cancel()
+		if pw, err := secrets.TURNPassword(ctx, n.turn, n.turnUser); err == nil {
+			n.turnPassword = pw
+		}
+	}
 }
+
+// keyringWait bounds the wait for the keyring's answer.
+const keyringWait = 30 * time.Second
 
 func (n *netFlags) options(timeout time.Duration) network.Options {
 	o := network.Options{AppID: n.appID, Region: n.region, STUN: n.stun, Timeout: timeout,
@@ -69,7 +83,7 @@ func runNet(ctx context.Context, env Env, args []string) int {
 		"stun":          "STUN server host:port (default " + network.DefaultSTUN + ")",
 		"turn":          "TURN URL(s), comma-separated: turn:host[:port][?transport=udp|tcp], turns:host[:port]",
 		"turn-user":     "TURN user name",
-		"turn-password": "TURN password (prefer the variable: flags show in ps)",
+		"turn-password": "TURN password (flags show in ps: prefer the variable, or the window's keyring entry)",
 	}
 	for _, v := range netVars {
 		fs.StringVar(n.dst(v.flag), v.flag, "", help[v.flag]+"; else $"+v.env)
@@ -79,7 +93,7 @@ func runNet(ctx context.Context, env Env, args []string) int {
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	n.fromEnv(given)
+	n.fromEnv(ctx, given)
 	rep, err := network.Run(ctx, n.options(*timeout))
 	if err != nil {
 		var e *network.Error
@@ -138,7 +152,7 @@ func netProblem(p network.Problem) devices.Problem {
 // (a wrong region in the environment) is a note, not a failure.
 func doctorNetwork(ctx context.Context) (*network.Report, []devices.Problem, string) {
 	var n netFlags
-	n.fromEnv(nil)
+	n.fromEnv(ctx, nil)
 	rep, err := network.Run(ctx, n.options(network.DefaultTimeout))
 	if err != nil {
 		var e *network.Error

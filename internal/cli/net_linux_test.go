@@ -10,7 +10,9 @@ import (
 	"github.com/pion/turn/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/zalando/go-keyring"
 
+	"github.com/mediadesk/mediadesk/internal/secrets"
 	"github.com/mediadesk/mediadesk/network"
 )
 
@@ -117,4 +119,39 @@ func TestDoctorNetwork(t *testing.T) {
 	t.Setenv("MEDIADESK_REGION", "mars")
 	_, out, _ = run("doctor", "--json", "--listen", "0", "--no-camera", "--db", db)
 	assert.Contains(t, out, `Network not checked: invalid region`)
+}
+
+// A TURN server given without a password uses the one the window saved in
+// the system keyring (go-keyring's in-memory mock here); the password is
+// in no output, JSON or words.
+func TestNetTURNPasswordFromKeyring(t *testing.T) {
+	addr := startTURN(t)
+	t.Setenv("MEDIADESK_TURN_PASSWORD", "")
+	keyring.MockInit()
+	turnURL := "turn:" + addr + "?transport=udp"
+	require.NoError(t, keyring.Set(secrets.Service, secrets.TURNUser(turnURL, "bob"), netTestPassword))
+	t.Cleanup(func() { _ = keyring.Delete(secrets.Service, secrets.TURNUser(turnURL, "bob")) })
+
+	code, out, errOut := run("net", "--json", "--stun", addr, "--turn", turnURL, "--turn-user", "bob", "--timeout", "5s")
+	require.Equal(t, ExitOK, code, "stdout %s stderr %s", out, errOut)
+	var rep network.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	ok := false
+	for _, c := range rep.Checks {
+		ok = ok || (c.Name == "turn-udp" && c.OK)
+	}
+	assert.True(t, ok, "the TURN allocation with the keyring's password: %s", out)
+	assert.NotContains(t, out+errOut, netTestPassword)
+
+	code, out, errOut = run("net", "--stun", addr, "--turn", turnURL, "--turn-user", "bob", "--timeout", "5s", "--verbose")
+	assert.Equal(t, ExitOK, code, errOut)
+	assert.Contains(t, out, "turn-udp")
+	assert.NotContains(t, out+errOut, netTestPassword)
+
+	// Another user has nothing saved: a clear usage error.
+	code, out, errOut = run("net", "--stun", addr, "--turn", turnURL, "--turn-user", "carol", "--timeout", "5s")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, errOut, "needs a user name and a password")
+	assert.Contains(t, errOut, "Servers…")
+	assert.NotContains(t, out+errOut, netTestPassword)
 }

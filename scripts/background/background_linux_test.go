@@ -57,7 +57,9 @@ func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, env ...
 	a := &app{home: home, done: make(chan struct{})}
 	a.cmd = exec.Command(bin, "--background")
 	a.cmd.Env = append(os.Environ(), srv.Env()...)
-	a.cmd.Env = append(a.cmd.Env, "MEDIADESK_STARTUP_TRACE=1", "PULSE_SERVER="+snd.Address(),
+	// MEDIADESK_STUN: the window's Network card asks a loopback port (no
+	// answer) instead of a server off the machine.
+	a.cmd.Env = append(a.cmd.Env, "MEDIADESK_STARTUP_TRACE=1", "MEDIADESK_STUN=127.0.0.1:9", "PULSE_SERVER="+snd.Address(),
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_RUNTIME_DIR="+run, "FYNE_THEME=light")
 	a.cmd.Env = append(a.cmd.Env, env...)
 	a.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
