@@ -31,12 +31,8 @@ const ruleApplyTimeout = 5 * time.Second
 // and changes nothing.
 func (m *Manager) SetRules(rules []Rule) error {
 	for _, r := range rules {
-		if r.Kind != AudioInput && r.Kind != AudioOutput {
-			return newError(CodeInvalidKind, fmt.Sprintf("a rule for %q: only microphones and speakers have a system default", r.Kind),
-				"use audioinput or audiooutput")
-		}
-		if r.DeviceID == "" {
-			return newError(CodeUnknownDevice, "a rule needs a device id", "give the id mediadesk devices shows")
+		if err := checkAudioTarget("a rule", "have a system default", r.Kind, r.DeviceID); err != nil {
+			return err
 		}
 	}
 	m.mu.Lock()
@@ -122,4 +118,18 @@ func (m *Manager) applyRules(rules []Rule) {
 			m.mu.Unlock()
 		}
 	}
+}
+
+// checkAudioTarget is what a rule and a volume lock both need: a
+// microphone or a speaker, named by its id. what names the setting in the
+// message ("a rule"), has what only audio devices have.
+func checkAudioTarget(what, has string, k Kind, id string) error {
+	if k != AudioInput && k != AudioOutput {
+		return newError(CodeInvalidKind, fmt.Sprintf("%s for %q: only microphones and speakers %s", what, k, has),
+			"use audioinput or audiooutput")
+	}
+	if id == "" {
+		return newError(CodeUnknownDevice, what+" needs a device id", "give the id mediadesk devices shows")
+	}
+	return nil
 }

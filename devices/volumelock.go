@@ -89,12 +89,8 @@ func (m *Manager) UnlockVolume(k Kind, id string) {
 // nothing.
 func (m *Manager) SetVolumeLocks(locks []VolumeLock) error {
 	for _, l := range locks {
-		if l.Kind != AudioInput && l.Kind != AudioOutput {
-			return newError(CodeInvalidKind, fmt.Sprintf("a volume lock for %q: only microphones and speakers have a volume", l.Kind),
-				"use audioinput or audiooutput")
-		}
-		if l.DeviceID == "" {
-			return newError(CodeUnknownDevice, "a volume lock needs a device id", "give the id mediadesk devices shows")
+		if err := checkAudioTarget("a volume lock", "have a volume", l.Kind, l.DeviceID); err != nil {
+			return err
 		}
 		if !(l.Volume >= 0 && l.Volume <= 1) { // NaN fails both
 			return newError(CodeInvalidVolume, fmt.Sprintf("a volume lock for %s at %v: the volume is from 0 to 1", l.DeviceID, l.Volume), "")
