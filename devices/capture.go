@@ -122,6 +122,7 @@ type Preview struct {
 	use        func([]byte) // p.deliver, bound once so Next does not allocate
 	lastGood   time.Time    // the last frame with a picture, or the start
 	lastBlack  bool         // the last converted frame was black
+	check      *CameraCheck // the camera verdict, on every converted frame
 
 	mu      sync.Mutex
 	stats   PreviewStats
@@ -129,6 +130,8 @@ type Preview struct {
 	nTimes  int
 	warning *Error
 	err     error
+	verdict []Problem  // the check's problems as of the last frame
+	seen    CameraSeen // and what it saw
 
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -161,6 +164,7 @@ func (m *Manager) OpenCamera(ctx context.Context, id string, want CaptureOptions
 	for i := range p.imgs {
 		p.imgs[i] = image.NewRGBA(image.Rect(0, 0, raw.Width, raw.Height))
 	}
+	p.check = NewCameraCheck(cam.DeviceID, cam.Label, want.Width, want.Height, p.mode)
 	p.use = p.deliver
 	if !m.track(p) {
 		src.Close()
@@ -245,6 +249,26 @@ func (p *Preview) Warning() error {
 		return nil
 	}
 	return p.warning
+}
+
+// Problems is the camera verdict (CameraCheck) on the frames converted
+// so far: CAMERA_BLACK, CAMERA_TOO_DARK, CAMERA_OVEREXPOSED,
+// CAMERA_FROZEN, CAMERA_LOW_FPS, CAMERA_WRONG_SIZE (the last only when a
+// size was asked for). A fresh slice; nil when none.
+func (p *Preview) Problems() []Problem {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.verdict) == 0 {
+		return nil
+	}
+	return append([]Problem(nil), p.verdict...)
+}
+
+// Seen is what the verdict saw in the last converted frame.
+func (p *Preview) Seen() CameraSeen {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seen
 }
 
 // Err says why the preview ended: nil after Close, ctx's error, or a
@@ -380,6 +404,22 @@ func (p *Preview) deliver(frame []byte) {
 	}
 	black := err == nil && camera.IsBlack(img)
 	p.mu.Lock()
+	fps := p.fpsLocked(now)
+	p.mu.Unlock()
+	var verdict []Problem
+	if p.check == nil { // a Preview made by hand (tests)
+		p.check = NewCameraCheck(p.id, "", 0, 0, p.mode)
+	}
+	if err == nil {
+		verdict = p.check.Add(CameraFrame{Image: img, At: now, FPS: fps})
+	}
+	p.mu.Lock()
+	if err == nil {
+		p.seen = p.check.Seen()
+		if !sameProblems(p.verdict, verdict) {
+			p.verdict = append(p.verdict[:0:0], verdict...)
+		}
+	}
 	switch {
 	case err != nil:
 		p.stats.Dropped++
@@ -402,6 +442,19 @@ func (p *Preview) deliver(frame []byte) {
 		p.prev, p.last = p.last, i
 	default: // cannot happen: only this goroutine sends, and it saw room
 	}
+}
+
+// sameProblems: the same codes and sentences in the same order.
+func sameProblems(a, b []Problem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Message != b[i].Message {
+			return false
+		}
+	}
+	return true
 }
 
 // fpsLocked is the rate over the frames of the last second or so.

@@ -15,7 +15,10 @@ import (
 )
 
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
-// enough for a first frame and for the no-picture warning to be decided.
+// enough for a first frame and for the no-picture warning to be decided,
+// and, while it listens, as long as the listen and 0.4 s more (doctor with a camera takes the listen plus under 0.5 s):
+// time for the camera verdict's slower warnings (CAMERA_FROZEN and
+// CAMERA_LOW_FPS show 2.5 s after the frames start).
 const (
 	cameraNoPicture = 2 * time.Second
 	cameraLook      = cameraNoPicture + 500*time.Millisecond
@@ -107,10 +110,11 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
-	camDone := make(chan *devices.Problem, 1)
+	camDone := make(chan []devices.Problem, 1)
 	hasCamera := len(rep.Devices.VideoInputDevices) > 0 && !*noCamera
 	if hasCamera {
-		go func() { camDone <- cameraProblem(ctx, m) }()
+		look := max(cameraLook, time.Duration(*listen*float64(time.Second))+400*time.Millisecond)
+		go func() { camDone <- cameraProblems(ctx, m, look) }()
 	}
 	netDone := make(chan func(), 1)
 	if !*noNetwork {
@@ -128,8 +132,8 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	case len(rep.Devices.VideoInputDevices) == 0:
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
 	case hasCamera:
-		if p := <-camDone; p != nil {
-			problems = append(problems, *p)
+		if ps := <-camDone; len(ps) > 0 {
+			problems = append(problems, ps...)
 		} else {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
@@ -189,20 +193,22 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) ([
 	return slices.Clone(check.Problems()), &heardDoc{DeviceID: mic.DeviceID, Label: mic.Label, Heard: check.Heard()}
 }
 
-// cameraProblem opens the chosen camera briefly: busy, denied and no
-// picture are what people meet.
-func cameraProblem(ctx context.Context, m *devices.Manager) *devices.Problem {
+// cameraProblems opens the chosen camera for look: busy, denied and no
+// picture are what people meet; else the camera verdict on its frames
+// (black, dark, overexposed, frozen, slow).
+func cameraProblems(ctx context.Context, m *devices.Manager, look time.Duration) []devices.Problem {
 	cam, ok := m.CurrentVideoInputDevice()
 	if !ok {
 		return nil
 	}
-	prob := func(err error) *devices.Problem {
-		p := devices.CameraProblem(cam, err)
-		return &p
+	prob := func(err error) []devices.Problem {
+		return []devices.Problem{devices.CameraProblem(cam, err)}
 	}
-	cctx, cancel := context.WithTimeout(ctx, cameraLook)
+	cctx, cancel := context.WithTimeout(ctx, look)
 	defer cancel()
-	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{Width: 640, Height: 480, NoPictureAfter: cameraNoPicture})
+	// No size asked for (the zero value's 640x480 or the closest): a
+	// camera without 640x480 is not wrong for that.
+	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{NoPictureAfter: cameraNoPicture})
 	if err != nil {
 		return prob(err)
 	}
@@ -229,7 +235,7 @@ look:
 	if frames == 0 {
 		return prob(devices.ErrCameraNoPicture)
 	}
-	return nil
+	return pv.Problems()
 }
 
 // historyCheck opens the call history if there is one: a damaged file is a
