@@ -62,7 +62,7 @@ type cameraReport struct {
 	Warning     *devices.Error `json:"warning,omitempty"`
 	// Problems is the camera verdict (README, "Camera preview"); Seen what
 	// it saw in the last frame.
-	Problems []devices.Problem `json:"problems"`
+	Problems []devices.Problem  `json:"problems"`
 	Seen     devices.CameraSeen `json:"seen"`
 	mode     devices.Mode
 }

@@ -16,9 +16,10 @@ import (
 
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
 // enough for a first frame and for the no-picture warning to be decided,
-// and, while it listens, as long as the listen and 0.4 s more (doctor with a camera takes the listen plus under 0.5 s):
-// time for the camera verdict's slower warnings (CAMERA_FROZEN and
-// CAMERA_LOW_FPS show 2.5 s after the frames start).
+// and, while it listens, as long as the listen and 0.4 s more (so doctor
+// with a camera takes the listen plus under 0.5 s): time for the camera
+// verdict's slower warnings (CAMERA_FROZEN and CAMERA_LOW_FPS show 2.5 s
+// after the frames start).
 const (
 	cameraNoPicture = 2 * time.Second
 	cameraLook      = cameraNoPicture + 500*time.Millisecond
