@@ -116,10 +116,10 @@ type MenuItem struct {
 
 // Control is one of a camera's controls, as the driver reports it.
 type Control struct {
-	ID    uint32
-	Name  string // as v4l2-ctl prints it: brightness, exposure_time_absolute
-	Label string // as the driver names it: Brightness, Exposure Time, Absolute
-	Type  string
+	ID                      uint32
+	Name                    string // as v4l2-ctl prints it: brightness, exposure_time_absolute
+	Label                   string // as the driver names it: Brightness, Exposure Time, Absolute
+	Type                    string
 	Min, Max, Step, Default int64
 	// Value is the current value; 0 for a button, and for a write-only
 	// control.

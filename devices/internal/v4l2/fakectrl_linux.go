@@ -12,9 +12,9 @@ import (
 // and rounded to their step, a menu index outside the range ERANGE and a
 // skipped one EINVAL, a read-only control EACCES.
 type FakeControl struct {
-	ID    uint32
-	Type  string // TypeInteger … TypeButton, or "class" for a class heading
-	Label string
+	ID                             uint32
+	Type                           string // TypeInteger … TypeButton, or "class" for a class heading
+	Label                          string
 	Min, Max, Step, Default, Value int64
 	// Menu holds a menu's items by index (an index left out is one the
 	// driver skips); IntMenu an integer menu's.
