@@ -183,25 +183,36 @@ func (m *Manager) ResetCameraControls(ctx context.Context, id string) error {
 	return errors.Join(errs...)
 }
 
+// ControlNamed is the control called name among a camera's ctrls (label
+// names the camera in the error): ErrUnknownControl, listing the names it
+// has, when there is none.
+func ControlNamed(ctrls []CameraControl, label, name string) (CameraControl, error) {
+	for _, c := range ctrls {
+		if c.Name == name {
+			return c, nil
+		}
+	}
+	var names []string
+	for _, x := range ctrls {
+		if !x.ReadOnly {
+			names = append(names, x.Name)
+		}
+	}
+	if label == "" {
+		label = "The camera"
+	}
+	return CameraControl{}, newError(CodeUnknownControl, fmt.Sprintf("%s has no control %q", label, name),
+		"it has: "+strings.Join(names, ", "))
+}
+
 // checkControl finds v's control among ctrls and checks v's value
 // against it.
 func checkControl(cam Camera, ctrls []CameraControl, v ControlValue) (CameraControl, error) {
-	var c *CameraControl
-	for i := range ctrls {
-		if ctrls[i].Name == v.Name {
-			c = &ctrls[i]
-		}
+	found, err := ControlNamed(ctrls, cam.Label, v.Name)
+	if err != nil {
+		return found, err
 	}
-	if c == nil {
-		var names []string
-		for _, x := range ctrls {
-			if !x.ReadOnly {
-				names = append(names, x.Name)
-			}
-		}
-		return CameraControl{}, newError(CodeUnknownControl, fmt.Sprintf("%s has no control %q", cam.Label, v.Name),
-			"it has: "+strings.Join(names, ", "))
-	}
+	c := &found
 	if c.ReadOnly {
 		return *c, newError(CodeControlRefused, fmt.Sprintf("%s of %s is read-only", c.Name, cam.Label), "it can be read, not set")
 	}
