@@ -93,7 +93,8 @@ var newControlBackendHook = newControlBackend
 // CameraControls lists the controls of the camera id (SystemDefault: the
 // current one) with their values now. Errors: ErrUnknownDevice,
 // ErrDeviceVanished, ErrStateUnsupported (no controls on this system
-// yet, or the test pattern), ErrDeviceAccessDenied.
+// yet), ErrDeviceAccessDenied. The test pattern has three of its own
+// (brightness, contrast, moving).
 func (m *Manager) CameraControls(ctx context.Context, id string) ([]CameraControl, error) {
 	cam, err := m.cameraByID(id)
 	if err != nil {
@@ -102,9 +103,12 @@ func (m *Manager) CameraControls(ctx context.Context, id string) ([]CameraContro
 	return m.controlsOf(cam).list(ctx, cam)
 }
 
-// controlsOf is the backend for cam: the test pattern has no controls.
+// controlsOf is the backend for cam: the test pattern has its own.
 func (m *Manager) controlsOf(cam Camera) controlBackend {
-	if cam.DeviceID == TestPatternID || m.ctrls == nil {
+	switch {
+	case cam.DeviceID == TestPatternID:
+		return testPatternControls{}
+	case m.ctrls == nil:
 		return unsupportedControls{}
 	}
 	return m.ctrls
@@ -332,9 +336,6 @@ func (unsupportedControls) set(_ context.Context, cam Camera, _ CameraControl, _
 }
 
 func errControlsUnsupported(cam Camera) error {
-	if cam.DeviceID == TestPatternID {
-		return newError(CodeStateUnsupported, "the test pattern has no camera controls", "controls are a real camera's")
-	}
 	return newError(CodeStateUnsupported, fmt.Sprintf("MediaDesk cannot read or set the controls of %s on this system yet", cam.Label),
 		"camera controls work on Linux (V4L2) today; on Windows and macOS use the camera maker's app")
 }

@@ -223,12 +223,38 @@ func TestCameraControlsReset(t *testing.T) {
 	assert.Empty(t, saved, "Reset forgets")
 }
 
-func TestCameraControlsTestPatternUnsupported(t *testing.T) {
-	m, err := newManager(context.Background(), Options{TestPattern: true}, noAudio, fixedCameras(nil), nil)
+// The test pattern's own controls change its frames: the brightness at
+// 0 makes the verdict say dark or black; standing still, frozen.
+func TestTestPatternControls(t *testing.T) {
+	m, err := newManager(context.Background(), Options{TestPattern: true, CameraSettings: t.TempDir() + "/s.json"}, noAudio, fixedCameras(nil), nil)
 	require.NoError(t, err)
 	defer m.Close()
-	_, err = m.CameraControls(context.Background(), TestPatternID)
-	assert.ErrorIs(t, err, ErrStateUnsupported)
+	ctx := context.Background()
+	ctrls, err := m.CameraControls(ctx, TestPatternID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"brightness", "contrast", "moving"}, []string{ctrls[0].Name, ctrls[1].Name, ctrls[2].Name})
+	t.Cleanup(func() { _ = m.ResetCameraControls(ctx, TestPatternID) })
+
+	p, err := m.OpenCamera(ctx, TestPatternID, CaptureOptions{Width: 320, Height: 240, FPS: 30})
+	require.NoError(t, err)
+	defer p.Close()
+	frame(t, p)
+	bright := p.Seen().MeanLuma
+	require.NoError(t, m.SetCameraControls(ctx, TestPatternID, []ControlValue{{"brightness", 0}}))
+	waitFor(t, "the pattern darker", func() bool { frame(t, p); return p.Seen().MeanLuma < bright-40 })
+	waitFor(t, "dark or black", func() bool {
+		frame(t, p)
+		c := codes(p.Problems())
+		return slices.Contains(c, ProblemCameraTooDark) || slices.Contains(c, ProblemCameraBlack)
+	})
+	require.NoError(t, m.SetCameraControls(ctx, TestPatternID, []ControlValue{{"brightness", 128}, {"moving", 0}}))
+	waitFor(t, "frozen", func() bool { frame(t, p); return slices.Contains(codes(p.Problems()), ProblemCameraFrozen) })
+	err = m.SetCameraControls(ctx, TestPatternID, []ControlValue{{"contrast", 300}})
+	assert.ErrorIs(t, err, ErrControlOutOfRange)
+	require.NoError(t, m.ResetCameraControls(ctx, TestPatternID))
+	ctrls, err = m.CameraControls(ctx, TestPatternID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), ctrls[2].Value)
 }
 
 // mutableCameras is a probe whose list a test changes (a camera plugged

@@ -155,7 +155,7 @@ func (m *Manager) applySavedLocked(cams []Camera) {
 	var appeared []Camera
 	for _, c := range cams {
 		now[c.DeviceID] = true
-		if !m.present[c.DeviceID] && c.DeviceID != TestPatternID {
+		if !m.present[c.DeviceID] {
 			appeared = append(appeared, c)
 		}
 	}
