@@ -196,7 +196,7 @@ func TestGuestCameraVerdicts(t *testing.T) {
 		nextFrame(t, p, "moving bars")
 		assert.NotContains(t, problemCodes(p.Problems()), devices.ProblemCameraFrozen)
 	}
-	assert.Zero(t, p.Seen().StillSeconds)
+	assert.Less(t, p.Seen().StillSeconds, 1.5, "a repeated frame or two (vivid behind under emulation), never 1.5 s of them")
 
 	// The same bars standing still: frozen.
 	setControl(t, m, cam.DeviceID, "horizontal_movement", "No Movement")

@@ -111,11 +111,18 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
-	camDone := make(chan []devices.Problem, 1)
+	type cameraLookResult struct {
+		problems []devices.Problem
+		picture  bool
+	}
+	camDone := make(chan cameraLookResult, 1)
 	hasCamera := len(rep.Devices.VideoInputDevices) > 0 && !*noCamera
 	if hasCamera {
 		look := max(cameraLook, time.Duration(*listen*float64(time.Second))+400*time.Millisecond)
-		go func() { camDone <- cameraProblems(ctx, m, look) }()
+		go func() {
+			ps, picture := cameraProblems(ctx, m, look)
+			camDone <- cameraLookResult{ps, picture}
+		}()
 	}
 	netDone := make(chan func(), 1)
 	if !*noNetwork {
@@ -133,9 +140,9 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	case len(rep.Devices.VideoInputDevices) == 0:
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
 	case hasCamera:
-		if ps := <-camDone; len(ps) > 0 {
-			problems = append(problems, ps...)
-		} else {
+		r := <-camDone
+		problems = append(problems, r.problems...)
+		if r.picture {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
 	}
@@ -196,14 +203,14 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) ([
 
 // cameraProblems opens the chosen camera for look: busy, denied and no
 // picture are what people meet; else the camera verdict on its frames
-// (black, dark, overexposed, frozen, slow).
-func cameraProblems(ctx context.Context, m *devices.Manager, look time.Duration) []devices.Problem {
+// (black, dark, overexposed, frozen, slow), and picture is true.
+func cameraProblems(ctx context.Context, m *devices.Manager, look time.Duration) (_ []devices.Problem, picture bool) {
 	cam, ok := m.CurrentVideoInputDevice()
 	if !ok {
-		return nil
+		return nil, false
 	}
-	prob := func(err error) []devices.Problem {
-		return []devices.Problem{devices.CameraProblem(cam, err)}
+	prob := func(err error) ([]devices.Problem, bool) {
+		return []devices.Problem{devices.CameraProblem(cam, err)}, false
 	}
 	cctx, cancel := context.WithTimeout(ctx, look)
 	defer cancel()
@@ -230,13 +237,18 @@ look:
 			break look
 		}
 	}
-	if w := pv.Warning(); w != nil {
-		return prob(w)
-	}
 	if frames == 0 {
 		return prob(devices.ErrCameraNoPicture)
 	}
-	return pv.Problems()
+	// The verdict first: CAMERA_BLACK says more than the no-picture
+	// warning's "only black frames" about the same frames.
+	if ps := pv.Problems(); len(ps) > 0 {
+		return ps, true
+	}
+	if w := pv.Warning(); w != nil {
+		return prob(w)
+	}
+	return nil, true
 }
 
 // historyCheck opens the call history if there is one: a damaged file is a
