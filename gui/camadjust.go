@@ -28,6 +28,11 @@ type CameraControlsSource interface {
 // waiting).
 const controlTimeout = 5 * time.Second
 
+// adjustWidth is the panel's width; while it is shown the picture's
+// least size shrinks by as much, so the card (and the window) keeps its
+// width.
+const adjustWidth = 200
+
 // adjustPanel is the Camera card's "Adjust" panel beside the preview:
 // a slider for each number the camera offers (brightness, exposure,
 // focus…), a toggle for each on/off, a choice for each menu, a button for
@@ -60,8 +65,10 @@ func newAdjustPanel(cfg *Config, src CameraControlsSource) *adjustPanel {
 	a.reset = widget.NewButtonWithIcon("Reset", theme.HistoryIcon(), a.resetAll)
 	title := widget.NewLabel("Adjust")
 	title.TextStyle.Bold = true
-	scroll := container.NewVScroll(a.rows)
-	scroll.SetMinSize(fyne.NewSize(220, 0))
+	// Scrolls both ways: a long menu item must not widen the card (the
+	// window's columns share one width).
+	scroll := container.NewScroll(a.rows)
+	scroll.SetMinSize(fyne.NewSize(adjustWidth, 0))
 	a.content = container.NewBorder(title, container.NewVBox(a.note, a.reset), nil, nil, scroll)
 	return a
 }

@@ -484,9 +484,11 @@ func sameVerdict(a, b []devices.Problem) bool {
 func (v *cameraView) toggleAdjust() {
 	if v.adjust.content.Visible() {
 		v.adjust.content.Hide()
+		v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
 		v.adjustBtn.Importance = widget.MediumImportance
 	} else {
 		v.adjust.content.Show()
+		v.image.SetMinSize(fyne.NewSize(previewWidth-adjustWidth-theme.Padding(), (previewWidth-adjustWidth)*previewHeight/previewWidth))
 		v.adjust.setCamera(v.id)
 		v.adjustBtn.Importance = widget.HighImportance
 	}
