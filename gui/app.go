@@ -46,7 +46,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 
 	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
 	// (screenshots and measurements where there is no camera).
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv(), ApplyCameraSettings: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1

@@ -33,7 +33,7 @@ func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, tra
 	debug.SetGCPercent(50)
 	a := app.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv(), ApplyCameraSettings: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return 1
