@@ -333,3 +333,45 @@ func TestCameraSettingsApplied(t *testing.T) {
 	b, _ := os.ReadFile(path)
 	assert.Equal(t, "not json", string(b))
 }
+
+// The verdict's fixes a control can make: automatic exposure back on
+// when it is in manual mode, else the brightness a quarter of its range
+// up (dark) or down (washed out); the dynamic frame rate off for a slow
+// camera; no fix (and not Fixable) where the camera has no such control.
+// Manager.Fix sets it, and it is saved like a person's setting.
+func TestCameraVerdictControlFixes(t *testing.T) {
+	m, fake, cam := controlRig(t)
+	ctx := context.Background()
+	ctrls, err := m.CameraControls(ctx, cam.DeviceID)
+	require.NoError(t, err)
+	dark := Problem{Code: ProblemCameraTooDark, Kind: VideoInput, DeviceID: cam.DeviceID, Message: "dark", Fix: "light"}
+
+	p := withControlFix(dark, ctrls)
+	assert.Equal(t, "brightness", p.Control, "automatic exposure is on already: the brightness")
+	assert.Equal(t, int64(32), p.ControlValue, "0 + a quarter of -64..64")
+	assert.Contains(t, p.Fix, "Raise the camera's brightness to 32 (it is at 0 of -64 to 64)")
+	assert.True(t, p.Fixable())
+	require.NoError(t, m.Fix(ctx, p))
+	assert.Equal(t, int64(32), fake.Control("/dev/video0", cidBrightness).Value)
+	saved, err := m.SavedCameraControls(cam.DeviceID)
+	require.NoError(t, err)
+	assert.Equal(t, []ControlValue{{"brightness", 32}}, saved)
+
+	require.NoError(t, m.SetCameraControls(ctx, cam.DeviceID, []ControlValue{{"auto_exposure", 1}}))
+	ctrls, err = m.CameraControls(ctx, cam.DeviceID)
+	require.NoError(t, err)
+	p = withControlFix(Problem{Code: ProblemCameraOverexposed, DeviceID: cam.DeviceID}, ctrls)
+	assert.Equal(t, "auto_exposure", p.Control, "manual exposure: automatic back on")
+	assert.Equal(t, int64(3), p.ControlValue)
+	assert.Equal(t, "Turn the camera's automatic exposure on", p.Fix)
+
+	bare := []CameraControl{{Name: "contrast", Type: ControlInteger, Max: 10}}
+	for _, code := range []string{ProblemCameraTooDark, ProblemCameraLowFPS, ProblemCameraFrozen, ProblemCameraBlack} {
+		p := withControlFix(Problem{Code: code, Fix: "a person's fix"}, bare)
+		assert.Equal(t, "a person's fix", p.Fix, code)
+		assert.False(t, p.Fixable(), code)
+	}
+	slow := withControlFix(Problem{Code: ProblemCameraLowFPS}, []CameraControl{{Name: "exposure_dynamic_framerate", Type: ControlBoolean, Max: 1, Value: 1}})
+	assert.Equal(t, "exposure_dynamic_framerate", slow.Control)
+	assert.Equal(t, int64(0), slow.ControlValue)
+}

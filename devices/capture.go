@@ -107,6 +107,7 @@ const pollInterval = 50 * time.Millisecond
 // at once, one per camera.
 type Preview struct {
 	id     string
+	cam    Camera
 	mode   Mode
 	src    frameSource
 	raw    camera.Mode
@@ -155,7 +156,7 @@ func (m *Manager) OpenCamera(ctx context.Context, id string, want CaptureOptions
 	}
 	raw := src.Mode()
 	p := &Preview{
-		id: cam.DeviceID, src: src, raw: raw, opts: want, m: m,
+		id: cam.DeviceID, cam: cam, src: src, raw: raw, opts: want, m: m,
 		mode:   Mode{Format: raw.FourCC, Width: raw.Width, Height: raw.Height, FPS: raw.FPS},
 		frames: make(chan *image.RGBA, 1),
 		last:   -1, prev: -1,
@@ -414,11 +415,9 @@ func (p *Preview) deliver(frame []byte) {
 		verdict = p.check.Add(CameraFrame{Image: img, At: now, FPS: fps})
 	}
 	p.mu.Lock()
+	changed := err == nil && !sameProblems(p.verdict, verdict)
 	if err == nil {
 		p.seen = p.check.Seen()
-		if !sameProblems(p.verdict, verdict) {
-			p.verdict = append(p.verdict[:0:0], verdict...)
-		}
 	}
 	switch {
 	case err != nil:
@@ -432,6 +431,19 @@ func (p *Preview) deliver(frame []byte) {
 	p.mu.Unlock()
 	if err != nil {
 		return
+	}
+	if changed {
+		// What a control can fix, read from the camera now (a few ioctls,
+		// only when the verdict changes).
+		fixed := append([]Problem(nil), verdict...)
+		if p.m != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			fixed = p.m.cameraControlFixes(ctx, p.cam, fixed)
+			cancel()
+		}
+		p.mu.Lock()
+		p.verdict = fixed
+		p.mu.Unlock()
 	}
 	p.lastBlack = black
 	if !black {

@@ -176,6 +176,16 @@ func TestGuestCameraVerdicts(t *testing.T) {
 	untilVerdict(t, p, "dark or black at the minimum brightness", func(c []string) bool {
 		return slices.Contains(c, devices.ProblemCameraTooDark) || slices.Contains(c, devices.ProblemCameraBlack)
 	})
+	// Its fix is a control's: the brightness a quarter of its range up.
+	for _, pr := range p.Problems() {
+		if pr.Code == devices.ProblemCameraTooDark {
+			t.Logf("fix: %s", pr.Fix)
+			require.True(t, pr.Fixable(), "%+v", pr)
+			assert.Equal(t, "brightness", pr.Control)
+			require.NoError(t, m.Fix(context.Background(), pr))
+			assert.Equal(t, int64(63), controlValue(t, m, cam.DeviceID, "brightness"))
+		}
+	}
 	setControl(t, m, cam.DeviceID, "brightness", "128")
 
 	setControl(t, m, cam.DeviceID, "test_pattern", "100% Black")
