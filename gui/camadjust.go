@@ -253,3 +253,19 @@ func (a *adjustPanel) row(c devices.CameraControl) fyne.CanvasObject {
 	}
 	return container.NewVBox(label, w)
 }
+
+// cameraFixLabel is the button for a camera verdict's control fix
+// (devices/camfix.go): short, as the others are.
+func cameraFixLabel(p devices.Problem) string {
+	switch {
+	case p.Control == "auto_exposure":
+		return "Turn on automatic exposure"
+	case p.Control == "brightness" && p.Code == devices.ProblemCameraOverexposed:
+		return "Lower brightness"
+	case p.Control == "brightness":
+		return "Raise brightness"
+	case p.Control == "exposure_dynamic_framerate":
+		return "Keep the frame rate"
+	}
+	return p.Fix
+}

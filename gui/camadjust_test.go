@@ -183,3 +183,18 @@ func TestCameraVerdictInCheck(t *testing.T) {
 	c.mu.Unlock()
 	h.q.until(t, "the finding gone", func() bool { return !has() })
 }
+
+func TestCameraFixLabels(t *testing.T) {
+	for _, tc := range []struct {
+		p    devices.Problem
+		want string
+	}{
+		{devices.Problem{Code: devices.ProblemCameraTooDark, Control: "brightness", ControlValue: 63}, "Raise brightness"},
+		{devices.Problem{Code: devices.ProblemCameraOverexposed, Control: "brightness"}, "Lower brightness"},
+		{devices.Problem{Code: devices.ProblemCameraTooDark, Control: "auto_exposure", ControlValue: 3}, "Turn on automatic exposure"},
+		{devices.Problem{Code: devices.ProblemCameraLowFPS, Control: "exposure_dynamic_framerate"}, "Keep the frame rate"},
+	} {
+		assert.Equal(t, tc.want, fixLabel(tc.p))
+		assert.True(t, tc.p.Fixable())
+	}
+}
