@@ -182,6 +182,18 @@ func TestCameraVerdictInCheck(t *testing.T) {
 	c.probs = nil
 	c.mu.Unlock()
 	h.q.until(t, "the finding gone", func() bool { return !has() })
+
+	// A verdict is the running preview's: the camera released (the window
+	// in the background) and opened again starts without it.
+	c.mu.Lock()
+	c.probs = []devices.Problem{dark}
+	c.mu.Unlock()
+	h.q.until(t, "CAMERA_TOO_DARK again", has)
+	h.ui.SetVisible(false)
+	h.q.until(t, "the camera released", c.isClosed)
+	h.ui.SetVisible(true)
+	h.q.until(t, "the camera opened again", func() bool { return fd.previewCount() == 2 })
+	h.q.until(t, "the old preview's finding gone", func() bool { return !has() })
 }
 
 func TestCameraFixLabels(t *testing.T) {

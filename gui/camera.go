@@ -265,6 +265,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 		if v.gen == gen {
 			v.info.SetText(mode.String())
 			v.selectSize(mode)
+			v.verdict(nil) // a new preview's verdict starts afresh (the last one's may be stale)
 		}
 	})
 	tick := time.NewTicker(time.Second)
