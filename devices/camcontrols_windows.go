@@ -66,6 +66,12 @@ func (b mfControls) list(_ context.Context, cam Camera) ([]CameraControl, error)
 	if err != nil {
 		return nil, err
 	}
+	return mfToControls(found), nil
+}
+
+// mfToControls names what Media Foundation reported as v4l2-ctl does,
+// with an automatic control before each property that can be automatic.
+func mfToControls(found []mediafoundation.Control) []CameraControl {
 	var out []CameraControl
 	for _, p := range mfProps {
 		for _, f := range found {
@@ -90,35 +96,46 @@ func (b mfControls) list(_ context.Context, cam Camera) ([]CameraControl, error)
 				ReadOnly: f.Caps&mediafoundation.FlagManual == 0})
 		}
 	}
-	return out, nil
+	return out
+}
+
+// mfSetFor is what setting name to v does: the property, the value it
+// gets and its flag (a value is manual; an automatic control keeps the
+// property's value and sets its flag). False for a name none of found
+// has.
+func mfSetFor(found []mediafoundation.Control, name string, v int64) (p mfProp, value int64, flags int, ok bool) {
+	for _, p := range mfProps {
+		if name != p.name && name != p.auto {
+			continue
+		}
+		for _, f := range found {
+			if f.Set != p.set || f.Prop != p.prop {
+				continue
+			}
+			if name == p.name {
+				return p, v, mediafoundation.FlagManual, true
+			}
+			on := v != 0 && !(p.auto == "auto_exposure" && v == 1)
+			if on {
+				return p, f.Val, mediafoundation.FlagAuto, true
+			}
+			return p, f.Val, mediafoundation.FlagManual, true
+		}
+	}
+	return mfProp{}, 0, 0, false
 }
 
 func (b mfControls) set(_ context.Context, cam Camera, c CameraControl, v int64) error {
-	for _, p := range mfProps {
-		switch c.Name {
-		case p.name:
-			return b.apply(cam, c, v, p, v, mediafoundation.FlagManual)
-		case p.auto:
-			// The automatic control: the property keeps its value, its
-			// flag says who sets it.
-			found, err := b.read(cam)
-			if err != nil {
-				return err
-			}
-			for _, f := range found {
-				if f.Set == p.set && f.Prop == p.prop {
-					on := v != 0 && !(p.auto == "auto_exposure" && v == 1)
-					flags := mediafoundation.FlagManual
-					if on {
-						flags = mediafoundation.FlagAuto
-					}
-					return b.apply(cam, c, v, p, f.Val, flags)
-				}
-			}
-		}
+	found, err := b.read(cam)
+	if err != nil {
+		return err
 	}
-	return newError(CodeUnknownControl, fmt.Sprintf("%s no longer has the control %s", cam.Label, c.Name),
-		"it was plugged in again; list its controls again")
+	p, value, flags, ok := mfSetFor(found, c.Name, v)
+	if !ok {
+		return newError(CodeUnknownControl, fmt.Sprintf("%s no longer has the control %s", cam.Label, c.Name),
+			"it was plugged in again; list its controls again")
+	}
+	return b.apply(cam, c, v, p, value, flags)
 }
 
 func (mfControls) apply(cam Camera, c CameraControl, v int64, p mfProp, value int64, flags int) error {
