@@ -100,6 +100,7 @@ func TestCameraAdjustPanel(t *testing.T) {
 	v := h.ui.devices.camera
 	require.NotNil(t, v.adjust, "a Devices with controls gets the Adjust button")
 	h.q.until(t, "the camera opened", func() bool { return d.previewCount() == 1 })
+	assert.False(t, v.adjustBtn.Disabled())
 	assert.False(t, v.adjust.content.Visible(), "hidden until asked for")
 
 	test.Tap(v.adjustBtn)
@@ -209,4 +210,13 @@ func TestCameraFixLabels(t *testing.T) {
 		assert.Equal(t, tc.want, fixLabel(tc.p))
 		assert.True(t, tc.p.Fixable())
 	}
+}
+
+// With no camera there is nothing to adjust: the button is greyed.
+func TestCameraAdjustWithoutCamera(t *testing.T) {
+	d := newControlDevices()
+	d.lists.VideoInputDevices = nil
+	d.cameras = nil
+	h := startedHarness(t, d)
+	assert.True(t, h.ui.devices.camera.adjustBtn.Disabled())
 }

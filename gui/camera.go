@@ -122,6 +122,7 @@ func newCameraView(cfg *Config) *cameraView {
 		v.adjust.content.Hide()
 		right = v.adjust.content
 		v.adjustBtn = widget.NewButtonWithIcon("Adjust", theme.SettingsIcon(), v.toggleAdjust)
+		v.adjustBtn.Disable() // until a camera is chosen
 		left = container.NewHBox(v.mirror, v.adjustBtn)
 	}
 	// The picture takes the height its place gives it; with no camera
@@ -149,8 +150,15 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 	}
 	changed := id != v.id
 	v.id, v.cam = id, cam
-	if v.adjust != nil && changed && v.adjust.content.Visible() {
-		v.adjust.setCamera(id)
+	if v.adjust != nil {
+		if id == "" {
+			v.adjustBtn.Disable() // nothing to adjust
+		} else {
+			v.adjustBtn.Enable()
+		}
+		if changed && v.adjust.content.Visible() {
+			v.adjust.setCamera(id)
+		}
 	}
 	v.want = devices.CaptureOptions{}
 	if w, h, ok := devices.ParseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
