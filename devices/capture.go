@@ -107,6 +107,7 @@ const pollInterval = 50 * time.Millisecond
 // at once, one per camera.
 type Preview struct {
 	id     string
+	cam    Camera
 	mode   Mode
 	src    frameSource
 	raw    camera.Mode
@@ -122,6 +123,7 @@ type Preview struct {
 	use        func([]byte) // p.deliver, bound once so Next does not allocate
 	lastGood   time.Time    // the last frame with a picture, or the start
 	lastBlack  bool         // the last converted frame was black
+	check      *CameraCheck // the camera verdict, on every converted frame
 
 	mu      sync.Mutex
 	stats   PreviewStats
@@ -129,6 +131,8 @@ type Preview struct {
 	nTimes  int
 	warning *Error
 	err     error
+	verdict []Problem  // the check's problems as of the last frame
+	seen    CameraSeen // and what it saw
 
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -152,7 +156,7 @@ func (m *Manager) OpenCamera(ctx context.Context, id string, want CaptureOptions
 	}
 	raw := src.Mode()
 	p := &Preview{
-		id: cam.DeviceID, src: src, raw: raw, opts: want, m: m,
+		id: cam.DeviceID, cam: cam, src: src, raw: raw, opts: want, m: m,
 		mode:   Mode{Format: raw.FourCC, Width: raw.Width, Height: raw.Height, FPS: raw.FPS},
 		frames: make(chan *image.RGBA, 1),
 		last:   -1, prev: -1,
@@ -161,6 +165,7 @@ func (m *Manager) OpenCamera(ctx context.Context, id string, want CaptureOptions
 	for i := range p.imgs {
 		p.imgs[i] = image.NewRGBA(image.Rect(0, 0, raw.Width, raw.Height))
 	}
+	p.check = NewCameraCheck(cam.DeviceID, cam.Label, want.Width, want.Height, p.mode)
 	p.use = p.deliver
 	if !m.track(p) {
 		src.Close()
@@ -245,6 +250,26 @@ func (p *Preview) Warning() error {
 		return nil
 	}
 	return p.warning
+}
+
+// Problems is the camera verdict (CameraCheck) on the frames converted
+// so far: CAMERA_BLACK, CAMERA_TOO_DARK, CAMERA_OVEREXPOSED,
+// CAMERA_FROZEN, CAMERA_LOW_FPS, CAMERA_WRONG_SIZE (the last only when a
+// size was asked for). A fresh slice; nil when none.
+func (p *Preview) Problems() []Problem {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.verdict) == 0 {
+		return nil
+	}
+	return append([]Problem(nil), p.verdict...)
+}
+
+// Seen is what the verdict saw in the last converted frame.
+func (p *Preview) Seen() CameraSeen {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seen
 }
 
 // Err says why the preview ended: nil after Close, ctx's error, or a
@@ -380,6 +405,20 @@ func (p *Preview) deliver(frame []byte) {
 	}
 	black := err == nil && camera.IsBlack(img)
 	p.mu.Lock()
+	fps := p.fpsLocked(now)
+	p.mu.Unlock()
+	var verdict []Problem
+	if p.check == nil { // a Preview made by hand (tests)
+		p.check = NewCameraCheck(p.id, "", 0, 0, p.mode)
+	}
+	if err == nil {
+		verdict = p.check.Add(CameraFrame{Image: img, At: now, FPS: fps})
+	}
+	p.mu.Lock()
+	changed := err == nil && !sameProblems(p.verdict, verdict)
+	if err == nil {
+		p.seen = p.check.Seen()
+	}
 	switch {
 	case err != nil:
 		p.stats.Dropped++
@@ -393,6 +432,19 @@ func (p *Preview) deliver(frame []byte) {
 	if err != nil {
 		return
 	}
+	if changed {
+		// What a control can fix, read from the camera now (a few ioctls,
+		// only when the verdict changes).
+		fixed := append([]Problem(nil), verdict...)
+		if p.m != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			fixed = p.m.cameraControlFixes(ctx, p.cam, fixed)
+			cancel()
+		}
+		p.mu.Lock()
+		p.verdict = fixed
+		p.mu.Unlock()
+	}
 	p.lastBlack = black
 	if !black {
 		p.lastGood = now
@@ -402,6 +454,19 @@ func (p *Preview) deliver(frame []byte) {
 		p.prev, p.last = p.last, i
 	default: // cannot happen: only this goroutine sends, and it saw room
 	}
+}
+
+// sameProblems: the same codes and sentences in the same order.
+func sameProblems(a, b []Problem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Message != b[i].Message {
+			return false
+		}
+	}
+	return true
 }
 
 // fpsLocked is the rate over the frames of the last second or so.

@@ -21,6 +21,15 @@ type Options struct {
 	// colour bars: demos, screenshots and measurements without a camera.
 	TestPattern bool
 
+	// ApplyCameraSettings applies the camera controls saved for each
+	// camera (SetCameraControls saves them) when the camera appears: at the
+	// first scan and whenever it is plugged in again. The window and the
+	// background mode set it; one-shot commands do not.
+	ApplyCameraSettings bool
+	// CameraSettings is the file the settings are saved in (default
+	// DefaultCameraSettingsPath()).
+	CameraSettings string
+
 	// Coalesce is the quiet time after the last change notification before
 	// the lists are scanned again (default 30ms). MaxWait caps it from the
 	// first notification of a burst (default 300ms), so a storm of changes
@@ -105,6 +114,15 @@ type Manager struct {
 	// previews are the open ones, ended by Close.
 	openCapture captureOpener
 	previews    map[*Preview]struct{}
+	// ctrls reads and sets camera controls (camcontrols_*.go);
+	// settingsPath is where what was set is saved, settingsMu guards the
+	// file, present the cameras listed at the last scan (to apply saved
+	// settings to those that appear) and applying the goroutines doing so.
+	ctrls        controlBackend
+	settingsPath string
+	settingsMu   sync.Mutex
+	present      map[string]bool
+	applying     sync.WaitGroup
 
 	// streamsMu serialises stream reads (routing.go), so an older read
 	// never lands after a newer one; streams are the last read's listed
@@ -126,7 +144,11 @@ func New(ctx context.Context, opts Options) (*Manager, error) {
 }
 
 func newManager(ctx context.Context, opts Options, openAudio audioOpener, cams cameraProbe, notifiers func(func(what)) []io.Closer) (*Manager, error) {
-	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers, openCapture: openCapture}
+	m := &Manager{opts: opts, openAudio: openAudio, cameras: cams, notifiers: notifiers, openCapture: openCapture,
+		ctrls: newControlBackendHook(), settingsPath: opts.CameraSettings}
+	if m.settingsPath == "" {
+		m.settingsPath = DefaultCameraSettingsPath()
+	}
 	if opts.TestPattern {
 		m.cameras = withTestPattern{cams}
 		m.openCapture = openTestPatternOr(openCapture)
@@ -253,6 +275,7 @@ func (m *Manager) Close() error {
 	}
 	m.scanMu.Lock() // wait for a Refresh in flight
 	defer m.scanMu.Unlock()
+	m.applying.Wait() // saved camera settings being applied
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.audio != nil {

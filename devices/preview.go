@@ -13,6 +13,9 @@ type PreviewSource interface {
 	Mode() Mode
 	Stats() PreviewStats
 	Warning() error
+	// Problems and Seen: the camera verdict (CameraCheck) so far.
+	Problems() []Problem
+	Seen() CameraSeen
 	Err() error
 	Close() error
 }

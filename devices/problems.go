@@ -26,6 +26,10 @@ type Problem struct {
 	// guard's CALL_NOT_ON_CHOSEN_MIC).
 	Stream string `json:"-"`
 	MoveTo string `json:"-"`
+	// Or set the camera's control Control to ControlValue (a camera
+	// verdict's fix, camfix.go).
+	Control      string `json:"-"`
+	ControlValue int64  `json:"-"`
 }
 
 // The problem codes. Stable: scripts match on them (README lists them).
@@ -363,6 +367,9 @@ func (p Problem) Fixable() bool {
 	_, ok := fixes[p.Code]
 	if p.Code == ProblemMicOffInProfile && p.Profile == "" {
 		return false // no profile keeps the sound where it plays
+	}
+	if strings.HasPrefix(p.Code, "CAMERA_") && p.Control == "" {
+		return false // no control of this camera makes that fix
 	}
 	return ok
 }

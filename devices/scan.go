@@ -86,6 +86,7 @@ func (m *Manager) refresh(ctx context.Context, d what) error {
 	}
 	m.lists = lists
 	m.cams = camList
+	m.applySavedLocked(camList)
 	m.publishLocked()
 	return m.errLocked()
 }

@@ -101,7 +101,9 @@ func (p *testPattern) Next(timeout time.Duration, use func([]byte)) (bool, int, 
 		copy(dst, row[k:])
 		copy(dst[p.rowBytes-k:], row[:k])
 	}
-	p.next += p.step
+	if !applyTestPatternLook(p.mode.FourCC, p.mode.Width, p.mode.Height, p.buf) {
+		p.next += p.step
+	}
 	use(p.buf)
 	return true, 0, nil
 }

@@ -67,7 +67,7 @@ func start(ctx context.Context, stderr io.Writer) (fyne.App, *devices.Manager, b
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
 	// (screenshots and measurements where there is no camera).
-	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv()})
+	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv(), ApplyCameraSettings: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "mediadesk:", err)
 		return nil, nil, false

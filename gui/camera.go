@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mediadesk/mediadesk/devices"
@@ -47,6 +48,14 @@ type cameraView struct {
 	// onProblem, if set, hears the camera's finding for the Check (nil:
 	// the camera sends a picture, or there is none).
 	onProblem func(*devices.Problem)
+	// onVerdict, if set, hears the camera verdict's problems (black, too
+	// dark, overexposed, frozen, slow) when they change.
+	onVerdict func([]devices.Problem)
+
+	// adjust is the Adjust panel beside the picture, and adjustBtn what
+	// shows it; nil when the devices cannot set camera controls.
+	adjust    *adjustPanel
+	adjustBtn *widget.Button
 
 	// UI goroutine only.
 	id      string // the chosen camera, "" for none
@@ -106,10 +115,21 @@ func newCameraView(cfg *Config) *cameraView {
 	v.size = widget.NewSelect(nil, func(string) { v.sizePicked() })
 	v.size.PlaceHolder = "Size"
 	bg := canvas.NewRectangle(color.Black)
+	left := fyne.CanvasObject(v.mirror)
+	var right fyne.CanvasObject
+	if src, ok := cfg.Devices.(CameraControlsSource); ok {
+		v.adjust = newAdjustPanel(cfg, src)
+		v.adjust.content.Hide()
+		right = v.adjust.content
+		v.adjustBtn = widget.NewButtonWithIcon("Adjust", theme.SettingsIcon(), v.toggleAdjust)
+		v.adjustBtn.Disable() // until a camera is chosen
+		left = container.NewHBox(v.mirror, v.adjustBtn)
+	}
 	// The picture takes the height its place gives it; with no camera
 	// the box says so, in the same place (nothing around it moves). What
-	// is wrong with the camera is the Check's to say.
-	v.stage = container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, v.mirror, nil, v.size), v.info), nil, nil,
+	// is wrong with the camera is the Check's to say. The Adjust panel,
+	// when shown, sits to its right.
+	v.stage = container.NewBorder(nil, container.NewVBox(container.NewBorder(nil, nil, left, nil, v.size), v.info), nil, right,
 		container.NewStack(bg, v.image, container.NewCenter(v.empty)))
 	return v
 }
@@ -126,8 +146,20 @@ func (v *cameraView) setCamera(c *devices.Camera) {
 	}
 	if id != v.id {
 		v.report(nil) // a finding was the old camera's
+		v.verdict(nil)
 	}
+	changed := id != v.id
 	v.id, v.cam = id, cam
+	if v.adjust != nil {
+		if id == "" {
+			v.adjustBtn.Disable() // nothing to adjust
+		} else {
+			v.adjustBtn.Enable()
+		}
+		if changed && v.adjust.content.Visible() {
+			v.adjust.setCamera(id)
+		}
+	}
 	v.want = devices.CaptureOptions{}
 	if w, h, ok := devices.ParseSize(v.cfg.Prefs.String(cameraSizeKey(id))); ok && id != "" {
 		v.want.Width, v.want.Height = w, h
@@ -241,11 +273,13 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 		if v.gen == gen {
 			v.info.SetText(mode.String())
 			v.selectSize(mode)
+			v.verdict(nil) // a new preview's verdict starts afresh (the last one's may be stale)
 		}
 	})
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	lastWarning := "" // "" for none: a preview starts with its finding cleared
+	var lastVerdict []devices.Problem
 	for {
 		select {
 		case <-ctx.Done():
@@ -270,6 +304,14 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 			v.offer(gen, img)
 		case <-tick.C:
 			st, warn := src.Stats(), src.Warning()
+			if verdict := src.Problems(); !sameVerdict(verdict, lastVerdict) {
+				lastVerdict = verdict
+				v.cfg.Do(func() {
+					if v.gen == gen {
+						v.verdict(verdict)
+					}
+				})
+			}
 			// The warning is news only when it changes: the Check and the
 			// note are not redrawn every second.
 			warned := ""
@@ -425,6 +467,42 @@ func (v *cameraView) problem(err error) {
 	v.info.SetText(cameraProblem(err))
 	p := devices.CameraProblem(v.cam, err)
 	v.report(&p)
+}
+
+// verdict tells the Check the camera verdict's problems.
+func (v *cameraView) verdict(ps []devices.Problem) {
+	if v.onVerdict != nil {
+		v.onVerdict(ps)
+	}
+}
+
+// sameVerdict: the same problems, said the same way.
+func sameVerdict(a, b []devices.Problem) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Code != b[i].Code || a[i].Message != b[i].Message {
+			return false
+		}
+	}
+	return true
+}
+
+// toggleAdjust shows or hides the Adjust panel beside the picture.
+func (v *cameraView) toggleAdjust() {
+	if v.adjust.content.Visible() {
+		v.adjust.content.Hide()
+		v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
+		v.adjustBtn.Importance = widget.MediumImportance
+	} else {
+		v.adjust.content.Show()
+		v.image.SetMinSize(fyne.NewSize(previewWidth-adjustWidth-theme.Padding(), (previewWidth-adjustWidth)*previewHeight/previewWidth))
+		v.adjust.setCamera(v.id)
+		v.adjustBtn.Importance = widget.HighImportance
+	}
+	v.adjustBtn.Refresh()
+	v.stage.Refresh()
 }
 
 // report tells the Check what the camera shows.

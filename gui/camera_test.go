@@ -24,6 +24,7 @@ type fakeCamera struct {
 	closed bool
 	warn   error
 	err    error
+	probs  []devices.Problem
 }
 
 func (c *fakeCamera) Frames() <-chan *image.RGBA { return c.frames }
@@ -40,6 +41,12 @@ func (c *fakeCamera) Warning() error {
 	defer c.mu.Unlock()
 	return c.warn
 }
+func (c *fakeCamera) Problems() []devices.Problem {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.probs
+}
+func (c *fakeCamera) Seen() devices.CameraSeen { return devices.CameraSeen{} }
 func (c *fakeCamera) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

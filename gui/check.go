@@ -69,6 +69,7 @@ type checkView struct {
 	os      []devices.Problem
 	signal  []devices.Problem
 	camera  *devices.Problem
+	camSeen []devices.Problem // the camera verdict (black, dark, frozen…)
 	server  *devices.Problem
 	missing []devices.Problem // no microphone, no speaker
 	history *devices.Problem
@@ -138,6 +139,9 @@ func (v *checkView) setMissing(ps []devices.Problem) { v.missing = ps; v.redraw(
 func (v *checkView) setHints(ps []devices.Problem)   { v.hints = ps; v.redraw() }
 func (v *checkView) setNetwork(ps []devices.Problem) { v.network = ps; v.redraw() }
 
+// setCameraSeen takes the camera verdict's problems (camverdict.go).
+func (v *checkView) setCameraSeen(ps []devices.Problem) { v.camSeen = ps; v.redraw() }
+
 // setAnswer records the answer to a walk question: nil clears it (a
 // "yes"), a problem is a "no".
 func (v *checkView) setAnswer(code string, p *devices.Problem) {
@@ -198,10 +202,13 @@ func (v *checkView) findings() []devices.Problem {
 	}
 	out = append(out, v.os...)
 	out = append(out, v.signal...)
-	for _, p := range []*devices.Problem{v.camera, v.history} {
-		if p != nil {
-			out = append(out, *p)
-		}
+	if v.camera != nil {
+		out = append(out, *v.camera)
+	} else {
+		out = append(out, v.camSeen...) // a camera that cannot be opened has no verdict
+	}
+	if v.history != nil {
+		out = append(out, *v.history)
 	}
 	out = append(out, v.network...)
 	for _, c := range []string{AnswerSelfNotHeard, AnswerChimeNotHeard, AnswerNotYou} {

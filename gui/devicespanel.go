@@ -87,6 +87,7 @@ func newDevicesPanel(cfg *Config) *devicesPanel {
 	p.cameraInfo = oneLine("")
 	p.camera = newCameraView(cfg)
 	p.camera.onProblem = func(pr *devices.Problem) { p.check.setCamera(pr) }
+	p.camera.onVerdict = func(ps []devices.Problem) { p.check.setCameraSeen(ps) }
 	p.check = newCheckView(cfg)
 	p.check.lookAgain = p.retry
 	p.check.onChange = func() {

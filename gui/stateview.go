@@ -85,6 +85,8 @@ func fixLabel(p devices.Problem) string {
 		return "Use its Hands-Free mode"
 	case devices.HintHeadsetModeNoCall:
 		return "Switch to music mode"
+	case devices.ProblemCameraTooDark, devices.ProblemCameraOverexposed, devices.ProblemCameraLowFPS:
+		return cameraFixLabel(p)
 	}
 	return p.Fix
 }

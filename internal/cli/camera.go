@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/printable"
 )
 
 // cameraPreview is what `check camera` needs of a *devices.Preview.
@@ -59,7 +60,11 @@ type cameraReport struct {
 	Dropped     uint64         `json:"dropped"`
 	BlackFrames uint64         `json:"blackFrames"`
 	Warning     *devices.Error `json:"warning,omitempty"`
-	mode        devices.Mode
+	// Problems is the camera verdict (README, "Camera preview"); Seen what
+	// it saw in the last frame.
+	Problems []devices.Problem  `json:"problems"`
+	Seen     devices.CameraSeen `json:"seen"`
+	mode     devices.Mode
 }
 
 func checkCamera(ctx context.Context, env Env, args []string) int {
@@ -68,7 +73,7 @@ func checkCamera(ctx context.Context, env Env, args []string) int {
 	secs := fs.Float64("seconds", 5, "how long to stream (0: until interrupted)")
 	sizeFlag := fs.String("size", "", "the wanted size, e.g. 1280x720 (the closest the camera offers is used)")
 	snapshot := fs.String("snapshot", "", "write the last frame to this PNG file")
-	asJSON := fs.Bool("json", false, `one object a second, then {"summary":true,"deviceId","format","width","height","fps","frames","dropped","blackFrames"}`)
+	asJSON := fs.Bool("json", false, `one object a second, then {"summary":true,"deviceId","format","width","height","fps","frames","dropped","blackFrames","problems","seen"}`)
 	if code, done := parse(fs, env, args); done {
 		return code
 	}
@@ -109,6 +114,10 @@ func checkCamera(ctx context.Context, env Env, args []string) int {
 		if w, ok := p.Warning().(*devices.Error); ok {
 			r.Warning = w
 		}
+		r.Problems, r.Seen = p.Problems(), p.Seen()
+		if r.Problems == nil {
+			r.Problems = []devices.Problem{}
+		}
 		return r
 	}
 	if !*asJSON {
@@ -118,6 +127,7 @@ func checkCamera(ctx context.Context, env Env, args []string) int {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	lastWarning := ""
+	shown := map[string]bool{}
 loop:
 	for {
 		select {
@@ -138,6 +148,12 @@ loop:
 				continue
 			}
 			out.line("%6d frames  %5.1f fps  %d dropped  %d black", r.Frames, r.FPS, r.Dropped, r.BlackFrames)
+			for _, pr := range r.Problems {
+				if !shown[pr.Code] {
+					shown[pr.Code] = true
+					fmt.Fprintf(env.Stderr, "mediadesk: %s: %s\n", pr.Code, printable.String(pr.Sentence()))
+				}
+			}
 			if r.Warning != nil && r.Warning.Message != lastWarning {
 				lastWarning = r.Warning.Message
 				fmt.Fprintf(env.Stderr, "mediadesk: warning: %v\n", r.Warning)
@@ -166,6 +182,14 @@ loop:
 	}
 	if w := p.Warning(); w != nil {
 		return fail(env, w) // no picture: the check failed, in words
+	}
+	if len(r.Problems) > 0 {
+		if !*asJSON {
+			for _, pr := range r.Problems {
+				out.line("%s: %s", pr.Code, printable.String(pr.Sentence()))
+			}
+		}
+		return ExitRuntime // the verdict found something: the check failed
 	}
 	return ExitOK
 }

@@ -24,6 +24,7 @@ type fakeCameras struct {
 	openErr  error
 	vanishAt int   // end with DEVICE_VANISHED after this many frames (0: never)
 	warning  error // what Warning reports
+	problems []devices.Problem
 	gotID    string
 	gotWant  devices.CaptureOptions
 	closed   bool
@@ -37,7 +38,7 @@ func (f *fakeCameras) OpenCamera(ctx context.Context, id string, want devices.Ca
 	if id == "" {
 		id = "fake-cam"
 	}
-	p := &fakePreview{id: id, frames: make(chan *image.RGBA), stop: make(chan struct{}), done: make(chan struct{}), warning: f.warning}
+	p := &fakePreview{id: id, frames: make(chan *image.RGBA), stop: make(chan struct{}), done: make(chan struct{}), warning: f.warning, problems: f.problems}
 	go p.run(ctx, f.vanishAt)
 	return p, nil
 }
@@ -51,6 +52,7 @@ type fakePreview struct {
 	stopOnce sync.Once
 	done     chan struct{}
 	warning  error
+	problems []devices.Problem
 	mu       sync.Mutex
 	n        uint64
 	err      error
@@ -112,6 +114,12 @@ func (p *fakePreview) Stats() devices.PreviewStats {
 	return devices.PreviewStats{Frames: p.n, FPS: 100}
 }
 func (p *fakePreview) Warning() error { return p.warning }
+func (p *fakePreview) Problems() []devices.Problem {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.problems
+}
+func (p *fakePreview) Seen() devices.CameraSeen { return devices.CameraSeen{Frames: p.n} }
 func (p *fakePreview) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -143,7 +151,7 @@ func TestCheckCameraJSONAndSnapshot(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var last map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &last))
-	assert.ElementsMatch(t, []string{"summary", "deviceId", "format", "width", "height", "fps", "frames", "dropped", "blackFrames"}, jsonKeys(last))
+	assert.ElementsMatch(t, []string{"summary", "deviceId", "format", "width", "height", "fps", "frames", "dropped", "blackFrames", "problems", "seen"}, jsonKeys(last))
 	assert.Equal(t, true, last["summary"])
 	assert.Equal(t, "cam-1", last["deviceId"])
 	assert.Equal(t, "YUYV", last["format"])
@@ -247,4 +255,32 @@ func readPNG(t *testing.T, path string) image.Image {
 	img, err := png.Decode(file)
 	require.NoError(t, err)
 	return img
+}
+
+// The camera verdict counts in check camera: its problems in the JSON and
+// in words, and the check fails (exit 1).
+func TestCheckCameraVerdict(t *testing.T) {
+	dark := devices.Problem{Code: devices.ProblemCameraTooDark, Kind: devices.VideoInput, DeviceID: "cam-1",
+		Message: "Cam's picture is too dark: the others will hardly see your face.", Fix: "Turn on a light in front of you"}
+	withFakeCameras(t, &fakeCameras{problems: []devices.Problem{dark}})
+	code, out, errOut := run("check", "camera", "--device", "cam-1", "--seconds", "1.2", "--json")
+	assert.Equal(t, ExitRuntime, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var last struct {
+		Summary  bool              `json:"summary"`
+		Problems []devices.Problem `json:"problems"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &last))
+	assert.True(t, last.Summary)
+	assert.Equal(t, []devices.Problem{dark}, last.Problems)
+
+	code, out, errOut = run("check", "camera", "--device", "cam-1", "--seconds", "1.2")
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, out, "CAMERA_TOO_DARK: Cam's picture is too dark: the others will hardly see your face. Turn on a light in front of you.")
+	assert.Contains(t, errOut, "CAMERA_TOO_DARK")
+
+	withFakeCameras(t, &fakeCameras{})
+	code, out, _ = run("check", "camera", "--device", "cam-1", "--seconds", "1.2", "--json")
+	assert.Equal(t, ExitOK, code)
+	assert.Contains(t, out, `"problems":[]`)
 }

@@ -159,6 +159,9 @@ func fixCommand(p devices.Problem) string {
 		}
 		return "mediadesk set profile --card " + shellQuote(p.Card) + " " + shellQuote(p.Profile)
 	}
+	if p.Control != "" { // a camera verdict's fix (devices/camfix.go)
+		return fmt.Sprintf("mediadesk set camera --device %s %s=%d", shellQuote(p.DeviceID), p.Control, p.ControlValue)
+	}
 	return ""
 }
 

@@ -15,7 +15,11 @@ import (
 )
 
 // cameraNoPicture and cameraLook: doctor watches the chosen camera long
-// enough for a first frame and for the no-picture warning to be decided.
+// enough for a first frame and for the no-picture warning to be decided,
+// and, while it listens, as long as the listen and 0.4 s more (so doctor
+// with a camera takes the listen plus under 0.5 s): time for the camera
+// verdict's slower warnings (CAMERA_FROZEN and CAMERA_LOW_FPS show 2.5 s
+// after the frames start).
 const (
 	cameraNoPicture = 2 * time.Second
 	cameraLook      = cameraNoPicture + 500*time.Millisecond
@@ -107,10 +111,18 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	}
 	// The camera is looked at while the microphone is listened to, so the
 	// report takes the longer of the two, not their sum.
-	camDone := make(chan *devices.Problem, 1)
+	type cameraLookResult struct {
+		problems []devices.Problem
+		picture  bool
+	}
+	camDone := make(chan cameraLookResult, 1)
 	hasCamera := len(rep.Devices.VideoInputDevices) > 0 && !*noCamera
 	if hasCamera {
-		go func() { camDone <- cameraProblem(ctx, m) }()
+		look := max(cameraLook, time.Duration(*listen*float64(time.Second))+400*time.Millisecond)
+		go func() {
+			ps, picture := cameraProblems(ctx, m, look)
+			camDone <- cameraLookResult{ps, picture}
+		}()
 	}
 	netDone := make(chan func(), 1)
 	if !*noNetwork {
@@ -128,9 +140,9 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	case len(rep.Devices.VideoInputDevices) == 0:
 		rep.Notes = append(rep.Notes, "No camera: audio-only calls are fine.")
 	case hasCamera:
-		if p := <-camDone; p != nil {
-			problems = append(problems, *p)
-		} else {
+		r := <-camDone
+		problems = append(problems, r.problems...)
+		if r.picture {
 			rep.Notes = append(rep.Notes, "The camera sends a picture.")
 		}
 	}
@@ -189,20 +201,22 @@ func listenProblems(ctx context.Context, m *devices.Manager, d time.Duration) ([
 	return slices.Clone(check.Problems()), &heardDoc{DeviceID: mic.DeviceID, Label: mic.Label, Heard: check.Heard()}
 }
 
-// cameraProblem opens the chosen camera briefly: busy, denied and no
-// picture are what people meet.
-func cameraProblem(ctx context.Context, m *devices.Manager) *devices.Problem {
+// cameraProblems opens the chosen camera for look: busy, denied and no
+// picture are what people meet; else the camera verdict on its frames
+// (black, dark, overexposed, frozen, slow), and picture is true.
+func cameraProblems(ctx context.Context, m *devices.Manager, look time.Duration) (_ []devices.Problem, picture bool) {
 	cam, ok := m.CurrentVideoInputDevice()
 	if !ok {
-		return nil
+		return nil, false
 	}
-	prob := func(err error) *devices.Problem {
-		p := devices.CameraProblem(cam, err)
-		return &p
+	prob := func(err error) ([]devices.Problem, bool) {
+		return []devices.Problem{devices.CameraProblem(cam, err)}, false
 	}
-	cctx, cancel := context.WithTimeout(ctx, cameraLook)
+	cctx, cancel := context.WithTimeout(ctx, look)
 	defer cancel()
-	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{Width: 640, Height: 480, NoPictureAfter: cameraNoPicture})
+	// No size asked for (the zero value's 640x480 or the closest): a
+	// camera without 640x480 is not wrong for that.
+	pv, err := m.OpenCamera(cctx, cam.DeviceID, devices.CaptureOptions{NoPictureAfter: cameraNoPicture})
 	if err != nil {
 		return prob(err)
 	}
@@ -223,13 +237,18 @@ look:
 			break look
 		}
 	}
-	if w := pv.Warning(); w != nil {
-		return prob(w)
-	}
 	if frames == 0 {
 		return prob(devices.ErrCameraNoPicture)
 	}
-	return nil
+	// The verdict first: CAMERA_BLACK says more than the no-picture
+	// warning's "only black frames" about the same frames.
+	if ps := pv.Problems(); len(ps) > 0 {
+		return ps, true
+	}
+	if w := pv.Warning(); w != nil {
+		return prob(w)
+	}
+	return nil, true
 }
 
 // historyCheck opens the call history if there is one: a damaged file is a

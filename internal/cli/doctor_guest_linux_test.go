@@ -52,6 +52,51 @@ func TestGuestDoctorBusyCamera(t *testing.T) {
 	assert.NotContains(t, problemCodes(rep), devices.ProblemCameraNoPicture)
 	assert.Contains(t, rep.Notes, "The camera sends a picture.")
 	for _, p := range rep.Problems {
+		if p.Code == devices.ProblemCameraLowFPS {
+			continue // vivid under emulation may deliver under half its 30 fps mode: true, and not this test's point
+		}
 		assert.Equal(t, devices.ProblemSoundServer, p.Code, "only the missing sound server is left: %+v", p)
+	}
+}
+
+// The camera verdict counts in doctor: vivid showing its "100% Black"
+// pattern (a covered lens) is CAMERA_BLACK, with its sentence and fix,
+// and doctor is not ready for it; the picture still came.
+func TestGuestDoctorBlackCamera(t *testing.T) {
+	guesttest.Require(t)
+	t.Setenv("MEDIADESK_CAMERA_SETTINGS", filepath.Join(t.TempDir(), "camera-settings.json"))
+	guesttest.Modprobe(t, "vivid")
+	db := filepath.Join(t.TempDir(), "history.db")
+	ctx, cancel := context.WithTimeout(context.Background(), guesttest.Wait)
+	defer cancel()
+	m, err := devices.New(ctx, devices.Options{})
+	require.NoError(t, err)
+	defer m.Close()
+	cams := m.Cameras()
+	require.Len(t, cams, 1)
+	ctrls, err := m.CameraControls(ctx, cams[0].DeviceID)
+	require.NoError(t, err)
+	// The pattern black and vivid's text overlay off (its white counters
+	// over the picture are not a covered lens).
+	var vals []devices.ControlValue
+	for name, value := range map[string]string{"test_pattern": "100% Black", "osd_text_mode": "None"} {
+		c, err := devices.ControlNamed(ctrls, "vivid", name)
+		require.NoError(t, err)
+		v, err := c.ParseValue(value)
+		require.NoError(t, err, "%s=%s among %v", name, value, c.Menu)
+		vals = append(vals, devices.ControlValue{Name: name, Value: v})
+	}
+	require.NoError(t, m.SetCameraControls(ctx, cams[0].DeviceID, vals))
+
+	code, rep := doctorJSON(t, "--listen", "0", "--db", db)
+	t.Logf("black: exit %d, %v, notes %q", code, problemCodes(rep), rep.Notes)
+	assert.Equal(t, ExitRuntime, code)
+	assert.Contains(t, problemCodes(rep), devices.ProblemCameraBlack)
+	for _, p := range rep.Problems {
+		if p.Code == devices.ProblemCameraBlack {
+			assert.Equal(t, cams[0].DeviceID, p.DeviceID)
+			assert.Contains(t, p.Message, "black picture")
+			assert.Contains(t, p.Fix, "shutter")
+		}
 	}
 }

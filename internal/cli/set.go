@@ -17,7 +17,8 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		"  mediadesk set default --kind audioinput|audiooutput [--move] ID\n  mediadesk set stream --stream ID --device DEV\n"+
 		"  mediadesk set rule --kind audioinput|audiooutput [--move] [--remove] ID\n"+
 		"  mediadesk set lock --device ID V   (keeps it at V until interrupted)\n"+
-		"  mediadesk set autostart on|off|status\n"); done {
+		"  mediadesk set autostart on|off|status\n"+
+		"  mediadesk set camera [--device ID] NAME=VALUE… | --reset\n"); done {
 		return code
 	}
 	what, rest := args[0], args[1:]
@@ -36,8 +37,10 @@ func runSet(ctx context.Context, env Env, args []string) int {
 		return setLock(ctx, env, rest)
 	case "autostart":
 		return setAutostart(env, rest)
+	case "camera":
+		return setCamera(ctx, env, rest)
 	}
-	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream, rule, lock or autostart)\n", what)
+	fmt.Fprintf(env.Stderr, "mediadesk set: unknown setting %q (mute, volume, profile, default, stream, rule, lock, autostart or camera)\n", what)
 	return ExitUsage
 }
 

@@ -59,7 +59,7 @@ func TestGenFromUsage(t *testing.T) {
 	for _, c := range doc.Commands {
 		subs[c.Name] = names(c.Subs)
 	}
-	for cmd, want := range map[string]string{"check": "speaker mic echo camera", "set": "mute volume profile default stream rule lock autostart",
+	for cmd, want := range map[string]string{"check": "speaker mic echo camera", "set": "mute volume profile default stream rule lock autostart camera", "camera": "controls",
 		"calls": "sync list show import export sample", "devices": "", "version": ""} {
 		if subs[cmd] != want {
 			t.Errorf("%s's subcommands read from its usage: %q, want %q", cmd, subs[cmd], want)

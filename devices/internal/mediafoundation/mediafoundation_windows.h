@@ -38,3 +38,15 @@ long md_capture_read(md_capture *cap, uint8_t *buf, int len, int rows, int rowby
 void md_capture_shutdown(md_capture *cap);
 // md_capture_close releases the reader, the source and Media Foundation.
 void md_capture_close(md_capture *cap);
+
+// Camera controls (mediafoundation_controls_windows.c): IAMVideoProcAmp
+// (set 0) and IAMCameraControl (set 1) on the device source of a symbolic
+// link. Every call runs on the thread that opened it. Properties, flags
+// and HRESULTs are DirectShow's (VideoProcAmp_*, CameraControl_*,
+// *_Flags_Auto/Manual; E_PROP_ID_UNSUPPORTED for one the camera lacks).
+typedef struct md_controls md_controls;
+long md_controls_open(const uint16_t *link, md_controls **out);
+long md_control_range(md_controls *c, int set, long prop, long *min, long *max, long *step, long *def, long *caps);
+long md_control_get(md_controls *c, int set, long prop, long *value, long *flags);
+long md_control_set(md_controls *c, int set, long prop, long value, long flags);
+void md_controls_close(md_controls *c);

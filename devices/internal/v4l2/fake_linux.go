@@ -36,6 +36,9 @@ type FakeNode struct {
 	// sends colour bars moving right a pixel per frame (raw formats only).
 	Frame func(seq uint32, m camera.Mode, buf []byte) int
 
+	// Controls are the node's controls (fakectrl_linux.go).
+	Controls []*FakeControl
+
 	// Failures to inject.
 	OpenErr    error // returned by OpenStream (EACCES, ENOENT)
 	ErrorEvery int   // every Nth frame is flagged V4L2_BUF_FLAG_ERROR
@@ -181,6 +184,9 @@ func (f *FakeIO) Ioctl(fd int, req uint, arg unsafe.Pointer) error {
 	n := h.node
 	if n.gone {
 		return unix.ENODEV
+	}
+	if ok, err := n.controlIoctl(req, arg); ok {
+		return err
 	}
 	switch req {
 	case vidiocQueryCap:
