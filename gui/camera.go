@@ -103,7 +103,7 @@ func newCameraView(cfg *Config) *cameraView {
 	v.image.ScaleMode = canvas.ImageScaleFastest // a preview, not a photo: keep the software renderer's cost down
 	v.image.SetMinSize(fyne.NewSize(previewWidth, previewHeight))
 	v.info = oneLine("")
-	v.info.Importance = widget.LowImportance
+	v.info.Importance = widget.MediumImportance // read by a person: not the disabled grey
 	v.empty = widget.NewLabel("No camera is connected.")
 	v.empty.Alignment = fyne.TextAlignCenter
 	v.mirror = widget.NewCheck("Mirror", func(on bool) {
@@ -271,7 +271,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 	mode := src.Mode()
 	v.cfg.Do(func() {
 		if v.gen == gen {
-			v.info.SetText(mode.String())
+			v.info.SetText(modeText(mode, 0))
 			v.selectSize(mode)
 			v.verdict(nil) // a new preview's verdict starts afresh (the last one's may be stale)
 		}
@@ -327,7 +327,7 @@ func (v *cameraView) stream(ctx context.Context, gen int, id string, want device
 				if warn != nil {
 					v.info.SetText(cameraProblem(warn)) // for as long as it holds
 				} else {
-					v.info.SetText(fmt.Sprintf("%s · %.1f fps measured", mode, st.FPS))
+					v.info.SetText(modeText(mode, st.FPS))
 				}
 				switch {
 				case !news:
@@ -555,4 +555,18 @@ func cameraSizes(c devices.Camera) [][2]int {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i][0]*out[i][1] > out[j][0]*out[j][1] })
 	return out
+}
+
+// modeText says a preview's mode in words: its size and frame rate, with
+// the rate measured when there is one (the pixel format is left to the
+// CLI's check camera: it tells a person nothing).
+func modeText(m devices.Mode, measured float64) string {
+	s := fmt.Sprintf("%d×%d", m.Width, m.Height)
+	if m.FPS > 0 {
+		s += fmt.Sprintf(" at %g frames a second", m.FPS)
+	}
+	if measured > 0 {
+		s += fmt.Sprintf(" (%.1f measured)", measured)
+	}
+	return s
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -172,7 +173,8 @@ func TestCameraPreviewShowsMirroredFramesAndToggles(t *testing.T) {
 	h.q.until(t, "the frame shown", func() bool { return v.shown.Rect.Dx() == 8 })
 	assert.Equal(t, blue, shownAt(v, 0, 0), "mirrored by default: the right half shows on the left")
 	assert.Equal(t, white, shownAt(v, 7, 5))
-	assert.Contains(t, v.info.Text, "8x6 YUYV 30 fps")
+	assert.Contains(t, v.info.Text, "8×6 at 30 frames a second")
+	assert.NotEqual(t, widget.LowImportance, v.info.Importance, "read by a person: not faint grey")
 
 	test.Tap(v.mirror) // off
 	first := v.shown
