@@ -125,7 +125,13 @@ fi
 kill -$SMOKE_STOP $pid
 set +e
 for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-kill -0 $pid 2>/dev/null && fail "the app did not exit within 15 s of SIG$SMOKE_STOP"
+if kill -0 $pid 2>/dev/null; then
+	# A hang at exit: SIGQUIT makes a Go program print the stack of every goroutine
+	# (into the log shown below) before it ends.
+	[ -n "$SMOKE_RUN" ] || kill -QUIT $pid 2>/dev/null || true
+	for _ in $(seq 1 40); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+	fail "the app did not exit within 15 s of SIG$SMOKE_STOP (its goroutines at that moment are in the log)"
+fi
 wait $pid
 code=$?
 set -e
