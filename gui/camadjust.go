@@ -61,7 +61,7 @@ func newAdjustPanel(cfg *Config, src CameraControlsSource) *adjustPanel {
 	a.rows = container.NewVBox()
 	a.note = widget.NewLabel("")
 	a.note.Wrapping = fyne.TextWrapWord
-	a.note.Importance = widget.LowImportance
+	a.note.Importance = widget.MediumImportance // read by a person: not the disabled grey
 	a.reset = widget.NewButtonWithIcon("Reset", theme.HistoryIcon(), a.resetAll)
 	title := widget.NewLabel("Adjust")
 	title.TextStyle.Bold = true

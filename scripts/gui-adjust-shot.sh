@@ -20,15 +20,13 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/mediadesk-adjust.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
-	MEDIADESK_TEST_CAMERA=1 MEDIADESK_CAMERA_SETTINGS="$work/camera-settings.json" SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log"
+	MEDIADESK_TEST_CAMERA=1 MEDIADESK_CAMERA_SETTINGS="$work/camera-settings.json" SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log" \
+	SHOTS_NAME=gui-adjust-shot SHOTS_LIB="$(realpath "$(dirname "$0")")/shots-app.sh"
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 set -euo pipefail
-for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
-pid=$!
-trap "kill -9 $pid 2>/dev/null || true" EXIT
-fail() { echo "gui-adjust-shot: $1; the log:" >&2; cat "$SHOTS_LOG" >&2; exit 1; }
-for _ in $(seq 1 400); do grep -q "history shown after" "$SHOTS_LOG" && break; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
+. "$SHOTS_LIB"
+start_app
+waitlog "history shown after"
 sleep 3 # the preview running
 xdotool mousemove 910 698 click 1
 sleep 2
@@ -39,6 +37,7 @@ xdotool mousemove 991 426 click 1
 sleep 5 # CAMERA_FROZEN shows 2.5 s after the frames stop changing
 import -window root "$SHOTS_OUT/adjust-dark.png"
 kill -0 $pid 2>/dev/null || fail "the app exited"
+stop_app
 '
 echo "gui-adjust-shot: $out/adjust-open.png $out/adjust-dark.png; saved settings:"
 cat "$work/camera-settings.json"

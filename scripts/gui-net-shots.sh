@@ -46,21 +46,14 @@ dead=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DG
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
 	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log" \
+	SHOTS_NAME=gui-net-shots SHOTS_LIB="$(realpath "$(dirname "$0")")/shots-app.sh" \
 	MEDIADESK_TURN_USER=alice MEDIADESK_TURN_PASSWORD="$TURN_PASSWORD" SHOTS_ADDR="$addr" SHOTS_DEAD="$dead"
 "$bin" calls sample --count 200 >/dev/null
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 set -euo pipefail
-for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-pid=
-trap "[ -n \"\$pid\" ] && kill -9 \$pid 2>/dev/null || true" EXIT
-fail() { echo "gui-net-shots: $1; the log:" >&2; cat "$SHOTS_LOG" >&2; exit 1; }
-waitlog() {
-	for _ in $(seq 1 600); do grep -q "$1" "$SHOTS_LOG" && return 0; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
-	fail "no \"$1\" in the log within 30 s"
-}
+. "$SHOTS_LIB"
 window() { # name STUN TURN verdict [servers]
-	MEDIADESK_STUN="$2" MEDIADESK_TURN="$3" MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
-	pid=$!
+	MEDIADESK_STUN="$2" MEDIADESK_TURN="$3" start_app
 	waitlog "history shown after"
 	waitlog "network: $4"
 	sleep 2 # the card and the Check redrawn
@@ -72,9 +65,7 @@ window() { # name STUN TURN verdict [servers]
 		sleep 2
 		import -window root "$SHOTS_OUT/$5.png"
 	fi
-	kill $pid
-	for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-	pid=
+	stop_app
 }
 window net-udp "$SHOTS_ADDR" "turn:$SHOTS_ADDR?transport=udp,turn:$SHOTS_ADDR?transport=tcp" "udp good" net-servers
 window net-tcp "$SHOTS_DEAD" "turn:$SHOTS_ADDR?transport=tcp" "tcp"

@@ -37,19 +37,13 @@ pactl set-default-sink shots_spk
 pactl set-default-source shots_mic
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
-	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log"
+	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log" \
+	SHOTS_NAME=gui-page-shots SHOTS_LIB="$(realpath "$(dirname "$0")")/shots-app.sh"
 "$bin" calls sample --count 200 >/dev/null
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 set -euo pipefail
-for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
-pid=$!
-trap "kill -9 $pid 2>/dev/null || true" EXIT
-fail() { echo "gui-page-shots: $1; the log:" >&2; cat "$SHOTS_LOG" >&2; exit 1; }
-waitlog() {
-	for _ in $(seq 1 400); do grep -q "$1" "$SHOTS_LOG" && return 0; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
-	fail "no \"$1\" in the log within 20 s"
-}
+. "$SHOTS_LIB"
+start_app
 waitlog "history shown after"
 waitlog "check: step -1: "
 sleep 3 # the preview and the meter running
@@ -95,9 +89,6 @@ for n in 2 3 4; do
 	sleep 2
 	shot walk-$n
 done
-kill $pid
-for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-trap - EXIT
-if grep -q -i "panic\|fatal error\|DATA RACE" "$SHOTS_LOG"; then fail "the log shows a crash"; fi
+stop_app
 echo "gui-page-shots: $(ls "$SHOTS_OUT" | tr "\n" " ")in $SHOTS_OUT"
 '

@@ -43,7 +43,8 @@ pacat --record --device=shots_usb_mic --property=application.name=Zoom >/dev/nul
 recorder=$!
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db" FYNE_THEME=light \
-	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log"
+	MEDIADESK_TEST_CAMERA=1 SHOTS_BIN="$bin" SHOTS_OUT="$out" SHOTS_LOG="$work/app.log" \
+	SHOTS_NAME=gui-routing-shot SHOTS_LIB="$(realpath "$(dirname "$0")")/shots-app.sh"
 # The person picked the USB microphone earlier, turned on its rule and
 # kept it at 60 %.
 mkdir -p "$XDG_CONFIG_HOME/fyne/io.mediadesk.MediaDesk" "$XDG_CONFIG_HOME/mediadesk"
@@ -57,15 +58,8 @@ JSON
 "$bin" calls sample --count 50 >/dev/null
 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
 set -euo pipefail
-for _ in $(seq 1 100); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.05; done
-MEDIADESK_STARTUP_TRACE=1 "$SHOTS_BIN" 2>"$SHOTS_LOG" &
-pid=$!
-trap "kill -9 $pid 2>/dev/null || true" EXIT
-fail() { echo "gui-routing-shot: $1; the log:" >&2; cat "$SHOTS_LOG" >&2; exit 1; }
-waitlog() {
-	for _ in $(seq 1 400); do grep -q "$1" "$SHOTS_LOG" && return 0; kill -0 $pid 2>/dev/null || fail "the app exited"; sleep 0.05; done
-	fail "no \"$1\" in the log within 20 s"
-}
+. "$SHOTS_LIB"
+start_app
 waitlog "history shown after"
 waitlog "check: step -1: "
 for _ in $(seq 1 200); do pactl get-source-volume shots_usb_mic | grep -q " 60%" && break; sleep 0.05; done
@@ -80,9 +74,6 @@ for _ in $(seq 1 200); do [ "$(pactl get-default-source)" = shots_usb_mic ] && b
 [ "$(pactl get-default-source)" = shots_usb_mic ] || fail "Use in all apps did not make the USB mic the default"
 sleep 2
 import -window root "$SHOTS_OUT/routing-after.png"
-kill $pid
-for _ in $(seq 1 300); do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
-trap - EXIT
-if grep -q -i "panic\|fatal error\|DATA RACE" "$SHOTS_LOG"; then fail "the log shows a crash"; fi
+stop_app
 echo "gui-routing-shot: $SHOTS_OUT/routing.png $SHOTS_OUT/routing-after.png"
 '
