@@ -22,6 +22,11 @@ const (
 	// control is read-only or inactive in the camera's current mode, or
 	// the driver answered EBUSY or EIO.
 	CodeControlRefused = exception.CodeControlRefused
+	// CodeCameraSettingsNotSaved: the values were set on the camera, but
+	// the camera settings file could not be read or written, so they will
+	// not be applied again at the next start or replug; the message names
+	// the file and says why.
+	CodeCameraSettingsNotSaved = exception.CodeCameraSettingsNotSaved
 )
 
 // Sentinels for errors.Is.
@@ -29,6 +34,8 @@ var (
 	ErrUnknownControl    = exception.Sentinel(CodeUnknownControl)
 	ErrControlOutOfRange = exception.Sentinel(CodeControlOutOfRange)
 	ErrControlRefused    = exception.Sentinel(CodeControlRefused)
+
+	ErrCameraSettingsNotSaved = exception.Sentinel(CodeCameraSettingsNotSaved)
 )
 
 // The control types (CameraControl.Type), as v4l2-ctl names them.
@@ -86,6 +93,40 @@ type controlBackend interface {
 	set(ctx context.Context, cam Camera, c CameraControl, v int64) error
 }
 
+// bounded runs work, a backend's calls to the driver, on a goroutine of
+// its own and returns what it returns, or, once ctx is done first,
+// CONTROL_REFUSED saying the camera did not answer (wrapping ctx's error):
+// a camera that stops answering can hold a driver call for long, and
+// ctx's deadline must bound the caller's wait (a preview's verdict, the
+// saved settings applied at start, Manager.Close). The work goes on to its
+// end, closing what it opened; what it returns then is dropped.
+func bounded[T any](ctx context.Context, cam Camera, work func() (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, controlsNoAnswer(cam, err)
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := work()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, controlsNoAnswer(cam, ctx.Err())
+	}
+}
+
+func controlsNoAnswer(cam Camera, err error) error {
+	return wrapError(CodeControlRefused, cam.Label+" did not answer in time about its controls",
+		"try again; if it keeps failing, unplug the camera and plug it in again", err)
+}
+
 // newControlBackendHook makes a Manager's control backend; tests replace
 // it to reach the first scan (which applies saved settings) with a fake.
 var newControlBackendHook = newControlBackend
@@ -123,7 +164,9 @@ func (m *Manager) controlsOf(cam Camera) controlBackend {
 // ErrControlOutOfRange with the range in its message, a read-only control
 // is ErrControlRefused. A value the driver refuses (EBUSY, EIO, inactive)
 // is ErrControlRefused naming the control; the values before it stay set
-// and are saved, it and the ones after it are not.
+// and are saved, it and the ones after it are not. Values set but not
+// saved (the settings file cannot be read or written) are
+// ErrCameraSettingsNotSaved, saying why.
 func (m *Manager) SetCameraControls(ctx context.Context, id string, vals []ControlValue) error {
 	cam, err := m.cameraByID(id)
 	if err != nil {
@@ -143,27 +186,33 @@ func (m *Manager) SetCameraControls(ctx context.Context, id string, vals []Contr
 		checked[i] = c
 	}
 	var applied []ControlValue
-	defer func() {
-		if len(applied) > 0 {
-			m.rememberControls(cam, applied)
-		}
-	}()
+	var setErr error
 	for i, v := range vals {
-		if err := b.set(ctx, cam, checked[i], v.Value); err != nil {
-			return err
+		if setErr = b.set(ctx, cam, checked[i], v.Value); setErr != nil {
+			break
 		}
 		if checked[i].Type != ControlButton {
 			applied = append(applied, v)
 		}
 	}
-	return nil
+	if len(applied) > 0 {
+		if err := m.rememberControls(cam, applied); err != nil {
+			return errors.Join(setErr, err)
+		}
+	}
+	return setErr
 }
 
 // ResetCameraControls sets every control of the camera id that can be
 // set back to the driver's default, and forgets what was saved for it.
-// Inactive controls the driver refuses are left (their default comes
-// back with the mode that makes them active); any other refusal is
-// returned after the rest are reset.
+// The values go first and the automatic controls (the modes) last:
+// auto_exposure back to automatic makes exposure_time_absolute inactive,
+// and a driver refuses to set an inactive control, so the exposure is
+// reset while it is still manual. Inactive controls the driver refuses
+// are left (their default comes back with the mode that makes them
+// active), and so is a refusal of a control the later resets made
+// inactive; any other refusal is returned after the rest are reset. A
+// settings file that cannot be written is ErrCameraSettingsNotSaved.
 func (m *Manager) ResetCameraControls(ctx context.Context, id string) error {
 	cam, err := m.cameraByID(id)
 	if err != nil {
@@ -174,17 +223,60 @@ func (m *Manager) ResetCameraControls(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	m.forgetControls(cam)
-	var errs []error
-	for _, c := range ctrls {
+	forgetErr := m.forgetControls(cam)
+	type refusal struct {
+		c   CameraControl
+		err error
+	}
+	var refused []refusal
+	for _, c := range resetOrder(ctrls) {
 		if c.ReadOnly || c.Type == ControlButton || c.Value == c.Default {
 			continue
 		}
 		if err := b.set(ctx, cam, c, c.Default); err != nil && !c.Inactive {
-			errs = append(errs, err)
+			refused = append(refused, refusal{c, err})
 		}
 	}
-	return errors.Join(errs...)
+	var errs []error
+	if len(refused) > 0 {
+		// The controls as they are now: a refusal of a control now
+		// inactive (or at its default after all) is no failure.
+		now, err := b.list(ctx, cam)
+		for _, r := range refused {
+			if err == nil {
+				if c, found := ControlNamed(now, cam.Label, r.c.Name); found == nil && (c.Inactive || c.Value == c.Default) {
+					continue
+				}
+			}
+			errs = append(errs, r.err)
+		}
+	}
+	return errors.Join(append(errs, forgetErr)...)
+}
+
+// resetOrder is ctrls with the automatic controls (a mode: auto_exposure,
+// white_balance_automatic, focus_automatic_continuous) after the others,
+// each part in the driver's order.
+func resetOrder(ctrls []CameraControl) []CameraControl {
+	out := make([]CameraControl, 0, len(ctrls))
+	var modes []CameraControl
+	for _, c := range ctrls {
+		if isModeControl(c) {
+			modes = append(modes, c)
+		} else {
+			out = append(out, c)
+		}
+	}
+	return append(out, modes...)
+}
+
+// isModeControl: c turns something automatic on or off (a boolean or a
+// menu named for it), which makes other controls active or inactive.
+func isModeControl(c CameraControl) bool {
+	if c.Type != ControlBoolean && c.Type != ControlMenu {
+		return false
+	}
+	return strings.Contains(c.Name, "auto")
 }
 
 // ControlNamed is the control called name among a camera's ctrls (label

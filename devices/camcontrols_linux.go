@@ -25,7 +25,16 @@ func (b v4l2Controls) open(cam Camera) (int, error) {
 	return fd, nil
 }
 
-func (b v4l2Controls) list(_ context.Context, cam Camera) ([]CameraControl, error) {
+// list and set run the ioctls on a goroutine of their own (bounded): a
+// camera that stops answering can hold an ioctl for long (uvcvideo waits
+// for the USB control transfer), and the caller's ctx bounds the wait.
+// The node is closed when the ioctls end, answered or not.
+
+func (b v4l2Controls) list(ctx context.Context, cam Camera) ([]CameraControl, error) {
+	return bounded(ctx, cam, func() ([]CameraControl, error) { return b.listNow(cam) })
+}
+
+func (b v4l2Controls) listNow(cam Camera) ([]CameraControl, error) {
 	fd, err := b.open(cam)
 	if err != nil {
 		return nil, err
@@ -47,32 +56,39 @@ func (b v4l2Controls) list(_ context.Context, cam Camera) ([]CameraControl, erro
 	return out, nil
 }
 
-func (b v4l2Controls) set(_ context.Context, cam Camera, c CameraControl, v int64) error {
+func (b v4l2Controls) set(ctx context.Context, cam Camera, c CameraControl, v int64) error {
+	_, err := bounded(ctx, cam, func() (struct{}, error) { return struct{}{}, b.setNow(cam, c, v) })
+	return err
+}
+
+func (b v4l2Controls) setNow(cam Camera, c CameraControl, v int64) error {
 	fd, err := b.open(cam)
 	if err != nil {
 		return err
 	}
 	defer b.io.Close(fd)
-	// The id again, by name: the list the value was checked against may be
-	// from before a replug.
+	// The control again, by name: the list the value was checked against
+	// may be from before a replug, so its id and type are the driver's
+	// now (a 64-bit value written as 32 bits would be cut).
 	found, err := v4l2.ListControls(b.io, fd)
 	if err != nil {
 		return v4l2Error(cam, err)
 	}
-	id := uint32(0)
-	for _, f := range found {
-		if f.Name == c.Name {
-			id = f.ID
+	var now *v4l2.Control
+	for i := range found {
+		if found[i].Name == c.Name {
+			now = &found[i]
 		}
 	}
-	if id == 0 {
+	if now == nil {
 		return newError(CodeUnknownControl, fmt.Sprintf("%s no longer has the control %s", cam.Label, c.Name),
 			"it was plugged in again in another mode; list its controls again")
 	}
-	err = v4l2.SetControl(b.io, fd, v4l2.Set{ID: id, Is64: c.Type == ControlInteger64, Value: v})
+	err = v4l2.SetControl(b.io, fd, v4l2.SetFor(now.ID, now.Type, v))
 	if err == nil {
 		return nil
 	}
+	c.Inactive = now.Inactive
 	return controlError(cam, c, v, err)
 }
 

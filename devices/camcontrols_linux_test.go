@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mediadesk/mediadesk/devices/internal/v4l2"
+	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
 // The control ids of the fake camera (as UVC's: V4L2_CID_BASE is
@@ -34,8 +35,9 @@ const (
 )
 
 // uvcLikeControls are a webcam's controls, one of every type, with a
-// menu that skips items (UVC's auto_exposure offers 1 and 3 only), an
-// inactive control, a read-only one, and two the driver refuses.
+// menu that skips items (UVC's auto_exposure offers 1 and 3 only), a
+// control inactive (and refused) unless auto_exposure is manual, a
+// read-only one, and two the driver refuses.
 func uvcLikeControls() []*v4l2.FakeControl {
 	return []*v4l2.FakeControl{
 		{ID: cidUserClass, Type: "class", Label: "User Controls"},
@@ -48,7 +50,8 @@ func uvcLikeControls() []*v4l2.FakeControl {
 		{ID: cidSharpness, Type: v4l2.TypeInteger, Label: "Sharpness", Min: 0, Max: 7, Step: 1, Default: 3, Value: 3, SetErr: unix.EIO},
 		{ID: cidAutoExp, Type: v4l2.TypeMenu, Label: "Auto Exposure", Min: 0, Max: 3, Default: 3, Value: 3,
 			Menu: map[int64]string{1: "Manual Mode", 3: "Aperture Priority Mode"}},
-		{ID: cidExposure, Type: v4l2.TypeInteger, Label: "Exposure Time, Absolute", Min: 3, Max: 2047, Step: 1, Default: 250, Value: 250, Inactive: true},
+		{ID: cidExposure, Type: v4l2.TypeInteger, Label: "Exposure Time, Absolute", Min: 3, Max: 2047, Step: 1, Default: 250, Value: 250,
+			InactiveUnder: cidAutoExp, ActiveAt: 1}, // inactive unless auto_exposure is Manual Mode, as uvcvideo's
 		{ID: cidPanReset, Type: v4l2.TypeButton, Label: "Pan, Reset"},
 		{ID: cidFocusAbs, Type: v4l2.TypeInteger, Label: "Focus, Absolute", Min: 0, Max: 250, Step: 5, Default: 0, Value: 35, ReadOnly: true},
 		{ID: cidLinkFreq, Type: v4l2.TypeIntegerMenu, Label: "Link Frequency", Min: 0, Max: 1, Default: 0,
@@ -329,9 +332,18 @@ func TestCameraSettingsApplied(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("not json"), 0o600))
 	_, err = m.SavedCameraControls(cam.DeviceID)
 	assert.ErrorContains(t, err, path)
-	require.NoError(t, m.SetCameraControls(context.Background(), cam.DeviceID, []ControlValue{{"brightness", 3}}))
+	// Setting still sets, and says that it could not save (not silently
+	// "kept").
+	err = m.SetCameraControls(context.Background(), cam.DeviceID, []ControlValue{{"brightness", 3}})
+	require.ErrorIs(t, err, ErrCameraSettingsNotSaved)
+	assert.ErrorContains(t, err, "were set, but could not be saved")
+	assert.ErrorContains(t, err, path)
+	assert.Equal(t, int64(3), value("/dev/video0", cidBrightness))
 	b, _ := os.ReadFile(path)
 	assert.Equal(t, "not json", string(b))
+	err = m.ResetCameraControls(context.Background(), cam.DeviceID)
+	require.ErrorIs(t, err, ErrCameraSettingsNotSaved, "nor forgotten silently")
+	assert.Equal(t, int64(0), value("/dev/video0", cidBrightness), "reset all the same")
 }
 
 // The verdict's fixes a control can make: automatic exposure back on
@@ -374,4 +386,102 @@ func TestCameraVerdictControlFixes(t *testing.T) {
 	slow := withControlFix(Problem{Code: ProblemCameraLowFPS}, []CameraControl{{Name: "exposure_dynamic_framerate", Type: ControlBoolean, Max: 1, Value: 1}})
 	assert.Equal(t, "exposure_dynamic_framerate", slow.Control)
 	assert.Equal(t, int64(0), slow.ControlValue)
+}
+
+// Reset after a manual exposure: auto_exposure back to automatic makes
+// exposure_time_absolute inactive, and the driver refuses to set it then,
+// so the exposure is reset first (it was CONTROL_REFUSED in the driver's
+// order).
+func TestCameraControlsResetAfterManualExposure(t *testing.T) {
+	m, fake, cam := controlRig(t)
+	ctx := context.Background()
+	require.NoError(t, m.SetCameraControls(ctx, cam.DeviceID, []ControlValue{{"auto_exposure", 1}, {"exposure_time_absolute", 900}}))
+	ctrls, err := m.CameraControls(ctx, cam.DeviceID)
+	require.NoError(t, err)
+	require.False(t, controlNamed(t, ctrls, "exposure_time_absolute").Inactive, "manual: the exposure is active")
+
+	require.NoError(t, m.ResetCameraControls(ctx, cam.DeviceID))
+	assert.Equal(t, int64(250), fake.Control("/dev/video0", cidExposure).Value, "the exposure reset while it was active")
+	assert.Equal(t, int64(3), fake.Control("/dev/video0", cidAutoExp).Value, "automatic exposure again")
+
+	// The exposure left at a manual value under automatic exposure: the
+	// driver refuses it, and that is no failure (its default comes back
+	// with manual mode).
+	fake.WithControl("/dev/video0", cidExposure, func(c *v4l2.FakeControl) { c.Value = 700 })
+	require.NoError(t, m.ResetCameraControls(ctx, cam.DeviceID))
+}
+
+// A settings file that cannot be written (its folder is a file): the
+// value is set, and SetCameraControls says it was not saved, in words.
+func TestCameraControlsNotSaved(t *testing.T) {
+	m, fake, cam := controlRig(t)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(dir+"/file", []byte("x"), 0o600))
+	m.settingsPath = dir + "/file/camera-settings.json"
+	err := m.SetCameraControls(context.Background(), cam.DeviceID, []ControlValue{{"brightness", 12}})
+	require.ErrorIs(t, err, ErrCameraSettingsNotSaved)
+	assert.ErrorContains(t, err, "were set, but could not be saved")
+	assert.ErrorContains(t, err, m.settingsPath)
+	assert.Equal(t, int64(12), fake.Control("/dev/video0", cidBrightness).Value)
+
+	// A refusal and a failed save: both said.
+	err = m.SetCameraControls(context.Background(), cam.DeviceID, []ControlValue{{"contrast", 30}, {"gain", 10}})
+	require.ErrorIs(t, err, ErrControlRefused)
+	require.ErrorIs(t, err, ErrCameraSettingsNotSaved)
+}
+
+// Saved settings the camera refuses when it is plugged in reach the
+// listeners as an error naming the control, as a rule that could not be
+// applied does.
+func TestCameraSettingsApplyFailureReported(t *testing.T) {
+	cam := fakeCamera("/dev/v4l/by-id/usb-Cam-video-index0", "/dev/video0", yuyvAndNV12...)
+	fake := v4l2.NewFakeIO(map[string]*v4l2.FakeNode{"/dev/video0": {Card: "Cam", Formats: yuyvAndNV12, Controls: uvcLikeControls()}})
+	path := t.TempDir() + "/camera-settings.json"
+	require.NoError(t, os.WriteFile(path, []byte(`{"cameras":{"/dev/v4l/by-id/usb-Cam-video-index0":{"label":"Cam","controls":[
+		{"name":"brightness","value":-30},{"name":"gain","value":40}]}}}`), 0o600))
+	prev := newControlBackendHook
+	newControlBackendHook = func() controlBackend { return v4l2Controls{fake} }
+	t.Cleanup(func() { newControlBackendHook = prev })
+	probe := &mutableCameras{}
+	m, err := newManager(context.Background(), Options{ApplyCameraSettings: true, CameraSettings: path}, noAudio, probe, nil)
+	require.NoError(t, err)
+	defer m.Close()
+	sub := m.Subscribe()
+	defer sub.Close()
+
+	probe.set(cam)
+	assert.ErrorIs(t, m.Refresh(context.Background()), ErrAudioUnavailable, "no audio here; cameras listed all the same")
+	for {
+		e, _ := testwait.Recv(t, sub.Errors(), "the saved settings' failure")
+		if e.Code != CodeControlRefused {
+			continue // the missing audio
+		}
+		assert.Contains(t, e.Error(), "the controls saved for Cam")
+		assert.Contains(t, e.Error(), "would not set gain to 40: it is busy")
+		break
+	}
+	assert.Equal(t, int64(-30), fake.Control("/dev/video0", cidBrightness).Value, "the others applied")
+}
+
+// A bitmask with bit 31 set reads as the large number it is, not a
+// negative one; a value for a 64-bit control is written whole even when
+// the caller's control (from before a replug) says it is 32-bit.
+func TestCameraControlsWidths(t *testing.T) {
+	m, fake, cam := controlRig(t)
+	ctx := context.Background()
+	const cidFlags = 0x00980920
+	fake.SetControls("/dev/video0", append(uvcLikeControls(), &v4l2.FakeControl{ID: cidFlags, Type: v4l2.TypeBitmask, Label: "Flags",
+		Max: 0xffffffff, Value: 0x80000001}))
+	ctrls, err := m.CameraControls(ctx, cam.DeviceID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(0x80000001), controlNamed(t, ctrls, "flags").Value)
+	require.NoError(t, m.SetCameraControls(ctx, cam.DeviceID, []ControlValue{{"flags", 0xc0000000}}))
+	ctrls, err = m.CameraControls(ctx, cam.DeviceID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(0xc0000000), controlNamed(t, ctrls, "flags").Value)
+
+	stale := controlNamed(t, ctrls, "pixel_rate")
+	stale.Type = ControlInteger
+	require.NoError(t, m.ctrls.set(ctx, cam, stale, 1<<35))
+	assert.Equal(t, int64(1<<35), fake.Control("/dev/video0", cidPixelRate).Value, "the driver's type, not the caller's")
 }

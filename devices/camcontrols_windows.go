@@ -61,12 +61,18 @@ func (mfControls) read(cam Camera) ([]mediafoundation.Control, error) {
 	return found, nil
 }
 
-func (b mfControls) list(_ context.Context, cam Camera) ([]CameraControl, error) {
-	found, err := b.read(cam)
-	if err != nil {
-		return nil, err
-	}
-	return mfToControls(found), nil
+// list and set run the COM calls on a goroutine of their own (bounded):
+// a camera that stops answering can hold IAMCameraControl for long, and
+// the caller's ctx bounds the wait. The device source is released when
+// the calls end, answered or not.
+func (b mfControls) list(ctx context.Context, cam Camera) ([]CameraControl, error) {
+	return bounded(ctx, cam, func() ([]CameraControl, error) {
+		found, err := b.read(cam)
+		if err != nil {
+			return nil, err
+		}
+		return mfToControls(found), nil
+	})
 }
 
 // mfToControls names what Media Foundation reported as v4l2-ctl does,
@@ -125,7 +131,12 @@ func mfSetFor(found []mediafoundation.Control, name string, v int64) (p mfProp, 
 	return mfProp{}, 0, 0, false
 }
 
-func (b mfControls) set(_ context.Context, cam Camera, c CameraControl, v int64) error {
+func (b mfControls) set(ctx context.Context, cam Camera, c CameraControl, v int64) error {
+	_, err := bounded(ctx, cam, func() (struct{}, error) { return struct{}{}, b.setNow(cam, c, v) })
+	return err
+}
+
+func (b mfControls) setNow(cam Camera, c CameraControl, v int64) error {
 	found, err := b.read(cam)
 	if err != nil {
 		return err

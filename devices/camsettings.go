@@ -63,34 +63,22 @@ func (m *Manager) loadSettings() (cameraSettingsFile, error) {
 	return f, nil
 }
 
-// saveSettings writes the file whole or not at all (a temporary file
-// renamed over it).
+// saveSettings writes the file whole or not at all (writeFileAtomic, as
+// the rules file is written).
 func (m *Manager) saveSettings(f cameraSettingsFile) error {
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(m.settingsPath), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(m.settingsPath), ".camera-settings-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), m.settingsPath); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return writeFileAtomic(m.settingsPath, ".camera-settings-*", append(b, '\n'))
+}
+
+// notSaved is CAMERA_SETTINGS_NOT_SAVED for cam: what was done (set or
+// reset) stands on the camera, the file could not be read or written.
+func (m *Manager) notSaved(cam Camera, what string, err error) error {
+	return wrapError(CodeCameraSettingsNotSaved,
+		fmt.Sprintf("the controls of %s %s, but could not be saved", cam.Label, what),
+		fmt.Sprintf("they apply now, not at the next start or replug; fix or remove %s (or let MediaDesk write to its folder) and set them again", m.settingsPath), err)
 }
 
 // SavedCameraControls are the values saved for the camera id (its
@@ -107,14 +95,15 @@ func (m *Manager) SavedCameraControls(id string) ([]ControlValue, error) {
 
 // rememberControls saves vals for cam: a value for a control saved
 // before replaces it in its place, a new one goes last. A file that
-// cannot be read or written is left as it is (the values are set all the
-// same; the next start will not apply them).
-func (m *Manager) rememberControls(cam Camera, vals []ControlValue) {
+// cannot be read or written is left as it is and the error
+// (CAMERA_SETTINGS_NOT_SAVED) says so: the values are set all the same,
+// but the next start will not apply them.
+func (m *Manager) rememberControls(cam Camera, vals []ControlValue) error {
 	m.settingsMu.Lock()
 	defer m.settingsMu.Unlock()
 	f, err := m.loadSettings()
 	if err != nil {
-		return
+		return m.notSaved(cam, "were set", err)
 	}
 	c := f.Cameras[cam.DeviceID]
 	c.Label = cam.Label
@@ -130,22 +119,30 @@ func (m *Manager) rememberControls(cam Camera, vals []ControlValue) {
 		}
 	}
 	f.Cameras[cam.DeviceID] = c
-	_ = m.saveSettings(f)
+	if err := m.saveSettings(f); err != nil {
+		return m.notSaved(cam, "were set", err)
+	}
+	return nil
 }
 
-// forgetControls drops what is saved for cam.
-func (m *Manager) forgetControls(cam Camera) {
+// forgetControls drops what is saved for cam; CAMERA_SETTINGS_NOT_SAVED
+// when the file cannot be read or written (what was saved would be
+// applied again at the next start).
+func (m *Manager) forgetControls(cam Camera) error {
 	m.settingsMu.Lock()
 	defer m.settingsMu.Unlock()
 	f, err := m.loadSettings()
 	if err != nil {
-		return
+		return m.notSaved(cam, "were reset", err)
 	}
 	if _, ok := f.Cameras[cam.DeviceID]; !ok {
-		return
+		return nil
 	}
 	delete(f.Cameras, cam.DeviceID)
-	_ = m.saveSettings(f)
+	if err := m.saveSettings(f); err != nil {
+		return m.notSaved(cam, "were reset", err)
+	}
+	return nil
 }
 
 // applySavedLocked applies the saved settings of each camera that was not
@@ -163,26 +160,57 @@ func (m *Manager) applySavedLocked(cams []Camera) {
 	if !m.opts.ApplyCameraSettings || len(appeared) == 0 || m.closed {
 		return
 	}
+	if m.applyCtx == nil {
+		m.applyCtx, m.applyCancel = context.WithCancel(context.Background())
+	}
+	ctx := m.applyCtx
 	m.applying.Add(1)
 	go func() {
 		defer m.applying.Done()
 		for _, c := range appeared {
-			m.applySaved(c)
+			if err := errors.Join(m.applySaved(ctx, c)...); err != nil {
+				m.reportApplyFailure(c, err)
+			}
 		}
 	}()
 }
 
-// applySaved sets what is saved for cam. The saved order is tried first;
-// a value the driver refuses is tried again after the others (an exposure
-// saved before the auto_exposure that makes it active). Values for
-// controls the camera no longer has are skipped and kept (it may come
-// back in the mode that has them).
-func (m *Manager) applySaved(cam Camera) []error {
+// reportApplyFailure tells the listeners (their Errors, as a rule that
+// could not be applied is told) that cam's saved settings were not all
+// applied, and why.
+func (m *Manager) reportApplyFailure(cam Camera, err error) {
+	code := CodeControlRefused
+	var e *Error
+	if errors.As(err, &e) {
+		code = e.Code
+	}
+	report := wrapError(code, fmt.Sprintf("the controls saved for %s were not all applied", cam.Label),
+		"open its Adjust panel (or `mediadesk camera controls`) to see them; they are tried again when the camera is plugged in again", err)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
+	m.deliverLocked(nil, []*Error{report})
+}
+
+// applySaved sets what is saved for cam, within applyTimeout and until
+// ctx (the Manager's, cancelled by Close) is done. The saved order is
+// tried first; a value the driver refuses is tried again after the others
+// (an exposure saved before the auto_exposure that makes it active).
+// Values for controls the camera no longer has are skipped and kept (it
+// may come back in the mode that has them). What could not be read or
+// set is returned.
+func (m *Manager) applySaved(ctx context.Context, cam Camera) []error {
 	saved, err := m.SavedCameraControls(cam.DeviceID)
-	if err != nil || len(saved) == 0 {
+	if err != nil {
+		return []error{wrapError(CodeCameraSettingsNotSaved, fmt.Sprintf("the settings saved for %s could not be read", cam.Label),
+			"fix or remove the file; the camera keeps its own settings meanwhile", err)}
+	}
+	if len(saved) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), applyTimeout)
+	ctx, cancel := context.WithTimeout(ctx, applyTimeout)
 	defer cancel()
 	b := m.controlsOf(cam)
 	ctrls, err := b.list(ctx, cam)

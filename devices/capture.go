@@ -131,8 +131,12 @@ type Preview struct {
 	nTimes  int
 	warning *Error
 	err     error
-	verdict []Problem  // the check's problems as of the last frame
-	seen    CameraSeen // and what it saw
+	verdict []Problem  // the check's problems, with the fixes a control can make
+	seen    CameraSeen // and what it saw in the last frame
+	// asked is the check's verdict as of the last frame, before the
+	// control fixes are looked up; looking: a lookup (lookUpFixes) runs.
+	asked   []Problem
+	looking bool
 
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -415,7 +419,22 @@ func (p *Preview) deliver(frame []byte) {
 		verdict = p.check.Add(CameraFrame{Image: img, At: now, FPS: fps})
 	}
 	p.mu.Lock()
-	changed := err == nil && !sameProblems(p.verdict, verdict)
+	changed := err == nil && !sameProblems(p.asked, verdict)
+	lookUp := false
+	if changed {
+		// A copy (Add reuses its slice), never changed after: the lookup
+		// and Problems share it.
+		verdict = append([]Problem(nil), verdict...)
+		p.asked = verdict
+		switch {
+		case len(verdict) == 0 || p.m == nil:
+			p.verdict = verdict
+		case !p.looking:
+			p.looking, lookUp = true, true
+		}
+		// else: the lookup running finds its verdict stale and looks up
+		// this one.
+	}
 	if err == nil {
 		p.seen = p.check.Seen()
 	}
@@ -432,18 +451,8 @@ func (p *Preview) deliver(frame []byte) {
 	if err != nil {
 		return
 	}
-	if changed {
-		// What a control can fix, read from the camera now (a few ioctls,
-		// only when the verdict changes).
-		fixed := append([]Problem(nil), verdict...)
-		if p.m != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			fixed = p.m.cameraControlFixes(ctx, p.cam, fixed)
-			cancel()
-		}
-		p.mu.Lock()
-		p.verdict = fixed
-		p.mu.Unlock()
+	if lookUp {
+		go p.lookUpFixes(verdict)
 	}
 	p.lastBlack = black
 	if !black {
@@ -453,6 +462,37 @@ func (p *Preview) deliver(frame []byte) {
 	case p.frames <- img:
 		p.prev, p.last = p.last, i
 	default: // cannot happen: only this goroutine sends, and it saw room
+	}
+}
+
+// fixLookupTimeout bounds one reading of the camera's controls for the
+// verdict's fixes.
+const fixLookupTimeout = time.Second
+
+// lookUpFixes adds to the verdict ps what a control can fix, read from
+// the camera (a few ioctls, only when the verdict changes), off the
+// capture goroutine: a camera slow to answer about its controls must not
+// hold its frames. The verdict shows with its fixes once they are read
+// (or could not be: without them); a result for a verdict that changed
+// meanwhile is dropped, and the new one looked up.
+func (p *Preview) lookUpFixes(ps []Problem) {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), fixLookupTimeout)
+		fixed := p.m.cameraControlFixes(ctx, p.cam, ps)
+		cancel()
+		p.mu.Lock()
+		if sameProblems(p.asked, ps) {
+			p.verdict, p.looking = fixed, false
+			p.mu.Unlock()
+			return
+		}
+		ps = p.asked // stale
+		if len(ps) == 0 {
+			p.looking = false // deliver set the empty verdict
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
 	}
 }
 

@@ -123,6 +123,10 @@ type Manager struct {
 	settingsMu   sync.Mutex
 	present      map[string]bool
 	applying     sync.WaitGroup
+	// applyCtx is the applying goroutines' context (made at the first
+	// one, under mu), cancelled by Close.
+	applyCtx    context.Context
+	applyCancel context.CancelFunc
 
 	// streamsMu serialises stream reads (routing.go), so an older read
 	// never lands after a newer one; streams are the last read's listed
@@ -247,6 +251,27 @@ func (m *Manager) Cameras() []Camera {
 	return out
 }
 
+// closeApplyWait bounds how long Close waits for the saved camera
+// settings being applied to stop.
+const closeApplyWait = time.Second
+
+// waitBounded waits for wg, or for d; false when d ran out first.
+func waitBounded(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
 // Close stops watching, ends the camera previews, drops the listeners and
 // releases the audio backend. A second Close is a no-op.
 func (m *Manager) Close() error {
@@ -261,6 +286,9 @@ func (m *Manager) Close() error {
 	}
 	previews := m.previews
 	m.previews = nil
+	if m.applyCancel != nil {
+		m.applyCancel() // the controls backends return on it
+	}
 	w := m.watcher
 	for id, mb := range m.listeners {
 		mb.close()
@@ -275,7 +303,11 @@ func (m *Manager) Close() error {
 	}
 	m.scanMu.Lock() // wait for a Refresh in flight
 	defer m.scanMu.Unlock()
-	m.applying.Wait() // saved camera settings being applied
+	// Saved camera settings being applied: they need nothing Close frees,
+	// and their context is cancelled, which the controls backends return
+	// on; the wait is bounded all the same, so a backend stuck in a driver
+	// call cannot hold Close (the goroutine ends when the call does).
+	waitBounded(&m.applying, closeApplyWait)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.audio != nil {

@@ -105,15 +105,24 @@ func SaveSaved(path string, s Saved) error {
 	if err != nil {
 		return err
 	}
+	return writeFileAtomic(path, ".rules-*.json", append(b, '\n'))
+}
+
+// writeFileAtomic writes data to path whole or not at all: a temporary
+// file (named by pattern, as os.CreateTemp takes it) in path's directory,
+// synced to the disk, then renamed over path, so a crash or a full disk
+// leaves the old file or the new one, never a part. It creates the
+// directory.
+func writeFileAtomic(path, pattern string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".rules-*.json")
+	tmp, err := os.CreateTemp(filepath.Dir(path), pattern)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after the rename, nothing is there
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -196,7 +196,7 @@ func ListControls(io IO, fd int) ([]Control, error) {
 	}
 	ids := make([]Set, len(readable))
 	for i, k := range readable {
-		ids[i] = Set{ID: out[k].ID, Is64: out[k].Type == TypeInteger64}
+		ids[i] = setFor(out[k])
 	}
 	vals, err := GetControls(io, fd, ids)
 	if err != nil {
@@ -204,7 +204,7 @@ func ListControls(io IO, fd int) ([]Control, error) {
 		// camera that does not answer for one) must not hide the others:
 		// read them one by one.
 		for _, k := range readable {
-			if v, err1 := GetControls(io, fd, []Set{{ID: out[k].ID, Is64: out[k].Type == TypeInteger64}}); err1 == nil {
+			if v, err1 := GetControls(io, fd, []Set{setFor(out[k])}); err1 == nil {
 				out[k].Value = v[0]
 			} else if errors.Is(err1, unix.ENODEV) {
 				return nil, err1
@@ -268,8 +268,22 @@ func itoa(v int64) string {
 	return string(b[i:])
 }
 
-// GetControls reads the current values of the controls (their ID and
-// Is64; Value is not used).
+// setFor is how c's value is read and written: in value64 for a 64-bit
+// control, as an unsigned 32-bit value for a bitmask.
+func setFor(c Control) Set {
+	return Set{ID: c.ID, Is64: c.Type == TypeInteger64, Unsigned: c.Type == TypeBitmask}
+}
+
+// SetFor is how a control of this id and type (a Control's Type) is read
+// and written, with the value v.
+func SetFor(id uint32, typ string, v int64) Set {
+	s := setFor(Control{ID: id, Type: typ})
+	s.Value = v
+	return s
+}
+
+// GetControls reads the current values of the controls (their ID, Is64
+// and Unsigned; Value is not used).
 func GetControls(io IO, fd int, which []Set) ([]int64, error) {
 	ctrls := make([]v4l2ExtControl, len(which))
 	for i, s := range which {
@@ -280,9 +294,14 @@ func GetControls(io IO, fd int, which []Set) ([]int64, error) {
 	}
 	out := make([]int64, len(which))
 	for i := range ctrls {
-		if which[i].Is64 {
+		switch {
+		case which[i].Is64:
 			out[i] = int64(binary.LittleEndian.Uint64(ctrls[i].Value[:]))
-		} else {
+		case which[i].Unsigned:
+			// A bitmask's 32 bits: bit 31 set is a large value, not a
+			// negative one.
+			out[i] = int64(binary.LittleEndian.Uint32(ctrls[i].Value[:4]))
+		default:
 			out[i] = int64(int32(binary.LittleEndian.Uint32(ctrls[i].Value[:4])))
 		}
 	}
@@ -291,9 +310,11 @@ func GetControls(io IO, fd int, which []Set) ([]int64, error) {
 
 // Set is a value for one control.
 type Set struct {
-	ID    uint32
-	Is64  bool // an int64 control: the value goes in value64
-	Value int64
+	ID   uint32
+	Is64 bool // an int64 control: the value goes in value64
+	// Unsigned: a bitmask, whose 32-bit value is read as unsigned.
+	Unsigned bool
+	Value    int64
 }
 
 // SetControl sets one control (one ioctl per control, so a refusal names
@@ -304,7 +325,7 @@ func SetControl(io IO, fd int, s Set) error {
 	if s.Is64 {
 		binary.LittleEndian.PutUint64(c[0].Value[:], uint64(s.Value))
 	} else {
-		binary.LittleEndian.PutUint32(c[0].Value[:4], uint32(int32(s.Value)))
+		binary.LittleEndian.PutUint32(c[0].Value[:4], uint32(s.Value)) // the low 32 bits, signed or not
 	}
 	return extCtrls(io, fd, vidiocSExtCtrls, c)
 }

@@ -22,6 +22,12 @@ type FakeControl struct {
 	IntMenu  map[int64]int64
 	ReadOnly bool
 	Inactive bool
+	// InactiveUnder makes the control inactive while the control of that
+	// id is not at ActiveAt, as uvcvideo has exposure_time_absolute
+	// inactive unless auto_exposure is 1 (Manual Mode); the driver then
+	// refuses to set it (EACCES), as uvcvideo does.
+	InactiveUnder uint32
+	ActiveAt      int64
 	// SetErr makes setting this control fail with it (a refusing driver:
 	// EBUSY, EIO); GetErr reading it.
 	SetErr, GetErr error
@@ -99,7 +105,7 @@ func (n *FakeNode) controlIoctl(req uint, arg unsafe.Pointer) (bool, error) {
 		if c.ReadOnly {
 			q.Flags |= ctrlFlagReadOnly
 		}
-		if c.Inactive {
+		if n.inactive(c) {
 			q.Flags |= ctrlFlagInactive
 		}
 		if c.Type == TypeButton {
@@ -131,6 +137,7 @@ func (n *FakeNode) controlIoctl(req uint, arg unsafe.Pointer) (bool, error) {
 				return true, unix.EINVAL
 			}
 			is64 := c.Type == TypeInteger64
+			bitmask := c.Type == TypeBitmask
 			if req == vidiocGExtCtrls {
 				if c.GetErr != nil {
 					a.ErrorIdx = uint32(i)
@@ -144,8 +151,15 @@ func (n *FakeNode) controlIoctl(req uint, arg unsafe.Pointer) (bool, error) {
 				continue
 			}
 			v := int64(int32(binary.LittleEndian.Uint32(ctrls[i].Value[:4])))
-			if is64 {
+			switch {
+			case is64:
 				v = int64(binary.LittleEndian.Uint64(ctrls[i].Value[:]))
+			case bitmask: // the kernel keeps a bitmask as a u32
+				v = int64(binary.LittleEndian.Uint32(ctrls[i].Value[:4]))
+			}
+			if c.InactiveUnder != 0 && n.inactive(c) && c.SetErr == nil {
+				a.ErrorIdx = uint32(i)
+				return true, unix.EACCES
 			}
 			if err := c.set(v); err != nil {
 				a.ErrorIdx = uint32(i)
@@ -155,6 +169,19 @@ func (n *FakeNode) controlIoctl(req uint, arg unsafe.Pointer) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// inactive: c is inactive now, by its flag or by the control it
+// depends on.
+func (n *FakeNode) inactive(c *FakeControl) bool {
+	if c.Inactive {
+		return true
+	}
+	if c.InactiveUnder == 0 {
+		return false
+	}
+	m := n.control(c.InactiveUnder)
+	return m != nil && m.Value != c.ActiveAt
 }
 
 func (c *FakeControl) set(v int64) error {
