@@ -27,7 +27,7 @@ func (a *macOSLike) SetDefault(_ context.Context, _ Kind, id string) error {
 	return nil
 }
 
-func (a *macOSLike) Move(context.Context, []rawStream, Kind, string) ([]moveResult, error) {
+func (a *macOSLike) Move(context.Context, []rawStream, Kind, string, bool) ([]moveResult, error) {
 	panic("no stream list: nothing to move")
 }
 
