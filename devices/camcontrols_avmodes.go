@@ -1,6 +1,9 @@
 package devices
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/mediadesk/mediadesk/devices/internal/avfoundation"
 )
 
@@ -115,4 +118,28 @@ func avSetFor(m avfoundation.Modes, name string, v int64) (which, mode int, ok b
 		}
 	}
 	return 0, 0, false
+}
+
+// avReadError: the modes of cam could not be read.
+func avReadError(cam Camera, err error) error {
+	if errors.Is(err, avfoundation.ErrGone) {
+		return cameraUnplugged(cam, err)
+	}
+	return wrapError(CodeDeviceOpenFailed, fmt.Sprintf("AVFoundation could not read the settings of %s", cam.Label),
+		"try again; if it persists, unplug the camera and plug it in again", err)
+}
+
+// avSetError: AVFoundation would not set c to v.
+func avSetError(cam Camera, c CameraControl, v int64, err error) error {
+	what := fmt.Sprintf("%s would not set %s to %d", cam.Label, c.Name, v)
+	switch {
+	case errors.Is(err, avfoundation.ErrModeUnsupported):
+		return wrapError(CodeControlRefused, what+": it does not offer that mode now", "list its controls again", err)
+	case errors.Is(err, avfoundation.ErrBusy):
+		return wrapError(CodeControlRefused, what+": it is busy",
+			"another application holds the camera's settings; close it and try again", err)
+	case errors.Is(err, avfoundation.ErrGone), errors.Is(err, avfoundation.ErrDenied), errors.Is(err, avfoundation.ErrNoUsageDescription):
+		return avError(cam, err)
+	}
+	return wrapError(CodeControlRefused, what, "try again; if it keeps failing, unplug the camera and plug it in again", err)
 }

@@ -132,3 +132,31 @@ func TestAVFoundationModesSupports(t *testing.T) {
 	assert.False(t, m.Supports(-1, 0), "out of range")
 	assert.False(t, m.Supports(0, 40), "out of range")
 }
+
+// What a refusal from AVFoundation becomes: typed, naming the control,
+// the cause kept for errors.Is.
+func TestAVFoundationControlErrors(t *testing.T) {
+	cam := Camera{Info: Info{Label: "FaceCam"}}
+	c := CameraControl{Name: "focus_automatic_continuous", Type: ControlBoolean, Max: 1}
+	for _, tc := range []struct {
+		err  error
+		want error
+		says string
+	}{
+		{avfoundation.ErrBusy, ErrControlRefused, "FaceCam would not set focus_automatic_continuous to 0: it is busy"},
+		{avfoundation.ErrModeUnsupported, ErrControlRefused, "does not offer that mode now"},
+		{avfoundation.ErrGone, ErrDeviceVanished, "FaceCam was unplugged"},
+		{avfoundation.ErrDenied, ErrDeviceAccessDenied, "Privacy & Security"},
+		{avfoundation.ErrNoUsageDescription, ErrDeviceAccessDenied, "app bundle"},
+		{avfoundation.ErrFailed, ErrControlRefused, "FaceCam would not set focus_automatic_continuous to 0"},
+	} {
+		err := avSetError(cam, c, 0, tc.err)
+		assert.ErrorIs(t, err, tc.want, "%v", tc.err)
+		assert.ErrorIs(t, err, tc.err, "the cause is kept")
+		assert.Contains(t, err.Error(), tc.says)
+	}
+	assert.ErrorIs(t, avReadError(cam, avfoundation.ErrGone), ErrDeviceVanished)
+	err := avReadError(cam, avfoundation.ErrFailed)
+	assert.ErrorIs(t, err, ErrDeviceOpenFailed)
+	assert.Contains(t, err.Error(), "could not read the settings of FaceCam")
+}

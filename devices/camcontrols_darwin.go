@@ -2,7 +2,6 @@ package devices
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/mediadesk/mediadesk/devices/internal/avfoundation"
@@ -20,14 +19,10 @@ type avControls struct{}
 
 func (avControls) read(cam Camera) (avfoundation.Modes, error) {
 	m, err := avfoundation.ReadModes(cam.DeviceID)
-	if err == nil {
-		return m, nil
+	if err != nil {
+		return m, avReadError(cam, err)
 	}
-	if errors.Is(err, avfoundation.ErrGone) {
-		return m, cameraUnplugged(cam, err)
-	}
-	return m, wrapError(CodeDeviceOpenFailed, fmt.Sprintf("AVFoundation could not read the settings of %s", cam.Label),
-		"try again; if it persists, unplug the camera and plug it in again", err)
+	return m, nil
 }
 
 func (b avControls) list(_ context.Context, cam Camera) ([]CameraControl, error) {
@@ -54,17 +49,5 @@ func (b avControls) set(_ context.Context, cam Camera, c CameraControl, v int64)
 	if err == nil {
 		return nil
 	}
-	what := fmt.Sprintf("%s would not set %s to %d", cam.Label, c.Name, v)
-	switch {
-	case errors.Is(err, avfoundation.ErrModeUnsupported):
-		return wrapError(CodeControlRefused, what+": it does not offer that mode now", "list its controls again", err)
-	case errors.Is(err, avfoundation.ErrBusy):
-		return wrapError(CodeControlRefused, what+": it is busy",
-			"another application holds the camera's settings; close it and try again", err)
-	case errors.Is(err, avfoundation.ErrGone):
-		return cameraUnplugged(cam, err)
-	case errors.Is(err, avfoundation.ErrDenied), errors.Is(err, avfoundation.ErrNoUsageDescription):
-		return avError(cam, err)
-	}
-	return wrapError(CodeControlRefused, what, "try again; if it keeps failing, unplug the camera and plug it in again", err)
+	return avSetError(cam, c, v, err)
 }

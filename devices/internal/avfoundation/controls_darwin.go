@@ -5,17 +5,12 @@ package avfoundation
 import "C"
 
 import (
-	"errors"
 	"unsafe"
 )
 
 // Never compiled by our CI (no macOS builder): the README says so. What
 // the modes mean for package devices (controls.go, camcontrols_avmodes.go)
 // is unit-tested on Linux.
-
-// ErrModeUnsupported: the camera does not support that mode (now: it
-// may have been plugged in again as another device).
-var ErrModeUnsupported = errors.New("the camera does not support that mode")
 
 // ReadModes reads the focus, exposure and white-balance modes the camera
 // with this uniqueID supports and is in. It does not ask for camera
