@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -272,6 +273,23 @@ func parseTURN(list string) ([]turnTarget, error) {
 		}
 	}
 	return out, nil
+}
+
+// TURNHosts is the hosts the comma-separated TURN URLs name, lower case,
+// sorted, each once; nil when list is empty or not valid. Two lists with
+// the same hosts are the same servers, on whichever ports and transports
+// (a settings form may keep a saved password for them).
+func TURNHosts(list string) []string {
+	ts, err := parseTURN(list)
+	if err != nil {
+		return nil
+	}
+	var hs []string
+	for _, t := range ts {
+		hs = append(hs, strings.ToLower(t.host))
+	}
+	slices.Sort(hs)
+	return slices.Compact(hs)
 }
 
 func (o Options) plan() (plan, error) {
