@@ -377,20 +377,24 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		burst = &r
 		mu.Unlock()
 	})
-	for _, t := range p.turns {
+	// The relay loopback waits on the allocation checks' answers (never
+	// blocking them: room for every one).
+	turnDones := make(chan turnDone, len(p.turns))
+	for i, t := range p.turns {
 		c := slot()
 		wg.Go(func() {
 			*c = e.turnCheck(ctx, t, o.TURN)
 			mu.Lock()
 			turnOKs[t.transport] = turnOKs[t.transport] || c.OK
 			mu.Unlock()
+			turnDones <- turnDone{i, c.OK}
 		})
 	}
 	var relaySlot *Check
 	if o.Relay > 0 && len(p.turns) > 0 {
 		relaySlot = slot()
 		wg.Go(func() {
-			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay)
+			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay, turnDones)
 			*relaySlot = r.check
 			mu.Lock()
 			relayQ = &r
