@@ -137,7 +137,7 @@ func (e *env) relayQuality(ctx context.Context, ts []turnTarget, cred TURN, d ti
 	case lastErr != nil || ctx.Err() != nil:
 		r.check.Error = turnErrText(ctx, lastErr)
 	default:
-		r.check.Error = "no TURN transport got a relay (see the turn checks)"
+		r.check.Error = "the TURN server gave no relay address on any transport (see the turn checks: a wrong user name or password, or the server is not reachable)"
 	}
 	return r
 }
