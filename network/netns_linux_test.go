@@ -324,7 +324,7 @@ func TestNetnsSlow(t *testing.T) {
 	ns := newNetns(t)
 	spec := ns.servers(t)
 	spec.TURN = "turn:" + ns.hostIP + ":3478?transport=udp"
-	spec.Relay = 2 * time.Second
+	spec.Relay = 3 * time.Second // as a real check: its counted half is 1.5 s
 	spec.Timeout = DefaultTimeout
 	for _, dev := range [][]string{{"ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf}, {"tc", "qdisc", "add", "dev", ns.hostIf}} {
 		sh(t, append(dev, "root", "tbf", "rate", "600kbit", "burst", "16kbit", "latency", "50ms")...)

@@ -255,7 +255,10 @@ func (e *env) relayOnce(ctx context.Context, t turnTarget, cred TURN, d time.Dur
 	if p.probe, err = p.a.CreateDataChannel("probe", &webrtc.DataChannelInit{Ordered: &unordered, MaxRetransmits: &none}); err != nil {
 		return err
 	}
-	if p.bulk, err = p.a.CreateDataChannel("bulk", nil); err != nil {
+	// Reliable but unordered: a message is handed over when it arrives, not
+	// held behind a lost one until its retransmission (head-of-line
+	// blocking would move a burst of earlier bytes into the counted half).
+	if p.bulk, err = p.a.CreateDataChannel("bulk", &webrtc.DataChannelInit{Ordered: &unordered}); err != nil {
 		return err
 	}
 	sink := newBulkSink()
