@@ -429,5 +429,5 @@ func (unsupportedControls) set(_ context.Context, cam Camera, _ CameraControl, _
 
 func errControlsUnsupported(cam Camera) error {
 	return newError(CodeStateUnsupported, fmt.Sprintf("MediaDesk cannot read or set the controls of %s on this system yet", cam.Label),
-		"camera controls work on Linux and Windows today; on macOS use the camera maker's app")
+		"camera controls work on Linux, Windows and macOS (on macOS only the focus, exposure and white-balance modes)")
 }

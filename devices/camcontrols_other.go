@@ -1,9 +1,8 @@
-//go:build !linux && !windows
+//go:build !linux && !windows && !darwin
 
 package devices
 
-// newControlBackend: camera controls are Linux's (V4L2) and Windows'
-// (IAMVideoProcAmp / IAMCameraControl) so far. macOS' AVCaptureDevice
-// exposure, focus and white-balance modes are to come; until then every
-// call says DEVICE_STATE_UNSUPPORTED.
+// newControlBackend: camera controls are Linux's (V4L2), Windows'
+// (IAMVideoProcAmp / IAMCameraControl) and macOS' (AVCaptureDevice's
+// modes); elsewhere every call says DEVICE_STATE_UNSUPPORTED.
 func newControlBackend() controlBackend { return unsupportedControls{} }

@@ -84,7 +84,10 @@ type moveResult struct {
 type routingBackend interface {
 	Streams(ctx context.Context) ([]rawStream, error)
 	SetDefault(ctx context.Context, k Kind, id string) error
-	Move(ctx context.Context, streams []rawStream, k Kind, id string) ([]moveResult, error)
+	// Move moves streams onto id; toDefault says id is the system default
+	// now (Windows then lets each app follow the default rather than
+	// pinning it to id; the sound server moves them the same either way).
+	Move(ctx context.Context, streams []rawStream, k Kind, id string, toDefault bool) ([]moveResult, error)
 }
 
 // The routing codes (README's "Error codes" lists them).
@@ -323,7 +326,7 @@ func (m *Manager) moveAll(ctx context.Context, r routingBackend, k Kind, id stri
 	if !move || len(todo) == 0 {
 		return nil
 	}
-	res, err := r.Move(ctx, todo, k, id)
+	res, err := r.Move(ctx, todo, k, id, true)
 	if err != nil {
 		return wrapError(CodeEnumerationFailed, fmt.Sprintf("the default is %s, but moving the streams onto it failed", id),
 			"the sound server may have stopped; list the streams (mediadesk streams) and move any left", err)
@@ -369,7 +372,7 @@ func (m *Manager) MoveStream(ctx context.Context, streamID, deviceID string) err
 	if _, err := m.stateTarget(target.Kind, deviceID); err != nil {
 		return err
 	}
-	res, err := r.Move(ctx, []rawStream{*target}, target.Kind, deviceID)
+	res, err := r.Move(ctx, []rawStream{*target}, target.Kind, deviceID, m.isDefault(target.Kind, deviceID))
 	if err == nil && len(res) == 1 {
 		err = res[0].err
 	}

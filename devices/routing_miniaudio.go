@@ -37,14 +37,14 @@ func (a miniaudioBackend) SetDefault(ctx context.Context, k Kind, id string) err
 	return stateError(a.b.SetDefault(ctx, k == AudioInput, id), "making "+id+" the default failed")
 }
 
-func (a miniaudioBackend) Move(ctx context.Context, streams []rawStream, k Kind, id string) ([]moveResult, error) {
+func (a miniaudioBackend) Move(ctx context.Context, streams []rawStream, k Kind, id string, toDefault bool) ([]moveResult, error) {
 	in := make([]miniaudio.AppStream, 0, len(streams))
 	byIndex := map[uint32]rawStream{}
 	for _, s := range streams {
 		in = append(in, miniaudio.AppStream{Index: s.index, Input: s.Kind == AudioInput, Device: s.DeviceID})
 		byIndex[s.index] = s
 	}
-	res, err := a.b.Move(ctx, in, id)
+	res, err := a.b.Move(ctx, in, id, toDefault)
 	if err != nil {
 		return nil, stateError(err, "moving the streams onto "+id+" failed")
 	}

@@ -27,7 +27,7 @@ func (a *macOSLike) SetDefault(_ context.Context, _ Kind, id string) error {
 	return nil
 }
 
-func (a *macOSLike) Move(context.Context, []rawStream, Kind, string) ([]moveResult, error) {
+func (a *macOSLike) Move(context.Context, []rawStream, Kind, string, bool) ([]moveResult, error) {
 	panic("no stream list: nothing to move")
 }
 
@@ -110,4 +110,18 @@ func TestSavedFile(t *testing.T) {
 	assert.ErrorContains(t, SaveRules(path, nil), "not a MediaDesk rules file")
 	b, _ := os.ReadFile(path)
 	assert.Equal(t, "not json", string(b), "left as it is")
+}
+
+// A saved file with good rules and a bad lock (edited by hand) puts
+// neither in force: what runs stays what the file would give once fixed,
+// not half of it.
+func TestApplySavedChecksBothFirst(t *testing.T) {
+	m := fakeManager(t, &fakeSystem{serverUp: true, server: []rawAudio{serverMic}})
+	err := m.ApplySaved(Saved{
+		Rules: []Rule{{Kind: AudioOutput, DeviceID: "usb_headset", Move: true}},
+		Locks: []VolumeLock{{Kind: AudioInput, DeviceID: "usb_mic", Volume: 1.5}},
+	})
+	require.ErrorIs(t, err, ErrInvalidVolume)
+	assert.Empty(t, m.Rules(), "the rules were not put in force either")
+	assert.Empty(t, m.VolumeLocks())
 }

@@ -61,8 +61,12 @@ func LoadSaved(path string) (Saved, error) {
 
 // ApplySaved puts saved rules and locks in force on m (SetRules, then
 // SetVolumeLocks): what the window, its background mode and `mediadesk
-// watch` do at start.
+// watch` do at start. Both are checked first: a bad lock (a hand-edited
+// file) changes neither, so what is in force stays what is saved.
 func (m *Manager) ApplySaved(s Saved) error {
+	if err := checkLocks(s.Locks); err != nil {
+		return err
+	}
 	if err := m.SetRules(s.Rules); err != nil {
 		return err
 	}

@@ -88,13 +88,8 @@ func (m *Manager) UnlockVolume(k Kind, id string) {
 // without a device id or a volume outside 0–1 is an error and changes
 // nothing.
 func (m *Manager) SetVolumeLocks(locks []VolumeLock) error {
-	for _, l := range locks {
-		if err := checkAudioTarget("a volume lock", "have a volume", l.Kind, l.DeviceID); err != nil {
-			return err
-		}
-		if !(l.Volume >= 0 && l.Volume <= 1) { // NaN fails both
-			return newError(CodeInvalidVolume, fmt.Sprintf("a volume lock for %s at %v: the volume is from 0 to 1", l.DeviceID, l.Volume), "")
-		}
+	if err := checkLocks(locks); err != nil {
+		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -185,4 +180,17 @@ func (m *Manager) lockProblemsLocked() []Problem {
 			Fix: "turn off automatic volume or gain control in your call app, then lock the volume again"})
 	}
 	return out
+}
+
+// checkLocks is SetVolumeLocks' check of its input, before anything changes.
+func checkLocks(locks []VolumeLock) error {
+	for _, l := range locks {
+		if err := checkAudioTarget("a volume lock", "have a volume", l.Kind, l.DeviceID); err != nil {
+			return err
+		}
+		if !(l.Volume >= 0 && l.Volume <= 1) { // NaN fails both
+			return newError(CodeInvalidVolume, fmt.Sprintf("a volume lock for %s at %v: the volume is from 0 to 1", l.DeviceID, l.Volume), "")
+		}
+	}
+	return nil
 }

@@ -204,6 +204,7 @@ func (p *devicesPanel) start() {
 func (p *devicesPanel) stop() {
 	p.net.stop()
 	p.cfg.Devices.RemoveListener("gui")
+	p.cfg.Devices.RemoveListener(routingListener)
 	p.stopMeter()
 	p.echo.stop()
 	p.camera.stop()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,9 +59,14 @@ type netCard struct {
 
 	keyring keyringQueue
 	// session holds the TURN password when no keyring could keep it: for
-	// this run only, never on disk.
-	mu      sync.Mutex
-	session string
+	// this run only, never on disk, and only for sessionKey (the
+	// secrets.TURNUser of the server and user it was typed for).
+	mu         sync.Mutex
+	session    string
+	sessionKey string
+	// retype says the TURN server's host or user changed with no password
+	// typed: the saved one was not carried over. UI goroutine.
+	retype bool
 }
 
 func newNetCard(cfg *Config, check *checkView) *netCard {
@@ -111,11 +117,15 @@ func (c *netCard) password(s netSettings) string {
 	if s.turn == "" {
 		return ""
 	}
-	if pw, err := c.cfg.Keyring.Get(secrets.Service, secrets.TURNUser(s.turn, s.turnUser)); err == nil && pw != "" {
+	key := secrets.TURNUser(s.turn, s.turnUser)
+	if pw, err := c.cfg.Keyring.Get(secrets.Service, key); err == nil && pw != "" {
 		return pw
 	}
 	c.mu.Lock()
-	pw := c.session
+	pw := ""
+	if c.sessionKey == key {
+		pw = c.session
+	}
 	c.mu.Unlock()
 	if pw != "" || !s.turnFromEnv {
 		return pw
@@ -140,6 +150,7 @@ func (c *netCard) run() {
 	ctx, cancel := context.WithCancel(c.cfg.Ctx)
 	c.cancel = cancel
 	runner := c.cfg.Network
+	retype := c.retype
 	c.keyring.do(func() {
 		o := network.Options{AppID: s.appID, Region: s.region, STUN: s.stun, Timeout: network.DefaultTimeout}
 		note := ""
@@ -147,6 +158,8 @@ func (c *netCard) run() {
 			if pw := c.password(s); pw != "" {
 				o.TURN = network.TURN{URL: s.turn, Username: s.turnUser, Password: pw}
 				o.Relay = 3 * time.Second
+			} else if retype {
+				note = "TURN not checked: the server or user changed, so type its password again (Servers…)."
 			} else {
 				note = "TURN not checked: no password is saved for it (Servers…)."
 			}
@@ -287,9 +300,10 @@ func (c *netCard) showSettings() {
 }
 
 // save keeps the servers in the preferences and the password in the
-// keyring (the saved one moves with a changed URL or user when none is
-// typed), then checks again. A message when nothing was saved. UI
-// goroutine.
+// keyring, then checks again. With no password typed, the saved one moves
+// to a changed URL only when its hosts and the user are the same (a port
+// or transport edit): a password never goes to another server; else the
+// card asks for it again. A message when nothing was saved. UI goroutine.
 func (c *netCard) save(stun, turnURL, user, pw string) string {
 	check := network.Options{STUN: stun}
 	if turnURL != "" {
@@ -310,27 +324,49 @@ func (c *netCard) save(stun, turnURL, user, pw string) string {
 	p.SetString(prefSTUN, stun)
 	p.SetString(prefTURN, turnURL)
 	p.SetString(prefTURNUser, user)
+	oldKey, newKey := secrets.TURNUser(old.turn, old.turnUser), secrets.TURNUser(turnURL, user)
+	moved := old.turn != "" && oldKey != newKey
+	carry := moved && pw == "" && turnURL != "" && user == old.turnUser &&
+		slices.Equal(network.TURNHosts(old.turn), network.TURNHosts(turnURL))
+	if moved {
+		c.retype = pw == "" && turnURL != "" && !carry
+	}
 	c.keyring.do(func() {
-		oldKey, newKey := secrets.TURNUser(old.turn, old.turnUser), secrets.TURNUser(turnURL, user)
-		if pw == "" && old.turn != "" && oldKey != newKey {
-			pw, _ = c.cfg.Keyring.Get(secrets.Service, oldKey)
+		if carry {
+			if kept, err := c.cfg.Keyring.Get(secrets.Service, oldKey); err == nil {
+				pw = kept
+			} else {
+				c.mu.Lock()
+				if c.sessionKey == oldKey {
+					pw = c.session
+				}
+				c.mu.Unlock()
+			}
 		}
-		if old.turn != "" && oldKey != newKey {
+		if moved {
 			_ = c.cfg.Keyring.Delete(secrets.Service, oldKey)
+			c.mu.Lock()
+			if c.sessionKey == oldKey {
+				c.session, c.sessionKey = "", ""
+			}
+			c.mu.Unlock()
 		}
 		msg := ""
 		if pw != "" && turnURL != "" {
 			c.mu.Lock()
-			c.session = ""
+			c.session, c.sessionKey = "", ""
 			c.mu.Unlock()
 			if err := c.cfg.Keyring.Set(secrets.Service, newKey, pw); err != nil {
 				c.mu.Lock()
-				c.session = pw
+				c.session, c.sessionKey = pw, newKey
 				c.mu.Unlock()
 				msg = "No system keyring is available, so the TURN password was not saved: MediaDesk keeps it for this session only. It is never written to a plain file."
 			}
 		}
 		c.cfg.Do(func() {
+			if pw != "" {
+				c.retype = false
+			}
 			if msg != "" {
 				dialog.ShowInformation("Network check servers", msg, c.cfg.Window)
 			}

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -182,19 +183,65 @@ func TestNetCardTURNPasswordInTheKeyring(t *testing.T) {
 		assert.NotContains(t, l, pw)
 	}
 
-	// Another user name with no password typed: the saved one moves.
-	require.Empty(t, c.save("127.0.0.1:3478", "turns:turn.example.com:443", "bob", ""))
-	h.q.until(t, "the check as bob", func() bool { return len(fn.runs()) == 3 && !c.running })
+	// Another port on the same host and user, no password typed: the
+	// saved one moves.
+	require.Empty(t, c.save("127.0.0.1:3478", "turns:turn.example.com:5349", "alice", ""))
+	h.q.until(t, "the check on the new port", func() bool { return len(fn.runs()) == 3 && !c.running })
 	assert.Equal(t, pw, fn.runs()[2].TURN.Password)
 	_, err = kr.Get(secrets.Service, secrets.TURNUser("turns:turn.example.com:443", "alice"))
-	assert.Error(t, err, "alice's entry is gone")
+	assert.Error(t, err, "the old entry is gone")
+
+	// Another user name with no password typed: alice's password is not
+	// bob's; TURN is left out and the card asks for the password.
+	require.Empty(t, c.save("127.0.0.1:3478", "turns:turn.example.com:5349", "bob", ""))
+	h.q.until(t, "the check as bob", func() bool { return len(fn.runs()) == 4 && !c.running })
+	assert.Empty(t, fn.runs()[3].TURN.URL)
+	assert.Contains(t, c.note.Text, "type its password again")
 
 	// No password anywhere: TURN is left out, and the card says why.
 	kr.m = map[string]string{}
 	c.run()
-	h.q.until(t, "the check without TURN", func() bool { return len(fn.runs()) == 4 && !c.running })
-	assert.Empty(t, fn.runs()[3].TURN.URL)
+	h.q.until(t, "the check without TURN", func() bool { return len(fn.runs()) == 5 && !c.running })
+	assert.Empty(t, fn.runs()[4].TURN.URL)
 	assert.Contains(t, c.note.Text, "TURN not checked")
+}
+
+// A saved password never goes to another TURN host: changing the host
+// with no password typed leaves TURN out and the card asks for it, with a
+// keyring and with the session's copy (no keyring).
+func TestNetCardTURNPasswordStaysWithItsHost(t *testing.T) {
+	const pw = "turn-Pa55-word"
+	for _, name := range []string{"keyring", "session"} {
+		t.Run(name, func(t *testing.T) {
+			kr := &memKeyring{m: map[string]string{}}
+			if name == "session" {
+				kr.err = errors.New("no keyring here")
+			}
+			fn := &fakeNetwork{report: goodReport}
+			h := newHarness(t, newFakeDevices(deskLists()), Config{Network: fn.run, Keyring: kr})
+			h.start()
+			c := h.ui.devices.net
+			h.q.until(t, "the first check", func() bool { return len(fn.runs()) == 1 && !c.running })
+
+			require.Empty(t, c.save("", "turn:turn.example.com", "alice", pw))
+			h.q.until(t, "the check with TURN", func() bool { return len(fn.runs()) == 2 && !c.running })
+			require.Equal(t, pw, fn.runs()[1].TURN.Password)
+
+			require.Empty(t, c.save("", "turn:evil.example.net", "alice", ""))
+			h.q.until(t, "the check on the new host", func() bool { return len(fn.runs()) == 3 && !c.running })
+			assert.Empty(t, fn.runs()[2].TURN, "no password for the new host")
+			assert.Contains(t, c.note.Text, "type its password again")
+			for k, v := range kr.m {
+				assert.NotEqual(t, pw, v, k)
+			}
+
+			// Typed for the new host: used there.
+			require.Empty(t, c.save("", "turn:evil.example.net", "alice", "new-pw"))
+			h.q.until(t, "the check with the new password", func() bool { return len(fn.runs()) == 4 && !c.running })
+			assert.Equal(t, "new-pw", fn.runs()[3].TURN.Password)
+			assert.Empty(t, c.note.Text)
+		})
+	}
 }
 
 // With no servers saved, the card uses the CLI's variables, the password

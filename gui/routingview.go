@@ -137,7 +137,7 @@ func attachRouting(cfg *Config, cards map[devices.Kind]*fyne.Container) map[devi
 		}
 	}
 	again := func() { cfg.Do(func() { show(cfg.Devices.Devices()) }) }
-	cfg.Devices.AddListener("gui-routing", devices.Listener{
+	cfg.Devices.AddListener(routingListener, devices.Listener{
 		OnMediaDeviceListUpdated: func(ev devices.Event) { cfg.Do(func() { show(ev.Lists) }) },
 		OnStreamsChanged:         func(devices.StreamsEvent) { again() },
 		OnDeviceStateChanged:     func(devices.StateEvent) { again() },
@@ -146,6 +146,10 @@ func attachRouting(cfg *Config, cards map[devices.Kind]*fyne.Container) map[devi
 	show(cfg.Devices.Devices())
 	return views
 }
+
+// routingListener is the routing part's listener id (devicesPanel.stop
+// removes it with the panel's own).
+const routingListener = "gui-routing"
 
 func newRoutingView(cfg *Config, r router, keep keeper, k devices.Kind) *routingView {
 	v := &routingView{cfg: cfg, r: r, keep: keep, kind: k}

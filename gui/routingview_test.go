@@ -294,3 +294,18 @@ func TestDefaultWindowFitsWithRouting(t *testing.T) {
 	assert.LessOrEqual(t, at(lowest).Y+lowest.Size().Height, size.Height, "the speaker's rule toggle in view")
 	assert.Contains(t, h.ui.devices.routing[mic].status.Text, "In use by Zoom, Microsoft Teams")
 }
+
+// Stopping the window's content ends every listener it added, the routing
+// part's too: none fires into a window that has gone.
+func TestStopRemovesEveryListener(t *testing.T) {
+	fd := &routingFake{fakeDevices: newFakeDevices(deskLists())}
+	h := startedHarness(t, fd)
+	fd.mu.Lock()
+	_, routing := fd.listeners[routingListener]
+	fd.mu.Unlock()
+	require.True(t, routing, "the routing part listens")
+	h.ui.Stop()
+	fd.mu.Lock()
+	defer fd.mu.Unlock()
+	assert.Empty(t, fd.listeners)
+}

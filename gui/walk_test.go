@@ -118,8 +118,13 @@ func TestWalkPageTakesTheWindow(t *testing.T) {
 	assert.Equal(t, "2 things to fix before a call:", v.title.Text)
 	assert.Equal(t, "Check it again", rowButton(v, 1).Text)
 	still("the verdict")
+	before := fd.previewCount()
 	test.Tap(rowButton(v, 1))
 	assert.Equal(t, "Step 3 of 3 · Camera", w.stepLabel.Text, "Check it again goes back to its step")
+	// The step opens the preview again (off the UI goroutine): counted
+	// before Done, so Done's own reopen is not mistaken for it (under Wine
+	// it landed after Done once).
+	h.q.until(t, "the camera opened on the page again", func() bool { return fd.previewCount() == before+1 })
 	test.Tap(w.youQ.yes)
 	test.Tap(w.next)
 	assert.Equal(t, "One thing to fix before a call:", v.title.Text)

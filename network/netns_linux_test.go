@@ -324,7 +324,7 @@ func TestNetnsSlow(t *testing.T) {
 	ns := newNetns(t)
 	spec := ns.servers(t)
 	spec.TURN = "turn:" + ns.hostIP + ":3478?transport=udp"
-	spec.Relay = 2 * time.Second
+	spec.Relay = 3 * time.Second // as a real check: its counted half is 1.5 s
 	spec.Timeout = DefaultTimeout
 	for _, dev := range [][]string{{"ip", "netns", "exec", ns.name, "tc", "qdisc", "add", "dev", ns.nsIf}, {"tc", "qdisc", "add", "dev", ns.hostIf}} {
 		sh(t, append(dev, "root", "tbf", "rate", "600kbit", "burst", "16kbit", "latency", "50ms")...)
@@ -468,4 +468,26 @@ func iperf3(b *testing.B, ns *netns, args ...string) float64 {
 		recv = r.End.Sum.BitsPerSecond * (1 - r.End.Sum.LostPercent/100)
 	}
 	return recv / 1000
+}
+
+// TestNetnsUDPDroppedRelay: with UDP dropped, the relay loopback is
+// still measured, over TURN on TCP or TLS, within the default timeout:
+// the networks that need the relay are the ones it must measure. UDP is
+// dropped silently, as a firewall on the way does: the answers are lost
+// (the input hook), where a drop on the output hook fails the send at once.
+func TestNetnsUDPDroppedRelay(t *testing.T) {
+	ns := newNetns(t)
+	spec := ns.servers(t)
+	spec.Relay = 3 * time.Second
+	spec.Timeout = DefaultTimeout
+	ns.nft(t, "table inet f {\n chain in {\n type filter hook input priority 0; policy accept;\n meta l4proto udp drop\n }\n}\n")
+	rep, took := ns.check(t, spec)
+	assert.Equal(t, VerdictTCP, rep.Verdict, "%+v", rep.Checks)
+	relay := checkNamed(t, rep, "relay", "")
+	assert.True(t, relay.OK, "%+v", relay)
+	assert.NotContains(t, relay.Target, "(udp)")
+	require.NotNil(t, rep.Quality, "%+v", rep.Checks)
+	assert.Equal(t, "relay", rep.Quality.Source, "%+v", rep.Checks)
+	assert.NotNil(t, rep.Quality.Kbps)
+	t.Logf("UDP dropped: the relay over %s in %v, the check took %v", relay.Target, time.Duration(relay.MS*float64(time.Millisecond)), took)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -274,6 +275,23 @@ func parseTURN(list string) ([]turnTarget, error) {
 	return out, nil
 }
 
+// TURNHosts is the hosts the comma-separated TURN URLs name, lower case,
+// sorted, each once; nil when list is empty or not valid. Two lists with
+// the same hosts are the same servers, on whichever ports and transports
+// (a settings form may keep a saved password for them).
+func TURNHosts(list string) []string {
+	ts, err := parseTURN(list)
+	if err != nil {
+		return nil
+	}
+	var hs []string
+	for _, t := range ts {
+		hs = append(hs, strings.ToLower(t.host))
+	}
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
 func (o Options) plan() (plan, error) {
 	p := plan{timeout: o.Timeout, stun: o.STUN}
 	if p.timeout == 0 {
@@ -359,20 +377,24 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		burst = &r
 		mu.Unlock()
 	})
-	for _, t := range p.turns {
+	// The relay loopback waits on the allocation checks' answers (never
+	// blocking them: room for every one).
+	turnDones := make(chan turnDone, len(p.turns))
+	for i, t := range p.turns {
 		c := slot()
 		wg.Go(func() {
 			*c = e.turnCheck(ctx, t, o.TURN)
 			mu.Lock()
 			turnOKs[t.transport] = turnOKs[t.transport] || c.OK
 			mu.Unlock()
+			turnDones <- turnDone{i, c.OK}
 		})
 	}
 	var relaySlot *Check
 	if o.Relay > 0 && len(p.turns) > 0 {
 		relaySlot = slot()
 		wg.Go(func() {
-			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay)
+			r := e.relayQuality(ctx, p.turns, o.TURN, o.Relay, turnDones)
 			*relaySlot = r.check
 			mu.Lock()
 			relayQ = &r

@@ -49,20 +49,82 @@ const relayPayload = 1100
 // fast link is not flooded.
 const relayRate = 8_000_000
 
-// relayQuality runs the relay loopback on the first TURN transport where
-// the peers connect: probes for relayProbes×relayProbeInterval, then a
-// reliable data channel's throughput for d.
-func (e *env) relayQuality(ctx context.Context, ts []turnTarget, cred TURN, d time.Duration) relayResult {
+// turnDone is one TURN allocation check finished: its target's index in
+// the plan's TURN targets, and whether it got a relay.
+type turnDone struct {
+	i  int
+	ok bool
+}
+
+// relayGrace is how long the relay loopback waits on a preferred
+// transport's allocation check (UDP before TCP before TLS) once a later
+// one has a relay: a UDP allocation answers in a round trip or two, and
+// where UDP is dropped its check only fails after pion's retransmissions
+// (about 7.8 s), which would leave the transport the network needs no
+// time to be measured.
+const relayGrace = time.Second
+
+// relayQuality runs the relay loopback on the first TURN transport whose
+// allocation check (checked: the turn checks' answers, as they come) got
+// a relay and where the peers connect: probes for
+// relayProbes×relayProbeInterval, then a reliable data channel's
+// throughput for d. A transport whose allocation failed is not tried.
+func (e *env) relayQuality(ctx context.Context, ts []turnTarget, cred TURN, d time.Duration, checked <-chan turnDone) relayResult {
 	r := relayResult{check: Check{Name: "relay"}}
+	if len(ts) > 0 {
+		r.check.Target = net.JoinHostPort(ts[0].host, ts[0].port) + " (" + ts[0].transport + ")"
+	}
 	start := time.Now()
+	const (
+		pending = iota
+		allocated
+		passed // its allocation failed, or the loopback was tried on it
+	)
+	state := make([]int, len(ts))
+	grace := time.NewTimer(relayGrace)
+	defer grace.Stop()
+	graceOver := false
 	var lastErr error
-	for _, t := range ts {
-		r.check.Target = net.JoinHostPort(t.host, t.port) + " (" + t.transport + ")"
-		if err := e.relayOnce(ctx, t, cred, d, &r); err != nil {
-			lastErr = err
-			if ctx.Err() != nil {
+	for ctx.Err() == nil {
+		next, waiting := -1, false
+		for i := range ts {
+			if state[i] == allocated {
+				next = i
 				break
 			}
+			if state[i] == pending {
+				waiting = true
+				if !graceOver {
+					break // a preferred transport may yet allocate
+				}
+			}
+		}
+		if next < 0 {
+			if !waiting {
+				break
+			}
+			select {
+			case c := <-checked:
+				if state[c.i] == pending {
+					state[c.i] = passed
+					if c.ok {
+						state[c.i] = allocated
+					}
+				}
+			case <-grace.C:
+				graceOver = true
+			case <-ctx.Done():
+			}
+			continue
+		}
+		state[next] = passed
+		t := ts[next]
+		r.check.Target = net.JoinHostPort(t.host, t.port) + " (" + t.transport + ")"
+		actx, cancel := relayBudget(ctx, d, slices.Contains(state, allocated) || slices.Contains(state, pending))
+		err := e.relayOnce(actx, t, cred, d, &r)
+		cancel()
+		if err != nil {
+			lastErr = err
 			continue
 		}
 		r.check.OK = true
@@ -71,8 +133,26 @@ func (e *env) relayQuality(ctx context.Context, ts []turnTarget, cred TURN, d ti
 		return r
 	}
 	r.check.MS = ms(start)
-	r.check.Error = turnErrText(ctx, lastErr)
+	switch {
+	case lastErr != nil || ctx.Err() != nil:
+		r.check.Error = turnErrText(ctx, lastErr)
+	default:
+		r.check.Error = "the TURN server gave no relay address on any transport (see the turn checks: a wrong user name or password, or the server is not reachable)"
+	}
 	return r
+}
+
+// relayBudget is the context of one loopback attempt: when another
+// transport may be tried after it, the attempt ends early enough to leave
+// that one the time a loopback needs (set up, probes, throughput for d),
+// if the time left holds two.
+func relayBudget(ctx context.Context, d time.Duration, more bool) (context.Context, context.CancelFunc) {
+	need := d + relayProbes*relayProbeInterval + 1500*time.Millisecond
+	dl, ok := ctx.Deadline()
+	if !more || !ok || time.Until(dl) < 2*need {
+		return context.WithCancel(ctx)
+	}
+	return context.WithDeadline(ctx, dl.Add(-need))
 }
 
 // iceDialer opens the TURN server's TCP connection for pion's ICE agent
@@ -175,7 +255,10 @@ func (e *env) relayOnce(ctx context.Context, t turnTarget, cred TURN, d time.Dur
 	if p.probe, err = p.a.CreateDataChannel("probe", &webrtc.DataChannelInit{Ordered: &unordered, MaxRetransmits: &none}); err != nil {
 		return err
 	}
-	if p.bulk, err = p.a.CreateDataChannel("bulk", nil); err != nil {
+	// Reliable but unordered: a message is handed over when it arrives, not
+	// held behind a lost one until its retransmission (head-of-line
+	// blocking would move a burst of earlier bytes into the counted half).
+	if p.bulk, err = p.a.CreateDataChannel("bulk", &webrtc.DataChannelInit{Ordered: &unordered}); err != nil {
 		return err
 	}
 	sink := newBulkSink()

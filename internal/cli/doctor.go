@@ -127,8 +127,13 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	netDone := make(chan func(), 1)
 	if !*noNetwork {
 		go func() {
-			r, ps, note := doctorNetwork(ctx)
-			netDone <- func() { rep.Network, problems, rep.Notes = r, append(problems, ps...), append(rep.Notes, note) }
+			r, ps, note, warn := doctorNetwork(ctx)
+			netDone <- func() {
+				rep.Network, problems, rep.Notes = r, append(problems, ps...), append(rep.Notes, note)
+				if warn != "" {
+					fmt.Fprintf(env.Stderr, "mediadesk doctor: %s\n", warn)
+				}
+			}
 		}()
 	}
 	if *listen > 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mediadesk/mediadesk/devices"
+	"github.com/mediadesk/mediadesk/internal/printable"
 	"github.com/mediadesk/mediadesk/internal/secrets"
 	"github.com/mediadesk/mediadesk/network"
 )
@@ -40,25 +41,42 @@ func (n *netFlags) dst(name string) *string {
 
 // fromEnv fills what was not given on the command line; a TURN server
 // given without a password has the one the window saved in the system
-// keyring (Network › Servers…), if any.
-func (n *netFlags) fromEnv(ctx context.Context, given map[string]bool) {
+// keyring (Network › Servers…), if any, waiting at most wait for it (a
+// locked keyring may wait on its unlock prompt). A keyring that did not
+// answer, or answered with an error, is said in words (never the secret):
+// "" when there was nothing to say.
+func (n *netFlags) fromEnv(ctx context.Context, given map[string]bool, wait time.Duration) string {
 	for _, v := range netVars {
 		if !given[v.flag] {
 			*n.dst(v.flag) = os.Getenv(v.env)
 		}
 	}
-	if n.turn != "" && n.turnPassword == "" {
-		// A locked keyring may wait on its unlock prompt: not forever.
-		ctx, cancel := context.WithTimeout(ctx, keyringWait)
-		defer cancel()
-		if pw, err := secrets.TURNPassword(ctx, n.turn, n.turnUser); err == nil {
-			n.turnPassword = pw
-		}
+	if n.turn == "" || n.turnPassword != "" {
+		return ""
+	}
+	kctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	pw, err := secrets.TURNPassword(kctx, n.turn, n.turnUser)
+	switch {
+	case err == nil:
+		n.turnPassword = pw
+		return ""
+	case errors.Is(err, secrets.ErrNotFound) || ctx.Err() != nil:
+		return ""
+	case kctx.Err() != nil:
+		return fmt.Sprintf("the system keyring did not answer within %v (locked?), so the saved TURN password was not read: unlock the keyring, or give the password with MEDIADESK_TURN_PASSWORD", wait)
+	default:
+		return "the system keyring could not be read (" + printable.String(err.Error()) + "), so the saved TURN password was not: unlock the keyring, or give the password with MEDIADESK_TURN_PASSWORD"
 	}
 }
 
-// keyringWait bounds the wait for the keyring's answer.
-const keyringWait = 30 * time.Second
+// How long the keyring's answer is waited for: `net` is run by someone at
+// the terminal who can answer an unlock prompt; doctor runs its other
+// checks meanwhile and should not stand still on one.
+const (
+	keyringWait       = 30 * time.Second
+	doctorKeyringWait = 3 * time.Second
+)
 
 func (n *netFlags) options(timeout time.Duration) network.Options {
 	o := network.Options{AppID: n.appID, Region: n.region, STUN: n.stun, Timeout: timeout,
@@ -93,7 +111,9 @@ func runNet(ctx context.Context, env Env, args []string) int {
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	n.fromEnv(ctx, given)
+	if warn := n.fromEnv(ctx, given, keyringWait); warn != "" {
+		fmt.Fprintf(env.Stderr, "mediadesk net: %s\n", warn)
+	}
 	rep, err := network.Run(ctx, n.options(*timeout))
 	if err != nil {
 		var e *network.Error
@@ -149,21 +169,21 @@ func netProblem(p network.Problem) devices.Problem {
 // doctorNetwork is doctor's network section: the check with the
 // environment's account and servers (MEDIADESK_APP_ID, MEDIADESK_REGION,
 // MEDIADESK_STUN, MEDIADESK_TURN…), its problems as doctor's. Bad input
-// (a wrong region in the environment) is a note, not a failure.
-func doctorNetwork(ctx context.Context) (*network.Report, []devices.Problem, string) {
+// (a wrong region in the environment) is a note, not a failure; warn is
+// the keyring's trouble, for stderr.
+func doctorNetwork(ctx context.Context) (rep *network.Report, ps []devices.Problem, note, warn string) {
 	var n netFlags
-	n.fromEnv(ctx, nil)
+	warn = n.fromEnv(ctx, nil, doctorKeyringWait)
 	rep, err := network.Run(ctx, n.options(network.DefaultTimeout))
 	if err != nil {
 		var e *network.Error
 		if errors.As(err, &e) {
-			return nil, nil, "Network not checked: " + e.Message + " (" + e.Details + ")."
+			return nil, nil, "Network not checked: " + e.Message + " (" + e.Details + ").", warn
 		}
-		return nil, nil, "Network not checked: " + err.Error()
+		return nil, nil, "Network not checked: " + err.Error(), warn
 	}
-	var ps []devices.Problem
 	for _, p := range rep.Problems {
 		ps = append(ps, netProblem(p))
 	}
-	return rep, ps, "Network: " + rep.Verdict.Sentence()
+	return rep, ps, "Network: " + rep.Verdict.Sentence(), warn
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"path/filepath"
 	"strings"
@@ -154,4 +155,28 @@ func TestNetTURNPasswordFromKeyring(t *testing.T) {
 	assert.Contains(t, errOut, "needs a user name and a password")
 	assert.Contains(t, errOut, "Servers…")
 	assert.NotContains(t, out+errOut, netTestPassword)
+}
+
+// A keyring that cannot be read (locked, say) is said in words on stderr,
+// not silently taken for "no password saved"; by net and by doctor.
+func TestNetTURNKeyringError(t *testing.T) {
+	addr := startTURN(t)
+	t.Setenv("MEDIADESK_TURN_PASSWORD", "")
+	keyring.MockInitWithError(errors.New("the collection is locked"))
+	t.Cleanup(keyring.MockInit)
+	turnURL := "turn:" + addr + "?transport=udp"
+
+	code, out, errOut := run("net", "--stun", addr, "--turn", turnURL, "--turn-user", "bob", "--timeout", "5s")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, errOut, "mediadesk net: the system keyring could not be read (the collection is locked)")
+	assert.Contains(t, errOut, "MEDIADESK_TURN_PASSWORD")
+	assert.NotContains(t, out+errOut, netTestPassword)
+
+	t.Setenv("PULSE_SERVER", "unix:/nonexistent/mediadesk/native")
+	t.Setenv("MEDIADESK_STUN", addr)
+	t.Setenv("MEDIADESK_TURN", turnURL)
+	t.Setenv("MEDIADESK_TURN_USER", "bob")
+	_, out, errOut = run("doctor", "--json", "--listen", "0", "--no-camera", "--db", filepath.Join(t.TempDir(), "h.db"))
+	assert.Contains(t, errOut, "mediadesk doctor: the system keyring could not be read (the collection is locked)")
+	assert.Contains(t, out, "Network not checked")
 }

@@ -101,15 +101,20 @@ static int access_granted(void) {
 	return ok;
 }
 
+int md_av_access(void) {
+	// Without the usage text macOS kills the process at the first access
+	// request: say so instead.
+	if ([[NSBundle mainBundle] objectForInfoDictionaryKey:@"NSCameraUsageDescription"] == nil) return MD_AV_NO_USAGE;
+	return access_granted() ? MD_AV_OK : MD_AV_DENIED;
+}
+
 int md_av_capture_open(const char *unique_id, md_av_capture **out, md_av_format **formats, int *n) {
 	*out = NULL;
 	*formats = NULL;
 	*n = 0;
 	@autoreleasepool {
-		// Without the usage text macOS kills the process at the first
-		// access request: say so instead.
-		if ([[NSBundle mainBundle] objectForInfoDictionaryKey:@"NSCameraUsageDescription"] == nil) return MD_AV_NO_USAGE;
-		if (!access_granted()) return MD_AV_DENIED;
+		int rc = md_av_access();
+		if (rc != MD_AV_OK) return rc;
 		AVCaptureDevice *d = [AVCaptureDevice deviceWithUniqueID:[NSString stringWithUTF8String:unique_id]];
 		if (d == nil || !d.connected) return MD_AV_GONE;
 		struct md_av_capture *c = calloc(1, sizeof *c);

@@ -7,7 +7,6 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"io"
 	"unsafe"
 
@@ -17,9 +16,6 @@ import (
 
 // Never compiled by our CI (there is no macOS builder here): the README
 // says so. The portable half (found) is unit-tested on Linux.
-
-// ErrFailed: AVFoundation could not list cameras.
-var ErrFailed = errors.New("AVFoundation could not list cameras")
 
 // Cameras lists the built-in and external cameras.
 func Cameras(ctx context.Context) ([]camera.Found, error) {

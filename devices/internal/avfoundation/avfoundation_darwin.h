@@ -37,7 +37,12 @@ enum {
 	MD_AV_TIMEOUT = 5, // md_av_capture_read: no frame in time
 	MD_AV_SMALL = 6,   // md_av_capture_read: the buffer is too small
 	MD_AV_NO_USAGE = 7, // the bundle's Info.plist lacks NSCameraUsageDescription
+	MD_AV_UNSUPPORTED = 8, // md_av_control_set: the device does not support that mode
 };
+
+// md_av_access asks for camera access if it was never asked (the system
+// prompt): MD_AV_OK, MD_AV_DENIED or MD_AV_NO_USAGE.
+int md_av_access(void);
 
 typedef struct md_av_capture md_av_capture;
 
@@ -58,3 +63,25 @@ int md_av_capture_start(md_av_capture *cap, int index, double fps);
 int md_av_capture_read(md_av_capture *cap, uint8_t *buf, int len, int timeout_ms, int *n, int *width, int *height, int *dropped);
 // md_av_capture_close stops the session and releases the camera.
 void md_av_capture_close(md_av_capture *cap);
+
+// Camera controls (avfoundation_controls_darwin.m): the focus, exposure
+// and white-balance modes, the only camera settings AVCaptureDevice lets a
+// Mac app read and set. Indexes into the md_av_controls_get array:
+enum {
+	MD_AV_FOCUS = 0,
+	MD_AV_EXPOSURE = 1,
+	MD_AV_WHITE_BALANCE = 2,
+	MD_AV_NUM_MODES = 3,
+};
+
+typedef struct {
+	uint32_t supported; // bit 1<<mode for each mode is*ModeSupported: answers YES
+	int32_t mode;       // AVCaptureFocusMode / AVCaptureExposureMode / AVCaptureWhiteBalanceMode now
+} md_av_mode;
+
+// md_av_controls_get reads the three (out has MD_AV_NUM_MODES entries) of
+// the device with this uniqueID, without asking for access.
+int md_av_controls_get(const char *unique_id, md_av_mode *out);
+// md_av_control_set asks for access if never asked, locks the device for
+// configuration, sets which (MD_AV_FOCUS…) to mode and unlocks it.
+int md_av_control_set(const char *unique_id, int which, int mode);

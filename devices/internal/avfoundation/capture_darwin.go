@@ -6,7 +6,6 @@ package avfoundation
 import "C"
 
 import (
-	"errors"
 	"sync"
 	"time"
 	"unsafe"
@@ -16,16 +15,6 @@ import (
 
 // Never compiled by our CI (no macOS builder): the README says so. The
 // format choice (chooseFormat) is unit-tested on Linux.
-
-// The ways a capture fails, matched with errors.Is by package devices.
-var (
-	ErrDenied = errors.New("camera access was denied in System Settings › Privacy & Security › Camera")
-	ErrGone   = errors.New("the camera is not connected")
-	ErrBusy   = errors.New("another application is using the camera")
-	// ErrNoUsageDescription: run outside an app bundle that explains why
-	// it wants the camera (macOS would end the process on asking).
-	ErrNoUsageDescription = errors.New("the app has no NSCameraUsageDescription in its Info.plist")
-)
 
 func avError(rc C.int) error {
 	switch rc {

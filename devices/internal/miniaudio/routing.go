@@ -35,9 +35,9 @@ func (b *Backend) SetDefault(ctx context.Context, input bool, id string) error {
 
 // Move moves streams onto the device id; streams already there are left
 // out of the results.
-func (b *Backend) Move(ctx context.Context, streams []AppStream, id string) ([]MoveResult, error) {
+func (b *Backend) Move(ctx context.Context, streams []AppStream, id string, toDefault bool) ([]MoveResult, error) {
 	if b.props == nil {
-		return b.platformMove(ctx, streams, id)
+		return b.platformMove(ctx, streams, id, toDefault)
 	}
 	return b.props.Move(ctx, streams, id)
 }

@@ -67,7 +67,7 @@ func (b *Backend) platformStreams(ctx context.Context) ([]AppStream, error) {
 	return out, nil
 }
 
-func (b *Backend) platformMove(context.Context, []AppStream, string) ([]MoveResult, error) {
+func (b *Backend) platformMove(context.Context, []AppStream, string, bool) ([]MoveResult, error) {
 	return nil, ErrUnsupported
 }
 

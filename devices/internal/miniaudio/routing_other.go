@@ -11,6 +11,6 @@ func (b *Backend) platformStreams(context.Context) ([]AppStream, error) { return
 
 func platformSetDefault(string, string, bool) error { return ErrUnsupported }
 
-func (b *Backend) platformMove(context.Context, []AppStream, string) ([]MoveResult, error) {
+func (b *Backend) platformMove(context.Context, []AppStream, string, bool) ([]MoveResult, error) {
 	return nil, ErrUnsupported
 }

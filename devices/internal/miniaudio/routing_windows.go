@@ -59,9 +59,13 @@ func platformSetDefault(backend, id string, _ bool) error {
 }
 
 // platformMove gives each stream's program its own default endpoint id
-// (mmdevice.MoveApp); a system without the factory is ErrUnsupported for
-// the whole move, before anything changed.
-func (b *Backend) platformMove(ctx context.Context, streams []AppStream, id string) ([]MoveResult, error) {
+// (mmdevice.MoveApp), which Windows remembers for the app. When id is the
+// system default now (toDefault: "Use in all apps", a headset rule), the
+// app's own default is cleared instead, so it follows the system default
+// there and later, rather than staying pinned to id when the default
+// changes again. A system without the factory is ErrUnsupported for the
+// whole move, before anything changed.
+func (b *Backend) platformMove(ctx context.Context, streams []AppStream, id string, toDefault bool) ([]MoveResult, error) {
 	if b.name != NameWASAPI {
 		return nil, ErrUnsupported
 	}
@@ -73,7 +77,11 @@ func (b *Backend) platformMove(ctx context.Context, streams []AppStream, id stri
 		if s.Device == id {
 			continue
 		}
-		err := mmdevice.MoveApp(int(s.Index), s.Input, id)
+		target := id
+		if toDefault {
+			target = "" // follow the system default, which is id now
+		}
+		err := mmdevice.MoveApp(int(s.Index), s.Input, target)
 		if errors.Is(err, mmdevice.ErrNoAppPolicy) {
 			return nil, nativeErr(err, mmdevice.ErrNotFound, mmdevice.ErrNoAppPolicy)
 		}
