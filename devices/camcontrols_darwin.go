@@ -25,15 +25,25 @@ func (avControls) read(cam Camera) (avfoundation.Modes, error) {
 	return m, nil
 }
 
-func (b avControls) list(_ context.Context, cam Camera) ([]CameraControl, error) {
-	m, err := b.read(cam)
-	if err != nil {
-		return nil, err
-	}
-	return avToControls(m), nil
+// list and set run the AVFoundation calls on a goroutine of their own
+// (bounded): a camera that stops answering must not hold the caller past
+// its ctx.
+func (b avControls) list(ctx context.Context, cam Camera) ([]CameraControl, error) {
+	return bounded(ctx, cam, func() ([]CameraControl, error) {
+		m, err := b.read(cam)
+		if err != nil {
+			return nil, err
+		}
+		return avToControls(m), nil
+	})
 }
 
-func (b avControls) set(_ context.Context, cam Camera, c CameraControl, v int64) error {
+func (b avControls) set(ctx context.Context, cam Camera, c CameraControl, v int64) error {
+	_, err := bounded(ctx, cam, func() (struct{}, error) { return struct{}{}, b.setNow(cam, c, v) })
+	return err
+}
+
+func (b avControls) setNow(cam Camera, c CameraControl, v int64) error {
 	// The modes again: the list the value was checked against may be
 	// from before a replug.
 	m, err := b.read(cam)
