@@ -259,7 +259,9 @@ func (p *Preview) Warning() error {
 // Problems is the camera verdict (CameraCheck) on the frames converted
 // so far: CAMERA_BLACK, CAMERA_TOO_DARK, CAMERA_OVEREXPOSED,
 // CAMERA_FROZEN, CAMERA_LOW_FPS, CAMERA_WRONG_SIZE (the last only when a
-// size was asked for). A fresh slice; nil when none.
+// size was asked for). A changed verdict shows once what a control can
+// fix has been read from the camera (off the capture goroutine, within a
+// second), with those fixes. A fresh slice; nil when none.
 func (p *Preview) Problems() []Problem {
 	p.mu.Lock()
 	defer p.mu.Unlock()
