@@ -149,6 +149,9 @@ func TestDoctorCamera(t *testing.T) {
 	s := pulsetest.Start(t)
 	s.NullSink("speakers", "Speakers")
 	s.PipeMic("pipe_mic").SetAmplitude(0.3)
+	// Named the default, not left to the server: PipeWire's session
+	// manager sometimes kept the speakers' monitor (DEFAULT_MIC_IS_MONITOR).
+	s.Pactl("set-default-source", "pipe_mic")
 	t.Setenv("MEDIADESK_TEST_CAMERA", "1")
 	code, rep := doctorJSON(t, "--listen", "0", "--db", filepath.Join(t.TempDir(), "h.db"))
 	assert.Equal(t, ExitOK, code, "%+v", rep.Problems)
