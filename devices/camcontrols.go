@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
 	"github.com/mediadesk/mediadesk/internal/exception"
 )
 
@@ -391,29 +392,9 @@ func (c CameraControl) ParseValue(s string) (int64, error) {
 	return v, nil
 }
 
-// ctlName is a label as v4l2-ctl turns it into a name: lower case, runs of
-// other characters one underscore ("Exposure Time, Absolute" →
-// exposure_time_absolute). The same names on every system.
-func ctlName(label string) string {
-	var b strings.Builder
-	under := false
-	for _, r := range label {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		default:
-			under = b.Len() > 0
-			continue
-		}
-		if under {
-			b.WriteByte('_')
-			under = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// ctlName is a label as v4l2-ctl turns it into a name, the same names on
+// every system (camera.ControlName).
+func ctlName(label string) string { return camera.ControlName(label) }
 
 // unsupportedControls: a system (or a camera) whose controls MediaDesk
 // cannot read yet.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/mediadesk/mediadesk/devices/internal/camera"
 	"golang.org/x/sys/unix"
 )
 
@@ -132,29 +133,8 @@ type Control struct {
 	Grabbed bool
 }
 
-// CtlName is a control's name as v4l2-ctl prints it: the driver's label
-// in lower case, each run of other characters one underscore, none at
-// either end ("Exposure Time, Absolute" → exposure_time_absolute).
-func CtlName(label string) string {
-	var b strings.Builder
-	under := false
-	for _, r := range label {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		case r >= 'A' && r <= 'Z':
-			r += 'a' - 'A'
-		default:
-			under = b.Len() > 0
-			continue
-		}
-		if under {
-			b.WriteByte('_')
-			under = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+// CtlName is a control's name as v4l2-ctl prints it (camera.ControlName).
+func CtlName(label string) string { return camera.ControlName(label) }
 
 // ListControls lists the controls of the open node fd, in the driver's
 // order, with their current values; class headings, disabled controls
