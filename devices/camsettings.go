@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -21,14 +20,7 @@ import (
 // camera-settings.json under the user's config directory (beside the
 // rules and the call history).
 func DefaultCameraSettingsPath() string {
-	if p := os.Getenv("MEDIADESK_CAMERA_SETTINGS"); p != "" {
-		return p
-	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = "."
-	}
-	return filepath.Join(dir, "mediadesk", "camera-settings.json")
+	return configPath("MEDIADESK_CAMERA_SETTINGS", "camera-settings.json")
 }
 
 // cameraSettingsFile is the file's shape.

@@ -13,15 +13,19 @@ import (
 // config directory (beside the call history): where the CLI and the
 // window keep the headset rules (and the window its volume locks), and
 // `mediadesk watch` and the window, background mode too, read them.
-func DefaultRulesPath() string {
-	if p := os.Getenv("MEDIADESK_RULES"); p != "" {
+func DefaultRulesPath() string { return configPath("MEDIADESK_RULES", "rules.json") }
+
+// configPath is the variable env when set, else name in MediaDesk's folder
+// under the user's config directory.
+func configPath(env, name string) string {
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		dir = "."
 	}
-	return filepath.Join(dir, "mediadesk", "rules.json")
+	return filepath.Join(dir, "mediadesk", name)
 }
 
 // Saved is what rules.json keeps between runs: the headset rules (the
