@@ -97,7 +97,9 @@ type background struct {
 	trace    bool
 	notifier *callNotifier
 	tray     fynedesktop.App // nil without a tray
-	win      *mainWindow     // the window once opened; UI goroutine only
+	// trayShown is what the tray shows now (trayKey); UI goroutine only.
+	trayShown string
+	win       *mainWindow // the window once opened; UI goroutine only
 }
 
 // refreshTray redraws the tray's icon and menu from the Manager's
@@ -107,9 +109,17 @@ func (b *background) refreshTray() {
 		return
 	}
 	ps, hs := b.mgr.Problems(), b.mgr.Hints()
-	b.tray.SetSystemTrayIcon(trayIcon(ps, hs))
 	auto, _ := desktop.Autostart{}.AutostartEnabled()
 	prefs := b.a.Preferences()
+	// Redrawn only when what it shows changed: a redraw gives every item a
+	// new id, and a panel showing the old menu would send a click nobody
+	// answers.
+	key := trayKey(ps, hs, prefs.Bool(keepRunningKey), auto)
+	if key == b.trayShown {
+		return
+	}
+	b.trayShown = key
+	b.tray.SetSystemTrayIcon(trayIcon(ps, hs))
 	b.tray.SetSystemTrayMenu(trayMenu(ps, hs, trayActions{
 		fix:         func(p devices.Problem) { go b.fix(p) },
 		checkNow:    func() { b.open(true) },
@@ -213,4 +223,18 @@ func restoreChoices(prefs fyne.Preferences, d Devices) {
 			}
 		}
 	}
+}
+
+// trayKey is what the tray's icon and menu show, as one string: the same
+// key, the same menu.
+func trayKey(problems, hints []devices.Problem, keepRunning, autostart bool) string {
+	var b strings.Builder
+	for _, ps := range [][]devices.Problem{problems, hints} {
+		for _, p := range ps {
+			fmt.Fprintf(&b, "%s\x00%s\x00%s\x00%s\x00%v\x01", p.Code, p.DeviceID, p.Message, p.Fix, p.Fixable())
+		}
+		b.WriteByte('\x02')
+	}
+	fmt.Fprintf(&b, "%v %v", keepRunning, autostart)
+	return b.String()
 }

@@ -35,6 +35,7 @@ type menuEntry struct {
 	id      int32
 	label   string
 	enabled bool
+	checked bool // a check item's tick (dbusmenu's toggle-state 1)
 }
 
 // menu is the tray's menu, as dbusmenu's GetLayout gives it.
@@ -69,6 +70,10 @@ func (it trayItem) menu(t *testing.T) []menuEntry {
 		if en, ok := props["enabled"]; ok {
 			e.enabled, _ = en.Value().(bool)
 		}
+		if ts, ok := props["toggle-state"]; ok {
+			v, _ := ts.Value().(int32)
+			e.checked = v == 1
+		}
 		out = append(out, e)
 	}
 	return out
@@ -83,6 +88,17 @@ func (it trayItem) click(t *testing.T, label string) {
 		}
 	}
 	t.Fatalf("no menu item %q in %v", label, it.menu(t))
+}
+
+// checked says whether the menu's item label is ticked now.
+func (it trayItem) checked(t *testing.T, label string) bool {
+	t.Helper()
+	for _, e := range it.menu(t) {
+		if e.label == label {
+			return e.checked
+		}
+	}
+	return false
 }
 
 // shape reads the icon's pixmap and tells the three shapes apart by two
@@ -169,16 +185,20 @@ func TestTray(t *testing.T) {
 
 	// Start with the system, from the tray: the autostart entry comes and goes.
 	entry := a.home + "/config/autostart/io.mediadesk.MediaDesk.desktop"
+	// Each toggle redraws the menu with new item ids: the next click waits
+	// for the redrawn menu (its tick), or it could name an id just gone.
 	it.click(t, "Start with the system")
 	pulsetest.WaitFor(t, 10*time.Second, "the autostart entry", func() bool {
 		data, err := os.ReadFile(entry)
 		return err == nil && strings.Contains(string(data), " --background\n")
 	})
+	pulsetest.WaitFor(t, 10*time.Second, "the menu ticks Start with the system", func() bool { return it.checked(t, "Start with the system") })
 	it.click(t, "Start with the system")
 	pulsetest.WaitFor(t, 10*time.Second, "the autostart entry removed", func() bool {
 		_, err := os.Stat(entry)
 		return os.IsNotExist(err)
 	})
+	pulsetest.WaitFor(t, 10*time.Second, "the menu unticks Start with the system", func() bool { return !it.checked(t, "Start with the system") })
 
 	it.click(t, "Open MediaDesk")
 	pulsetest.WaitFor(t, 30*time.Second, "the MediaDesk window", func() bool {
