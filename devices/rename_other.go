@@ -1,0 +1,9 @@
+//go:build !windows
+
+package devices
+
+import "os"
+
+// replaceFile renames tmp over path (atomic on POSIX systems, whoever has
+// path open).
+func replaceFile(tmp, path string) error { return os.Rename(tmp, path) }
