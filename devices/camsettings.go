@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 )
 
@@ -38,7 +37,7 @@ const applyTimeout = 5 * time.Second
 
 func (m *Manager) loadSettings() (cameraSettingsFile, error) {
 	f := cameraSettingsFile{Cameras: map[string]savedCamera{}}
-	b, err := os.ReadFile(m.settingsPath)
+	b, err := readFile(m.settingsPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return f, nil
 	}

@@ -44,7 +44,7 @@ type Saved struct {
 // is.
 func LoadSaved(path string) (Saved, error) {
 	s := Saved{Rules: []Rule{}, Locks: []VolumeLock{}}
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}
