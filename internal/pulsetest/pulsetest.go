@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The values of MEDIADESK_SOUND_SERVER.
@@ -211,12 +212,22 @@ func (s *Server) pactl(args ...string) (string, error) {
 	return strings.TrimSpace(out.String()), nil
 }
 
-// Pactl runs pactl against this server and fails the test on error.
+// Pactl runs pactl against this server and fails the test on error. A
+// set-default-sink or set-default-source returns once the server reports
+// the new default: PipeWire answers pactl before its session manager has
+// moved the default, and a listing read in between still sees the old one.
 func (s *Server) Pactl(args ...string) string {
 	s.t.Helper()
 	out, err := s.pactl(args...)
 	if err != nil {
 		s.t.Fatal(err)
+	}
+	if len(args) == 2 && (args[0] == "set-default-sink" || args[0] == "set-default-source") {
+		get := "get-default-" + strings.TrimPrefix(args[0], "set-default-")
+		WaitFor(s.t, 10*time.Second, "the server's "+get+" to say "+args[1], func() bool {
+			now, err := s.pactl(get)
+			return err == nil && now == args[1]
+		})
 	}
 	return out
 }
