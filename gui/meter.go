@@ -60,19 +60,21 @@ func (t *throttle[T]) Put(v T) {
 		return
 	}
 	t.scheduled = true
-	time.AfterFunc(untilFrame(time.Now(), t.interval), func() {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		t.post()
-	})
+	time.AfterFunc(untilFrame(time.Now(), t.interval), t.post)
 }
 
-// post sends the latest value to the UI; t.mu is held.
+// post sends the latest value to the UI. t.mu is not held while t.do
+// runs: once Fyne's loop has ended, fyne.Do runs the function at once on
+// this goroutine, which takes t.mu itself (holding it there deadlocked
+// Stop at exit: gui-smoke's hang after SIGTERM).
 func (t *throttle[T]) post() {
+	t.mu.Lock()
 	if t.stopped {
 		t.scheduled = false
+		t.mu.Unlock()
 		return
 	}
+	t.mu.Unlock()
 	t.do(func() {
 		t.mu.Lock()
 		v, stopped := t.latest, t.stopped
