@@ -25,33 +25,22 @@ static const BYTE mc_FORMAT_TAIL[8] = {0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b,
 #define FIRST_VIDEO ((DWORD)MF_SOURCE_READER_FIRST_VIDEO_STREAM)
 
 struct md_capture {
-	IMFMediaSource *source;
+	mf_camera cam;
 	IMFSourceReader *reader;
-	HRESULT com; // CoInitializeEx's result, to balance it
-	int started; // MFStartup succeeded
 };
 
 long md_capture_open(const uint16_t *link, md_capture **out, md_mode **modes, int *n) {
 	*out = NULL;
 	*modes = NULL;
 	*n = 0;
-	HRESULT hr = mf_load(1);
-	if (FAILED(hr)) return hr;
 	md_capture *c = calloc(1, sizeof(md_capture));
 	if (!c) return E_OUTOFMEMORY;
-	c->com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-	hr = mf_fn.MFStartup(MF_VERSION, MFSTARTUP_LITE);
-	if (FAILED(hr)) goto fail;
-	c->started = 1;
-
-	IMFAttributes *attrs = NULL;
-	hr = mf_vidcap_attributes(link, &attrs);
+	c->cam.com = E_FAIL;
 	// Busy, denied (camera privacy) and gone are reported here or at the
 	// first read, as HRESULTs the Go side names.
-	if (SUCCEEDED(hr)) hr = mf_fn.MFCreateDeviceSource(attrs, &c->source);
-	if (attrs) IMFAttributes_Release(attrs);
+	HRESULT hr = mf_camera_open(link, &c->cam);
 	if (FAILED(hr)) goto fail;
-	hr = mf_fn.MFCreateSourceReaderFromMediaSource(c->source, NULL, &c->reader);
+	hr = mf_fn.MFCreateSourceReaderFromMediaSource(c->cam.source, NULL, &c->reader);
 	if (FAILED(hr)) goto fail;
 
 	int cap = 0;
@@ -165,9 +154,9 @@ long md_capture_read(md_capture *c, uint8_t *buf, int len, int rows, int rowbyte
 }
 
 void md_capture_shutdown(md_capture *c) {
-	if (c && c->source) {
+	if (c && c->cam.source) {
 		HRESULT com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-		IMFMediaSource_Shutdown(c->source);
+		IMFMediaSource_Shutdown(c->cam.source);
 		if (SUCCEEDED(com)) CoUninitialize();
 	}
 }
@@ -175,11 +164,6 @@ void md_capture_shutdown(md_capture *c) {
 void md_capture_close(md_capture *c) {
 	if (!c) return;
 	if (c->reader) IMFSourceReader_Release(c->reader);
-	if (c->source) {
-		IMFMediaSource_Shutdown(c->source); // releases the camera now, not when the last reference goes
-		IMFMediaSource_Release(c->source);
-	}
-	if (c->started) mf_fn.MFShutdown();
-	if (SUCCEEDED(c->com)) CoUninitialize();
+	mf_camera_close(&c->cam);
 	free(c);
 }

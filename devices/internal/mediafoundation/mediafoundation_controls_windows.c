@@ -21,30 +21,20 @@ static const GUID mk_IID_IAMVideoProcAmp = {0xc6e13360, 0x30ac, 0x11d0, {0xa1, 0
 static const GUID mk_IID_IAMCameraControl = {0xc6e13370, 0x30ac, 0x11d0, {0xa1, 0x8c, 0x00, 0xa0, 0xc9, 0x11, 0x89, 0x56}};
 
 struct md_controls {
-	IMFMediaSource *source;
+	mf_camera cam_src;
 	IAMVideoProcAmp *proc;  // NULL when the source has none
 	IAMCameraControl *cam; // NULL when the source has none
-	HRESULT com;
-	int started;
 };
 
 long md_controls_open(const uint16_t *link, md_controls **out) {
 	*out = NULL;
-	HRESULT hr = mf_load(1);
-	if (FAILED(hr)) return hr;
 	md_controls *c = calloc(1, sizeof(md_controls));
 	if (!c) return E_OUTOFMEMORY;
-	c->com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
-	hr = mf_fn.MFStartup(MF_VERSION, MFSTARTUP_LITE);
+	c->cam_src.com = E_FAIL;
+	HRESULT hr = mf_camera_open(link, &c->cam_src);
 	if (FAILED(hr)) goto fail;
-	c->started = 1;
-	IMFAttributes *attrs = NULL;
-	hr = mf_vidcap_attributes(link, &attrs);
-	if (SUCCEEDED(hr)) hr = mf_fn.MFCreateDeviceSource(attrs, &c->source);
-	if (attrs) IMFAttributes_Release(attrs);
-	if (FAILED(hr)) goto fail;
-	if (FAILED(IMFMediaSource_QueryInterface(c->source, &mk_IID_IAMVideoProcAmp, (void **)&c->proc))) c->proc = NULL;
-	if (FAILED(IMFMediaSource_QueryInterface(c->source, &mk_IID_IAMCameraControl, (void **)&c->cam))) c->cam = NULL;
+	if (FAILED(IMFMediaSource_QueryInterface(c->cam_src.source, &mk_IID_IAMVideoProcAmp, (void **)&c->proc))) c->proc = NULL;
+	if (FAILED(IMFMediaSource_QueryInterface(c->cam_src.source, &mk_IID_IAMCameraControl, (void **)&c->cam))) c->cam = NULL;
 	*out = c;
 	return S_OK;
 fail:
@@ -74,11 +64,6 @@ void md_controls_close(md_controls *c) {
 	if (!c) return;
 	if (c->proc) IAMVideoProcAmp_Release(c->proc);
 	if (c->cam) IAMCameraControl_Release(c->cam);
-	if (c->source) {
-		IMFMediaSource_Shutdown(c->source);
-		IMFMediaSource_Release(c->source);
-	}
-	if (c->started) mf_fn.MFShutdown();
-	if (SUCCEEDED(c->com)) CoUninitialize();
+	mf_camera_close(&c->cam_src);
 	free(c);
 }

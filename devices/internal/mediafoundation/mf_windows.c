@@ -49,6 +49,32 @@ HRESULT mf_load(int capture) {
 	return mf_loaded[capture];
 }
 
+HRESULT mf_camera_open(const uint16_t *link, mf_camera *m) {
+	HRESULT hr = mf_load(1);
+	if (FAILED(hr)) return hr;
+	m->com = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+	hr = mf_fn.MFStartup(MF_VERSION, MFSTARTUP_LITE);
+	if (FAILED(hr)) return hr;
+	m->started = 1;
+	IMFAttributes *attrs = NULL;
+	hr = mf_vidcap_attributes(link, &attrs);
+	if (SUCCEEDED(hr)) hr = mf_fn.MFCreateDeviceSource(attrs, &m->source);
+	if (attrs) IMFAttributes_Release(attrs);
+	return hr;
+}
+
+void mf_camera_close(mf_camera *m) {
+	if (m->source) {
+		IMFMediaSource_Shutdown(m->source);
+		IMFMediaSource_Release(m->source);
+		m->source = NULL;
+	}
+	if (m->started) mf_fn.MFShutdown();
+	m->started = 0;
+	if (SUCCEEDED(m->com)) CoUninitialize();
+	m->com = E_FAIL;
+}
+
 HRESULT mf_vidcap_attributes(const uint16_t *link, IMFAttributes **attrs) {
 	*attrs = NULL;
 	HRESULT hr = mf_fn.MFCreateAttributes(attrs, link ? 2 : 1);

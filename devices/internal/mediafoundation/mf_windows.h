@@ -38,3 +38,23 @@ HRESULT mf_load(int capture);
 // sources and, when link is not NULL, the one with that symbolic link.
 // *attrs is NULL or to be released.
 HRESULT mf_vidcap_attributes(const uint16_t *link, IMFAttributes **attrs);
+
+// mf_camera is one camera opened as a Media Foundation source on this
+// thread: COM and MFStartup balanced by mf_camera_close.
+typedef struct {
+	IMFMediaSource *source; // NULL until opened
+	HRESULT com;            // CoInitializeEx's result, to balance it
+	int started;            // MFStartup succeeded
+} mf_camera;
+
+// mf_camera_open loads what a capture needs, starts COM and Media
+// Foundation and opens the camera with this symbolic link (busy, denied
+// by the camera privacy setting and gone come back as HRESULTs the Go
+// side names). On failure what was started is left in m for
+// mf_camera_close.
+HRESULT mf_camera_open(const uint16_t *link, mf_camera *m);
+
+// mf_camera_close shuts the source down (the camera is free at once, not
+// when its last reference goes), releases it, and balances MFStartup and
+// COM.
+void mf_camera_close(mf_camera *m);
