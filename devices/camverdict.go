@@ -304,8 +304,8 @@ func (c *CameraCheck) Problems() []Problem {
 	return out
 }
 
-// warnHold is the hysteresis the microphone verdict's SignalCheck.hold
-// runs (warnAppear, warnClear), for up to 8 codes.
+// warnHold is the verdicts' hysteresis (warnAppear, warnClear), for up
+// to 8 codes: the microphone's SignalCheck and the camera's CameraCheck.
 type warnHold struct {
 	raised [8]bool
 	since  [8]time.Time

@@ -120,17 +120,15 @@ type SignalCheck struct {
 	muted    bool
 	span     []classed // the last SignalSpan of readings
 	run      int       // readings since the last speech (or start)
-	// The hysteresis, per code (in signalCodes' order): whether it is
-	// raised, since when its condition has said the opposite (zero: it
-	// has not), and the level it was raised at (for its sentence, which
-	// does not change while it stays).
-	raised [len(signalCodes)]bool
-	since  [len(signalCodes)]time.Time
-	level  [len(signalCodes)]*float64
-	last   time.Time
-	heard  Heard
-	out    []Problem
-	scr    []float64 // scratch for the median
+	// The hysteresis, per code (in signalCodes' order), and the level a
+	// warning was raised at (for its sentence, which does not change while
+	// it stays).
+	warn  warnHold
+	level [len(signalCodes)]*float64
+	last  time.Time
+	heard Heard
+	out   []Problem
+	scr   []float64 // scratch for the median
 }
 
 // NewSignalCheck starts a check of the microphone id (label is for the
@@ -318,35 +316,19 @@ func (c *SignalCheck) judge() (conds [len(signalCodes)]cond) {
 	return conds
 }
 
-// hold runs code i's hysteresis on its condition now.
+// hold runs code i's hysteresis (warnHold, shared with the camera's
+// verdict) on its condition now, and keeps the level a warning was raised
+// at for its sentence.
 func (c *SignalCheck) hold(i int, now cond) {
-	if now == condUnknown {
-		return // not enough heard: the warning stays as it is
-	}
-	if (now == condYes) == c.raised[i] {
-		c.since[i] = time.Time{}
+	if !c.warn.step(i, now, c.last) {
 		return
 	}
-	if c.since[i].IsZero() {
-		c.since[i] = c.last
-	}
-	wait := warnAppear
-	if c.raised[i] {
-		wait = warnClear
-	}
-	if c.last.Sub(c.since[i]) < wait {
-		return
-	}
-	c.raised[i] = !c.raised[i]
-	c.since[i] = time.Time{}
 	c.level[i] = nil
-	if c.raised[i] {
-		switch i {
-		case iTooQuiet:
-			c.level[i] = c.heard.SpeechPeakDBFS
-		case iNoisy:
-			c.level[i] = c.heard.NoiseFloorDBFS
-		}
+	switch i {
+	case iTooQuiet:
+		c.level[i] = c.heard.SpeechPeakDBFS
+	case iNoisy:
+		c.level[i] = c.heard.NoiseFloorDBFS
 	}
 }
 
@@ -359,12 +341,12 @@ func (c *SignalCheck) Problems() []Problem {
 	out := c.out[:0]
 	// A microphone that sends digital silence has that one problem: what
 	// it heard before is no longer what it sends.
-	dead := c.raised[iNoSignal] && !c.muted
+	dead := c.warn.raised[iNoSignal] && !c.muted
 	p := func(code, msg, fix string) {
 		out = append(out, Problem{Code: code, Kind: AudioInput, DeviceID: c.deviceID, Message: msg, Fix: fix})
 	}
 	for i, code := range signalCodes {
-		if !c.raised[i] || (dead && i != iNoSignal) {
+		if !c.warn.raised[i] || (dead && i != iNoSignal) {
 			continue
 		}
 		switch code {
