@@ -138,11 +138,20 @@ var newControlBackendHook = newControlBackend
 // yet), ErrDeviceAccessDenied. The test pattern has three of its own
 // (brightness, contrast, moving).
 func (m *Manager) CameraControls(ctx context.Context, id string) ([]CameraControl, error) {
+	_, _, ctrls, err := m.cameraControls(ctx, id)
+	return ctrls, err
+}
+
+// cameraControls finds the camera id, its controls' backend, and the
+// controls it has now.
+func (m *Manager) cameraControls(ctx context.Context, id string) (Camera, controlBackend, []CameraControl, error) {
 	cam, err := m.cameraByID(id)
 	if err != nil {
-		return nil, err
+		return Camera{}, nil, nil, err
 	}
-	return m.controlsOf(cam).list(ctx, cam)
+	b := m.controlsOf(cam)
+	ctrls, err := b.list(ctx, cam)
+	return cam, b, ctrls, err
 }
 
 // controlsOf is the backend for cam: the test pattern has its own.
@@ -169,12 +178,7 @@ func (m *Manager) controlsOf(cam Camera) controlBackend {
 // saved (the settings file cannot be read or written) are
 // ErrCameraSettingsNotSaved, saying why.
 func (m *Manager) SetCameraControls(ctx context.Context, id string, vals []ControlValue) error {
-	cam, err := m.cameraByID(id)
-	if err != nil {
-		return err
-	}
-	b := m.controlsOf(cam)
-	ctrls, err := b.list(ctx, cam)
+	cam, b, ctrls, err := m.cameraControls(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -215,12 +219,7 @@ func (m *Manager) SetCameraControls(ctx context.Context, id string, vals []Contr
 // inactive; any other refusal is returned after the rest are reset. A
 // settings file that cannot be written is ErrCameraSettingsNotSaved.
 func (m *Manager) ResetCameraControls(ctx context.Context, id string) error {
-	cam, err := m.cameraByID(id)
-	if err != nil {
-		return err
-	}
-	b := m.controlsOf(cam)
-	ctrls, err := b.list(ctx, cam)
+	cam, b, ctrls, err := m.cameraControls(ctx, id)
 	if err != nil {
 		return err
 	}
