@@ -76,9 +76,17 @@ func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, env ...
 		select {
 		case <-a.done:
 		case <-time.After(15 * time.Second):
-			a.cmd.Process.Kill()
-			<-a.done
-			t.Error("mediadesk --background did not exit within 15 s of SIGTERM")
+			// A hang at exit: SIGQUIT makes it print every goroutine's
+			// stack (shown below with the rest of its output) before
+			// it ends.
+			a.cmd.Process.Signal(syscall.SIGQUIT)
+			select {
+			case <-a.done:
+			case <-time.After(5 * time.Second):
+				a.cmd.Process.Kill()
+				<-a.done
+			}
+			t.Error("mediadesk --background did not exit within 15 s of SIGTERM (its goroutines are in its output below)")
 		}
 		if t.Failed() {
 			t.Logf("mediadesk --background said:\n%s", strings.Join(a.all(), "\n"))
