@@ -57,24 +57,23 @@ func BenchmarkMeterLatency(b *testing.B) {
 //     so the stream wakes 100 times a second, and the feeding goroutine
 //     shares the process.
 //
-// Each on the C callback that ships and on the Go callback fallback.
+// Each on what ships on a sound server (our own PulseAudio client, the
+// meter fed from Go: "client") and on miniaudio's stream, which that
+// replaced, with its C callback and its Go callback fallback.
 func BenchmarkMeterCPU(b *testing.B) {
 	for _, src := range []string{"monitor", "pipe"} {
-		for _, inC := range []bool{true, false} {
-			name := src + "/C-callback"
-			if !inC {
-				name = src + "/Go-callback"
-			}
-			b.Run(name, func(b *testing.B) {
-				miniaudio.MeterInC = inC
-				defer func() { miniaudio.MeterInC = true }()
-				benchMeterCPU(b, src, inC, false)
+		for _, how := range []string{"client", "miniaudio-C-callback", "miniaudio-Go-callback"} {
+			b.Run(src+"/"+how, func(b *testing.B) {
+				miniaudio.PulseViaMiniaudio = how != "client"
+				miniaudio.MeterInC = how != "miniaudio-Go-callback"
+				defer func() { miniaudio.PulseViaMiniaudio, miniaudio.MeterInC = false, true }()
+				benchMeterCPU(b, src, how == "miniaudio-C-callback", false)
 			})
 		}
 	}
 	// The signal warnings on every reading, as the window, check mic and
 	// doctor run them (issue 19: they must add nothing measurable).
-	b.Run("pipe/C-callback/signal-check", func(b *testing.B) { benchMeterCPU(b, "pipe", true, true) })
+	b.Run("pipe/client/signal-check", func(b *testing.B) { benchMeterCPU(b, "pipe", false, true) })
 }
 
 // BenchmarkSignalCheckAdd is one reading through the signal warnings (25

@@ -50,14 +50,21 @@ func TestToneOnChosenOutputOnly(t *testing.T) {
 	assert.ErrorIs(t, m.PlayTone(ctx, "sink_a"), context.Canceled)
 }
 
-// TestMeterFollowsTheSignal runs on both audio callbacks: C (what ships
-// with the pinned malgo) and the Go fallback used if miniaudio's device
-// ever stops looking as md_meter_attach expects.
+// TestMeterFollowsTheSignal runs on our own PulseAudio client's stream
+// (what ships on a sound server, fed from Go) and on miniaudio's with its
+// C callback (what ships on raw ALSA, Windows and macOS) and its Go
+// fallback, used if miniaudio's device ever stops looking as
+// md_meter_attach expects.
 func TestMeterFollowsTheSignal(t *testing.T) {
-	t.Run("C callback", func(t *testing.T) { testMeterFollowsTheSignal(t, true) })
-	t.Run("Go callback", func(t *testing.T) {
-		miniaudio.MeterInC = false
-		defer func() { miniaudio.MeterInC = true }()
+	t.Run("our client", func(t *testing.T) { testMeterFollowsTheSignal(t, false) })
+	t.Run("miniaudio/C callback", func(t *testing.T) {
+		miniaudio.PulseViaMiniaudio = true
+		defer func() { miniaudio.PulseViaMiniaudio = false }()
+		testMeterFollowsTheSignal(t, true)
+	})
+	t.Run("miniaudio/Go callback", func(t *testing.T) {
+		miniaudio.PulseViaMiniaudio, miniaudio.MeterInC = true, false
+		defer func() { miniaudio.PulseViaMiniaudio, miniaudio.MeterInC = false, true }()
 		testMeterFollowsTheSignal(t, false)
 	})
 }

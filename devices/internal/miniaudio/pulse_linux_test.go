@@ -104,3 +104,40 @@ func TestRecordersExcludeOurOwn(t *testing.T) {
 	call.Stop()
 	pulsetest.WaitFor(t, 10*time.Second, "parec gone", func() bool { return recorders() == 0 })
 }
+
+// A device that goes while a stream opens on it (unplugged at that
+// moment) gives an error or a stream that then stops, never a crash.
+// miniaudio's own open read an uninitialised description of the device
+// when the server's answer was an error (mackron/miniaudio#1103); a check
+// before it narrowed that window but could not close it. Each round
+// unloads the device while the open runs.
+func TestOpenWhileTheDeviceGoes(t *testing.T) {
+	s := pulsetest.Start(t)
+	b, _, err := Open(true)
+	require.NoError(t, err)
+	defer b.Close()
+	opened, refused := 0, 0
+	for range 30 {
+		mod := s.NullSink("going", "Going")
+		_, err := b.Enumerate(context.Background())
+		require.NoError(t, err)
+		require.True(t, b.Knows(true, "going.monitor"))
+		unloaded := make(chan struct{})
+		go func() {
+			defer close(unloaded)
+			s.Unload(mod)
+		}()
+		st, err := b.OpenStream(true, "going.monitor", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
+		if err != nil {
+			require.ErrorIs(t, err, ErrOpenFailed)
+			refused++
+		} else {
+			st.Close()
+			opened++
+		}
+		<-unloaded
+	}
+	t.Logf("opened %d, refused %d", opened, refused)
+	_, err = b.OpenStream(true, "going.monitor", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
+	require.ErrorIs(t, err, ErrOpenFailed, "gone for good: refused")
+}

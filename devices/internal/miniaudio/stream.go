@@ -4,7 +4,6 @@ package miniaudio
 import "C"
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -41,8 +40,8 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 			return nil, fmt.Errorf("%w: %q", ErrUnknownDevice, id)
 		}
 	}
-	if err := b.checkDevice(input, id); err != nil {
-		return nil, err
+	if b.props != nil && !PulseViaMiniaudio {
+		return b.openPulse(input, id, cb)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -84,15 +83,6 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 	if cb.Levels != nil {
 		cfg.PUserData = cb.Levels.userData()
 	}
-	// Once more, right before miniaudio's own lookup and with no retry:
-	// the device may have gone while the first check's retries ran or
-	// while this waited for the lock. This narrows the window in which a
-	// device that vanishes reaches miniaudio's crash to one round trip; it
-	// cannot close it (only a miniaudio with mackron/miniaudio#1103 fixed
-	// can).
-	if err := b.recheck(input, id); err != nil {
-		return nil, err
-	}
 	dev, err := malgo.InitDevice(b.ctx.Context, cfg, malgo.DeviceCallbacks{Data: cb.Data, Stop: cb.Stop})
 	if err != nil {
 		return nil, openError("open", err)
@@ -113,46 +103,49 @@ func (b *Backend) OpenStream(input bool, id string, cb Callbacks) (*Stream, erro
 	return s, nil
 }
 
-// checkDevice asks the sound server whether the device (or its default)
-// is there before miniaudio looks it up itself, which crashes when the
-// answer is an error (see pulse.Props.Check). A server that is busy
-// settling (a device just closed or moved) gets a few tries within a
-// second. Other backends have nothing to check.
-func (b *Backend) checkDevice(input bool, id string) error {
-	if b.props == nil {
-		return nil
+// openPulse opens the stream with our own PulseAudio client instead of
+// miniaudio's (see pulse.AudioStream for why): the server's own answer
+// about a device that went is an error, never a crash. Each stream is
+// registered with the backend like miniaudio's, so Close ends it.
+func (b *Backend) openPulse(input bool, id string, cb Callbacks) (*Stream, error) {
+	channels := 1
+	if cb.Channels > 1 {
+		channels = int(cb.Channels)
 	}
-	var err error
-	for try := 0; try < 5; try++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err = b.props.Check(ctx, input, id)
-		cancel()
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, pulse.ErrNoSuchEntity) {
-			break // not an answer about the device: let miniaudio say what it finds
-		}
-		time.Sleep(200 * time.Millisecond) // bounded: five tries
+	name := "MediaDesk test tone"
+	if input {
+		name = "MediaDesk level meter"
 	}
-	if errors.Is(err, pulse.ErrNoSuchEntity) {
-		return fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
+	data := cb.Data
+	if data == nil && cb.Levels != nil {
+		data = func(_, in []byte, _ uint32) { cb.Levels.Feed(in) }
 	}
-	return nil
-}
-
-// recheck is checkDevice's last look, once, just before ma_device_init:
-// an error only when the server says the device is not there.
-func (b *Backend) recheck(input bool, id string) error {
-	if b.props == nil {
-		return nil
+	b.mu.Lock()
+	closed := b.closed
+	b.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := b.props.Check(ctx, input, id); errors.Is(err, pulse.ErrNoSuchEntity) {
-		return fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
+	pa, err := pulse.OpenAudio(pulse.AudioConfig{Input: input, Device: id, Rate: Rate, Channels: channels,
+		Period: 40 * time.Millisecond, Name: name, Data: data, Stop: cb.Stop})
+	switch {
+	case errors.Is(err, pulse.ErrNoSuchEntity):
+		return nil, fmt.Errorf("open: %w: the sound server has no such device now: %w", ErrOpenFailed, err)
+	case err != nil:
+		return nil, fmt.Errorf("open: %w: %w", ErrOpenFailed, err)
 	}
-	return nil
+	s := &Stream{pa: pa, owner: b}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed { // closed while this opened
+		pa.Close()
+		return nil, ErrClosed
+	}
+	if b.streams == nil {
+		b.streams = map[*Stream]bool{}
+	}
+	b.streams[s] = true
+	return s, nil
 }
 
 // openError sorts miniaudio's result into our sentinels: busy and access
@@ -187,7 +180,8 @@ type Callbacks struct {
 // Stream is one open miniaudio device. Close is safe to call twice and from
 // any goroutine but the audio callback.
 type Stream struct {
-	dev    *malgo.Device
+	dev    *malgo.Device      // or
+	pa     *pulse.AudioStream // on a PulseAudio server (PipeWire's too)
 	owner  *Backend
 	once   sync.Once
 	direct bool // the audio callback is C's md_meter_feed, not Data
@@ -195,6 +189,13 @@ type Stream struct {
 
 // MeterInC lets tests run meters on the Go fallback callback.
 var MeterInC = true
+
+// PulseViaMiniaudio has streams on a PulseAudio server opened by
+// miniaudio, as before our own client (openPulse) took them over: tests
+// and benchmarks use it to keep the C callback measured and tested on
+// this machine. With it a device that goes while it opens can crash the
+// process (see pulse.AudioStream).
+var PulseViaMiniaudio = false
 
 // malgoPointers reports whether malgo's Device and Context still hold
 // their C object as a single *unsafe.Pointer, which rawPointer reads. malgo
@@ -232,6 +233,10 @@ func (s *Stream) Close() {
 // Uninit would hang. ma_device_stop calls pa_mainloop_wakeup.
 func (s *Stream) release() {
 	s.once.Do(func() {
+		if s.pa != nil {
+			s.pa.Close()
+			return
+		}
 		s.dev.Stop()
 		s.dev.Uninit()
 	})

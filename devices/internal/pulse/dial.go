@@ -22,6 +22,12 @@ import (
 // dies during the handshake (which happens while reconnecting) would crash
 // the process. Here Callback is set before the read loop starts.
 func Dial(callback func(any)) (*proto.Client, net.Conn, error) {
+	return dial(callback, nil)
+}
+
+// dial is Dial with the connection wrapped (when wrap is set) before the
+// protocol client reads from it.
+func dial(callback func(any), wrap func(net.Conn) net.Conn) (*proto.Client, net.Conn, error) {
 	if callback == nil {
 		callback = func(any) {}
 	}
@@ -35,6 +41,9 @@ func Dial(callback func(any)) (*proto.Client, net.Conn, error) {
 		if err != nil {
 			lastErr = err
 			continue
+		}
+		if wrap != nil {
+			conn = wrap(conn)
 		}
 		c := &proto.Client{Callback: callback}
 		c.Open(conn)

@@ -126,28 +126,3 @@ func (p *Props) Server(ctx context.Context) (string, error) {
 	}
 	return info.PackageName + " " + info.PackageVersion, nil
 }
-
-// Check makes sure a source (input) or sink is there before a stream is
-// opened on it; name "" is the server's default. miniaudio 0.11.23 (in
-// malgo v0.11.24) crashes inside ma_device_init when the server answers
-// its own lookup of the device with an error (mackron/miniaudio#1103):
-// asking first turns that into an error matching ErrNoSuchEntity.
-func (p *Props) Check(ctx context.Context, input bool, name string) error {
-	if name == "" {
-		var info proto.GetServerInfoReply
-		if err := p.request(ctx, &proto.GetServerInfo{}, &info); err != nil {
-			return err
-		}
-		name = info.DefaultSinkName
-		if input {
-			name = info.DefaultSourceName
-		}
-		if name == "" {
-			return fmt.Errorf("%w: the server has no default device", ErrNoSuchEntity)
-		}
-	}
-	if input {
-		return p.request(ctx, &proto.GetSourceInfo{SourceIndex: proto.Undefined, SourceName: name}, &proto.GetSourceInfoReply{})
-	}
-	return p.request(ctx, &proto.GetSinkInfo{SinkIndex: proto.Undefined, SinkName: name}, &proto.GetSinkInfoReply{})
-}
