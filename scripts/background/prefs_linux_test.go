@@ -1,0 +1,120 @@
+//go:build linux
+
+package background
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mediadesk/mediadesk/internal/desktop/desktoptest"
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
+)
+
+const keepRunning = "Keep running when the window is closed"
+
+// The settings stay across restarts of the real app, in MediaDesk's own
+// file: the first run takes the earlier versions' settings from Fyne's
+// preferences.json (Keep running: on) and leaves that file as it was;
+// "Keep running" turned off in the tray is off at the next start (not
+// taken from Fyne's file again); turned on again, the plain `mediadesk`
+// (the window) starts in the tray, as that setting says. No run says
+// "Preferences load error" (Fyne's store, saved at exit while its watcher
+// reloaded the file, said "Preferences load error: EOF").
+func TestSettingsKeptAcrossRestarts(t *testing.T) {
+	srv := desktoptest.Start(t)
+	conn, err := dbus.Connect(srv.Bus)
+	require.NoError(t, err)
+	defer conn.Close()
+	w := &watcher{items: make(chan string, 4)}
+	require.NoError(t, conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"))
+	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
+	require.NoError(t, err)
+	require.Equal(t, dbus.RequestNameReplyPrimaryOwner, reply)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	snd.PipeMic("builtin_mic")
+
+	home := t.TempDir()
+	fyneFile := filepath.Join(home, "config", "fyne", "io.mediadesk.MediaDesk", "preferences.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(fyneFile), 0o700))
+	earlier := `{"account.appID":"app123","background.keepRunning":true}` + "\n"
+	require.NoError(t, os.WriteFile(fyneFile, []byte(earlier), 0o600))
+	ours := filepath.Join(home, "config", "mediadesk", "preferences.json")
+
+	// run starts mediadesk with args, waits for its tray item and returns
+	// them.
+	run := func(args ...string) (*app, trayItem) {
+		a := startIn(t, home, args, srv, snd)
+		select {
+		case name := <-w.items:
+			return a, trayItem{conn: conn, name: name}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the tray item never registered with the watcher")
+		}
+		return nil, trayItem{}
+	}
+	// toggle clicks Keep running and waits for the redrawn menu to show it.
+	toggle := func(it trayItem, want bool) {
+		it.click(t, keepRunning)
+		pulsetest.WaitFor(t, 10*time.Second, "the menu to show the new Keep running", func() bool { return it.checked(t, keepRunning) == want })
+	}
+	// quit quits from the tray and checks the exit and the output.
+	quit := func(a *app, it trayItem) {
+		it.click(t, "Quit")
+		select {
+		case <-a.done:
+			require.Equal(t, 0, a.cmd.ProcessState.ExitCode())
+		case <-time.After(15 * time.Second):
+			t.Fatal("Quit from the tray did not end MediaDesk within 15 s")
+		}
+		for _, l := range a.all() {
+			require.NotContains(t, l, "Preferences load error")
+			require.NotContains(t, l, "mediadesk: the settings")
+		}
+	}
+	saved := func() map[string]any {
+		b, err := os.ReadFile(ours)
+		require.NoError(t, err)
+		var f struct{ Values map[string]map[string]any }
+		require.NoError(t, json.Unmarshal(b, &f), "%s", b)
+		return map[string]any{"appID": f.Values["account.appID"]["string"], "keepRunning": f.Values["background.keepRunning"]["bool"]}
+	}
+
+	a, it := run("--background")
+	require.True(t, it.checked(t, keepRunning), "Keep running taken from the earlier version's settings")
+	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": true}, saved(), "saved in MediaDesk's file at once")
+	toggle(it, false)
+	quit(a, it)
+	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": false}, saved())
+
+	a, it = run("--background")
+	require.False(t, it.checked(t, keepRunning), "off, as left (Fyne's file, which says on, is not read again)")
+	toggle(it, true)
+	quit(a, it)
+	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": true}, saved())
+
+	// The window: with Keep running on, `mediadesk` starts in the tray too
+	// and opens the window.
+	a, it = run()
+	require.True(t, it.checked(t, keepRunning))
+	a.wait(t, "the window", regexp.MustCompile(`window ready after`))
+	shot(t, srv, "settings-kept-window.png")
+	quit(a, it)
+
+	b, err := os.ReadFile(fyneFile)
+	require.NoError(t, err)
+	require.Equal(t, earlier, string(b), "Fyne's file is left as it was")
+	ents, err := os.ReadDir(filepath.Dir(ours))
+	require.NoError(t, err)
+	for _, e := range ents {
+		require.False(t, strings.HasPrefix(e.Name(), ".preferences-"), "a temporary file left: %s", e.Name())
+	}
+}
