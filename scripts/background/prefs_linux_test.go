@@ -45,8 +45,12 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	home := t.TempDir()
 	fyneFile := filepath.Join(home, "config", "fyne", "io.mediadesk.MediaDesk", "preferences.json")
 	require.NoError(t, os.MkdirAll(filepath.Dir(fyneFile), 0o700))
-	earlier := `{"account.appID":"app123","background.keepRunning":true}` + "\n"
+	// Not as Fyne writes it (compact, keys sorted): a save by Fyne's
+	// store, at exit too, would show.
+	earlier := `{ "background.keepRunning": true, "account.appID": "app123" }` + "\n"
 	require.NoError(t, os.WriteFile(fyneFile, []byte(earlier), 0o600))
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	require.NoError(t, os.Chtimes(fyneFile, old, old))
 	ours := filepath.Join(home, "config", "mediadesk", "preferences.json")
 
 	// run starts mediadesk with args, waits for its tray item and returns
@@ -112,6 +116,9 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	b, err := os.ReadFile(fyneFile)
 	require.NoError(t, err)
 	require.Equal(t, earlier, string(b), "Fyne's file is left as it was")
+	st, err := os.Stat(fyneFile)
+	require.NoError(t, err)
+	require.True(t, st.ModTime().Equal(old), "Fyne's file not written: modified %v", st.ModTime())
 	ents, err := os.ReadDir(filepath.Dir(ours))
 	require.NoError(t, err)
 	for _, e := range ents {
