@@ -69,7 +69,8 @@ var _ fyne.Preferences = (*Prefs)(nil)
 // OpenPrefs loads the settings saved at path. Nothing there yet (the first
 // run of a MediaDesk with this file): the values are taken from Fyne's
 // preferences file at fynePath, which is left as it is, so a person's
-// settings carry over. A file that cannot be read or is not a settings
+// settings carry over (a Fyne file that cannot be read is moved aside, as
+// below). A file that cannot be read or is not a settings
 // file is said on stderr, moved aside (path.broken-DATE) and the defaults
 // are used; it is never overwritten.
 func OpenPrefs(path, fynePath string, stderr io.Writer) *Prefs {
@@ -120,7 +121,7 @@ func moveAside(path string) (string, error) {
 // migrate takes the values from Fyne's preferences file at fynePath (its
 // JSON object, where every number is a float64 and a list has no type of
 // its own) and saves them in MediaDesk's file at once, so this happens
-// once. Fyne's file is only read.
+// once. Fyne's file is only read; one that cannot be read is moved aside.
 func (p *Prefs) migrate(fynePath string) {
 	if fynePath == "" {
 		return
@@ -139,7 +140,15 @@ func (p *Prefs) migrate(fynePath string) {
 		}
 	}
 	if err != nil {
-		p.say("the settings of the earlier MediaDesk in %s cannot be read (%v): MediaDesk starts with the default settings and leaves that file as it is", fynePath, err)
+		// Fyne reads its file at every start, before MediaDesk can stop
+		// it, and says "Preferences load error" about one it cannot read
+		// (an empty one, left by its own save cut short): moved aside, it
+		// is said this once. Fyne would start with nothing from it either.
+		if aside, rerr := moveAside(fynePath); rerr == nil {
+			p.say("the settings of the earlier MediaDesk in %s cannot be read (%v): MediaDesk starts with the default settings; the file was kept as %s", fynePath, err, aside)
+		} else {
+			p.say("the settings of the earlier MediaDesk in %s cannot be read (%v): MediaDesk starts with the default settings", fynePath, err)
+		}
 		p.mu.Lock()
 		p.changed() // an empty file of ours: this is said once
 		p.mu.Unlock()

@@ -318,8 +318,10 @@ func TestPrefsMigratedFromFyne(t *testing.T) {
 	assert.False(t, r.BoolWithFallback("background.keepRunning", true))
 }
 
-// Fyne's file left empty by a save cut short (its EOF): said once, the
-// defaults used, Fyne's file left as it is.
+// Fyne's file left empty by a save cut short (its EOF) or half written:
+// said once, the defaults used, Fyne's file kept aside as it was (Fyne,
+// which reads it at every start, said "Preferences load error" about it
+// each time).
 func TestPrefsBrokenFyneFile(t *testing.T) {
 	for name, content := range map[string]string{"empty": "", "half written": `{"account.appID":"ap`, "a list": "[1]"} {
 		t.Run(name, func(t *testing.T) {
@@ -329,14 +331,18 @@ func TestPrefsBrokenFyneFile(t *testing.T) {
 			require.NoError(t, os.WriteFile(fynePath, []byte(content), 0o600))
 			p, stderr := openTestPrefs(t, dir)
 			assert.Empty(t, p.values)
+			asides, err := filepath.Glob(fynePath + ".broken-*")
+			require.NoError(t, err)
+			require.Len(t, asides, 1)
 			assert.Contains(t, stderr.String(), "mediadesk: the settings of the earlier MediaDesk in "+fynePath+" cannot be read (")
-			assert.Contains(t, stderr.String(), "): MediaDesk starts with the default settings and leaves that file as it is\n")
+			assert.Contains(t, stderr.String(), "): MediaDesk starts with the default settings; the file was kept as "+asides[0]+"\n")
+			assert.NoFileExists(t, fynePath)
+			b, err := os.ReadFile(asides[0])
+			require.NoError(t, err)
+			assert.Equal(t, content, string(b))
 			require.NoError(t, p.Flush())
 			_, stderr = openTestPrefs(t, dir)
 			assert.Empty(t, stderr.String(), "said once")
-			b, err := os.ReadFile(fynePath)
-			require.NoError(t, err)
-			assert.Equal(t, content, string(b))
 		})
 	}
 }

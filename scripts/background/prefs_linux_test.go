@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -124,4 +125,37 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	for _, e := range ents {
 		require.False(t, strings.HasPrefix(e.Name(), ".preferences-"), "a temporary file left: %s", e.Name())
 	}
+}
+
+// An earlier version's preferences.json that Fyne's save left empty: Fyne
+// reads it at every start (before MediaDesk can stop it) and said
+// "Preferences load error: EOF" each time. The first start of this
+// version says what happened in words and keeps the file aside; the next
+// start says nothing about it.
+func TestEmptyFyneFileSaidOnce(t *testing.T) {
+	srv := desktoptest.Start(t)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	home := t.TempDir()
+	fyneFile := filepath.Join(home, "config", "fyne", "io.mediadesk.MediaDesk", "preferences.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(fyneFile), 0o700))
+	require.NoError(t, os.WriteFile(fyneFile, nil, 0o600))
+	stop := func(a *app) string {
+		require.NoError(t, a.cmd.Process.Signal(syscall.SIGTERM))
+		select {
+		case <-a.done:
+			require.Equal(t, 0, a.cmd.ProcessState.ExitCode())
+		case <-time.After(15 * time.Second):
+			t.Fatal("MediaDesk did not exit within 15 s of SIGTERM")
+		}
+		return strings.Join(a.all(), "\n")
+	}
+
+	out := stop(startIn(t, home, []string{"--background"}, srv, snd))
+	require.Contains(t, out, "mediadesk: the settings of the earlier MediaDesk in "+fyneFile+" cannot be read (the file is empty): MediaDesk starts with the default settings; the file was kept as "+fyneFile+".broken-")
+	require.Equal(t, 1, strings.Count(out, "Preferences load error"), "Fyne's own, at start:\n%s", out)
+
+	out = stop(startIn(t, home, []string{"--background"}, srv, snd))
+	require.NotContains(t, out, "Preferences load error")
+	require.NotContains(t, out, "mediadesk: the settings")
 }
