@@ -70,9 +70,9 @@ var _ fyne.Preferences = (*Prefs)(nil)
 // run of a MediaDesk with this file): the values are taken from Fyne's
 // preferences file at fynePath, which is left as it is, so a person's
 // settings carry over (a Fyne file that cannot be read is moved aside, as
-// below). A file that cannot be read or is not a settings
-// file is said on stderr, moved aside (path.broken-DATE) and the defaults
-// are used; it is never overwritten.
+// below). A file that cannot be read or is not a settings file is said on
+// stderr, moved aside (path.broken-DATE) and the defaults are used; it is
+// never overwritten.
 func OpenPrefs(path, fynePath string, stderr io.Writer) *Prefs {
 	p := &Prefs{path: path, stderr: stderr, values: map[string]any{}}
 	b, err := devices.ReadConfigFile(path)
@@ -108,14 +108,19 @@ func (p *Prefs) say(format string, args ...any) {
 // name and returns that name.
 func moveAside(path string) (string, error) {
 	base := path + ".broken-" + time.Now().Format("20060102-150405")
-	aside := base
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
-			break
+	// A name taken (a file broken the same second) gets a number, and is
+	// never replaced; a name that cannot be looked at is tried, and the
+	// rename says why not.
+	for i := 1; i <= 100; i++ {
+		aside := base
+		if i > 1 {
+			aside = fmt.Sprintf("%s-%d", base, i)
 		}
-		aside = fmt.Sprintf("%s-%d", base, i)
+		if _, err := os.Lstat(aside); err != nil {
+			return aside, os.Rename(path, aside)
+		}
 	}
-	return aside, os.Rename(path, aside)
+	return "", fmt.Errorf("%s-2 … -100 are all taken", base)
 }
 
 // migrate takes the values from Fyne's preferences file at fynePath (its
