@@ -3,6 +3,7 @@ package gui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -390,4 +391,21 @@ func TestPrefsAreTheAppsPreferences(t *testing.T) {
 	q := OpenPrefs(DefaultPrefsPath(), "", &stderr)
 	assert.Equal(t, "x", q.String(keepRunningKey))
 	assert.Empty(t, stderr.String())
+}
+
+// BenchmarkPrefsSave is one change saved to the disk (a settings file of
+// 30 values: the temporary file written, synced and renamed): what a
+// change costs the writer goroutine, never the setter.
+func BenchmarkPrefsSave(b *testing.B) {
+	dir := b.TempDir()
+	p := OpenPrefs(filepath.Join(dir, "preferences.json"), "", os.Stderr)
+	for i := range 30 {
+		p.SetString(fmt.Sprintf("device.key%d", i), `{"deviceId":"alsa_input.usb-Blue_Microphones_Yeti","label":"Yeti Stereo Microphone"}`)
+	}
+	require.NoError(b, p.Flush())
+	b.ResetTimer()
+	for i := range b.N {
+		p.SetInt("n", i)
+		p.Flush()
+	}
 }
