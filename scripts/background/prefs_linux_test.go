@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,6 +20,49 @@ import (
 
 const keepRunning = "Keep running when the window is closed"
 
+// runner gives a test a tray watcher of its own (watcher) and returns how
+// to run mediadesk in home (with args; it waits for the tray item) and how
+// to quit it from the tray, checking its exit and that it said nothing
+// about the settings; quit returns what it said. Quit from the tray, not
+// SIGTERM: a SIGTERM in the first milliseconds, before Fyne's loop
+// catches it, is lost (it cancels MediaDesk's context only).
+func runner(t *testing.T, srv *desktoptest.Server, snd *pulsetest.Server, home string) (run func(args ...string) (*app, trayItem), quit func(*app, trayItem, bool) string) {
+	conn, err := dbus.Connect(srv.Bus)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	w := &watcher{items: make(chan string, 4)}
+	require.NoError(t, conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"))
+	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
+	require.NoError(t, err)
+	require.Equal(t, dbus.RequestNameReplyPrimaryOwner, reply)
+	run = func(args ...string) (*app, trayItem) {
+		a := startIn(t, home, args, srv, snd)
+		select {
+		case name := <-w.items:
+			return a, trayItem{conn: conn, name: name}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the tray item never registered with the watcher")
+		}
+		return nil, trayItem{}
+	}
+	quit = func(a *app, it trayItem, quiet bool) string {
+		it.click(t, "Quit")
+		select {
+		case <-a.done:
+			require.Equal(t, 0, a.cmd.ProcessState.ExitCode())
+		case <-time.After(15 * time.Second):
+			t.Fatal("Quit from the tray did not end MediaDesk within 15 s")
+		}
+		out := strings.Join(a.all(), "\n")
+		if quiet {
+			require.NotContains(t, out, "Preferences load error")
+			require.NotContains(t, out, "mediadesk: the settings")
+		}
+		return out
+	}
+	return run, quit
+}
+
 // The settings stay across restarts of the real app, in MediaDesk's own
 // file: the first run takes the earlier versions' settings from Fyne's
 // preferences.json (Keep running: on) and leaves that file as it was;
@@ -31,19 +73,12 @@ const keepRunning = "Keep running when the window is closed"
 // reloaded the file, said "Preferences load error: EOF").
 func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	srv := desktoptest.Start(t)
-	conn, err := dbus.Connect(srv.Bus)
-	require.NoError(t, err)
-	defer conn.Close()
-	w := &watcher{items: make(chan string, 4)}
-	require.NoError(t, conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"))
-	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
-	require.NoError(t, err)
-	require.Equal(t, dbus.RequestNameReplyPrimaryOwner, reply)
 	snd := pulsetest.Start(t)
 	snd.NullSink("desk_speaker", "Desk_Speaker")
 	snd.PipeMic("builtin_mic")
-
 	home := t.TempDir()
+	run, quit := runner(t, srv, snd, home)
+
 	fyneFile := filepath.Join(home, "config", "fyne", "io.mediadesk.MediaDesk", "preferences.json")
 	require.NoError(t, os.MkdirAll(filepath.Dir(fyneFile), 0o700))
 	// Not as Fyne writes it (compact, keys sorted): a save by Fyne's
@@ -54,36 +89,10 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	require.NoError(t, os.Chtimes(fyneFile, old, old))
 	ours := filepath.Join(home, "config", "mediadesk", "preferences.json")
 
-	// run starts mediadesk with args, waits for its tray item and returns
-	// them.
-	run := func(args ...string) (*app, trayItem) {
-		a := startIn(t, home, args, srv, snd)
-		select {
-		case name := <-w.items:
-			return a, trayItem{conn: conn, name: name}
-		case <-time.After(30 * time.Second):
-			t.Fatal("the tray item never registered with the watcher")
-		}
-		return nil, trayItem{}
-	}
 	// toggle clicks Keep running and waits for the redrawn menu to show it.
 	toggle := func(it trayItem, want bool) {
 		it.click(t, keepRunning)
 		pulsetest.WaitFor(t, 10*time.Second, "the menu to show the new Keep running", func() bool { return it.checked(t, keepRunning) == want })
-	}
-	// quit quits from the tray and checks the exit and the output.
-	quit := func(a *app, it trayItem) {
-		it.click(t, "Quit")
-		select {
-		case <-a.done:
-			require.Equal(t, 0, a.cmd.ProcessState.ExitCode())
-		case <-time.After(15 * time.Second):
-			t.Fatal("Quit from the tray did not end MediaDesk within 15 s")
-		}
-		for _, l := range a.all() {
-			require.NotContains(t, l, "Preferences load error")
-			require.NotContains(t, l, "mediadesk: the settings")
-		}
 	}
 	saved := func() map[string]any {
 		b, err := os.ReadFile(ours)
@@ -97,13 +106,13 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	require.True(t, it.checked(t, keepRunning), "Keep running taken from the earlier version's settings")
 	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": true}, saved(), "saved in MediaDesk's file at once")
 	toggle(it, false)
-	quit(a, it)
+	quit(a, it, true)
 	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": false}, saved())
 
 	a, it = run("--background")
 	require.False(t, it.checked(t, keepRunning), "off, as left (Fyne's file, which says on, is not read again)")
 	toggle(it, true)
-	quit(a, it)
+	quit(a, it, true)
 	require.Equal(t, map[string]any{"appID": "app123", "keepRunning": true}, saved())
 
 	// The window: with Keep running on, `mediadesk` starts in the tray too
@@ -112,7 +121,7 @@ func TestSettingsKeptAcrossRestarts(t *testing.T) {
 	require.True(t, it.checked(t, keepRunning))
 	a.wait(t, "the window", regexp.MustCompile(`window ready after`))
 	shot(t, srv, "settings-kept-window.png")
-	quit(a, it)
+	quit(a, it, true)
 
 	b, err := os.ReadFile(fyneFile)
 	require.NoError(t, err)
@@ -137,25 +146,16 @@ func TestEmptyFyneFileSaidOnce(t *testing.T) {
 	snd := pulsetest.Start(t)
 	snd.NullSink("desk_speaker", "Desk_Speaker")
 	home := t.TempDir()
+	run, quit := runner(t, srv, snd, home)
 	fyneFile := filepath.Join(home, "config", "fyne", "io.mediadesk.MediaDesk", "preferences.json")
 	require.NoError(t, os.MkdirAll(filepath.Dir(fyneFile), 0o700))
 	require.NoError(t, os.WriteFile(fyneFile, nil, 0o600))
-	stop := func(a *app) string {
-		require.NoError(t, a.cmd.Process.Signal(syscall.SIGTERM))
-		select {
-		case <-a.done:
-			require.Equal(t, 0, a.cmd.ProcessState.ExitCode())
-		case <-time.After(15 * time.Second):
-			t.Fatal("MediaDesk did not exit within 15 s of SIGTERM")
-		}
-		return strings.Join(a.all(), "\n")
-	}
 
-	out := stop(startIn(t, home, []string{"--background"}, srv, snd))
+	a, it := run("--background")
+	out := quit(a, it, false)
 	require.Contains(t, out, "mediadesk: the settings of the earlier MediaDesk in "+fyneFile+" cannot be read (the file is empty): MediaDesk starts with the default settings; the file was kept as "+fyneFile+".broken-")
 	require.Equal(t, 1, strings.Count(out, "Preferences load error"), "Fyne's own, at start:\n%s", out)
 
-	out = stop(startIn(t, home, []string{"--background"}, srv, snd))
-	require.NotContains(t, out, "Preferences load error")
-	require.NotContains(t, out, "mediadesk: the settings")
+	a, it = run("--background")
+	quit(a, it, true)
 }
