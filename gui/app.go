@@ -23,7 +23,8 @@ import (
 var appRunning atomic.Bool
 
 // AppID is MediaDesk's application id (as in FyneApp.toml): it names the
-// preferences folder and the keyring entry.
+// keyring entry and Fyne's folder for the app (where earlier versions kept
+// the settings: prefs.go).
 const AppID = "io.mediadesk.MediaDesk"
 
 // Run opens the MediaDesk window and returns the process exit code when
@@ -50,6 +51,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.
 	mw.w.ShowAndRun()
 	mw.stop()
+	flushPrefs(a)
 	return 0
 }
 
@@ -64,6 +66,7 @@ func start(ctx context.Context, stderr io.Writer) (fyne.App, *devices.Manager, b
 	// memory near the 150 MB target (BENCHMARKS.md).
 	debug.SetGCPercent(50)
 	a := app.NewWithID(AppID)
+	usePrefs(a, stderr) // a.Preferences() is MediaDesk's own file (prefs.go)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	// MEDIADESK_TEST_CAMERA=1 adds the synthetic test-pattern camera
 	// (screenshots and measurements where there is no camera).

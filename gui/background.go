@@ -84,6 +84,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 	if b.win != nil {
 		b.win.stop()
 	}
+	flushPrefs(a)
 	return 0
 }
 

@@ -16,13 +16,13 @@ trap 'rm -rf "$work"' EXIT
 mkdir -m 700 "$work/run"
 export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="$work/history.db"
 "$bin" calls sample --count 2000 >/dev/null
-prefs="$XDG_CONFIG_HOME/fyne/io.mediadesk.MediaDesk"
+prefs="$XDG_CONFIG_HOME/mediadesk" # the window's settings file (gui/prefs.go)
 mkdir -p "$prefs"
 export BIN="$bin" LOG="$work/app.log" APP=gui-camera-cpu SCRIPTS="$(dirname "$(realpath "$0")")"
 
 measure() { # measure LABEL [WxH]: no size means no camera at all
 	if [ -n "${2:-}" ]; then
-		printf '{"camera.size.mediadesk:test-pattern":"%s"}' "$2" >"$prefs/preferences.json"
+		printf '{"mediadeskPreferences":1,"values":{"camera.size.mediadesk:test-pattern":{"string":"%s"}}}' "$2" >"$prefs/preferences.json"
 		export MEDIADESK_TEST_CAMERA=1
 	else
 		rm -f "$prefs/preferences.json"

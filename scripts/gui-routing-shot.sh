@@ -47,9 +47,10 @@ export XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run" MEDIADESK_DB="
 	SHOTS_NAME=gui-routing-shot SHOTS_LIB="$(realpath "$(dirname "$0")")/shots-app.sh"
 # The person picked the USB microphone earlier, turned on its rule and
 # kept it at 60 %.
-mkdir -p "$XDG_CONFIG_HOME/fyne/io.mediadesk.MediaDesk" "$XDG_CONFIG_HOME/mediadesk"
-cat >"$XDG_CONFIG_HOME/fyne/io.mediadesk.MediaDesk/preferences.json" <<'JSON'
-{"device.audioinput":"{\"deviceId\":\"shots_usb_mic\",\"label\":\"USB Headset Mic\"}"}
+mkdir -p "$XDG_CONFIG_HOME/mediadesk"
+cat >"$XDG_CONFIG_HOME/mediadesk/preferences.json" <<'JSON'
+{"mediadeskPreferences":1,"values":{
+ "device.audioinput":{"string":"{\"deviceId\":\"shots_usb_mic\",\"label\":\"USB Headset Mic\"}"}}}
 JSON
 cat >"$XDG_CONFIG_HOME/mediadesk/rules.json" <<'JSON'
 {"rules":[{"kind":"audioinput","deviceId":"shots_usb_mic","label":"USB Headset Mic","move":true}],

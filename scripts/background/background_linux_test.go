@@ -42,6 +42,12 @@ type app struct {
 
 // start runs `mediadesk --background`, with env added to its environment.
 func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, env ...string) *app {
+	return startIn(t, t.TempDir(), []string{"--background"}, srv, snd, env...)
+}
+
+// startIn runs mediadesk with args and its config folders under home (a
+// run after an earlier one with the same home finds what it saved).
+func startIn(t testing.TB, home string, args []string, srv *desktoptest.Server, snd *pulsetest.Server, env ...string) *app {
 	bin := os.Getenv("MEDIADESK_BIN")
 	if bin == "" {
 		if os.Getenv("MEDIADESK_REQUIRE_NOTIFY") != "" && os.Getenv("MEDIADESK_BACKGROUND_E2E") != "" {
@@ -49,13 +55,12 @@ func start(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, env ...
 		}
 		t.Skip("MEDIADESK_BIN is not set: make test-background builds the app and runs this")
 	}
-	home := t.TempDir()
 	run := filepath.Join(home, "run")
-	if err := os.Mkdir(run, 0o700); err != nil {
+	if err := os.MkdirAll(run, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	a := &app{home: home, done: make(chan struct{})}
-	a.cmd = exec.Command(bin, "--background")
+	a.cmd = exec.Command(bin, args...)
 	a.cmd.Env = append(os.Environ(), srv.Env()...)
 	// MEDIADESK_STUN: the window's Network card asks a loopback port (no
 	// answer) instead of a server off the machine.
