@@ -582,3 +582,29 @@ func TestLevelBarRedrawsOnlyVisibleChanges(t *testing.T) {
 	bar.SetIdle()
 	assert.Equal(t, "—", r.text.Text)
 }
+
+// Picking a call never makes the window wider than it is (a first try
+// saw it widen by 13 px): at the size the window opens at, and at the
+// narrowest the window allows before a call is picked, the content's
+// minimum width stays within the window for every call of the sample,
+// whatever its names, participants and recordings.
+func TestPickingACallKeepsTheWindowWidth(t *testing.T) {
+	st := newStoreT(t, 200)
+	h := newHarness(t, newFakeDevices(deskLists()), Config{Store: st})
+	h.start()
+	hp := h.ui.history
+	h.q.until(t, "the list", func() bool { return hp.pager.total == 200 })
+	narrowest := h.w.Content().MinSize().Width
+	t.Logf("narrowest window before a call is picked: %.0f px", narrowest)
+	for _, width := range []float32{1180, narrowest} {
+		h.w.Resize(fyne.NewSize(width, 760))
+		for i := 0; i < 200; i++ {
+			want, _ := hp.pager.rowNow(context.Background(), i)
+			hp.list.Select(i)
+			h.q.until(t, "the details of call "+want.SessionID, func() bool { return hp.details.call.SessionID == want.SessionID })
+			if got := h.w.Content().MinSize().Width; got > width {
+				t.Fatalf("call %d (%s) needs %.0f px at a %.0f px window: the window would widen", i, want.SessionID, got, width)
+			}
+		}
+	}
+}
