@@ -1,0 +1,141 @@
+package desktop
+
+import (
+	"errors"
+	"os"
+	"sync"
+	"time"
+)
+
+// A person runs MediaDesk once: `mediadesk --background` from the login
+// (start with the system) and later `mediadesk` from the applications menu
+// must not make two tray icons, two call guards (two notifications per
+// call) and two writers of the same settings. The first MediaDesk of a
+// user claims an Instance; a later start finds it, asks it to show its
+// window (or, for --background, does nothing more) and ends.
+//
+// The claim is one the operating system or the bus ends with the process,
+// so a MediaDesk that crashed or was killed leaves nothing that stops the
+// next start:
+//
+//   - Linux and other XDG desktops: the well-known name
+//     io.mediadesk.MediaDesk on the session bus, owned with
+//     DBUS_NAME_FLAG_DO_NOT_QUEUE (the bus gives it to exactly one
+//     connection and takes it back when that connection ends), with
+//     org.freedesktop.Application's Activate exported at
+//     /io/mediadesk/MediaDesk, as GApplication and the Desktop Entry
+//     specification's D-Bus activation do. Without a session bus: the
+//     lock and socket below.
+//   - macOS (and an XDG desktop without a session bus): an flock(2) on
+//     io.mediadesk.MediaDesk.lock in $XDG_RUNTIME_DIR ($TMPDIR on macOS,
+//     which is per user), which the kernel drops with the process, and a
+//     Unix-domain socket next to it that takes the "show your window"
+//     request. The socket a killed MediaDesk left is replaced by the next
+//     one that holds the lock.
+//   - Windows: a named pipe \\.\pipe\io.mediadesk.MediaDesk.<user SID>.<session>
+//     created with FILE_FLAG_FIRST_PIPE_INSTANCE (only one process can
+//     create it; the kernel closes it with the process), which also takes
+//     the request.
+
+// InstanceName is the name of MediaDesk's claim: its D-Bus name, and the
+// stem of its lock, socket and pipe.
+const InstanceName = "io.mediadesk.MediaDesk"
+
+// ErrAlreadyRunning is Claim's answer when another MediaDesk of this user
+// runs (and, with Activate set, was asked to show its window and said yes).
+var ErrAlreadyRunning = errors.New("MediaDesk is already running")
+
+// ErrNoAnswer is Claim's answer when another MediaDesk holds the claim but
+// did not take the request to show its window.
+var ErrNoAnswer = errors.New("MediaDesk is already running but did not answer")
+
+// InstanceOptions say how to claim.
+type InstanceOptions struct {
+	// Name is the claim's name; InstanceName when empty (tests use their
+	// own).
+	Name string
+	// Activate asks the MediaDesk that runs to show its window.
+	Activate bool
+	// Wait bounds how long a MediaDesk that is still starting (it holds the
+	// claim but does not answer yet) is waited for; 10 s when zero.
+	Wait time.Duration
+}
+
+func (o *InstanceOptions) defaults() {
+	if o.Name == "" {
+		o.Name = InstanceName
+	}
+	if o.Wait == 0 {
+		o.Wait = 10 * time.Second
+	}
+}
+
+// platformData is what a launcher handed this process for the window it
+// is to raise (org.freedesktop.Application's platform_data keys): the
+// startup notification id on X11, the activation token on Wayland.
+func platformData() map[string]string {
+	pd := map[string]string{}
+	if id := os.Getenv("DESKTOP_STARTUP_ID"); id != "" {
+		pd["desktop-startup-id"] = id
+	}
+	if tok := os.Getenv("XDG_ACTIVATION_TOKEN"); tok != "" {
+		pd["activation-token"] = tok
+	}
+	return pd
+}
+
+// Instance is this process's claim to be the user's one MediaDesk. Its
+// methods are safe for concurrent use.
+type Instance struct {
+	// How is the mechanism, in words ("the D-Bus name …"), for traces.
+	How string
+
+	mu      sync.Mutex
+	handler func()
+	pending bool
+	closed  bool
+	release func()
+}
+
+// OnActivate sets what a request to show the window does; a request that
+// came before is delivered now. f runs on the goroutine that took the
+// request and must not block (hand it to the UI goroutine).
+func (in *Instance) OnActivate(f func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.handler = f
+	if in.pending && f != nil && !in.closed {
+		in.pending = false
+		f()
+	}
+}
+
+// activate is a request from another start to show the window. Requests
+// before OnActivate collapse into one.
+func (in *Instance) activate() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	switch {
+	case in.closed:
+	case in.handler == nil:
+		in.pending = true
+	default:
+		in.handler()
+	}
+}
+
+// Close gives the claim up: no request is delivered after it returns, and
+// the next start owns the claim. Safe to call twice.
+func (in *Instance) Close() {
+	in.mu.Lock()
+	if in.closed {
+		in.mu.Unlock()
+		return
+	}
+	in.closed = true
+	in.handler = nil
+	in.mu.Unlock()
+	if in.release != nil {
+		in.release()
+	}
+}
