@@ -2,7 +2,6 @@ package desktop
 
 import (
 	"errors"
-	"os"
 	"sync"
 	"time"
 )
@@ -41,6 +40,12 @@ import (
 // stem of its lock, socket and pipe.
 const InstanceName = "io.mediadesk.MediaDesk"
 
+// The socket's and the pipe's one request and its answer, a line each.
+const (
+	sockActivate = "activate"
+	sockOK       = "ok"
+)
+
 // ErrAlreadyRunning is Claim's answer when another MediaDesk of this user
 // runs (and, with Activate set, was asked to show its window and said yes).
 var ErrAlreadyRunning = errors.New("MediaDesk is already running")
@@ -68,20 +73,6 @@ func (o *InstanceOptions) defaults() {
 	if o.Wait == 0 {
 		o.Wait = 10 * time.Second
 	}
-}
-
-// platformData is what a launcher handed this process for the window it
-// is to raise (org.freedesktop.Application's platform_data keys): the
-// startup notification id on X11, the activation token on Wayland.
-func platformData() map[string]string {
-	pd := map[string]string{}
-	if id := os.Getenv("DESKTOP_STARTUP_ID"); id != "" {
-		pd["desktop-startup-id"] = id
-	}
-	if tok := os.Getenv("XDG_ACTIVATION_TOKEN"); tok != "" {
-		pd["activation-token"] = tok
-	}
-	return pd
 }
 
 // Instance is this process's claim to be the user's one MediaDesk. Its

@@ -17,12 +17,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The socket's one request and its answer, a line each.
-const (
-	sockActivate = "activate"
-	sockOK       = "ok"
-)
-
 // claimSocket is the claim as a lock and a socket (macOS, and XDG
 // desktops without a session bus): whoever holds the flock on
 // <dir>/<name>.lock is the one MediaDesk and listens on <dir>/<name>.sock.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/godbus/dbus/v5"
@@ -125,4 +126,18 @@ func gone(err error) bool {
 		}
 	}
 	return false
+}
+
+// platformData is what a launcher handed this process for the window it
+// is to raise (org.freedesktop.Application's platform_data keys): the
+// startup notification id on X11, the activation token on Wayland.
+func platformData() map[string]string {
+	pd := map[string]string{}
+	if id := os.Getenv("DESKTOP_STARTUP_ID"); id != "" {
+		pd["desktop-startup-id"] = id
+	}
+	if tok := os.Getenv("XDG_ACTIVATION_TOKEN"); tok != "" {
+		pd["activation-token"] = tok
+	}
+	return pd
 }
