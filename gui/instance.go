@@ -65,7 +65,11 @@ func onActivate(show func()) {
 		if trace {
 			fmt.Fprintln(stderr, "mediadesk: asked to show the window")
 		}
-		fyne.Do(show)
+		// From a goroutine of its own: OnActivate delivers a request that
+		// came early on the caller's goroutine, the main one before the app
+		// runs, where fyne.Do would run show at once, before the app has
+		// started. Queued, it runs after the app's OnStarted.
+		go fyne.Do(show)
 	})
 }
 

@@ -203,9 +203,88 @@ func TestOneInstance(t *testing.T) {
 	code, _ = menu.exited(t, time.Now())
 	require.Equal(t, 0, code, "mediadesk said:\n%s", menu.output())
 	next.said(t, "asked to show the window")
+	next.said(t, "window ready after")
 	pulsetest.WaitFor(t, 30*time.Second, "the new MediaDesk's window", func() bool {
 		return slices.Equal(instWindows(t, srv), []int{next.pid()})
 	})
+}
+
+// The plain `mediadesk` is the one running (no tray, the window only):
+// its window, hidden (unmapped behind its back), is shown again when
+// `mediadesk` is started a second time; `mediadesk --background` ends
+// saying MediaDesk runs.
+func TestOneInstanceWindowFirst(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool is not installed (Debian: xdotool)")
+	}
+	srv := desktoptest.Start(t)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	home := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
+
+	first := instLaunch(t, srv, snd, home)
+	first.said(t, "window ready after")
+	pulsetest.WaitFor(t, 30*time.Second, "the window", func() bool { return slices.Equal(instWindows(t, srv), []int{first.pid()}) })
+
+	bg := instLaunch(t, srv, snd, home, "--background")
+	code, _ := bg.exited(t, time.Now())
+	require.Equal(t, 0, code, "mediadesk --background said:\n%s", bg.output())
+	require.Contains(t, bg.output(), "MediaDesk is already running")
+
+	c := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^MediaDesk$", "windowunmap", "%@")
+	c.Env = append(os.Environ(), "DISPLAY="+srv.Display)
+	out, err := c.CombinedOutput()
+	require.NoError(t, err, "xdotool windowunmap: %s", out)
+	pulsetest.WaitFor(t, 10*time.Second, "the window hidden", func() bool { return len(instWindows(t, srv)) == 0 })
+
+	menu := instLaunch(t, srv, snd, home)
+	code, _ = menu.exited(t, time.Now())
+	require.Equal(t, 0, code, "mediadesk said:\n%s", menu.output())
+	first.said(t, "asked to show the window")
+	pulsetest.WaitFor(t, 30*time.Second, "the window shown again", func() bool { return slices.Equal(instWindows(t, srv), []int{first.pid()}) })
+}
+
+// `mediadesk --background` and `mediadesk` started at the same moment (the
+// login's autostart and a click in the menu): one of them runs, the other
+// ends with 0, and the window is the one that runs (asked while it was
+// still starting, when the background won).
+func TestOneInstanceStartedTogether(t *testing.T) {
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool is not installed (Debian: xdotool)")
+	}
+	srv := desktoptest.Start(t)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	home := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
+
+	bg := instLaunch(t, srv, snd, home, "--background")
+	win := instLaunch(t, srv, snd, home)
+	var runs, ended *instProc
+	select {
+	case <-bg.done:
+		runs, ended = win, bg
+	case <-win.done:
+		runs, ended = bg, win
+	case <-time.After(30 * time.Second):
+		t.Fatal("neither of the two ended within 30 s")
+	}
+	code, _ := ended.exited(t, time.Now())
+	require.Equal(t, 0, code, "the second said:\n%s", ended.output())
+	require.Contains(t, ended.output(), "MediaDesk is already running")
+	t.Logf("%s runs; %s handed over", runs.cmd.Args[1:], ended.cmd.Args[1:])
+	// Drawn from the app's loop: SIGTERM at the end reaches Fyne's handler
+	// (one that comes before the loop runs is lost, a Fyne race of its own).
+	runs.said(t, "window ready after")
+	pulsetest.WaitFor(t, 30*time.Second, "the window of the one that runs", func() bool {
+		return slices.Equal(instWindows(t, srv), []int{runs.pid()})
+	})
+	select {
+	case <-runs.done:
+		t.Fatal("the one that runs ended")
+	default:
+	}
 }
 
 // instShot saves a screenshot of the session into $MEDIADESK_ARTIFACTS,
