@@ -154,6 +154,8 @@ func servePipe(h windows.Handle, path string) *Instance {
 	return in
 }
 
+var procAllowSetForegroundWindow = windows.NewLazySystemDLL("user32.dll").NewProc("AllowSetForegroundWindow")
+
 func openPipe(path string) (windows.Handle, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
@@ -167,6 +169,13 @@ func askPipe(ctx context.Context, path string) error {
 	h, err := openPipe(path)
 	if err != nil {
 		return err
+	}
+	// This process was started by the person (it may take the
+	// foreground); the owner, asked to raise its window, may not unless
+	// allowed: Windows' focus-stealing rule.
+	var owner uint32
+	if windows.GetNamedPipeServerProcessId(h, &owner) == nil {
+		_, _, _ = procAllowSetForegroundWindow.Call(uintptr(owner))
 	}
 	res := make(chan error, 1)
 	go func() {
