@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,7 +34,7 @@ type instProc struct {
 // instLaunch runs the built app with args in the session srv, on snd, with
 // home's settings and runtime folder: the processes of one test are the
 // same user's.
-func instLaunch(t *testing.T, srv *desktoptest.Server, snd *pulsetest.Server, home string, args ...string) *instProc {
+func instLaunch(t testing.TB, srv *desktoptest.Server, snd *pulsetest.Server, home string, args ...string) *instProc {
 	t.Helper()
 	bin := os.Getenv("MEDIADESK_BIN")
 	if bin == "" {
@@ -96,7 +97,7 @@ func (p *instProc) output() string {
 func (p *instProc) pid() int { return p.cmd.Process.Pid }
 
 // said waits (30 s at most) until the process has said a line holding s.
-func (p *instProc) said(t *testing.T, s string) {
+func (p *instProc) said(t testing.TB, s string) {
 	t.Helper()
 	pulsetest.WaitFor(t, 30*time.Second, "the line "+strconv.Quote(s), func() bool {
 		select {
@@ -112,7 +113,7 @@ func (p *instProc) said(t *testing.T, s string) {
 
 // exited waits for the process to end (30 s at most, for a hang) and
 // returns its exit code and how long it ran.
-func (p *instProc) exited(t *testing.T, began time.Time) (int, time.Duration) {
+func (p *instProc) exited(t testing.TB, began time.Time) (int, time.Duration) {
 	t.Helper()
 	select {
 	case <-p.done:
@@ -125,7 +126,7 @@ func (p *instProc) exited(t *testing.T, began time.Time) (int, time.Duration) {
 
 // instWindows are the pids of the shown windows titled MediaDesk
 // (_NET_WM_PID, which GLFW sets).
-func instWindows(t *testing.T, srv *desktoptest.Server) []int {
+func instWindows(t testing.TB, srv *desktoptest.Server) []int {
 	t.Helper()
 	x := func(args ...string) string {
 		c := exec.Command("xdotool", args...)
@@ -289,7 +290,7 @@ func TestOneInstanceStartedTogether(t *testing.T) {
 
 // instShot saves a screenshot of the session into $MEDIADESK_ARTIFACTS,
 // when set, once the picture is not blank.
-func instShot(t *testing.T, srv *desktoptest.Server, name string) {
+func instShot(t testing.TB, srv *desktoptest.Server, name string) {
 	t.Helper()
 	dir := os.Getenv("MEDIADESK_ARTIFACTS")
 	if dir == "" {
@@ -305,4 +306,45 @@ func instShot(t *testing.T, srv *desktoptest.Server, name string) {
 		out, err := exec.Command("identify", "-format", "%[fx:standard_deviation]", filepath.Join(dir, name)).Output()
 		return err == nil && string(out) != "0"
 	})
+}
+
+// BenchmarkHandover: with `mediadesk --background` running and its window
+// hidden, `mediadesk` is started (as from the applications menu): how long
+// until the second process has ended (exit-ms) and until the running one's
+// window is on screen (shown-ms, xdotool polled, so it includes up to one
+// poll); p50 and p90 over b.N starts.
+func BenchmarkHandover(b *testing.B) {
+	srv := desktoptest.Start(b)
+	snd := pulsetest.Start(b)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	home := b.TempDir()
+	require.NoError(b, os.Mkdir(filepath.Join(home, "run"), 0o700))
+	first := instLaunch(b, srv, snd, home, "--background")
+	first.said(b, "background ready after")
+	var exits, shows []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if len(instWindows(b, srv)) > 0 {
+			c := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^MediaDesk$", "windowunmap", "%@")
+			c.Env = append(os.Environ(), "DISPLAY="+srv.Display)
+			require.NoError(b, c.Run())
+			pulsetest.WaitFor(b, 10*time.Second, "the window hidden", func() bool { return len(instWindows(b, srv)) == 0 })
+		}
+		began := time.Now()
+		p := instLaunch(b, srv, snd, home)
+		code, took := p.exited(b, began)
+		require.Equal(b, 0, code)
+		exits = append(exits, took)
+		pulsetest.WaitFor(b, 30*time.Second, "the window", func() bool { return len(instWindows(b, srv)) == 1 })
+		shows = append(shows, time.Since(began))
+	}
+	b.StopTimer()
+	for _, m := range []struct {
+		name string
+		d    []time.Duration
+	}{{"exit", exits}, {"shown", shows}} {
+		sort.Slice(m.d, func(i, j int) bool { return m.d[i] < m.d[j] })
+		b.ReportMetric(float64(m.d[len(m.d)/2].Microseconds())/1000, m.name+"-p50-ms")
+		b.ReportMetric(float64(m.d[len(m.d)*9/10].Microseconds())/1000, m.name+"-p90-ms")
+	}
 }
