@@ -54,7 +54,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.
 	mw.w.ShowAndRun()
-	releaseInstance()
+	quittingInstance()
 	mw.stop()
 	return 0
 }

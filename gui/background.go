@@ -86,7 +86,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 		fmt.Fprintf(stderr, "mediadesk: background ready after %d ms\n", time.Since(started).Milliseconds())
 	}
 	a.Run()
-	releaseInstance()
+	quittingInstance()
 	if b.win != nil {
 		b.win.stop()
 	}

@@ -73,8 +73,20 @@ func onActivate(show func()) {
 	})
 }
 
-// releaseInstance gives the claim up (when the app's loop has ended: no
-// request reaches a window that is gone). Safe to call twice.
+// quittingInstance says the app's loop has ended: no request reaches a
+// window that is gone; a start that asks now waits for releaseInstance
+// and then runs.
+func quittingInstance() {
+	instance.mu.Lock()
+	in := instance.in
+	instance.mu.Unlock()
+	if in != nil {
+		in.Quitting()
+	}
+}
+
+// releaseInstance gives the claim up, last, when this MediaDesk has
+// written all it writes. Safe to call twice.
 func releaseInstance() {
 	instance.mu.Lock()
 	in := instance.in

@@ -81,11 +81,13 @@ type Instance struct {
 	// How is the mechanism, in words ("the D-Bus name …"), for traces.
 	How string
 
-	mu      sync.Mutex
-	handler func()
-	pending bool
-	closed  bool
-	release func()
+	mu       sync.Mutex
+	handler  func()
+	pending  bool
+	quitting bool
+	closed   bool
+	release  func()
+	refused  int // requests refused while quitting (tests)
 }
 
 // OnActivate sets what a request to show the window does; a request that
@@ -102,18 +104,46 @@ func (in *Instance) OnActivate(f func()) {
 }
 
 // activate is a request from another start to show the window. Requests
-// before OnActivate collapse into one.
-func (in *Instance) activate() {
+// before OnActivate collapse into one. It says false when this MediaDesk
+// is quitting: the asker then waits for the claim instead.
+func (in *Instance) activate() bool {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	switch {
-	case in.closed:
+	case in.quitting || in.closed:
+		in.refused++
+		return false
 	case in.handler == nil:
 		in.pending = true
 	default:
 		in.handler()
 	}
+	return true
 }
+
+// Quitting says this MediaDesk is ending (its window and loop are gone,
+// it still saves its settings): requests to show the window are refused
+// from now on, and a start that asks waits until Close hands the claim
+// over (Wait at most), then runs. Before Quitting, such a start would end
+// thinking a window was shown; after Close alone, it could run while this
+// one still writes.
+func (in *Instance) Quitting() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.quitting = true
+	in.handler = nil
+}
+
+// refusedCount is how many requests were refused while quitting.
+func (in *Instance) refusedCount() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.refused
+}
+
+// errQuitting is the answer to a request while quitting (D-Bus error name,
+// or the socket's and pipe's line).
+const errQuitting = "io.mediadesk.MediaDesk.Error.Quitting"
 
 // Close gives the claim up: no request is delivered after it returns, and
 // the next start owns the claim. Safe to call twice.

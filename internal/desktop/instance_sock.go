@@ -106,7 +106,10 @@ func serveSocketConn(c net.Conn, in *Instance) {
 		fmt.Fprintln(c, "unknown request")
 		return
 	}
-	in.activate()
+	if !in.activate() {
+		fmt.Fprintln(c, errQuitting)
+		return
+	}
 	fmt.Fprintln(c, sockOK)
 }
 

@@ -27,6 +27,11 @@ func TestSocketActivate(t *testing.T) {
 	testActivate(t, claimSocket)
 }
 
+func TestSocketQuitting(t *testing.T) {
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	testQuitting(t, claimSocket)
+}
+
 // A killed holder leaves its socket file behind; the next holder of the
 // lock replaces it.
 func TestSocketAfterHolderKilled(t *testing.T) {

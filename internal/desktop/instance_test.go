@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
 // holderClaims are the ways a holder process (TestMain) can claim: Claim,
@@ -208,6 +210,53 @@ func testKilledHolder(t *testing.T, claim claimFunc, way string) {
 	if shown.Load() != 1 {
 		t.Fatal("the new holder did not get the request")
 	}
+}
+
+// A start that asks while the holder is quitting (its window gone, its
+// settings still being written) is refused, waits, and owns the claim
+// once the holder has closed it: it runs, rather than ending on a window
+// nobody shows or running beside the one still writing.
+func testQuitting(t *testing.T, claim claimFunc) {
+	name := testName()
+	a := mustClaim(t, claim, InstanceOptions{Name: name})
+	var shown atomic.Int32
+	a.OnActivate(func() { shown.Add(1) })
+	a.Quitting()
+	type result struct {
+		in  *Instance
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		in, err := claim(context.Background(), InstanceOptions{Name: name, Activate: true, Wait: time.Minute})
+		res <- result{in, err}
+	}()
+	deadline := time.Now().Add(testwait.Bound)
+	for a.refusedCount() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no request reached the quitting holder within %v", testwait.Bound)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case r := <-res:
+		t.Fatalf("the start ended while the holder still held the claim: %v", r.err)
+	default:
+	}
+	a.Close()
+	r, _ := testwait.Recv(t, res, "the waiting start's claim")
+	if r.err != nil {
+		t.Fatalf("the waiting start after Close: %v", r.err)
+	}
+	r.in.Close()
+	if shown.Load() != 0 {
+		t.Fatal("a request reached the quitting holder's window")
+	}
+}
+
+func TestClaimQuitting(t *testing.T) {
+	instanceEnv(t)
+	testQuitting(t, Claim)
 }
 
 func TestClaimOneAtATime(t *testing.T) {

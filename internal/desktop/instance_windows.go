@@ -116,11 +116,13 @@ func servePipe(h windows.Handle, path string) *Instance {
 			if err == nil || errors.Is(err, windows.ERROR_PIPE_CONNECTED) {
 				line, rerr := readPipeLine(h)
 				if rerr == nil {
-					if line == sockActivate {
-						in.activate()
-						_ = writePipe(h, sockOK+"\n")
-					} else {
+					switch {
+					case line != sockActivate:
 						_ = writePipe(h, "unknown request\n")
+					case in.activate():
+						_ = writePipe(h, sockOK+"\n")
+					default:
+						_ = writePipe(h, errQuitting+"\n")
 					}
 					_ = windows.FlushFileBuffers(h)
 				}

@@ -30,7 +30,9 @@ type fdoApp struct{ in *Instance }
 // Activate shows the window; platform_data is not used (Fyne raises its
 // window without a startup id or an activation token).
 func (a fdoApp) Activate(platformData map[string]dbus.Variant) *dbus.Error {
-	a.in.activate()
+	if !a.in.activate() {
+		return &dbus.Error{Name: errQuitting, Body: []any{"MediaDesk is quitting"}}
+	}
 	return nil
 }
 
@@ -112,7 +114,43 @@ func claimBus(ctx context.Context, conn *dbus.Conn, o InstanceOptions) (*Instanc
 		if gone(err) && attempt < 5 {
 			continue
 		}
+		var de dbus.Error
+		if errors.As(err, &de) && de.Name == errQuitting {
+			// It is ending: the name is free once it has; wait for that.
+			if werr := waitNameFree(ctx, conn, o.Name); werr != nil {
+				return nil, fmt.Errorf("%w (%s): it is quitting, and %v", ErrNoAnswer, o.Name, werr)
+			}
+			attempt = 0
+			continue
+		}
 		return nil, fmt.Errorf("%w (%s): %v", ErrNoAnswer, o.Name, err)
+	}
+}
+
+// waitNameFree waits until name has no owner (the bus's NameOwnerChanged
+// signal, checked against NameHasOwner after subscribing).
+func waitNameFree(ctx context.Context, conn *dbus.Conn, name string) error {
+	match := []dbus.MatchOption{dbus.WithMatchSender("org.freedesktop.DBus"), dbus.WithMatchMember("NameOwnerChanged"), dbus.WithMatchArg(0, name)}
+	if err := conn.AddMatchSignalContext(ctx, match...); err != nil {
+		return err
+	}
+	defer func() { _ = conn.RemoveMatchSignal(match...) }()
+	ch := make(chan *dbus.Signal, 8)
+	conn.Signal(ch)
+	defer conn.RemoveSignal(ch)
+	for {
+		var has bool
+		if err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has); err != nil {
+			return err
+		}
+		if !has {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
