@@ -36,6 +36,10 @@ const AppID = "io.mediadesk.MediaDesk"
 // With trace set it prints how long after started the first frame was
 // drawn (for the cold-start benchmark).
 func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
+	if code, ok := claimInstance(ctx, stderr, true, trace); !ok {
+		return code // another MediaDesk runs: its window is shown (gui/instance.go)
+	}
+	defer releaseInstance()
 	a, mgr, ok := start(ctx, stderr)
 	if !ok {
 		return 1
@@ -45,11 +49,13 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 		return runTray(ctx, a, mgr, stderr, started, trace, true)
 	}
 	mw := openMainWindow(ctx, a, mgr, stderr, started, trace)
+	onActivate(func() { mw.w.Show(); mw.w.RequestFocus() })
 	mw.w.SetMaster()
 	// SIGINT and SIGTERM close the window through Fyne's own handler
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.
 	mw.w.ShowAndRun()
+	quittingInstance()
 	mw.stop()
 	flushPrefs(a)
 	return 0

@@ -23,6 +23,10 @@ import (
 // same process, so it shares the Manager and the choices. Quit (or SIGINT,
 // SIGTERM) ends it.
 func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, trace bool) int {
+	if code, ok := claimInstance(ctx, stderr, false, trace); !ok {
+		return code // another MediaDesk runs (gui/instance.go)
+	}
+	defer releaseInstance()
 	a, mgr, ok := start(ctx, stderr)
 	if !ok {
 		return 1
@@ -48,6 +52,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 		fmt.Fprintf(stderr, "mediadesk: saved: %d headset rules, %d volume locks\n", len(saved.Rules), len(saved.Locks))
 	}
 	b := &background{ctx: ctx, a: a, mgr: mgr, stderr: stderr, started: started, trace: trace}
+	onActivate(func() { b.open(false) }) // another start asked, as "Open MediaDesk"
 	b.notifier = newCallNotifier(ctx, a.SendNotification)
 	defer b.notifier.Close()
 	if trace && !b.notifier.hasActions() {
@@ -81,6 +86,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 		fmt.Fprintf(stderr, "mediadesk: background ready after %d ms\n", time.Since(started).Milliseconds())
 	}
 	a.Run()
+	quittingInstance()
 	if b.win != nil {
 		b.win.stop()
 	}

@@ -1,6 +1,7 @@
 // Package desktop is MediaDesk's place in the desktop session, apart from
-// its window: starting with the system (autostart) and desktop
-// notifications that carry actions. It has no Fyne import; each OS's way
+// its window: starting with the system (autostart), desktop notifications
+// that carry actions, and being the user's one MediaDesk (Claim; each
+// OS's way is described in instance.go). It has no Fyne import; each OS's way
 // is a file of its own:
 //
 //   - Linux and other XDG desktops: an autostart entry in
