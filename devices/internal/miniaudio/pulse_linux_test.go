@@ -119,9 +119,11 @@ func TestOpenWhileTheDeviceGoes(t *testing.T) {
 	opened, refused := 0, 0
 	for range 30 {
 		mod := s.NullSink("going", "Going")
-		_, err := b.Enumerate(context.Background())
-		require.NoError(t, err)
-		require.True(t, b.Knows(true, "going.monitor"))
+		// PipeWire makes the node a moment after load-module returns.
+		pulsetest.WaitFor(t, 10*time.Second, "the listing to have going.monitor", func() bool {
+			_, err := b.Enumerate(context.Background())
+			return err == nil && b.Knows(true, "going.monitor")
+		})
 		unloaded := make(chan struct{})
 		go func() {
 			defer close(unloaded)
@@ -138,6 +140,14 @@ func TestOpenWhileTheDeviceGoes(t *testing.T) {
 		<-unloaded
 	}
 	t.Logf("opened %d, refused %d", opened, refused)
-	_, err = b.OpenStream(true, "going.monitor", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
-	require.ErrorIs(t, err, ErrOpenFailed, "gone for good: refused")
+	// Gone for good (once the server has let go of it): refused.
+	pulsetest.WaitFor(t, 10*time.Second, "an open of the gone device to be refused", func() bool {
+		st, err := b.OpenStream(true, "going.monitor", Callbacks{Data: func(_, _ []byte, _ uint32) {}})
+		if err == nil {
+			st.Close()
+			return false
+		}
+		require.ErrorIs(t, err, ErrOpenFailed)
+		return true
+	})
 }
