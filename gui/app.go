@@ -48,7 +48,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	// SIGINT and SIGTERM close the window through Fyne's own handler
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.
-	mw.w.ShowAndRun()
+	runFyne(a, mw.w.ShowAndRun)
 	mw.stop()
 	return 0
 }

@@ -80,7 +80,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 	if trace {
 		fmt.Fprintf(stderr, "mediadesk: background ready after %d ms\n", time.Since(started).Milliseconds())
 	}
-	a.Run()
+	runFyne(a, a.Run)
 	if b.win != nil {
 		b.win.stop()
 	}
