@@ -180,7 +180,12 @@ func TestTray(t *testing.T) {
 
 	it.click(t, "    Unmute it")
 	pulsetest.WaitFor(t, 10*time.Second, "the mic unmuted from the tray", func() bool { return !muted(t, snd, "builtin_mic") })
-	pulsetest.WaitFor(t, 10*time.Second, "the tray to say ready", func() bool { return it.menu(t)[0].label == "Ready for a call" })
+	// The menu is empty for a moment while it is redrawn (systray resets
+	// it, then adds the items again).
+	pulsetest.WaitFor(t, 10*time.Second, "the tray to say ready", func() bool {
+		m := it.menu(t)
+		return len(m) > 0 && m[0].label == "Ready for a call"
+	})
 	pulsetest.WaitFor(t, 10*time.Second, "the ready icon", func() bool { return it.shape(t) == "circle" })
 
 	// Start with the system, from the tray: the autostart entry comes and goes.
