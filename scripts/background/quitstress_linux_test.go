@@ -79,7 +79,7 @@ func TestTrayQuitStress(t *testing.T) {
 			case 2:
 				a.wait(t, "the network check", regexp.MustCompile(`network: `))
 			}
-			it.click(t, "Quit")
+			it.quit(t)
 			select {
 			case <-a.done:
 				require.Equal(t, 0, a.cmd.ProcessState.ExitCode(), "mode %d", mode)
