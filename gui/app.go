@@ -54,7 +54,9 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	// SIGINT and SIGTERM close the window through Fyne's own handler
 	// (glfw driver, catchTerm). Quitting here as well raced it: a second
 	// Quit after the loop had ended ran on a terminated GLFW and panicked.
-	mw.w.ShowAndRun()
+	q := newQuitLimit(ctx, stderr)
+	mw.w.SetOnClosed(q.arm)
+	q.runFyne(a, mw.w.ShowAndRun)
 	quittingInstance()
 	mw.stop()
 	flushPrefs(a)

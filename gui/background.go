@@ -51,7 +51,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 	} else if trace {
 		fmt.Fprintf(stderr, "mediadesk: saved: %d headset rules, %d volume locks\n", len(saved.Rules), len(saved.Locks))
 	}
-	b := &background{ctx: ctx, a: a, mgr: mgr, stderr: stderr, started: started, trace: trace}
+	b := &background{ctx: ctx, a: a, mgr: mgr, stderr: stderr, started: started, trace: trace, quitLimit: newQuitLimit(ctx, stderr)}
 	onActivate(func() { b.open(false) }) // another start asked, as "Open MediaDesk"
 	b.notifier = newCallNotifier(ctx, a.SendNotification)
 	defer b.notifier.Close()
@@ -85,7 +85,7 @@ func runTray(ctx context.Context, a fyne.App, mgr *devices.Manager, stderr io.Wr
 	if trace {
 		fmt.Fprintf(stderr, "mediadesk: background ready after %d ms\n", time.Since(started).Milliseconds())
 	}
-	a.Run()
+	b.quitLimit.runFyne(a, a.Run)
 	quittingInstance()
 	if b.win != nil {
 		b.win.stop()
@@ -103,7 +103,9 @@ type background struct {
 	started  time.Time
 	trace    bool
 	notifier *callNotifier
-	tray     fynedesktop.App // nil without a tray
+	// quitLimit bounds quitting, from the tray's Quit (fyneexit.go).
+	quitLimit *quitLimit
+	tray      fynedesktop.App // nil without a tray
 	// trayShown is what the tray shows now (trayKey); UI goroutine only.
 	trayShown string
 	win       *mainWindow // the window once opened; UI goroutine only
@@ -131,7 +133,7 @@ func (b *background) refreshTray() {
 		fix:         func(p devices.Problem) { go b.fix(p) },
 		checkNow:    func() { b.open(true) },
 		open:        func() { b.open(false) },
-		quit:        b.a.Quit,
+		quit:        b.quit,
 		keepRunning: prefs.Bool(keepRunningKey),
 		autostart:   auto,
 		toggleKeepRunning: func() {
@@ -158,6 +160,13 @@ func (b *background) refreshTray() {
 			b.refreshTrayLater()
 		},
 	}))
+}
+
+// quit is the tray's Quit: MediaDesk ends, within quitTime whatever is
+// stuck. UI goroutine.
+func (b *background) quit() {
+	b.quitLimit.arm()
+	b.a.Quit()
 }
 
 // refreshTrayLater redraws the tray after the menu item's action that asks
