@@ -42,7 +42,7 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	defer releaseInstance()
 	a, mgr, ok := start(ctx, stderr)
 	if !ok {
-		return 1
+		return startFailed(ctx)
 	}
 	defer mgr.Close()
 	if a.Preferences().Bool(keepRunningKey) && desktop.TrayHost(ctx) {
@@ -63,6 +63,15 @@ func Run(ctx context.Context, stderr io.Writer, started time.Time, trace bool) i
 	return 0
 }
 
+// startFailed is the exit status when start did not finish: 0 when it
+// was stopped by SIGINT or SIGTERM (ctx's end), as asked, else 1.
+func startFailed(ctx context.Context) int {
+	if ctx.Err() != nil {
+		return 0
+	}
+	return 1
+}
+
 // start is what the window and the background share: a display, the app
 // and its icon, and the Manager. It says why on stderr when one is missing.
 func start(ctx context.Context, stderr io.Writer) (fyne.App, *devices.Manager, bool) {
@@ -80,7 +89,9 @@ func start(ctx context.Context, stderr io.Writer) (fyne.App, *devices.Manager, b
 	// (screenshots and measurements where there is no camera).
 	mgr, err := devices.New(ctx, devices.Options{TestPattern: devices.TestPatternFromEnv(), ApplyCameraSettings: true})
 	if err != nil {
-		fmt.Fprintln(stderr, "mediadesk:", err)
+		if ctx.Err() == nil { // else SIGINT or SIGTERM while starting: nothing went wrong
+			fmt.Fprintln(stderr, "mediadesk:", err)
+		}
 		return nil, nil, false
 	}
 	return a, mgr, true

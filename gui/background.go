@@ -29,7 +29,7 @@ func RunBackground(ctx context.Context, stderr io.Writer, started time.Time, tra
 	defer releaseInstance()
 	a, mgr, ok := start(ctx, stderr)
 	if !ok {
-		return 1
+		return startFailed(ctx)
 	}
 	defer mgr.Close()
 	return runTray(ctx, a, mgr, stderr, started, trace, false)

@@ -16,6 +16,7 @@ import (
 // for the real app and the test app alike) has beyond fyne.Lifecycle: the
 // clean-up Fyne runs after the app's own OnStopped.
 type stoppedHooks interface {
+	OnStarted() func()
 	OnStopped() func()
 	SetOnStoppedHookExecuted(func())
 }
@@ -29,6 +30,7 @@ var (
 
 // quitLimit is the time quitting may take (see newQuitLimit).
 type quitLimit struct {
+	ctx context.Context // its end is SIGINT or SIGTERM (main's NotifyContext)
 	// arm starts it: when the person quits (the tray's Quit, the window
 	// closed), when Fyne's loop ends, and on SIGINT or SIGTERM (ctx's
 	// end). Arming again changes nothing.
@@ -43,7 +45,7 @@ type quitLimit struct {
 func newQuitLimit(ctx context.Context, stderr io.Writer) *quitLimit {
 	limit, exit := quitTime, exitProcess
 	var once sync.Once
-	q := &quitLimit{arm: func() {
+	q := &quitLimit{ctx: ctx, arm: func() {
 		once.Do(func() {
 			time.AfterFunc(limit, func() {
 				fmt.Fprintf(stderr, "mediadesk: quitting did not finish within %v; ending it now. What was still running:\n", limit)
@@ -85,6 +87,18 @@ func (q *quitLimit) runFyne(a fyne.App, run func()) {
 	stopped := h.OnStopped() // the app's OnStopped and Fyne's hook, in Fyne's order
 	a.Lifecycle().SetOnStopped(nil)
 	h.SetOnStoppedHookExecuted(nil)
+	// A SIGINT or SIGTERM that came before Fyne's loop listened for it
+	// (Fyne's handler starts with Run) ended only ctx: the loop quits as
+	// soon as it has started, instead of running on until the limit.
+	started := h.OnStarted()
+	a.Lifecycle().SetOnStarted(func() {
+		if started != nil {
+			started()
+		}
+		if q.ctx.Err() != nil {
+			a.Quit()
+		}
+	})
 	run()
 	q.arm()
 	if stopped != nil {

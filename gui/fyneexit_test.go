@@ -3,11 +3,13 @@ package gui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/require"
 )
@@ -129,4 +131,41 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// quitRecorder is an app whose Quit is counted.
+type quitRecorder struct {
+	fyne.App
+	quits int
+}
+
+func (q *quitRecorder) Quit() { q.quits++ }
+
+// A SIGINT or SIGTERM that came before Fyne's loop listened for it (ctx
+// ended, Fyne's own handler not yet there) quits the loop as soon as it
+// has started, after the app's own OnStarted; without one, nothing quits.
+func TestRunFyneQuitsOnASignalFromBeforeTheLoop(t *testing.T) {
+	for _, signalled := range []bool{true, false} {
+		a := &quitRecorder{App: test.NewTempApp(t)}
+		h, ok := a.Lifecycle().(stoppedHooks)
+		require.True(t, ok)
+		var order []string
+		a.Lifecycle().SetOnStarted(func() { order = append(order, "app started") })
+		quietExit(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		if signalled {
+			cancel()
+		} else {
+			defer cancel()
+		}
+		newQuitLimit(ctx, io.Discard).runFyne(a, func() {
+			h.OnStarted()() // what Fyne's loop does first
+			order = append(order, fmt.Sprintf("quits %d", a.quits))
+		})
+		want := 0
+		if signalled {
+			want = 1
+		}
+		require.Equal(t, []string{"app started", fmt.Sprintf("quits %d", want)}, order, "signalled: %v", signalled)
+	}
 }

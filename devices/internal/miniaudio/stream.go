@@ -220,10 +220,13 @@ func rawPointer[T malgo.Device | malgo.Context](v *T) unsafe.Pointer {
 // call per period).
 func (s *Stream) Direct() bool { return s.direct }
 
-// Close stops and releases the stream.
+// Close stops and releases the stream, then lets the backend forget it.
+// In that order: a Backend.Close meanwhile still finds it, and its
+// release waits for this one (sync.Once) before the context goes, as
+// miniaudio needs every device uninitialised before its context.
 func (s *Stream) Close() {
-	s.owner.forget(s)
 	s.release()
+	s.owner.forget(s)
 }
 
 // release stops, then uninitialises. The explicit Stop matters: miniaudio
