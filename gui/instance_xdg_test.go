@@ -3,11 +3,8 @@
 package gui
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,47 +13,13 @@ import (
 	"github.com/godbus/dbus/v5"
 
 	"github.com/mediadesk/mediadesk/internal/desktop"
+	"github.com/mediadesk/mediadesk/internal/desktop/desktoptest"
 )
-
-// privateBus points the test at a session bus of its own (Debian's
-// dbus-daemon).
-func privateBus(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("MEDIADESK_REQUIRE_NOTIFY") != "" {
-			t.Fatal("dbus-daemon is not installed (Debian: dbus-daemon)")
-		}
-		t.Skip("dbus-daemon is not installed: no session bus to test on")
-	}
-	c := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
-	out, err := c.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Process.Kill()
-		_ = c.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		l, _ := bufio.NewReader(out).ReadString('\n')
-		addr <- strings.TrimSpace(l)
-	}()
-	select {
-	case a := <-addr:
-		t.Setenv("DBUS_SESSION_BUS_ADDRESS", a)
-	case <-time.After(20 * time.Second):
-		t.Fatal("dbus-daemon did not say its address within 20 s")
-	}
-}
 
 // What a second start says and how it ends, with MediaDesk running (the
 // claim held here as the running one would hold it).
 func TestClaimInstanceSecondStart(t *testing.T) {
-	privateBus(t)
+	desktoptest.PrivateBus(t)
 	running, err := desktop.Claim(context.Background(), desktop.InstanceOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +49,7 @@ func TestClaimInstanceSecondStart(t *testing.T) {
 // The name held by something that does not answer: the start says so and
 // ends with 1, not a second MediaDesk.
 func TestClaimInstanceNoAnswer(t *testing.T) {
-	privateBus(t)
+	desktoptest.PrivateBus(t)
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +68,7 @@ func TestClaimInstanceNoAnswer(t *testing.T) {
 // The first start claims: it runs, and requests reach what onActivate set
 // (through fyne.Do); releaseInstance hands the claim on.
 func TestClaimInstanceFirstStart(t *testing.T) {
-	privateBus(t)
+	desktoptest.PrivateBus(t)
 	var out bytes.Buffer
 	code, ok := claimInstance(context.Background(), &out, true, true)
 	if !ok || code != 0 {

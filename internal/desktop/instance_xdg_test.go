@@ -3,55 +3,24 @@
 package desktop
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/mediadesk/mediadesk/internal/desktop/desktoptest"
 )
 
 // instanceEnv gives the test a private session bus of its own (Debian's
 // dbus-daemon) and a runtime folder; the holders it starts inherit both.
 func instanceEnv(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("dbus-daemon"); err != nil {
-		if os.Getenv("MEDIADESK_REQUIRE_NOTIFY") != "" {
-			t.Fatal("dbus-daemon is not installed (Debian: dbus-daemon)")
-		}
-		t.Skip("dbus-daemon is not installed: no session bus to test on")
-	}
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	c := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1")
-	out, err := c.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = c.Process.Kill()
-		_ = c.Wait()
-	})
-	addr := make(chan string, 1)
-	go func() {
-		l, _ := bufio.NewReader(out).ReadString('\n')
-		addr <- strings.TrimSpace(l)
-	}()
-	select {
-	case a := <-addr:
-		if a == "" {
-			t.Fatal("dbus-daemon said no address")
-		}
-		t.Setenv("DBUS_SESSION_BUS_ADDRESS", a)
-	case <-time.After(20 * time.Second):
-		t.Fatal("dbus-daemon did not say its address within 20 s")
-	}
+	desktoptest.PrivateBus(t)
 }
 
 // On the bus the claim is the name, with Activate exported as

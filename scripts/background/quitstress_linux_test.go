@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godbus/dbus/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mediadesk/mediadesk/internal/desktop/desktoptest"
@@ -35,14 +34,7 @@ func TestTrayQuitStress(t *testing.T) {
 		t.Skip("QUIT_STRESS not set")
 	}
 	srv := desktoptest.Start(t)
-	conn, err := dbus.Connect(srv.Bus)
-	require.NoError(t, err)
-	defer conn.Close()
-	w := &watcher{items: make(chan string, 4)}
-	require.NoError(t, conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"))
-	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
-	require.NoError(t, err)
-	require.Equal(t, dbus.RequestNameReplyPrimaryOwner, reply)
+	conn, w := trayHost(t, srv)
 
 	snd := pulsetest.Start(t)
 	snd.NullSink("desk_speaker", "Desk_Speaker")

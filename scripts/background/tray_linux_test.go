@@ -160,19 +160,28 @@ func labelsOf(m []menuEntry) []string {
 	return out
 }
 
-// The tray: its icon and menu say the problem; the menu's fix unmutes the
-// microphone on the server and the tray turns to ready; "Open MediaDesk"
-// opens the window; "Quit" ends the app.
-func TestTray(t *testing.T) {
-	srv := desktoptest.Start(t)
+// trayHost is a StatusNotifierWatcher of the test's own on srv's bus (no
+// tray host runs headless): the tray registers its item with it. The
+// connection is closed at the test's end.
+func trayHost(t *testing.T, srv *desktoptest.Server) (*dbus.Conn, *watcher) {
+	t.Helper()
 	conn, err := dbus.Connect(srv.Bus)
 	require.NoError(t, err)
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	w := &watcher{items: make(chan string, 4)}
 	require.NoError(t, conn.Export(w, "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"))
 	reply, err := conn.RequestName("org.kde.StatusNotifierWatcher", dbus.NameFlagDoNotQueue)
 	require.NoError(t, err)
 	require.Equal(t, dbus.RequestNameReplyPrimaryOwner, reply)
+	return conn, w
+}
+
+// The tray: its icon and menu say the problem; the menu's fix unmutes the
+// microphone on the server and the tray turns to ready; "Open MediaDesk"
+// opens the window; "Quit" ends the app.
+func TestTray(t *testing.T) {
+	srv := desktoptest.Start(t)
+	conn, w := trayHost(t, srv)
 
 	snd := pulsetest.Start(t)
 	snd.NullSink("desk_speaker", "Desk_Speaker")
