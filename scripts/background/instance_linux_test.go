@@ -31,6 +31,22 @@ type instProc struct {
 	done  chan struct{}
 }
 
+// instRig is what each of these tests runs in: a desktop session (with
+// xdotool to find windows), a sound server with a speaker, and one user's
+// home with a private runtime folder.
+func instRig(t *testing.T) (*desktoptest.Server, *pulsetest.Server, string) {
+	t.Helper()
+	if _, err := exec.LookPath("xdotool"); err != nil {
+		t.Fatal("xdotool is not installed (Debian: xdotool)")
+	}
+	srv := desktoptest.Start(t)
+	snd := pulsetest.Start(t)
+	snd.NullSink("desk_speaker", "Desk_Speaker")
+	home := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
+	return srv, snd, home
+}
+
 // instLaunch runs the built app with args in the session srv, on snd, with
 // home's settings and runtime folder: the processes of one test are the
 // same user's.
@@ -150,16 +166,9 @@ func instWindows(t testing.TB, srv *desktoptest.Server) []int {
 // of its own. When the running one is killed (SIGKILL: nothing cleaned
 // up), the next start takes over.
 func TestOneInstance(t *testing.T) {
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Fatal("xdotool is not installed (Debian: xdotool)")
-	}
-	srv := desktoptest.Start(t)
-	snd := pulsetest.Start(t)
-	snd.NullSink("desk_speaker", "Desk_Speaker")
+	srv, snd, home := instRig(t)
 	snd.PipeMic("builtin_mic").SetAmplitude(0.3)
 	snd.Pactl("set-default-source", "builtin_mic")
-	home := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
 
 	first := instLaunch(t, srv, snd, home, "--background")
 	first.said(t, "background ready after")
@@ -215,14 +224,7 @@ func TestOneInstance(t *testing.T) {
 // `mediadesk` is started a second time; `mediadesk --background` ends
 // saying MediaDesk runs.
 func TestOneInstanceWindowFirst(t *testing.T) {
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Fatal("xdotool is not installed (Debian: xdotool)")
-	}
-	srv := desktoptest.Start(t)
-	snd := pulsetest.Start(t)
-	snd.NullSink("desk_speaker", "Desk_Speaker")
-	home := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
+	srv, snd, home := instRig(t)
 
 	first := instLaunch(t, srv, snd, home)
 	first.said(t, "window ready after")
@@ -251,14 +253,7 @@ func TestOneInstanceWindowFirst(t *testing.T) {
 // ends with 0, and the window is the one that runs (asked while it was
 // still starting, when the background won).
 func TestOneInstanceStartedTogether(t *testing.T) {
-	if _, err := exec.LookPath("xdotool"); err != nil {
-		t.Fatal("xdotool is not installed (Debian: xdotool)")
-	}
-	srv := desktoptest.Start(t)
-	snd := pulsetest.Start(t)
-	snd.NullSink("desk_speaker", "Desk_Speaker")
-	home := t.TempDir()
-	require.NoError(t, os.Mkdir(filepath.Join(home, "run"), 0o700))
+	srv, snd, home := instRig(t)
 
 	bg := instLaunch(t, srv, snd, home, "--background")
 	win := instLaunch(t, srv, snd, home)
