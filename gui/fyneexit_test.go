@@ -1,13 +1,13 @@
 package gui
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -52,7 +52,7 @@ func TestRunFyneEndsAStuckQuit(t *testing.T) {
 	exits := quietExit(t)
 	quitTime = time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
-	var out syncBuffer
+	var out pulsetest.SyncBuffer
 	stuck := make(chan struct{})
 	defer close(stuck)
 	go newQuitLimit(ctx, &out).runFyne(a, func() { <-stuck })
@@ -114,23 +114,6 @@ func quietExit(t *testing.T) <-chan int {
 	}
 	t.Cleanup(func() { exitProcess, quitTime = old, oldLimit })
 	return codes
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // quitRecorder is an app whose Quit is counted.

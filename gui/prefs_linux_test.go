@@ -3,37 +3,19 @@
 package gui
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// lockedBuffer is a stderr the store's writer goroutine and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // A save that fails in the middle of writing (a real failure: the kernel
 // refuses the write past a file size limit, RLIMIT_FSIZE, as a full disk
@@ -72,7 +54,7 @@ func TestPrefsChildFailedWrite(t *testing.T) {
 	}
 	before, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var stderr lockedBuffer
+	var stderr pulsetest.SyncBuffer
 	p := OpenPrefs(path, "", &stderr)
 	require.Equal(t, "app123", p.String("account.appID"))
 
@@ -117,7 +99,7 @@ func TestPrefsBrokenFileThatCannotMoveIsNotOverwritten(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("broken"), 0o600))
 	require.NoError(t, syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|syscall.MS_RDONLY, "size=64k"))
 
-	var stderr lockedBuffer
+	var stderr pulsetest.SyncBuffer
 	p := OpenPrefs(path, "", &stderr)
 	assert.Contains(t, stderr.String(), "mediadesk: the settings file "+path+" cannot be used (not a MediaDesk settings file: ")
 	assert.Contains(t, stderr.String(), "read-only file system): MediaDesk uses the default settings and does not save changes to them, so the file stays as it is\n")
