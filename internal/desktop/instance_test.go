@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mediadesk/mediadesk/internal/pulsetest"
+
 	"github.com/mediadesk/mediadesk/internal/testwait"
 )
 
@@ -231,13 +233,7 @@ func testQuitting(t *testing.T, claim claimFunc) {
 		in, err := claim(context.Background(), InstanceOptions{Name: name, Activate: true, Wait: time.Minute})
 		res <- result{in, err}
 	}()
-	deadline := time.Now().Add(testwait.Bound)
-	for a.refusedCount() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no request reached the quitting holder within %v", testwait.Bound)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	pulsetest.WaitFor(t, testwait.Bound, "a request to reach the quitting holder", func() bool { return a.refusedCount() > 0 })
 	select {
 	case r := <-res:
 		t.Fatalf("the start ended while the holder still held the claim: %v", r.err)
