@@ -581,26 +581,14 @@ func (p *Prefs) RemoveValue(key string) {
 
 func (p *Prefs) Bool(key string) bool { return p.BoolWithFallback(key, false) }
 
-func (p *Prefs) BoolWithFallback(key string, fallback bool) bool {
-	if v, ok := p.get(key); ok {
-		if b, ok := v.(bool); ok {
-			return b
-		}
-	}
-	return fallback
-}
+func (p *Prefs) BoolWithFallback(key string, fallback bool) bool { return valueOf(p, key, fallback) }
 
 func (p *Prefs) SetBool(key string, value bool) { p.set(key, value) }
 
 func (p *Prefs) BoolList(key string) []bool { return p.BoolListWithFallback(key, []bool{}) }
 
 func (p *Prefs) BoolListWithFallback(key string, fallback []bool) []bool {
-	if v, ok := p.get(key); ok {
-		if l, ok := v.([]bool); ok {
-			return slices.Clone(l)
-		}
-	}
-	return fallback
+	return listOfType(p, key, fallback)
 }
 
 func (p *Prefs) SetBoolList(key string, value []bool) { p.set(key, nonNil(value)) }
@@ -608,15 +596,7 @@ func (p *Prefs) SetBoolList(key string, value []bool) { p.set(key, nonNil(value)
 func (p *Prefs) Float(key string) float64 { return p.FloatWithFallback(key, 0) }
 
 func (p *Prefs) FloatWithFallback(key string, fallback float64) float64 {
-	if v, ok := p.get(key); ok {
-		switch v := v.(type) {
-		case float64:
-			return v
-		case int:
-			return float64(v)
-		}
-	}
-	return fallback
+	return number(p, key, fallback)
 }
 
 func (p *Prefs) SetFloat(key string, value float64) { p.set(key, value) }
@@ -624,84 +604,93 @@ func (p *Prefs) SetFloat(key string, value float64) { p.set(key, value) }
 func (p *Prefs) FloatList(key string) []float64 { return p.FloatListWithFallback(key, []float64{}) }
 
 func (p *Prefs) FloatListWithFallback(key string, fallback []float64) []float64 {
-	if v, ok := p.get(key); ok {
-		switch v := v.(type) {
-		case []float64:
-			return slices.Clone(v)
-		case []int:
-			fs := make([]float64, len(v))
-			for i, x := range v {
-				fs[i] = float64(x)
-			}
-			return fs
-		}
-	}
-	return fallback
+	return numbers(p, key, fallback)
 }
 
 func (p *Prefs) SetFloatList(key string, value []float64) { p.set(key, nonNil(value)) }
 
 func (p *Prefs) Int(key string) int { return p.IntWithFallback(key, 0) }
 
-func (p *Prefs) IntWithFallback(key string, fallback int) int {
-	if v, ok := p.get(key); ok {
-		switch v := v.(type) {
-		case int:
-			return v
-		case float64:
-			return int(v)
-		}
-	}
-	return fallback
-}
+func (p *Prefs) IntWithFallback(key string, fallback int) int { return number(p, key, fallback) }
 
 func (p *Prefs) SetInt(key string, value int) { p.set(key, value) }
 
 func (p *Prefs) IntList(key string) []int { return p.IntListWithFallback(key, []int{}) }
 
 func (p *Prefs) IntListWithFallback(key string, fallback []int) []int {
-	if v, ok := p.get(key); ok {
-		switch v := v.(type) {
-		case []int:
-			return slices.Clone(v)
-		case []float64:
-			is := make([]int, len(v))
-			for i, x := range v {
-				is[i] = int(x)
-			}
-			return is
-		}
-	}
-	return fallback
+	return numbers(p, key, fallback)
 }
 
 func (p *Prefs) SetIntList(key string, value []int) { p.set(key, nonNil(value)) }
 
 func (p *Prefs) String(key string) string { return p.StringWithFallback(key, "") }
 
-func (p *Prefs) StringWithFallback(key, fallback string) string {
-	if v, ok := p.get(key); ok {
-		if s, ok := v.(string); ok {
-			return s
-		}
-	}
-	return fallback
-}
+func (p *Prefs) StringWithFallback(key, fallback string) string { return valueOf(p, key, fallback) }
 
 func (p *Prefs) SetString(key string, value string) { p.set(key, value) }
 
 func (p *Prefs) StringList(key string) []string { return p.StringListWithFallback(key, []string{}) }
 
 func (p *Prefs) StringListWithFallback(key string, fallback []string) []string {
+	return listOfType(p, key, fallback)
+}
+
+func (p *Prefs) SetStringList(key string, value []string) { p.set(key, nonNil(value)) }
+
+// valueOf is key's value when it is a T, else fallback.
+func valueOf[T any](p *Prefs, key string, fallback T) T {
 	if v, ok := p.get(key); ok {
-		if l, ok := v.([]string); ok {
+		if t, ok := v.(T); ok {
+			return t
+		}
+	}
+	return fallback
+}
+
+// listOfType is a copy of key's list when it is a []T, else fallback.
+func listOfType[T any](p *Prefs, key string, fallback []T) []T {
+	if v, ok := p.get(key); ok {
+		if l, ok := v.([]T); ok {
 			return slices.Clone(l)
 		}
 	}
 	return fallback
 }
 
-func (p *Prefs) SetStringList(key string, value []string) { p.set(key, nonNil(value)) }
+// number is key's int or float as N (Fyne reads either as the other),
+// else fallback.
+func number[N int | float64](p *Prefs, key string, fallback N) N {
+	if v, ok := p.get(key); ok {
+		switch v := v.(type) {
+		case int:
+			return N(v)
+		case float64:
+			return N(v)
+		}
+	}
+	return fallback
+}
+
+// numbers is a copy of key's int or float list as []N, else fallback.
+func numbers[N int | float64](p *Prefs, key string, fallback []N) []N {
+	if v, ok := p.get(key); ok {
+		switch v := v.(type) {
+		case []int:
+			return convertAll[N](v)
+		case []float64:
+			return convertAll[N](v)
+		}
+	}
+	return fallback
+}
+
+func convertAll[N, M int | float64](l []M) []N {
+	out := make([]N, len(l))
+	for i, x := range l {
+		out[i] = N(x)
+	}
+	return out
+}
 
 // prefsProvider puts a Prefs in the place of the app's preferences. Fyne
 // replaces an app's store only for a cloud provider that has preferences
